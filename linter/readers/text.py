@@ -1,0 +1,63 @@
+"""Plain text and Markdown: decode bytes, detecting the encoding (UTF-8/BOM, UTF-16, GB18030 ...)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..source import ReadError, Source
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def decode(data: bytes) -> str:
+    """Decode report bytes.  UTF-8 and BOM-marked files are decided at once; anything else goes to
+    charset-normalizer (imported only then).  Raises ReadError when no encoding gives text."""
+    if not data:
+        raise ReadError("empty file")
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(enc)
+            except UnicodeDecodeError as e:
+                raise ReadError(f"invalid {enc} text at byte {e.start}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is None:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data[:200_000]).best()
+        if best is None:
+            raise ReadError("cannot decode the file: not text in any known encoding (binary file?)")
+        enc = best.encoding
+        if enc in ("gb2312", "gbk"):
+            enc = "gb18030"  # superset; avoids failing on a rare character
+        try:
+            text = data.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            raise ReadError(f"cannot decode the file as {best.encoding}") from None
+    if "\x00" in text or _control_ratio(text) > 0.05:
+        raise ReadError("the file holds binary data, not text")
+    return text
+
+
+def _control_ratio(text: str) -> float:
+    sample = text[:20000]
+    if not sample:
+        return 0.0
+    bad = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f\v")
+    return bad / len(sample)
+
+
+def read(path: str, data: bytes) -> Source:
+    kind = "markdown" if Path(path).suffix.lower() in (".md", ".markdown") else "text"
+    text = decode(data)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise ReadError("the file holds no text")
+    return Source(path=path, text=text, kind=kind)
