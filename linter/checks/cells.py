@@ -1,0 +1,96 @@
+"""Kind ``cells``: what each table cell holds.
+
+checks: ``blank`` (NB207: blank, "/", "—", "-", "无" instead of a number; counted as 0 by the arithmetic),
+``number`` (NB208: not a non-negative integer, except where the column type allows: ``delta`` may be negative,
+``amount`` may have decimals), ``unit`` (NB209: an amount column written in 元 rather than 万元, per
+``unit-pattern`` found right after the number), ``zero`` (NB505: listed cells must be 0 for the agency kinds of the
+rule, e.g. 规章 for a township).
+"""
+from __future__ import annotations
+
+import re
+
+from . import Finding, fmt_num
+from ..tables import table_specs
+
+PARAMS = {
+    "check": (str, True),
+    "tables": (list, False),
+    "cells": (list, False),
+    "unit-pattern": (str, False),
+}
+CHECKS = ("blank", "number", "unit", "zero")
+
+
+def validate(params):
+    if params["check"] not in CHECKS:
+        return [f"check must be one of {', '.join(CHECKS)}"]
+    if params["check"] == "zero" and not params.get("cells"):
+        return ["check 'zero' needs 'cells' (table:row:column)"]
+    if params["check"] == "unit" and not params.get("unit-pattern"):
+        return ["check 'unit' needs 'unit-pattern'"]
+    return []
+
+
+def _columns(table):
+    spec = table_specs(table.format)[table.id]
+    out = {}
+    for part in spec.parts:
+        for c in part.columns:
+            out[c["id"]] = c
+    return spec, out
+
+
+def run(rule, report, ctx):
+    p = rule.params
+    check = p["check"]
+    if check == "zero":
+        yield from _zero(rule, report)
+        return
+    for tid in p.get("tables") or ["二", "三", "四"]:
+        table = report.tables.get(tid)
+        if table is None:
+            continue
+        spec, cols = _columns(table)
+        labels = {r.id: r.label for r in spec.rows}
+        for row in table.rows:
+            if row.status in ("unparseable", "extra"):
+                continue
+            for cell in row.cells:
+                col = cols.get(cell.column or "")
+                if col is None:
+                    continue
+                where = {"table": tid, "row": labels.get(row.id, row.label), "column": col["label"], "raw": cell.raw}
+                if check == "blank" and cell.kind == "blank":
+                    yield Finding(*cell.span, where)
+                elif check == "number" and cell.kind != "blank":
+                    v = cell.value
+                    typ = col.get("type", "count")
+                    bad = v is None
+                    if not bad and typ == "count":
+                        bad = v < 0 or (isinstance(v, float) and not v.is_integer()) or "." in cell.raw
+                    elif not bad and typ == "amount":
+                        bad = v < 0
+                    elif not bad and typ == "delta":
+                        bad = isinstance(v, float) and not v.is_integer()
+                    if bad:
+                        yield Finding(*cell.span, dict(where, type=typ))
+                elif check == "unit" and col.get("type") == "amount" and cell.kind == "number":
+                    after = report.text[cell.span[1]:cell.span[1] + 4]
+                    if re.match(p["unit-pattern"], after):
+                        yield Finding(cell.span[0], cell.span[1] + 1, where)
+
+
+def _zero(rule, report):
+    for ref in rule.params["cells"]:
+        tid, rid, cid = ref.split(":")
+        table = report.tables.get(tid)
+        if table is None:
+            continue
+        row = table.row(rid)
+        if row is None or row.status != "ok":
+            continue
+        cell = row.cell(cid)
+        if cell is not None and cell.value:
+            yield Finding(*cell.span, {"table": tid, "row": row.label, "column": cid, "value": fmt_num(cell.value),
+                                       "agency": report.agency or "", "kind": report.agency_kind or ""})

@@ -1,0 +1,84 @@
+"""Kind ``dates``: the report year, the statistics period and the publication date.
+
+checks: ``period-stated`` (NB401: no statistics-period statement; wordings in grammar/meta.yaml),
+``period-matches`` (NB402: the stated period is not 1 January – 31 December of the report year),
+``year-consistent`` (NB502: title year and statistics-period year disagree),
+``deadline`` (NB504: a publication date after the deadline for the agency kind, ``deadlines``: {kind: "MM-DD"}
+with ``default``; the deadline falls in the year after the report year).
+"""
+from __future__ import annotations
+
+from . import Finding
+from ..layout import find_period, published_dates
+
+PARAMS = {
+    "check": (str, True),
+    "deadlines": (dict, False),
+}
+CHECKS = ("period-stated", "period-matches", "year-consistent", "deadline")
+
+
+def validate(params):
+    if params["check"] not in CHECKS:
+        return [f"check must be one of {', '.join(CHECKS)}"]
+    if params["check"] == "deadline" and not params.get("deadlines"):
+        return ["check 'deadline' needs 'deadlines'"]
+    return []
+
+
+def _period(report):
+    key = "period"
+    if key not in report.cache:
+        report.cache[key] = find_period(report)
+    return report.cache[key]
+
+
+def _g(m, name):
+    try:
+        v = m.group(name)
+    except IndexError:
+        return None
+    return int(v) if v else None
+
+
+def run(rule, report, ctx):
+    check = rule.params["check"]
+    m = _period(report)
+    if check == "period-stated":
+        if m is None:
+            a = report.anchor()
+            yield Finding(a, a, {"year": report.year or ""})
+    elif check == "period-matches":
+        if m is None or report.year is None or "m1" not in m.re.groupindex:
+            return
+        y1, m1, d1 = _g(m, "y1"), _g(m, "m1"), _g(m, "d1")
+        y2, m2, d2 = _g(m, "y2"), _g(m, "m2"), _g(m, "d2")
+        y2 = y2 or y1
+        y = report.year
+        ok = (y1 in (None, y)) and (m1, d1) == (1, 1) and (y2 in (None, y)) and (m2, d2) == (12, 31)
+        if not ok:
+            yield Finding(*m.span(), {"stated": m.group(), "year": y})
+    elif check == "year-consistent":
+        if m is None or report.year_source != "title":
+            return
+        py = _g(m, "y1")
+        if py is not None and py != report.year:
+            yield Finding(*m.span("y1"), {"title_year": report.year, "period_year": py,
+                                          "text": m.group()},
+                          related=[(report.year_span[0], report.year_span[1], "标题年份")] if report.year_span else [])
+    elif check == "deadline":
+        if report.year is None:
+            return
+        deadlines = rule.params["deadlines"]
+        dl = deadlines.get(report.agency_kind or "", deadlines.get("default"))
+        if not dl:
+            return
+        mm, dd = (int(x) for x in dl.split("-"))
+        limit = (report.year + 1, mm, dd)
+        for date, span in published_dates(report):
+            if date[0] < report.year + 1:
+                continue  # a date inside the report year is not the publication date
+            if date > limit:
+                yield Finding(*span, {"date": f"{date[0]}年{date[1]}月{date[2]}日",
+                                      "deadline": f"{limit[0]}年{mm}月{dd}日", "kind": report.agency_kind or ""})
+                return

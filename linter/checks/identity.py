@@ -1,0 +1,127 @@
+"""Kind ``identity``: sums that must balance (勾稽关系), within a table or across two years' reports.
+
+``for-each: column`` — terms are row ids (or ``@tag`` for all rows with that tag), checked in every column
+(or the listed ``columns``); ``for-each: row`` — terms are column ids, checked in every row (or the listed
+``rows``).  A term ``-x`` is subtracted; ``prev:x`` reads the previous year's report (the rule is silent without
+one).  Blank cells count as 0 (NB207 reports them); rows that are missing or unparseable make the identity
+unverifiable, and it is skipped.
+"""
+from __future__ import annotations
+
+from . import Finding, fmt_num
+from ..tables import table_specs
+
+PARAMS = {
+    "table": (str, True),
+    "for-each": (str, True),
+    "identities": (list, True),
+    "rows": (list, False),
+    "columns": (list, False),
+    "tolerance": (float, False),
+    "names": (dict, False),
+}
+
+
+def validate(params):
+    probs = []
+    if params["for-each"] not in ("row", "column"):
+        probs.append("for-each must be 'row' or 'column'")
+    for ident in params["identities"]:
+        if not isinstance(ident, dict) or "left" not in ident or "right" not in ident:
+            probs.append("each identity needs 'left' and 'right' term lists")
+    return probs
+
+
+def _terms(terms, spec, for_each, names):
+    """Parse terms into (sign, previous?, [ids], display name); ``@tag`` sums every row with that tag."""
+    out = []
+    for t in terms:
+        sign = 1
+        prev = False
+        raw = t
+        if t.startswith("-"):
+            sign, t = -1, t[1:]
+        if t.startswith("prev:"):
+            prev, t = True, t[5:]
+        if t.startswith("@"):
+            ids = [r.id for r in spec.rows if t[1:] in r.tags]
+        else:
+            ids = [t]
+        label = names.get(raw.lstrip("-"), names.get(t, t))
+        out.append((sign, prev, ids, label))
+    return out
+
+
+def run(rule, report, ctx):
+    p = rule.params
+    tid = p["table"]
+    table = report.tables.get(tid)
+    if table is None:
+        return
+    uses_prev = any("prev:" in t for i in p["identities"] for t in i["left"] + i["right"])
+    prev_table = None
+    if uses_prev:
+        if ctx.previous is None:
+            return
+        prev_table = ctx.previous.tables.get(tid)
+        if prev_table is None:
+            return
+    spec = table_specs(table.format)[tid]
+    tol = p.get("tolerance", 1e-6)
+    columns = [c for part in spec.parts for c in part.columns]
+    col_label = {c["id"]: (c.get("group", "") + "·" if c.get("group") else "") + c["label"] for c in columns}
+    fe = p["for-each"]
+    if fe == "column":
+        lines = p.get("columns") or list(dict.fromkeys(c["id"] for c in columns))
+    else:
+        lines = p.get("rows") or [r.id for r in spec.rows if not r.group]
+    for ident in p["identities"]:
+        names = p.get("names") or {}
+        left = _terms(ident["left"], spec, fe, names)
+        right = _terms(ident["right"], spec, fe, names)
+        for line in lines:
+            ls = _side(left, line, fe, table, prev_table)
+            rs = _side(right, line, fe, table, prev_table)
+            if ls is None or rs is None:
+                continue
+            (lv, ltext, lcells), (rv, rtext, rcells) = ls, rs
+            if abs(lv - rv) <= tol:
+                continue
+            target = next((c for c in lcells if c is not None), None) or next((c for c in rcells if c is not None), None)
+            if target is None:
+                continue
+            row_label = next((r.label for r in spec.rows if r.id == line), line) if fe == "row" else ""
+            values = {
+                "name": ident.get("name", ""),
+                "column": col_label.get(line, line) if fe == "column" else "",
+                "row": row_label,
+                "left": ltext, "right": rtext,
+                "table": tid,
+            }
+            related = [(c.span[0], c.span[1], "") for c in lcells[1:] + rcells if c is not None]
+            yield Finding(*target.span, values, related=related)
+
+
+def _side(terms, line, fe, table, prev_table):
+    total = 0
+    parts = []
+    cells = []
+    for sign, prev, ids, label in terms:
+        t = prev_table if prev else table
+        sub = 0
+        for ref in ids:
+            rid, cid = (ref, line) if fe == "column" else (line, ref)
+            row = t.row(rid)
+            if row is None or row.status != "ok":
+                return None
+            cell = row.cell(cid)
+            if cell is None or cell.kind == "invalid":
+                return None
+            sub += cell.value if cell.kind == "number" else 0
+            cells.append(None if prev else cell)
+        total += sign * sub
+        parts.append(("- " if sign < 0 else ("+ " if parts else "")) + f"{label}({fmt_num(sub)})")
+    text = " ".join(parts)
+    if len(terms) > 1:
+        text += f" = {fmt_num(total)}"
+    return total, text, cells

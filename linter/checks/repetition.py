@@ -1,0 +1,62 @@
+"""Kind ``repetition``: text copied from last year's report (雷同).
+
+Needs the previous year's report (``--previous``).  Each paragraph of ``scope`` with at least ``min-chars``
+characters whose text, with years and digits masked, is at least ``threshold`` similar to a paragraph of last
+year's report is reported.
+"""
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+from . import Finding, era_value, scope_span
+
+PARAMS = {
+    "scope": ((str, dict), False),
+    "threshold": (float, True),
+    "min-chars": (int, True),
+}
+
+_MASK = re.compile(r"\d+")
+
+
+def _paragraphs(report, span):
+    text = report.text
+    out = []
+    for sec in report.sections:
+        if not (span[0] <= sec.span[0] < span[1] or sec.span[0] <= span[0] < sec.span[1]):
+            continue
+        for b in sec.blocks:
+            if b.kind == "paragraph" and span[0] <= b.span[0] < span[1]:
+                out.append((b.span, text[b.span[0]:b.span[1]]))
+    return out
+
+
+def run(rule, report, ctx):
+    if ctx.previous is None:
+        return
+    p = rule.params
+    span = scope_span(report, era_value(p.get("scope", "document"), report))
+    if span is None:
+        return
+    prev_span = scope_span(ctx.previous, era_value(p.get("scope", "document"), ctx.previous)) or (0, len(ctx.previous.text))
+    prev = [_MASK.sub("#", re.sub(r"\s+", "", t)) for _, t in _paragraphs(ctx.previous, prev_span)]
+    prev = [t for t in prev if len(t) >= p["min-chars"]]
+    if not prev:
+        return
+    exact = set(prev)
+    for pspan, t in _paragraphs(report, span):
+        norm = _MASK.sub("#", re.sub(r"\s+", "", t))
+        if len(norm) < p["min-chars"]:
+            continue
+        best = 1.0 if norm in exact else 0.0
+        if best < 1.0:
+            for q in prev:
+                sm = SequenceMatcher(None, norm, q, autojunk=False)
+                if sm.real_quick_ratio() < p["threshold"] or sm.quick_ratio() < p["threshold"]:
+                    continue
+                best = max(best, sm.ratio())
+                if best >= p["threshold"]:
+                    break
+        if best >= p["threshold"]:
+            yield Finding(pspan[0], pspan[1], {"ratio": f"{best:.0%}"})

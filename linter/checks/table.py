@@ -1,0 +1,169 @@
+"""Kind ``table``: the three fixed tables against the official grid of the format they use.
+
+checks: ``present`` (NB201: the section exists but holds no table text), ``rows`` (NB202), ``columns`` (NB203:
+wrong number of cells in a row, or a column header absent), ``labels`` (NB204, fixable), ``format`` (NB205: the
+table uses another era's labels; one diagnostic per report), ``group-complete`` (NB206), ``extra-rows`` (NB210),
+``unparseable`` (NB211: digits run together so that cells cannot be told apart).
+"""
+from __future__ import annotations
+
+from . import Finding, fmt_num
+from ..layout import load_formats
+from ..tables import core, table_specs
+
+PARAMS = {
+    "check": (str, True),
+    "tables": (list, False),
+    "group": (str, False),
+    "exclude-tags": (list, False),
+}
+CHECKS = ("present", "rows", "columns", "labels", "format", "group-complete", "extra-rows", "unparseable")
+
+
+def validate(params):
+    if params["check"] not in CHECKS:
+        return [f"check must be one of {', '.join(CHECKS)}"]
+    if params["check"] == "group-complete" and not params.get("group"):
+        return ["group-complete needs 'group' (a row tag)"]
+    return []
+
+
+def _spec(table):
+    return table_specs(table.format)[table.id]
+
+
+def _era_format(report):
+    return report.layout or report.era
+
+
+def run(rule, report, ctx):
+    p = rule.params
+    tids = p.get("tables") or ["二", "三", "四"]
+    check = p["check"]
+    if check == "format":
+        yield from _format(report, tids)
+        return
+    for tid in tids:
+        table = report.tables.get(tid)
+        if check == "present":
+            sec = report.section(tid)
+            if sec is not None and table is None:
+                yield Finding(*sec.heading.span, {"table": tid, "section": sec.heading.text})
+            continue
+        if table is None:
+            continue
+        spec = _spec(table)
+        rows_by_id = {r.id: r for r in spec.rows}
+        if check == "rows":
+            excl = set(p.get("exclude-tags") or [])
+            anchor = _anchor_for_missing(table)
+            for rid in table.missing:
+                r = rows_by_id[rid]
+                if excl & set(r.tags):
+                    continue
+                pos = _next_row_pos(table, spec, rid) or anchor
+                yield Finding(pos, pos, {"table": tid, "row": r.label})
+        elif check == "group-complete":
+            members = [r for r in spec.rows if p["group"] in r.tags]
+            if not members:
+                continue
+            missing = [r for r in members if r.id in table.missing]
+            if missing:
+                pos = _next_row_pos(table, spec, missing[0].id) or _anchor_for_missing(table)
+                yield Finding(pos, pos, {"table": tid, "missing": "、".join(r.label for r in missing),
+                                         "count": len(members) - len(missing), "total": len(members)})
+        elif check == "columns":
+            for row in table.rows:
+                if row.status == "wrong-count" and row.id is not None:
+                    r = rows_by_id[row.id]
+                    n = len(row.cells)
+                    span = (row.span[0], row.cells[-1].span[1]) if row.cells else row.span
+                    yield Finding(*span, {"variant": "count", "table": tid, "row": r.label, "found": n,
+                                          "expected": row.expected,
+                                          "columns": "、".join(c["label"] for c in r.columns)})
+            reported = set()
+            for part in spec.parts:
+                for col in part.columns:
+                    if col["label"] not in table.headers_found and col["label"] not in reported:
+                        reported.add(col["label"])
+                        pos = table.span[0]
+                        yield Finding(pos, pos, {"variant": "header", "table": tid, "column": col["label"]})
+        elif check == "labels":
+            for row in table.rows:
+                if row.id is None or row.status == "extra":
+                    continue
+                r = rows_by_id[row.id]
+                if row.label and core(row.label) != core(r.norm_label):
+                    yield Finding(*row.span, {"table": tid, "label": row.label, "official": r.label},
+                                  fix=[(row.span[0], row.span[1], r.label)], fix_description=f"改为「{r.label}」")
+        elif check == "extra-rows":
+            for row in table.rows:
+                if row.status == "extra":
+                    yield Finding(*row.span, {"table": tid, "label": row.label,
+                                              "values": " ".join(c.raw for c in row.cells)})
+                elif row.status == "group-with-numbers":
+                    verdict = _subtotal(table, spec, row)
+                    if verdict is not True:
+                        yield Finding(*row.span, {"table": tid, "label": row.label,
+                                                  "values": " ".join(c.raw for c in row.cells)})
+        elif check == "unparseable":
+            for row in table.rows:
+                if row.status == "unparseable":
+                    label = rows_by_id[row.id].label if row.id in rows_by_id else row.label
+                    raw = " ".join(c.raw for c in row.cells)
+                    span = (row.cells[0].span[0], row.cells[-1].span[1]) if row.cells else row.span
+                    yield Finding(*span, {"table": tid, "row": label, "raw": raw, "expected": row.expected})
+
+
+def _anchor_for_missing(table):
+    if table.rows:
+        return min(r.span[0] for r in table.rows)
+    return table.span[0]
+
+
+def _next_row_pos(table, spec, rid):
+    """Where a missing row should have been: the next official row that is present."""
+    ids = [r.id for r in spec.rows]
+    present = {r.id: r for r in table.rows if r.id}
+    for later in ids[ids.index(rid) + 1:]:
+        if later in present:
+            return present[later].span[0]
+    return None
+
+
+def _subtotal(table, spec, row):
+    """A group label with numbers: True when they equal the sum of the group's rows (an added subtotal)."""
+    ids = [r.id for r in spec.rows]
+    i = ids.index(row.id)
+    members = []
+    for r in spec.rows[i + 1:]:
+        if r.group or not r.id.startswith(row.id):
+            break
+        members.append(table.row(r.id))
+    if not members or any(m is None or m.status != "ok" for m in members):
+        return None
+    for k, cell in enumerate(row.cells):
+        total = sum((m.cells[k].value or 0) for m in members if k < len(m.cells))
+        if cell.value is None or abs(cell.value - total) > 1e-9:
+            return False
+    return True
+
+
+def _format(report, tids):
+    """NB205: tables in another era's format — one diagnostic, at the first distinctive label found."""
+    era = _era_format(report)
+    if era not in ("2021", "2019"):
+        return
+    formats = load_formats()
+    first = None
+    for tid in tids:
+        table = report.tables.get(tid)
+        if table is None or table.format == era:
+            continue
+        for name, span in table.signals:
+            if first is None or span[0] < first[1][0]:
+                first = (name, span, table.format)
+    if first:
+        name, span, used = first
+        yield Finding(*span, {"label": name, "used": formats[used]["name"], "required": formats[era]["name"],
+                              "year": report.year})

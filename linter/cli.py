@@ -1,0 +1,341 @@
+"""Command line: argv, file discovery, configuration layering, output and exit codes.
+
+Exit codes (ruff/sqlfluff convention): 0 no diagnostics at or above --fail-on, 1 diagnostics, 2 usage,
+configuration or internal error.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
+EXIT_CLEAN, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+def discover(paths: list[str]) -> list[str]:
+    from .readers import supported
+
+    out: list[str] = []
+    for p in paths:
+        if p == "-":
+            out.append(p)
+            continue
+        if os.path.isdir(p):
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+                for f in sorted(files):
+                    fp = os.path.join(root, f)
+                    if supported(fp):
+                        out.append(fp)
+        elif os.path.exists(p):
+            out.append(p)
+        else:
+            raise UsageError(f"{p}: no such file or directory")
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------------------
+
+
+def _add_check_args(sp: argparse.ArgumentParser) -> None:
+    sp.add_argument("paths", nargs="*", default=["."], help="files or directories (recursive)")
+    sp.add_argument("--output-format", choices=["auto", "text", "json", "sarif", "github"], default="auto")
+    sp.add_argument("--select", help="comma-separated codes, prefixes or names to enable (default: all)")
+    sp.add_argument("--ignore", help="comma-separated codes, prefixes or names to disable")
+    sp.add_argument("--fail-on", choices=["error", "warning", "info"], help="lowest severity that fails the run (default: info)")
+    sp.add_argument("--statistics", action="store_true", help="print counts per rule")
+    sp.add_argument("--config", help="configuration file (.nblint.yaml or pyproject.toml)")
+    sp.add_argument("--previous", help="last year's report of the same agency (cross-year rules)")
+    sp.add_argument("--lang", choices=["zh", "en"], help="message language (default zh)")
+    sp.add_argument("--agency-kind", choices=["government", "township", "subdistrict", "department"])
+    sp.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    sp.add_argument("--quiet", "-q", action="store_true", help="no summary line")
+    sp.add_argument("--fix", action="store_true", help="apply fixable edits to Markdown/text sources")
+    sp.add_argument("--diff", action="store_true", help="show the fixable edits as a diff; write nothing")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    ap = argparse.ArgumentParser(prog="nblint", description="Lint 政府信息公开工作年度报告 against the national format.")
+    ap.add_argument("--version", action="version", version=f"nblint {__version__}")
+    sub = ap.add_subparsers(dest="command")
+    _add_check_args(sub.add_parser("check", help="lint reports"))
+    p = sub.add_parser("parse", help="print what was understood: sections, tables, cells with line:col")
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("rules", help="list every rule")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--config")
+    p = sub.add_parser("explain", help="describe a rule: description, basis, examples")
+    p.add_argument("code")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p = sub.add_parser("extract", help="print the extracted, normalised text with line numbers")
+    p.add_argument("path")
+    p.add_argument("--raw", action="store_true", help="the reader's text before normalisation")
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    ap = build_parser()
+    try:
+        args = ap.parse_args(argv)
+    except SystemExit as e:
+        return EXIT_ERROR if e.code else EXIT_CLEAN
+    if args.command is None:
+        ap.print_help()
+        return EXIT_ERROR
+    try:
+        if args.command == "check":
+            return cmd_check(args)
+        if args.command == "parse":
+            return cmd_parse(args)
+        if args.command == "rules":
+            return cmd_rules(args)
+        if args.command == "explain":
+            return cmd_explain(args)
+        if args.command == "extract":
+            return cmd_extract(args)
+    except UsageError as e:
+        print(f"nblint: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        return EXIT_CLEAN
+    return EXIT_ERROR
+
+
+# ----------------------------------------------------------------------------------------------------------------
+
+
+def _split(v: str | None) -> list[str]:
+    return [x.strip() for x in v.split(",") if x.strip()] if v else []
+
+
+def _load_engine_and_settings(args, extend_rules=()):
+    from .config import ConfigError
+    from .engine import Engine, Settings
+    from .ruleset import RuleError
+
+    try:
+        eng = Engine(Settings(extend_rules=tuple(extend_rules)))
+    except RuleError as e:
+        for p in e.problems:
+            print(p, file=sys.stderr)
+        raise UsageError("invalid rule files") from None
+    except ConfigError as e:
+        raise UsageError(str(e)) from None
+    return eng
+
+
+def settings_for(args, eng, cfg, path: str):
+    from .config import per_file_ignored
+    from .engine import Settings
+    from .ruleset import resolve_codes
+
+    opts = cfg.options
+    try:
+        select = _split(args.select) or opts.get("select")
+        ignore = list(opts.get("ignore") or []) + _split(args.ignore) + per_file_ignored(cfg, path)
+        sel = resolve_codes(eng.rules, select) if select else None
+        ign = resolve_codes(eng.rules, ignore) if ignore else set()
+        sev = {}
+        for ident, level in (opts.get("severity") or {}).items():
+            for code in resolve_codes(eng.rules, [ident]):
+                sev[code] = level
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    return Settings(
+        select=sel, ignore=ign, severity=sev,
+        agency_kind=getattr(args, "agency_kind", None) or opts.get("agency-kind"),
+        lang=getattr(args, "lang", None) or opts.get("lang") or "zh",
+        extend_rules=tuple(str((cfg.base / d).resolve()) for d in opts.get("extend-rules") or []),
+    )
+
+
+def cmd_check(args) -> int:
+    from . import config as configmod
+    from .diagnostics import SEVERITY_RANK
+    from .formatters import get as get_formatter
+
+    if args.fix and args.diff:
+        raise UsageError("--fix and --diff cannot be combined")
+    try:
+        fixed_cfg = configmod.load_file(args.config) if args.config else None
+    except configmod.ConfigError as e:
+        raise UsageError(str(e)) from None
+    files = discover(args.paths)
+    engines: dict = {}
+    results = []
+    internal_errors = 0
+    cfg_for_fmt = None
+    for path in files:
+        try:
+            cfg = fixed_cfg or configmod.for_file(path)
+        except configmod.ConfigError as e:
+            raise UsageError(str(e)) from None
+        cfg_for_fmt = cfg_for_fmt or cfg
+        if configmod.excluded(cfg, path) and path not in args.paths:
+            continue
+        ext = tuple(str((cfg.base / d).resolve()) for d in cfg.get("extend-rules") or [])
+        if ext not in engines:
+            engines[ext] = _load_engine_and_settings(args, ext)
+        eng = engines[ext]
+        s = settings_for(args, eng, cfg, path)
+        try:
+            res = eng.lint_path(path, previous=args.previous, settings=s)
+        except Exception as e:  # an internal error must not stop the other files
+            internal_errors += 1
+            print(f"nblint: internal error while linting {path}: {type(e).__name__}: {e} (please report this)", file=sys.stderr)
+            if os.environ.get("NBLINT_DEBUG"):
+                import traceback
+
+                traceback.print_exc()
+            continue
+        results.append(res)
+    if not engines:
+        engines[()] = _load_engine_and_settings(args)
+    rules = next(iter(engines.values())).rules
+
+    if args.fix or args.diff:
+        from .fixes import apply_fixes
+
+        out = apply_fixes(results, write=args.fix)
+        if args.diff:
+            sys.stdout.write(out)
+            return EXIT_PROBLEMS if out else EXIT_CLEAN
+        if out:
+            print(out, file=sys.stderr, end="")
+        # re-lint the fixed files so that what is printed is what remains
+        results = [engines[()].lint_path(r.path, previous=args.previous, settings=settings_for(args, engines[()], fixed_cfg or configmod.for_file(r.path), r.path)) if r.source_text is not None else r for r in results]
+
+    fmt = args.output_format
+    if fmt == "auto":
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    color = False
+    if fmt == "text":
+        if args.color == "always":
+            color = True
+        elif args.color == "auto":
+            color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        if color:
+            import colorama
+
+            colorama.just_fix_windows_console()
+    formatter = get_formatter(fmt)(color=color, statistics=args.statistics, show_summary=not args.quiet, rules=rules)
+    sys.stdout.write(formatter.format(results))
+    if fmt != "text" and args.statistics:
+        from collections import Counter
+
+        c = Counter(d.code for r in results for d in r.diagnostics)
+        for code, n in sorted(c.items(), key=lambda kv: (-kv[1], kv[0])):
+            print(f"{n:6d}  {code}", file=sys.stderr)
+    if internal_errors:
+        return EXIT_ERROR
+    fail_on = args.fail_on or (cfg_for_fmt.get("fail-on") if cfg_for_fmt else None) or "info"
+    worst = max((SEVERITY_RANK[d.severity] for r in results for d in r.diagnostics), default=0)
+    return EXIT_PROBLEMS if worst >= SEVERITY_RANK[fail_on] else EXIT_CLEAN
+
+
+def cmd_parse(args) -> int:
+    import json
+
+    from .engine import parse
+    from .outline import outline, to_json
+    from .readers import read_path
+    from .source import ReadError
+
+    rc = EXIT_CLEAN
+    docs = []
+    for path in discover(args.paths):
+        try:
+            rep = parse(read_path(path))
+        except ReadError as e:
+            print(f"{path}:{e.line}:{e.col}: NB001 {e.reason}", file=sys.stderr)
+            rc = EXIT_PROBLEMS
+            continue
+        if args.json:
+            docs.append(to_json(rep))
+        else:
+            sys.stdout.write(outline(rep))
+    if args.json:
+        print(json.dumps(docs if len(docs) != 1 else docs[0], ensure_ascii=False, indent=2))
+    return rc
+
+
+def cmd_rules(args) -> int:
+    import json
+
+    eng = _load_engine_and_settings(args)
+    if args.json:
+        print(json.dumps([{
+            "code": r.code, "name": r.name, "severity": r.severity, "eras": list(r.eras), "kind": r.kind,
+            "fixable": r.fixable, "aliases": list(r.aliases), "basis": r.basis,
+        } for r in eng.rules], ensure_ascii=False, indent=2))
+        return EXIT_CLEAN
+    for r in eng.rules:
+        fix = "fix" if r.fixable else "   "
+        eras = ",".join(r.eras)
+        print(f"{r.code}  {r.name:<34} {r.severity:<8} {fix}  {r.kind:<12} {eras}")
+    return EXIT_CLEAN
+
+
+def cmd_explain(args) -> int:
+    eng = _load_engine_and_settings(args)
+    ident = args.code
+    rule = next((r for r in eng.rules if r.code == ident.upper() or r.name == ident or ident in r.aliases), None)
+    if rule is None:
+        raise UsageError(f"unknown rule {ident!r}; see `nblint rules`")
+    sys.stdout.write(explain_text(rule, args.lang))
+    return EXIT_CLEAN
+
+
+def explain_text(rule, lang: str = "zh") -> str:
+    msg = rule.message_en if lang == "en" else rule.message
+    if isinstance(msg, dict):
+        msg = "\n  ".join(msg.values())
+    lines = [
+        f"{rule.code} {rule.name}",
+        "",
+        f"Severity: {rule.severity}    Eras: {', '.join(rule.eras)}    Kind: {rule.kind}    Fixable: {'yes' if rule.fixable else 'no'}",
+    ]
+    if rule.aliases:
+        lines.append(f"Aliases: {', '.join(rule.aliases)}")
+    lines += ["", rule.description, "", f"Basis: {rule.basis}", "", f"Message: {msg}", ""]
+    for key, title in (("fail", "Fails"), ("pass", "Passes")):
+        for ex in rule.examples.get(key, []):
+            lines.append(f"{title}:")
+            lines.extend("    " + ln for ln in str(ex).split("\n"))
+    return "\n".join(lines) + "\n"
+
+
+def cmd_extract(args) -> int:
+    from .normalize import normalize
+    from .readers import read_path
+    from .source import ReadError
+
+    try:
+        src = read_path(args.path)
+    except ReadError as e:
+        print(f"{args.path}:{e.line}:{e.col}: NB001 {e.reason}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    # line numbers are those of the extracted text: the numbers PDF and DOCX diagnostics refer to
+    text = src.text if args.raw else normalize(src.text).text
+    width = len(str(text.count("\n") + 1))
+    for i, line in enumerate(text.split("\n"), 1):
+        info = src.line_info.get(i)
+        tag = ""
+        if info:
+            tag = "  [" + ", ".join(f"{k} {v}" for k, v in info.items()) + "]"
+        sys.stdout.write(f"{i:>{width}}  {line}{tag}\n")
+    return EXIT_CLEAN
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,91 @@
+"""Where the domain data lives (rules/ and grammar/) and how it is loaded.
+
+In a source checkout the data sits next to ``linter/``; in an installed package it is shipped as ``nblint/rules``
+and ``nblint/grammar``.  Parsed data is memoised per process and pickled to a cache directory keyed by the
+files' modification times, so a cold single-file run does not pay for YAML parsing.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from functools import lru_cache
+from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=1)
+def root() -> Path:
+    """Directory holding ``rules/`` and ``grammar/``."""
+    for cand in (_HERE, _HERE.parent):
+        if (cand / "grammar" / "layout.lark").is_file():
+            return cand
+    raise RuntimeError("nblint data files (grammar/, rules/) not found; is the package installed correctly?")
+
+
+def path(rel: str) -> Path:
+    return root() / rel
+
+
+def _yaml_safe():
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe", pure=True)
+
+
+def read_yaml_file(p: Path):
+    with open(p, encoding="utf-8") as fh:
+        return _yaml_safe().load(fh)
+
+
+def cache_dir() -> Path | None:
+    if os.environ.get("NBLINT_NO_CACHE"):
+        return None
+    base = os.environ.get("NBLINT_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    d = Path(base) / "nblint"
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return d
+
+
+def fingerprint(files: list[Path]) -> str:
+    h = hashlib.sha1()
+    for f in sorted(files):
+        try:
+            st = f.stat()
+        except OSError:
+            continue
+        h.update(f"{f}:{st.st_mtime_ns}:{st.st_size};".encode())
+    return h.hexdigest()[:16]
+
+
+def disk_cached(name: str, files: list[Path], build):
+    """Return ``build()``, memoised on disk under ``name`` + fingerprint of ``files``."""
+    d = cache_dir()
+    if d is None:
+        return build()
+    key = d / f"{name}-{fingerprint(files)}.pickle"
+    try:
+        with open(key, "rb") as fh:
+            return pickle.load(fh)
+    except Exception:
+        pass
+    value = build()
+    try:
+        tmp = key.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, key)
+    except Exception:
+        pass
+    return value
+
+
+@lru_cache(maxsize=None)
+def load_yaml(rel: str):
+    """A data file under the data root, parsed (and disk-cached)."""
+    p = path(rel)
+    return disk_cached("data-" + rel.replace("/", "_"), [p], lambda: read_yaml_file(p))

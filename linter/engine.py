@@ -1,0 +1,230 @@
+"""The rule engine: run the selected rules over a report model and produce diagnostics.
+
+Reads nothing but the model (and, for cross-year rules, the previous year's model).  Configuration decides which
+rules run and at what severity; inline suppressions are applied last and unused ones are reported.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .checks import Finding
+from .diagnostics import Diagnostic, Edit, FileResult, Fix
+from .model import Report
+from .ruleset import Rule, check_module, load_rules
+from .source import ReadError, Source
+
+ENGINE_CODES = {"readable": "NB001", "unused-suppression": "NB009"}
+
+
+@dataclass
+class Settings:
+    """Effective options for one file (after configuration layering)."""
+
+    select: set[str] | None = None  # None: all
+    ignore: set[str] = field(default_factory=set)
+    severity: dict[str, str] = field(default_factory=dict)  # code -> severity
+    agency_kind: str | None = None
+    lang: str = "zh"
+    extend_rules: tuple[str, ...] = ()
+
+    def enabled(self, code: str) -> bool:
+        if code in self.ignore:
+            return False
+        return self.select is None or code in self.select
+
+
+@dataclass
+class Context:
+    settings: Settings
+    previous: Report | None = None
+
+
+class Engine:
+    def __init__(self, settings: Settings | None = None, rules: list[Rule] | None = None):
+        self.settings = settings or Settings()
+        self.rules = rules if rules is not None else load_rules(self.settings.extend_rules)
+        self.by_code = {r.code: r for r in self.rules}
+        self.by_kind_check = {}
+        for r in self.rules:
+            if r.kind == "document":
+                self.by_kind_check[r.params.get("check")] = r
+
+    # ------------------------------------------------------------------------------------------------------
+    def lint_path(self, path: str, previous: str | None = None, settings: Settings | None = None) -> FileResult:
+        from .readers import read_path
+
+        try:
+            source = read_path(path)
+        except ReadError as e:
+            return self.unreadable(path, e, settings)
+        prev_report = None
+        if previous:
+            try:
+                prev_report = parse(read_path(previous))
+            except ReadError:
+                prev_report = None
+        return self.lint_source(source, prev_report, settings)
+
+    def unreadable(self, path: str, e: ReadError, settings: Settings | None = None) -> FileResult:
+        s = settings or self.settings
+        rule = self.by_kind_check.get("readable")
+        diags = []
+        if rule and s.enabled(rule.code):
+            msg = rule.render({"reason": e.reason}, s.lang)
+            diags.append(Diagnostic(path, rule.code, rule.name, s.severity.get(rule.code, rule.severity), msg, e.line, e.col, e.line, e.col))
+        return FileResult(path, diags, {"readable": False})
+
+    def lint_source(self, source: Source, previous: Report | None = None, settings: Settings | None = None) -> FileResult:
+        s = settings or self.settings
+        report = parse(source)
+        if s.agency_kind:
+            report.agency_kind = s.agency_kind
+        ctx = Context(s, previous)
+        diags: list[Diagnostic] = []
+        gate = False
+        ordered = sorted(self.rules, key=lambda r: (r.kind != "document", r.code))
+        for rule in ordered:
+            if not s.enabled(rule.code) and not (rule.kind == "document" and rule.params.get("check") == "annual-report"):
+                continue
+            if gate:
+                break
+            if not rule.applies_to(report.layout or report.era) and not (
+                rule.kind == "document" and rule.applies_to(report.era)
+            ):
+                continue
+            if rule.agency_kinds and report.agency_kind not in rule.agency_kinds:
+                continue
+            mod = check_module(rule.kind)
+            for f in mod.run(rule, report, ctx):
+                if rule.kind == "document" and rule.params.get("check") == "annual-report":
+                    gate = True  # not an annual report: no other rule runs
+                    if not s.enabled(rule.code):
+                        continue
+                diags.append(self._diagnostic(rule, f, report, s))
+        diags = apply_suppressions(diags, source, self, s)
+        diags.sort(key=Diagnostic.sort_key)
+        meta = {
+            "title": report.title.text if report.title else None,
+            "agency": report.agency,
+            "agency_kind": report.agency_kind,
+            "year": report.year,
+            "year_source": report.year_source,
+            "era": report.era,
+            "layout": report.layout,
+            "tables": {t: tb.format for t, tb in report.tables.items()},
+        }
+        return FileResult(source.path, diags, meta, source.text)
+
+    def _diagnostic(self, rule: Rule, f: Finding, report: Report, s: Settings) -> Diagnostic:
+        src_start, src_end = report.source_span((f.start, f.end))
+        loc = report.source.location(src_start)
+        end_loc = report.source.location(max(src_start, src_end))
+        msg = rule.render(f.values, s.lang)
+        extra = loc.extra()
+        if f.related:
+            extra["related"] = []
+            for (a, b, label) in f.related:
+                rl = report.location(a)
+                extra["related"].append({"line": rl.line, "col": rl.col, "message": label})
+        fix = None
+        if f.fix and rule.fixable and report.source.editable:
+            edits = []
+            for (a, b, text) in f.fix:
+                sa, sb = report.source_span((a, b))
+                edits.append(Edit(sa, sb, text))
+            fix = Fix(f.fix_description or msg, edits)
+        return Diagnostic(
+            report.path, rule.code, rule.name, s.severity.get(rule.code, rule.severity), msg,
+            loc.line, loc.col, end_loc.line, end_loc.col, src_start, src_end, extra, fix,
+        )
+
+
+def parse(source: Source) -> Report:
+    from .pipeline import parse_source
+
+    return parse_source(source)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Inline suppression: <!-- nblint: disable=NB207 --> … <!-- nblint: enable=NB207 -->,
+# <!-- nblint: disable-next-line=NB301 -->
+
+_SUPP = re.compile(r"<!--\s*nblint\s*:\s*(?P<verb>disable-next-line|disable|enable)\s*(?:=\s*(?P<codes>[A-Za-z0-9_,\s-]+?))?\s*-->")
+
+
+@dataclass
+class Suppression:
+    verb: str
+    codes: set[str] | None  # None = all
+    line: int
+    col: int
+    start_line: int  # first line covered
+    end_line: int  # last line covered (inclusive)
+    used: bool = False
+
+
+def parse_suppressions(text: str, engine: Engine) -> list[Suppression]:
+    if "nblint" not in text:
+        return []
+    lines = text.split("\n")
+    out: list[Suppression] = []
+    open_: list[Suppression] = []
+    starts = [0]
+    for ln in lines:
+        starts.append(starts[-1] + len(ln) + 1)
+    import bisect
+
+    for m in _SUPP.finditer(text):
+        line = bisect.bisect_right(starts, m.start())
+        col = m.start() - starts[line - 1] + 1
+        codes = None
+        if m.group("codes"):
+            idents = [c for c in re.split(r"[,\s]+", m.group("codes")) if c]
+            codes = set()
+            for ident in idents:
+                for r in engine.rules:
+                    if r.code == ident.upper() or r.name == ident or ident in r.aliases or (ident.upper().startswith("NB") and r.code.startswith(ident.upper())):
+                        codes.add(r.code)
+        verb = m.group("verb")
+        if verb == "disable-next-line":
+            nxt = line + 1
+            while nxt <= len(lines) and not lines[nxt - 1].strip():
+                nxt += 1
+            out.append(Suppression(verb, codes, line, col, nxt, nxt))
+        elif verb == "disable":
+            sup = Suppression(verb, codes, line, col, line, len(lines))
+            out.append(sup)
+            open_.append(sup)
+        else:  # enable: closes the matching open blocks
+            for sup in open_:
+                if sup.end_line == len(lines) and (codes is None or sup.codes is None or sup.codes & codes):
+                    sup.end_line = line
+            open_ = [s for s in open_ if s.end_line == len(lines)]
+    return out
+
+
+def apply_suppressions(diags: list[Diagnostic], source: Source, engine: Engine, s: Settings) -> list[Diagnostic]:
+    text = getattr(source, "original", None) or source.text
+    sups = parse_suppressions(text, engine)
+    if not sups:
+        return diags
+    kept = []
+    for d in diags:
+        hit = None
+        for sup in sups:
+            if sup.start_line <= d.line <= sup.end_line and (sup.codes is None or d.code in sup.codes):
+                hit = sup
+                break
+        if hit:
+            hit.used = True
+        else:
+            kept.append(d)
+    rule = engine.by_kind_check.get("unused-suppression")
+    if rule and s.enabled(rule.code):
+        for sup in sups:
+            if not sup.used:
+                codes = ",".join(sorted(sup.codes)) if sup.codes else "all"
+                msg = rule.render({"codes": codes}, s.lang)
+                kept.append(Diagnostic(source.path, rule.code, rule.name, s.severity.get(rule.code, rule.severity), msg, sup.line, sup.col, sup.line, sup.col))
+    return kept

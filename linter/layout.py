@@ -1,0 +1,378 @@
+"""Layout: line tokens → Lark (LALR) → sections and blocks; then title, year, era and agency.
+
+Stage 3 and 4 of the pipeline (see DESIGN notes in the README): the normalised text is cut into lines, each line
+is classified by the patterns of grammar/lines.yaml into one token, and the grammar of grammar/layout.lark groups
+the tokens into preamble, sections, paragraphs and table blocks.  Table contents are assembled afterwards by
+:mod:`nblint.tables`.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from . import data
+from .model import Block, Heading, Report, Section
+from .normalize import normalize_label
+
+CN_NUM = "一二三四五六七八九十"
+
+
+@dataclass
+class LineTok:
+    type: str
+    start: int
+    end: int
+    m: re.Match | None = None
+
+
+class Patterns:
+    """Compiled line patterns and the label knowledge the classifier needs (all from grammar/)."""
+
+    def __init__(self):
+        spec = data.load_yaml("grammar/lines.yaml")
+        self.furniture = re.compile("|".join(f"(?:{p})" for p in spec["furniture"]))
+        self.h1 = re.compile(spec["heading1"])
+        self.h2 = re.compile(spec["heading2"])
+        self.h3 = re.compile(spec["heading3"])
+        self.hmax = int(spec["heading-max-chars"])
+        self.pipe = re.compile(spec["pipe"])
+        self.numbers = re.compile(spec["numbers"])
+        self.label_numbers = re.compile(spec["label-numbers"])
+        self.title = re.compile(spec["title"])
+        formats = load_formats()
+        keys = set()
+        row_keys = set()
+        for f in formats.values():
+            for s in f["sections"]:
+                keys.update(normalize_label(k) for k in s["keys"])
+            for t in f.get("tables", []):
+                for part in t["parts"]:
+                    for r in part["rows"]:
+                        if r.get("key"):
+                            row_keys.add(normalize_label(r["key"]))
+        self.section_keys = sorted(keys, key=len, reverse=True)
+        alts = "|".join(re.escape(k) for k in self.section_keys)
+        # a first-level heading inside a long line (one-line crawls): "…。二、主动公开政府信息情况 第二十条…"
+        self.inline_h1 = re.compile(rf"(?<!^)(?<![{CN_NUM}])[{CN_NUM}]{{1,2}}、\s*(?:政府信息公开)?(?:{alts})")
+        self.known_title = re.compile(rf"^\s*#*\s*[{CN_NUM}]{{1,2}}、\s*(?P<key>(?:政府信息公开)?(?:{alts}))")
+        self.title_end = re.compile(r"情况|状况|事项|概述|\s|[。:,;]")
+        self.row_key = re.compile("|".join(re.escape(k) for k in sorted(row_keys, key=len, reverse=True)))
+
+
+@lru_cache(maxsize=1)
+def load_formats() -> dict:
+    """All report formats of grammar/formats/*.yaml by id ("2021", "2019", "2008")."""
+    out = {}
+    for name in ("2021", "2019", "2008"):
+        out[name] = data.load_yaml(f"grammar/formats/{name}.yaml")
+    return out
+
+
+@lru_cache(maxsize=1)
+def patterns() -> Patterns:
+    return Patterns()
+
+
+INLINE_SPLIT_MIN = 150
+
+
+def _split_inline(text: str, start: int, end: int, P: Patterns) -> list[tuple[int, int, bool]]:
+    """Cut a long line at the first-level headings it contains; returns (start, end, is_heading) segments."""
+    line = text[start:end]
+    if end - start < INLINE_SPLIT_MIN:
+        return [(start, end, False)]
+    cuts = [m.start() for m in P.inline_h1.finditer(line)]
+    if not cuts:
+        return [(start, end, False)]
+    segs = []
+    prev = 0
+    for c in cuts:
+        if c > prev:
+            segs.append((start + prev, start + c, False))
+        prev = c
+    segs.append((start + prev, end, False))
+    return segs
+
+
+def _heading_split(line: str, P: Patterns) -> int | None:
+    """For a line that starts with a known section title, the length of the heading part (rest is body)."""
+    m = P.known_title.match(line)
+    if not m:
+        return None
+    e = P.title_end.search(line, m.start("key") + 1)
+    if e is None:
+        return len(line)
+    stop = e.end() if e.group() in ("情况", "状况", "事项", "概述") else e.start()
+    return stop if stop <= 40 else None
+
+
+def classify(text: str) -> list[LineTok]:
+    P = patterns()
+    toks: list[LineTok] = []
+    pos = 0
+    n = len(text)
+    while pos <= n:
+        nl = text.find("\n", pos)
+        if nl < 0:
+            nl = n
+        for s, e, _ in _split_inline(text, pos, nl, P):
+            toks.extend(_classify_line(text, s, e, P))
+        pos = nl + 1
+    return toks
+
+
+def _classify_line(text: str, s: int, e: int, P: Patterns) -> list[LineTok]:
+    line = text[s:e]
+    stripped = line.strip()
+    if not stripped:
+        return [LineTok("BLANK", s, e)]
+    if P.furniture.search(line) and len(stripped) <= 120:
+        return [LineTok("FURN", s, e)]
+    if P.pipe.search(line):
+        return [LineTok("PIPE", s, e)]
+    if P.numbers.match(line):
+        return [LineTok("NUMS", s, e)]
+    cut = _heading_split(line, P)
+    if cut is not None and cut < len(line.rstrip()):
+        # "二、主动公开政府信息情况 第二十条第(一)项…": heading, then the rest of the line as its own token(s)
+        head = _classify_line(text, s, s + cut, P)
+        rest = _classify_line(text, s + cut, e, P)
+        return head + rest
+    ln = P.label_numbers.match(line)
+    if ln and "。" not in ln.group("label") and len(ln.group("label")) <= 80:
+        return [LineTok("LNUMS", s, e, ln)]
+    for typ, rx in (("H1", P.h1), ("H2", P.h2), ("H3", P.h3)):
+        m = rx.match(line)
+        if m:
+            title = m.group("title")
+            if P.row_key.match(title.lstrip("0123456789.、 ")) and typ != "H1" or (
+                typ == "H1" and P.row_key.match(title) and not P.known_title.match(line)
+            ):
+                return [LineTok("TLABEL", s, e, m)]
+            if typ == "H1" and sum(1 for ch in title if "\u3400" <= ch <= "\u9fff") < 2:
+                break  # "三、" alone: a vertical table label, not a section
+            if len(title) > P.hmax or "。" in title:
+                if typ == "H1" and cut is not None:
+                    return [LineTok(typ, s, e, m)]
+                break
+            return [LineTok(typ, s, e, m)]
+    return [LineTok("TEXT", s, e)]
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Lark
+
+
+@lru_cache(maxsize=1)
+def parser():
+    from lark import Lark
+    from lark.lexer import Lexer, Token
+
+    class LineLexer(Lexer):
+        def __init__(self, lexer_conf):
+            pass
+
+        def lex(self, toks, parser_state=None):
+            for i, t in enumerate(toks):
+                # the value is the index of the classified line (which keeps its span and regex match)
+                yield Token(t.type, str(i), start_pos=t.start, end_pos=t.end)
+
+    grammar = data.path("grammar/layout.lark").read_text(encoding="utf-8")
+    return Lark(grammar, parser="lalr", lexer=LineLexer, propagate_positions=False, maybe_placeholders=False)
+
+
+def _heading(text: str, tok: LineTok, level: int) -> Heading:
+    m = tok.m
+    num = m.group("num") if m else ""
+    title = m.group("title") if m else text[tok.start:tok.end].strip()
+    return Heading(level, num, title.strip(), (tok.start, tok.end), text[tok.start:tok.end].strip())
+
+
+def build(report: Report) -> None:
+    """Fill ``report.preamble`` and ``report.sections`` from the layout parse."""
+    text = report.text
+    toks = classify(text)
+    tree = parser().parse(toks)
+    for node in tree.children:
+        if node.data == "preamble":
+            report.preamble = _blocks(text, node.children, toks)
+        elif node.data == "section":
+            h = toks[int(node.children[0].value)]
+            heading = _heading(text, h, 1)
+            sec = Section(heading=heading, span=(h.start, h.end), body=(h.end, h.end))
+            sec.blocks = _blocks(text, node.children[1:], toks)
+            report.sections.append(sec)
+    # section spans run to the next first-level heading
+    for i, sec in enumerate(report.sections):
+        end = report.sections[i + 1].heading.span[0] if i + 1 < len(report.sections) else len(text)
+        sec.span = (sec.heading.span[0], end)
+        sec.body = (sec.heading.span[1], end)
+
+
+def _blocks(text: str, children, lines: list[LineTok]) -> list[Block]:
+    out = []
+    for ch in children:
+        if hasattr(ch, "data"):
+            toks = [lines[int(c.value)] for c in ch.children]
+            span = (toks[0].start, toks[-1].end)
+            if ch.data == "paragraph":
+                out.append(Block("paragraph", span))
+            elif ch.data == "table":
+                out.append(Block("table", span))
+            elif ch.data == "subheading":
+                out.append(Block("heading", span, _heading(text, toks[0], 2)))
+            elif ch.data == "item":
+                out.append(Block("heading", span, _heading(text, toks[0], 3)))
+        else:
+            t = lines[int(ch.value)]
+            if ch.type == "FURN":
+                out.append(Block("furniture", (t.start, t.end)))
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Title, year, era, agency
+
+
+@lru_cache(maxsize=1)
+def _meta():
+    spec = data.load_yaml("grammar/meta.yaml")
+    date = spec["date"]
+    lead = spec["period-lead"]
+    gap = int(spec["period-gap"])
+    sep = spec["period-separator"]
+    period = re.compile(
+        rf"{lead}[^。\n]{{0,{gap}}}?{date.format(n=1)}{sep}{date.format(n=2)}"
+    )
+    return {
+        "period": period,
+        "period_year_only": re.compile(spec["period-year-only"]),
+        "published": [re.compile(p, re.M) for p in spec["published"]],
+        "kinds": [(k["kind"], re.compile(k["pattern"])) for k in spec["agency-kinds"]],
+        "year": re.compile(spec["year"]),
+        "body_year": re.compile(spec["body-year"]),
+    }
+
+
+def era_of(year: int | None) -> str | None:
+    if year is None:
+        return None
+    if year >= 2021:
+        return "2021"
+    if year >= 2019:
+        return "2019"
+    return "2008"
+
+
+def find_title(report: Report) -> None:
+    P = patterns()
+    text = report.text
+    prev: tuple[int, int] | None = None
+    cands = [b for b in report.preamble if b.kind == "paragraph"]
+    if not cands and report.sections:
+        return
+    for b in cands:
+        # a paragraph may hold several lines (title split over two lines in PDF extraction)
+        pos = b.span[0]
+        for line in text[b.span[0]:b.span[1]].split("\n"):
+            s, e = pos, pos + len(line)
+            pos = e + 1
+            st = line.strip().lstrip("#").strip()
+            if not st:
+                continue
+            if len(st) <= 60 and "。" not in st and P.title.search(st) and not st.startswith(("本报告", "根据", "依据", "按照")):
+                lead = len(line) - len(line.lstrip().lstrip("#").lstrip())
+                report.title = Heading(0, "", st, (s + lead, e), st)
+                _title_meta(report, st, s + lead, prev)
+                return
+            prev = (s, e) if len(st) <= 30 else None
+
+
+def _title_meta(report: Report, title: str, start: int, prev: tuple[int, int] | None) -> None:
+    M = _meta()
+    m = M["year"].search(title)
+    prev_text = report.text[prev[0]:prev[1]].strip() if prev else ""
+    if m:
+        report.year = int(m.group("y"))
+        report.year_source = "title"
+        report.year_span = (start + m.start("y"), start + m.end("y"))
+        agency = title[: m.start()].strip()
+    else:
+        pm = M["year"].search(prev_text) if prev_text else None
+        if pm and prev:
+            report.year = int(pm.group("y"))
+            report.year_source = "title"
+            off = report.text.index(prev_text, prev[0])
+            report.year_span = (off + pm.start("y"), off + pm.end("y"))
+            agency = prev_text[: pm.start()].strip()
+        else:
+            agency = re.split(r"政府信息公开|政务公开|信息公开", title)[0].strip()
+    if not agency and prev_text and not M["year"].search(prev_text):
+        agency = prev_text
+    report.agency = agency or None
+
+
+def find_period(report: Report):
+    """The statistics-period statement: (match, offset) or None."""
+    M = _meta()
+    m = M["period"].search(report.text)
+    if m:
+        return m
+    return M["period_year_only"].search(report.text)
+
+
+def find_meta(report: Report) -> None:
+    M = _meta()
+    if report.year is None:
+        m = find_period(report)
+        if m and m.group("y1"):
+            report.year = int(m.group("y1"))
+            report.year_source = "statistics-period"
+            report.year_span = m.span("y1")
+    if report.year is None:
+        first = report.sections[0] if report.sections else None
+        seg = report.text[first.span[0]:first.span[1]] if first else report.text
+        base = first.span[0] if first else 0
+        years = [(int(x.group(1)), x.start(1)) for x in M["body_year"].finditer(seg)]
+        if years:
+            y, _ = Counter(y for y, _ in years).most_common(1)[0]
+            pos = next(p for yy, p in years if yy == y)
+            report.year = y
+            report.year_source = "body"
+            report.year_span = (base + pos, base + pos + 4)
+    report.era = era_of(report.year)
+    if report.agency:
+        name = re.sub(r"[\s#]", "", report.agency)
+        report.agency = name
+        for kind, rx in M["kinds"]:
+            if rx.search(name):
+                report.agency_kind = kind
+                break
+
+
+def published_dates(report: Report):
+    """Publication dates found in the text: list of (date tuple, span)."""
+    out = []
+    for rx in _meta()["published"]:
+        for m in rx.finditer(report.text):
+            try:
+                out.append(((int(m.group("y")), int(m.group("m")), int(m.group("d"))), m.span()))
+            except (TypeError, ValueError):
+                continue
+    return out
+
+
+def match_sections(report: Report, fmt: dict) -> None:
+    """Assign each first-level section the id of the official section whose title words it carries."""
+    keys = [(s["id"], [normalize_label(k) for k in s["keys"]]) for s in fmt["sections"]]
+    for sec in report.sections:
+        title = sec.title
+        best = None
+        for sid, ks in keys:
+            for k in ks:
+                i = title.find(k)
+                if i >= 0 and (best is None or (len(k), -i) > (best[1], -best[2])):
+                    best = (sid, len(k), i)
+        sec.official = best[0] if best else None

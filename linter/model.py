@@ -1,0 +1,144 @@
+"""The document model: report → sections → blocks; tables → rows → cells.  Every node has a span.
+
+Spans are ``(start, end)`` character offsets into the *normalised* text (``Report.text``); ``Report.location``
+maps them back to the original file through the normaliser's offset map and the reader's source map.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+Span = tuple[int, int]
+
+
+@dataclass
+class Heading:
+    level: int  # 1: 一、  2: (一)  3: 1.
+    num: str
+    title: str  # the heading's text after its number
+    span: Span
+    text: str  # the whole heading line
+
+
+@dataclass
+class Block:
+    kind: str  # paragraph | table | heading | furniture
+    span: Span
+    heading: Heading | None = None
+
+
+@dataclass
+class Section:
+    heading: Heading
+    span: Span  # heading start to the next first-level heading
+    body: Span  # after the heading line
+    blocks: list[Block] = field(default_factory=list)
+    official: str | None = None  # id of the official section it was matched to (一 … 六), if any
+
+    @property
+    def number(self) -> str:
+        return self.heading.num
+
+    @property
+    def title(self) -> str:
+        return self.heading.title
+
+
+@dataclass
+class Cell:
+    raw: str
+    value: float | int | None
+    span: Span
+    kind: str  # number | blank | invalid
+    column: str | None = None  # official column id
+
+
+@dataclass
+class Row:
+    id: str | None  # official row id (None for rows not in the format)
+    label: str  # the report's own label text
+    span: Span  # the label's span
+    cells: list[Cell] = field(default_factory=list)
+    status: str = "ok"  # ok | unparseable | wrong-count | group-with-numbers
+    expected: int = 0  # official number of cells
+    part: int = 0  # index of the format part (sub-table) it belongs to
+    note: str = ""
+
+    def cell(self, column: str) -> Cell | None:
+        for c in self.cells:
+            if c.column == column:
+                return c
+        return None
+
+
+@dataclass
+class Table:
+    id: str  # 二 | 三 | 四
+    format: str  # id of the format whose labels it was matched with ("2021" / "2019")
+    span: Span
+    section: Section | None
+    rows: list[Row] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # official row ids not found
+    headers_found: dict[str, Span] = field(default_factory=dict)  # column/caption label -> span
+    signals: list[tuple[str, Span]] = field(default_factory=list)  # format-distinctive labels found
+
+    def row(self, rid: str) -> Row | None:
+        for r in self.rows:
+            if r.id == rid:
+                return r
+        return None
+
+    @property
+    def parsed(self) -> bool:
+        return bool(self.rows)
+
+
+@dataclass
+class Report:
+    path: str
+    text: str  # normalised text
+    source: Any  # nblint.source.Source
+    norm: Any  # nblint.normalize.Normalized
+    title: Heading | None = None
+    agency: str | None = None
+    agency_kind: str | None = None  # government | township | subdistrict | department
+    year: int | None = None
+    year_source: str | None = None  # title | statistics-period | body
+    year_span: Span | None = None
+    era: str | None = None  # "2021" | "2019" | "2008": the format the report is judged by
+    layout: str | None = None  # the format its layout follows, when that differs (a 2019 report in the 2008 layout)
+    preamble: list[Block] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    tables: dict[str, Table] = field(default_factory=dict)
+    cache: dict = field(default_factory=dict, repr=False)  # derived views shared by rules (see checks.joined)
+
+    # -- positions -------------------------------------------------------------------------------------------
+    def location(self, offset: int):
+        return self.source.location(self.norm.to_source(offset))
+
+    def source_span(self, span: Span) -> Span:
+        return self.norm.span_to_source(*span)
+
+    # -- navigation ------------------------------------------------------------------------------------------
+    def section(self, official: str) -> Section | None:
+        for s in self.sections:
+            if s.official == official:
+                return s
+        return None
+
+    def section_text(self, official: str | None) -> tuple[str, int]:
+        """Text of an official section (or the whole document for None) and its start offset."""
+        if official is None:
+            return self.text, 0
+        s = self.section(official)
+        if s is None:
+            return "", 0
+        return self.text[s.span[0]:s.span[1]], s.span[0]
+
+    def anchor(self) -> int:
+        """Where a diagnostic about the whole report points: the title, else the first heading, else 0."""
+        if self.title:
+            return self.title.span[0]
+        if self.sections:
+            return self.sections[0].heading.span[0]
+        return 0

@@ -1,0 +1,119 @@
+"""Normalisation: one canonical text for every later stage, with an offset map back to the source text.
+
+What changes (all decided by patterns in grammar/normalize.yaml):
+- deletions: CR, zero-width characters, pinyin annotations such as ``公開(kāi)``, and the spaces that PDF
+  extraction puts inside Chinese text and numbers (``商业 企业``, ``2023 年``);
+- one-for-one replacements (length-preserving): full-width ASCII forms to ASCII (``（一）`` → ``(一)``,
+  ``１．`` → ``1.``), ideographic and no-break spaces to spaces, curly quotes to straight ones;
+- Traditional → Simplified with OpenCC (length-preserving per character, checked per line).
+
+The map is two parallel integer lists (run starts in the output, the source offsets they came from); a position
+in the canonical text maps back with one ``bisect``.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+
+from . import data
+
+
+@dataclass
+class Normalized:
+    text: str
+    out_starts: list[int]
+    src_starts: list[int]
+    source_len: int
+
+    def to_source(self, i: int) -> int:
+        """Offset in the source text of the character at canonical offset ``i`` (``len(text)`` maps to the end)."""
+        if i >= len(self.text):
+            return self.source_len
+        k = bisect_right(self.out_starts, i) - 1
+        return self.src_starts[k] + (i - self.out_starts[k])
+
+    def span_to_source(self, start: int, end: int) -> tuple[int, int]:
+        if end <= start:
+            s = self.to_source(start)
+            return s, s
+        return self.to_source(start), self.to_source(end - 1) + 1
+
+
+@lru_cache(maxsize=1)
+def _tables():
+    spec = data.load_yaml("grammar/normalize.yaml")
+    deletions = re.compile("|".join(f"(?:{p})" for p in spec["delete"]))
+    table = {}
+    for src, dst in spec["replace"].items():
+        table[ord(src)] = dst
+    for lo, hi, shift in spec.get("replace-ranges", []):
+        for cp in range(lo, hi + 1):
+            table[cp] = chr(cp - shift)
+    return deletions, table
+
+
+@lru_cache(maxsize=1)
+def _opencc():
+    try:
+        import opencc
+    except ImportError:  # pragma: no cover - declared dependency
+        return None
+    return opencc.OpenCC("t2s")
+
+
+def _needs_t2s(text: str) -> bool:
+    # Cheap guard: pure ASCII text has nothing to convert.
+    return not text.isascii()
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → Simplified, guaranteed to keep the length (so the offset map stays valid)."""
+    if not _needs_t2s(text):
+        return text
+    cc = _opencc()
+    if cc is None:
+        return text
+    out = cc.convert(text)
+    if len(out) == len(text):
+        return out
+    lines = text.split("\n")
+    fixed = []
+    for line in lines:
+        conv = cc.convert(line)
+        if len(conv) != len(line):
+            conv = "".join(c if len(c := cc.convert(ch)) == 1 else ch for ch in line)
+        fixed.append(conv)
+    return "\n".join(fixed)
+
+
+def normalize(text: str) -> Normalized:
+    deletions, table = _tables()
+    out_parts: list[str] = []
+    out_starts = [0]
+    src_starts = [0]
+    pos = 0
+    out_len = 0
+    for m in deletions.finditer(text):
+        s, e = m.span()
+        if s == e:
+            continue
+        if s > pos:
+            out_parts.append(text[pos:s])
+            out_len += s - pos
+        pos = e
+        if out_starts[-1] == out_len:
+            src_starts[-1] = e
+        else:
+            out_starts.append(out_len)
+            src_starts.append(e)
+    out_parts.append(text[pos:])
+    canon = "".join(out_parts).translate(table)
+    canon = to_simplified(canon)
+    return Normalized(canon, out_starts, src_starts, len(text))
+
+
+def normalize_label(text: str) -> str:
+    """Normalise a short label from rules/grammar data the same way report text is normalised."""
+    return normalize(text).text

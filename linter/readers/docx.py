@@ -1,0 +1,453 @@
+"""DOCX (Word 2007+): paragraphs become lines, tables become pipe rows, in document order.
+
+The body is walked element by element (``w:p``, ``w:tbl``, content controls ``w:sdt`` and ``w:customXml``
+unwrapped), so paragraphs and tables stay interleaved as in the document.  python-docx opens the package (and
+rejects what is not a Word document); the walk itself reads the WordprocessingML directly because python-docx's
+``table.rows[i].cells`` hides how cells are merged:
+
+- ``w:gridSpan`` (and legacy ``w:hMerge``) is a colspan: the cell, then (span - 1) empty cells;
+- ``w:vMerge`` continuation cells repeat the text of the cell that starts the merge when it is a label and stay
+  empty when it is a number (the same rule as the HTML and PDF readers);
+- ``w:gridBefore`` gives leading empty cells so the columns stay aligned.
+
+Paragraph text: ``w:t``, tabs, soft line breaks (``w:br`` starts a new line of the same paragraph), field results
+(not field codes), inserted text (not deleted text); text boxes follow their paragraph as lines of their own.
+Automatic numbering (``一、`` / ``（一）`` / ``1.`` made by Word's list numbering rather than typed) is rendered
+from numbering.xml for the common formats, because a heading's number often exists only there.
+
+Positions are line:col in the extracted text; ``line_info`` gives ``{"block": "paragraph 12"}`` or
+``{"block": "table 2 row 3"}`` (1-based; paragraphs are counted among the body's paragraphs, empty ones included).
+"""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from ..source import ReadError, Source
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_STRIP = " \t\n\r\f\v\xa0\u3000\u2002\u2003\u2009\u200b\ufeff"
+_MAX_UNZIPPED = 256 * 1024 * 1024
+_MAX_LINES = 200_000
+
+
+def _q(tag: str) -> str:
+    return f"{{{_W}}}{tag}"
+
+
+_P, _TBL, _TR, _TC, _SDT, _SDTCONTENT, _CUSTOMXML = (_q(t) for t in (
+    "p", "tbl", "tr", "tc", "sdt", "sdtContent", "customXml"))
+_SKIP_IN_PARA = {_q(t) for t in ("pPr", "rPr", "del", "moveFrom", "delText", "instrText", "fldData", "footnoteReference",
+                                 "endnoteReference", "commentReference", "annotationRef")}
+_SKIP_IN_PARA.add(f"{{{_MC}}}Fallback")
+_VAL = _q("val")
+
+
+def read(path: str, data: bytes) -> Source:
+    try:
+        return _read(path, data)
+    except ReadError:
+        raise
+    except RecursionError:
+        raise ReadError("DOCX is nested too deeply to read") from None
+    except Exception as e:  # noqa: BLE001 - any failure on bad input becomes NB001
+        raise ReadError(f"corrupt DOCX: {type(e).__name__}: {e}") from None
+
+
+def _read(path: str, data: bytes) -> Source:
+    if not data:
+        raise ReadError("empty file")
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ReadError("not a DOCX file: this is an old binary Word .doc file or a password-protected document; "
+                        "save it as .docx")
+    if not data.startswith(b"PK"):
+        raise ReadError("not a DOCX file (zip archive expected)")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            infos = z.infolist()
+            names = {i.filename for i in infos}
+            if "word/document.xml" not in names and "[Content_Types].xml" not in names:
+                raise ReadError("not a DOCX file: the zip archive holds no Word document")
+            if sum(i.file_size for i in infos) > _MAX_UNZIPPED:
+                raise ReadError("DOCX unpacks to more than 256 MB; not read")
+            bad = z.testzip()
+            if bad is not None:
+                raise ReadError(f"corrupt DOCX: damaged part {bad}")
+    except zipfile.BadZipFile as e:
+        raise ReadError(f"corrupt DOCX (damaged or truncated zip archive: {e})") from None
+
+    import docx  # python-docx, imported only when a DOCX is read
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as e:  # noqa: BLE001
+        msg = str(e)
+        if "content type" in msg.lower() or "not a Word file" in msg:
+            raise ReadError("not a Word document (the zip archive is another Office format)") from None
+        raise ReadError(f"corrupt DOCX: {type(e).__name__}: {msg}") from None
+    walker = _Walker(document)
+    walker.blocks(document.element.body)
+    lines = walker.lines
+    if not any(t.strip(_STRIP) for t, _ in lines):
+        raise ReadError("the DOCX holds no text")
+    text = "\n".join(t for t, _ in lines)
+    info = {i: {"block": b} for i, (_, b) in enumerate(lines, 1)}
+    return Source(path=path, text=text, kind="docx", line_info=info)
+
+
+class _Walker:
+    def __init__(self, document):
+        self.lines: list[tuple[str, str]] = []
+        self.n_para = 0
+        self.n_table = 0
+        self.numbering = _Numbering(document)
+
+    def emit(self, text: str, block: str):
+        text = text.strip(_STRIP)
+        if text:
+            if len(self.lines) >= _MAX_LINES:
+                raise ReadError("DOCX has too many lines to be a report")
+            self.lines.append((text, block))
+
+    # -- body --------------------------------------------------------------------------------------------------
+    def blocks(self, parent, label: str | None = None):
+        for el in _unwrap(parent, (_P, _TBL)):
+            if el.tag == _P:
+                if label is None:
+                    self.n_para += 1
+                block = label or f"paragraph {self.n_para}"
+                segments, boxes = _para_text(el)
+                prefix = self.numbering.label(el)
+                if prefix and segments and any(s.strip(_STRIP) for s in segments):
+                    segments[0] = prefix + segments[0].lstrip(_STRIP)
+                for seg in segments:
+                    self.emit(seg, block)
+                for box in boxes:
+                    self.blocks(box, block)
+            else:
+                self.table(el, label)
+
+    def table(self, tbl, label: str | None):
+        if label is None:
+            self.n_table += 1
+            name = f"table {self.n_table}"
+        else:
+            name = label
+        rows = [tr for tr in _unwrap(tbl, (_TR,))]
+        grid = [[tc for tc in _unwrap(tr, (_TC,))] for tr in rows]
+        single = all(sum(_span(tc) for tc in tcs) <= 1 for tcs in grid)
+        merges: dict[int, str] = {}  # grid column -> text of the cell that starts a vertical merge there
+        for r, (tr, tcs) in enumerate(zip(rows, grid), 1):
+            block = name if label is not None else f"{name} row {r}"
+            if single:
+                for tc in tcs:
+                    self.blocks(tc, block)
+                continue
+            cells: list[str] = []
+            col = _grid_before(tr)
+            cells.extend([""] * col)
+            for tc in tcs:
+                span = _span(tc)
+                text = _cell_text(tc)
+                vm = _vmerge(tc)
+                hm = _hmerge(tc)
+                if vm == "continue":
+                    above = merges.get(col)
+                    if above is not None:
+                        text = above if _is_text(above) else ""
+                elif vm == "restart":
+                    merges[col] = text
+                else:
+                    merges.pop(col, None)
+                if hm == "continue":
+                    text = ""
+                cells.append(text)
+                cells.extend([""] * (span - 1))
+                col += span
+            if len(cells) > 1 or any(cells):
+                if len(self.lines) >= _MAX_LINES:
+                    raise ReadError("DOCX has too many lines to be a report")
+                self.lines.append((" | ".join(cells), block))
+
+
+def _unwrap(parent, wanted: tuple[str, ...]):
+    """Children of ``parent`` with a tag in ``wanted``, looking through content controls and custom XML."""
+    for el in parent:
+        tag = el.tag
+        if tag in wanted:
+            yield el
+        elif tag == _SDT:
+            content = el.find(_SDTCONTENT)
+            if content is not None:
+                yield from _unwrap(content, wanted)
+        elif tag == _CUSTOMXML or tag == _q("smartTag"):
+            yield from _unwrap(el, wanted)
+
+
+def _para_text(p) -> tuple[list[str], list]:
+    """The text of a paragraph split at line breaks, and the text boxes anchored in it."""
+    segments: list[list[str]] = [[]]
+    boxes: list = []
+    stack = [iter(p)]
+    while stack:
+        el = next(stack[-1], None)
+        if el is None:
+            stack.pop()
+            continue
+        tag = el.tag
+        if not isinstance(tag, str) or tag in _SKIP_IN_PARA:
+            continue
+        local = tag.rsplit("}", 1)[-1]
+        ns = tag[1:].split("}", 1)[0] if tag.startswith("{") else ""
+        if ns == _W:
+            if local == "t":
+                segments[-1].append(el.text or "")
+                continue
+            if local in ("tab", "ptab"):
+                segments[-1].append("\t")
+                continue
+            if local in ("br", "cr"):
+                segments.append([])
+                continue
+            if local == "noBreakHyphen":
+                segments[-1].append("-")
+                continue
+            if local == "softHyphen":
+                continue
+            if local == "txbxContent":
+                boxes.append(el)
+                continue
+            if local == "p":  # a paragraph nested somewhere unusual: its own line
+                segments.append([])
+        stack.append(iter(el))
+    return ["".join(s) for s in segments], boxes
+
+
+def _cell_text(tc) -> str:
+    parts = []
+    for p in tc.iter(_P):
+        segs, _ = _para_text(p)
+        parts.append("".join(segs))
+    return "".join(parts).strip(_STRIP)
+
+
+def _is_text(s: str) -> bool:
+    return any(ch.isalpha() for ch in s)
+
+
+def _int(el, default: int = 1) -> int:
+    if el is None:
+        return default
+    m = re.match(r"\d+", el.get(_VAL, "") or "")
+    return int(m.group()) if m else default
+
+
+def _span(tc) -> int:
+    return max(1, min(_int(tc.find(f"{_q('tcPr')}/{_q('gridSpan')}")), 64))
+
+
+def _grid_before(tr) -> int:
+    return max(0, min(_int(tr.find(f"{_q('trPr')}/{_q('gridBefore')}"), 0), 64))
+
+
+def _vmerge(tc) -> str | None:
+    el = tc.find(f"{_q('tcPr')}/{_q('vMerge')}")
+    if el is None:
+        return None
+    return "restart" if el.get(_VAL) == "restart" else "continue"
+
+
+def _hmerge(tc) -> str | None:
+    el = tc.find(f"{_q('tcPr')}/{_q('hMerge')}")
+    if el is None:
+        return None
+    return "restart" if el.get(_VAL) == "restart" else "continue"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# automatic numbering
+
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def _chinese(n: int) -> str:
+    if n <= 0:
+        return str(n)
+    if n < 10:
+        return _CN_DIGITS[n]
+    if n < 20:
+        return "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
+    if n < 100:
+        return _CN_DIGITS[n // 10] + "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
+    return str(n)
+
+
+def _letters(n: int, upper: bool) -> str:
+    if n <= 0:
+        return str(n)
+    ch = chr(ord("A" if upper else "a") + (n - 1) % 26)
+    return ch * ((n - 1) // 26 + 1)
+
+
+def _roman(n: int, upper: bool) -> str:
+    if not 0 < n < 4000:
+        return str(n)
+    vals = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
+            (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+    out = []
+    for v, s in vals:
+        while n >= v:
+            out.append(s)
+            n -= v
+    r = "".join(out)
+    return r if upper else r.lower()
+
+
+def _format(n: int, fmt: str) -> str:
+    if fmt in ("chineseCounting", "chineseCountingThousand", "chineseLegalSimplified", "ideographDigital",
+               "japaneseCounting", "taiwaneseCounting", "taiwaneseCountingThousand"):
+        s = _chinese(n)
+        if fmt == "chineseLegalSimplified":
+            s = s.translate(str.maketrans("一二三四五六七八九十", "壹贰叁肆伍陆柒捌玖拾"))
+        return s
+    if fmt == "ideographTraditional":
+        return "甲乙丙丁戊己庚辛壬癸"[(n - 1) % 10] if n > 0 else str(n)
+    if fmt == "upperLetter":
+        return _letters(n, True)
+    if fmt == "lowerLetter":
+        return _letters(n, False)
+    if fmt == "upperRoman":
+        return _roman(n, True)
+    if fmt == "lowerRoman":
+        return _roman(n, False)
+    if fmt == "decimalEnclosedCircle" or fmt == "decimalEnclosedCircleChinese":
+        return chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n)
+    if fmt == "decimalFullWidth" or fmt == "decimalFullWidth2":
+        return str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    return str(n)
+
+
+class _Numbering:
+    """Renders the labels of Word's automatic numbering (direct ``w:numPr`` or through the paragraph style)."""
+
+    def __init__(self, document):
+        self.levels: dict[str, dict[int, dict]] = {}  # numId -> ilvl -> {start, fmt, text, suff}
+        self.abstract_of: dict[str, str] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        self.style_num: dict[str, tuple[str, int]] = {}
+        try:
+            self._load(document)
+        except Exception:  # noqa: BLE001 - numbering is a nicety; a broken numbering part just gives no labels
+            self.levels = {}
+
+    def _load(self, document):
+        part = document.part
+        try:
+            numbering = part.numbering_part.element
+        except Exception:  # noqa: BLE001 - no numbering part
+            return
+        abstract: dict[str, dict[int, dict]] = {}
+        for an in numbering.findall(_q("abstractNum")):
+            aid = an.get(_q("abstractNumId"))
+            lv = {}
+            for lvl in an.findall(_q("lvl")):
+                il = int(lvl.get(_q("ilvl"), "0") or 0)
+                fmt = lvl.find(_q("numFmt"))
+                txt = lvl.find(_q("lvlText"))
+                suff = lvl.find(_q("suff"))
+                lv[il] = {
+                    "start": _int(lvl.find(_q("start")), 1),
+                    "fmt": fmt.get(_VAL, "decimal") if fmt is not None else "decimal",
+                    "text": txt.get(_VAL, "") if txt is not None else "",
+                    "suff": suff.get(_VAL, "tab") if suff is not None else "tab",
+                }
+            abstract[aid] = lv
+        for num in numbering.findall(_q("num")):
+            nid = num.get(_q("numId"))
+            ref = num.find(_q("abstractNumId"))
+            aid = ref.get(_VAL) if ref is not None else None
+            lv = {k: dict(v) for k, v in abstract.get(aid, {}).items()}
+            for ov in num.findall(_q("lvlOverride")):
+                il = int(ov.get(_q("ilvl"), "0") or 0)
+                so = ov.find(_q("startOverride"))
+                if so is not None and il in lv:
+                    lv[il]["start"] = _int(so, 1)
+            self.levels[nid] = lv
+            self.abstract_of[nid] = aid or nid
+        try:
+            styles = part.styles.element
+        except Exception:  # noqa: BLE001
+            return
+        based: dict[str, str] = {}
+        direct: dict[str, tuple[str | None, int | None]] = {}
+        for st in styles.findall(_q("style")):
+            sid = st.get(_q("styleId"))
+            b = st.find(_q("basedOn"))
+            if b is not None:
+                based[sid] = b.get(_VAL)
+            numpr = st.find(f"{_q('pPr')}/{_q('numPr')}")
+            if numpr is not None:
+                nid = numpr.find(_q("numId"))
+                il = numpr.find(_q("ilvl"))
+                direct[sid] = (nid.get(_VAL) if nid is not None else None, _int(il, 0) if il is not None else None)
+        for sid in set(direct) | set(based):
+            seen, cur = set(), sid
+            nid, il = None, None
+            while cur and cur not in seen:
+                seen.add(cur)
+                if cur in direct:
+                    n2, i2 = direct[cur]
+                    nid = nid or n2
+                    il = il if il is not None else i2
+                cur = based.get(cur)
+            if nid:
+                self.style_num[sid] = (nid, il or 0)
+
+    def label(self, p) -> str:
+        if not self.levels:
+            return ""
+        ppr = p.find(_q("pPr"))
+        nid, il = None, None
+        if ppr is not None:
+            numpr = ppr.find(_q("numPr"))
+            if numpr is not None:
+                n = numpr.find(_q("numId"))
+                i = numpr.find(_q("ilvl"))
+                nid = n.get(_VAL) if n is not None else None
+                il = _int(i, 0) if i is not None else None
+            if nid is None:
+                ps = ppr.find(_q("pStyle"))
+                if ps is not None and ps.get(_VAL) in self.style_num:
+                    nid, il2 = self.style_num[ps.get(_VAL)]
+                    il = il if il is not None else il2
+        if not nid or nid == "0" or nid not in self.levels:
+            return ""
+        il = il or 0
+        levels = self.levels[nid]
+        if il not in levels:
+            return ""
+        key = self.abstract_of.get(nid, nid)
+        counters = self.counters.setdefault(key, {})
+        counters[il] = counters.get(il, levels[il]["start"] - 1) + 1
+        for deeper in [k for k in counters if k > il]:
+            del counters[deeper]
+        lvl = levels[il]
+        if lvl["fmt"] in ("bullet", "none"):
+            return ""
+
+        def sub(m):
+            k = int(m.group(1)) - 1
+            if k not in levels:
+                return ""
+            n = counters.get(k, levels[k]["start"])
+            return _format(n, levels[k]["fmt"] if k == il or levels[k]["fmt"] != "bullet" else "decimal")
+
+        text = re.sub(r"%([1-9])", sub, lvl["text"])
+        if not text:
+            return ""
+        return text + {"tab": " ", "space": " ", "nothing": ""}.get(lvl["suff"], " ") \
+            if not text.endswith(("、", "）", ")", "．", "。")) else text
