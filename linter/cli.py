@@ -10,6 +10,14 @@ import os
 import sys
 from pathlib import Path
 
+# Subcommands that live in their own modules: name -> module exposing HELP, add_arguments(parser) and run(args) -> int.
+# They are imported only to build the parser for their own name, or for --help.
+PLUGIN_COMMANDS = {
+    "lsp": "nblint.lsp",
+    "new": "nblint.template",
+    "audit": "nblint.audit",
+}
+
 SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
 
@@ -79,6 +87,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("extract", help="print the extracted, normalised text with line numbers")
     p.add_argument("path")
     p.add_argument("--raw", action="store_true", help="the reader's text before normalisation")
+    import importlib
+
+    for name, modname in PLUGIN_COMMANDS.items():
+        try:
+            mod = importlib.import_module(modname)
+        except ImportError:
+            continue
+        sp = sub.add_parser(name, help=mod.HELP)
+        mod.add_arguments(sp)
+        sp.set_defaults(plugin=mod)
     return ap
 
 
@@ -103,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_explain(args)
         if args.command == "extract":
             return cmd_extract(args)
+        if getattr(args, "plugin", None) is not None:
+            return args.plugin.run(args)
     except UsageError as e:
         print(f"nblint: {e}", file=sys.stderr)
         return EXIT_ERROR
