@@ -22,8 +22,9 @@ from .normalize import normalize_label
 NUM = "num"
 BLANK = "blank"
 TEXT = "text"
+NL = "nl"
 
-_ATOM = re.compile(r"(?P<num>-?\d+(?:,\d{3})*(?:\.\d+)?)|(?P<pipe>\|)|(?P<nl>\n)|(?P<text>[^\s\d|]+)")
+_ATOM = re.compile(r"(?P<num>-?\d+(?:,\d{3})*(?:\.\d+)?)|(?P<text>[^\s\d]+)")
 _BLANK_MARKS = {"/", "—", "——", "-", "–", "--", "无", "—-", "\\"}
 _ORDINAL = re.compile(r"^\s*(?:(?P<paren>\((?P<pn>[一二三四五六七八九十]{1,2})\))|(?P<cn>[一二三四五六七八九十]{1,2})\s*[、.,]|(?P<d>\d{1,2})\s*[.、,])")
 _CORE_STRIP = re.compile(r"^\s*(?:\([一二三四五六七八九十]{1,2}\)|[一二三四五六七八九十]{1,2}\s*[、.,]|\d{1,2}\s*[.、,])")
@@ -161,34 +162,97 @@ class Region:
         return self.to_canon(s), self.to_canon(e - 1) + 1
 
 
-def atoms(text: str, start: int, end: int) -> list[Atom]:
-    """Numbers, blank cells and text chunks of ``text[start:end]``; empty pipe cells become blank atoms."""
+_NUMBER = re.compile(r"-?\d+(?:,\d{3})*(?:\.\d+)?")
+
+
+_CELL_LINE = re.compile(r"^[^|\n]*\|[\s|]*$", re.M)
+_FILLED_CELL_LINE = re.compile(r"^[^|\n]*[^|\s][^|\n]*\|[\s|]*$", re.M)
+
+
+def cell_per_line(text: str) -> bool:
+    """Tables flattened to one cell per line, each closed by a pipe (``规章 |`` / ``0 |`` / ``|``)."""
+    pipe_lines = text.count("|")
+    if pipe_lines < 8:
+        return False
+    n = len(_CELL_LINE.findall(text))
+    filled = len(_FILLED_CELL_LINE.findall(text))
+    lines_with_pipe = sum(1 for ln in text.split("\n") if "|" in ln)
+    # lines that end in a pipe, most of them holding a cell (a bare "|" line alone is a separator)
+    return n >= 8 and n >= 0.6 * lines_with_pipe and filled >= 0.5 * n
+
+
+def atoms(text: str, start: int, end: int, cell_lines: bool = False) -> list[Atom]:
+    """Numbers, blank cells, text chunks and line breaks of ``text[start:end]``.
+
+    On a line written with pipes the cells are the atoms: a cell is a number only if it holds nothing else
+    (``数据1`` is text), and an empty cell between two pipes is a blank.  Elsewhere numbers and text are cut
+    apart wherever they meet (``规章000`` → 规章 + 000), as web crawls run cells together."""
     out: list[Atom] = []
-    line_has_pipe = False
-    last_sep: int | None = None  # offset after the last pipe, while the cell is still empty
-    seg = text[start:end]
-    for m in _ATOM.finditer(seg):
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl < 0 else nl
+        line = text[pos:stop]
+        if cell_lines and "|" in line and _CELL_LINE.match(line):
+            # one cell per line: the line break is not the end of a row; a bare pipe is an empty cell
+            body = line.split("|")[0].strip()
+            if body:
+                _pipe_atoms(text, pos, stop, out)
+            else:
+                out.append(Atom(BLANK, "", pos, stop))
+            if nl < 0:
+                break
+            pos = nl + 1
+            continue
+        if "|" in line:
+            _pipe_atoms(text, pos, stop, out)
+        else:
+            _plain_atoms(text, pos, stop, out)
+        if nl < 0:
+            break
+        out.append(Atom(NL, "\n", nl, nl + 1))
+        pos = nl + 1
+    return out
+
+
+def _pipe_atoms(text: str, s: int, e: int, out: list[Atom]) -> None:
+    line = text[s:e]
+    cells = line.split("|")
+    offs = []
+    o = s
+    for c in cells:
+        offs.append(o)
+        o += len(c) + 1
+    # a leading/trailing pipe opens/closes the row: no cell outside it
+    first = 1 if not cells[0].strip() else 0
+    last = len(cells) - 1 if not cells[-1].strip() else len(cells)
+    for i in range(first, last):
+        raw = cells[i]
+        body = raw.strip()
+        cs = offs[i] + (len(raw) - len(raw.lstrip()))
+        ce = cs + len(body)
+        if not body:
+            out.append(Atom(BLANK, "", offs[i], offs[i] + len(raw)))
+        elif _NUMBER.fullmatch(body):
+            out.append(Atom(NUM, body, cs, ce))
+        elif body in _BLANK_MARKS:
+            out.append(Atom(BLANK, body, cs, ce))
+        else:
+            out.append(Atom(TEXT, body, cs, ce))
+
+
+def _plain_atoms(text: str, s: int, e: int, out: list[Atom]) -> None:
+    for m in _ATOM.finditer(text, s, e):
         kind = m.lastgroup
-        s, e = start + m.start(), start + m.end()
-        if kind == "nl":
-            line_has_pipe = False
-            last_sep = None
-            continue
-        if kind == "pipe":
-            if line_has_pipe and last_sep is not None and not text[last_sep:s].strip():
-                out.append(Atom(BLANK, "", last_sep, s))
-            line_has_pipe = True
-            last_sep = e
-            continue
-        last_sep = None
+        a, b = m.span()
         tok = m.group()
         if kind == "num":
-            out.append(Atom(NUM, tok, s, e))
-        elif tok in _BLANK_MARKS and _standalone(text, s, e):
-            out.append(Atom(BLANK, tok, s, e))
-        else:
-            out.append(Atom(TEXT, tok, s, e))
-    return out
+            out.append(Atom(NUM, tok, a, b))
+        elif kind == "text":
+            if tok in _BLANK_MARKS and _standalone(text, a, b):
+                out.append(Atom(BLANK, tok, a, b))
+            else:
+                out.append(Atom(TEXT, tok, a, b))
 
 
 def _standalone(text: str, s: int, e: int) -> bool:
@@ -242,20 +306,6 @@ def fill_cells(row: Row, cand: list[Atom], region: Region, columns: list[dict]) 
             row.cells.append(Cell(a.text, v, region.span(a.start, a.end), "number" if v is not None else "invalid", col))
 
 
-def _collect(ats: list[Atom]) -> tuple[list[Atom], list[Atom], list[Atom]]:
-    """Split the atoms after a row label into (label continuation, cells, rest)."""
-    label: list[Atom] = []
-    cells: list[Atom] = []
-    i = 0
-    while i < len(ats) and ats[i].kind == TEXT:
-        label.append(ats[i])
-        i += 1
-    while i < len(ats) and ats[i].kind != TEXT:
-        cells.append(ats[i])
-        i += 1
-    return label, cells, ats[i:]
-
-
 def assemble(report: Report, table_id: str, spec: TableSpec, start: int, end: int, skip, section) -> Table | None:
     region = Region(report, start, end, skip)
     R = region.text
@@ -294,28 +344,7 @@ def assemble(report: Report, table_id: str, spec: TableSpec, start: int, end: in
     unkeyed = [r for r in spec.rows if r.rx is None]
     if not found and not unkeyed:
         return None
-    for k, (r, (mstart, mend)) in enumerate(found):
-        nxt = found[k + 1][1][0] if k + 1 < len(found) else len(R)
-        ats = atoms(R, mend, nxt)
-        cont, cand, rest = _collect(ats)
-        label_end = cont[-1].end if cont else mend
-        label = re.sub(r"\s+", "", R[mstart:label_end]).strip("|")
-        if _prose(label, r.norm_label):
-            if not r.group:
-                table.missing.append(r.id)
-            continue
-        row = Row(r.id, label, region.span(mstart, label_end), part=r.part)
-        if r.group:
-            if any(a.kind == NUM for a in cand):
-                row.status = "group-with-numbers"
-                fill_cells(row, cand, region, r.columns)
-                table.rows.append(row)
-            continue
-        if "(" in label and ")" not in label and rest and rest[0].kind == TEXT:
-            row.label = label + rest[0].text  # wrapped label continued after the numbers
-        fill_cells(row, cand, region, r.columns)
-        table.rows.append(row)
-        _extra_rows(table, rest, region, r)
+    _assign(table, found, R, region)
     for r in unkeyed:
         _assemble_unkeyed(table, r, spec, region)
     if not _looks_like_table(table, spec):
@@ -370,27 +399,134 @@ def _extend_back(R: str, m: re.Match, official: str, floor: int) -> tuple[int, i
     return start, m.end()
 
 
-def _extra_rows(table: Table, rest: list[Atom], region: Region, spec_row: RowSpec) -> None:
-    """Text followed by numbers between two official rows: a row that is not in the official table."""
-    i = 0
-    while i < len(rest):
-        if rest[i].kind == TEXT:
-            j = i
-            while j < len(rest) and rest[j].kind == TEXT:
-                j += 1
-            k = j
-            while k < len(rest) and rest[k].kind != TEXT:
-                k += 1
-            nums = [a for a in rest[j:k] if a.kind == NUM]
-            if len(nums) >= 2:
-                label = "".join(a.text for a in rest[i:j])
-                row = Row(None, label, region.span(rest[i].start, rest[j - 1].end), status="extra", part=spec_row.part)
-                fill_cells(row, rest[j:k], region, spec_row.columns)
-                row.status = "extra"
-                table.rows.append(row)
-            i = k
+@dataclass
+class _Seg:
+    """What follows one row label up to the next: its label text, and runs of numbers with their position."""
+
+    label_end: int
+    inline: list[Atom] | None  # numbers on the label's own line
+    floating: list[tuple[list[Atom], list[Atom], bool]]  # (text before, numbers, nothing but numbers follows)
+    after_text: str  # text right after the inline numbers (a wrapped label's second half)
+
+
+def _runs(ats: list[Atom], expected: int) -> list[tuple[list[Atom], list[Atom], bool]]:
+    """Split atoms into (text before, run of numbers, run starts on the label's line) triples.  A run is
+    interrupted by text and by line breaks; runs split only by a line break are joined back while they fit."""
+    out: list[tuple[list[Atom], list[Atom], bool]] = []
+    text: list[Atom] = []
+    run: list[Atom] = []
+    first_line = True
+    run_first_line = True
+    joinable = False
+    for a in ats:
+        if a.kind in (NUM, BLANK):
+            if not run:
+                run_first_line = first_line
+                if joinable and out and not text and len(out[-1][1]) < expected:
+                    prev = out.pop()
+                    run = prev[1]
+                    text = prev[0]
+                    run_first_line = prev[2]
+            run.append(a)
+            joinable = False
+        elif a.kind == NL:
+            if run:
+                out.append((text, run, run_first_line))
+                text, run = [], []
+                joinable = True
+            first_line = False
         else:
-            i += 1
+            if run:
+                out.append((text, run, run_first_line))
+                text, run = [], []
+            joinable = False
+            text.append(a)
+    if run:
+        out.append((text, run, run_first_line))
+    return out
+
+
+def _assign(table: Table, found, R: str, region: Region) -> None:
+    """Give every row label its numbers.  Numbers on the label's own line are its cells; a line of numbers
+    alone (PDF extraction prints them where the row's vertical centre falls: before, inside or after a label
+    that wraps over several lines) goes to the nearest label that has no numbers yet: the earlier one if it is
+    still waiting, else the next one.  Numbers that no label wants form an extra row."""
+    segs: list[_Seg] = []
+    flat = cell_per_line(R)
+    for k, (r, (mstart, mend)) in enumerate(found):
+        nxt = found[k + 1][1][0] if k + 1 < len(found) else len(R)
+        ats = atoms(R, mend, nxt, flat)
+        label_end = mend
+        for a in ats:
+            if a.kind != TEXT:
+                break
+            label_end = a.end
+        runs = _runs(ats, len(r.columns))
+        inline = None
+        floating = []
+        after = ""
+        for i, (before, run, first_line) in enumerate(runs):
+            if i == 0 and first_line and all(b.end <= label_end for b in before):
+                inline = run
+                if i + 1 < len(runs) and runs[i + 1][0]:
+                    after = runs[i + 1][0][0].text
+                elif i + 1 == len(runs):
+                    tail = [a for a in ats if a.start >= run[-1].end and a.kind == TEXT]
+                    after = tail[0].text if tail else ""
+            elif any(a.kind == NUM for a in run):
+                last = not any(a.kind == TEXT and a.start >= run[-1].end for a in ats)
+                floating.append((before, run, last))
+        segs.append(_Seg(label_end, inline, floating, after))
+    cells: dict[int, list[Atom]] = {k: seg.inline for k, seg in enumerate(segs) if seg.inline is not None}
+    waiting: int | None = None  # a data row (before the current run) still without numbers
+    extras: list[tuple[int, list[Atom], list[Atom]]] = []
+    for k, seg in enumerate(segs):
+        r = found[k][0]
+        if not r.group and k not in cells:
+            waiting = k
+        elif k in cells:
+            waiting = None
+        for before, run, last in seg.floating:
+            nxt = k + 1
+            nxt_free = nxt < len(segs) and not found[nxt][0].group and nxt not in cells
+            if waiting is not None:
+                cells[waiting] = run
+                waiting = None
+            elif last and nxt_free:
+                cells[nxt] = run  # numbers printed just above the next row's label
+            elif nxt_free:
+                cells[nxt] = run
+            else:
+                extras.append((k, before, run))
+    for k, (r, (mstart, mend)) in enumerate(found):
+        seg = segs[k]
+        label = re.sub(r"\s+", "", R[mstart:seg.label_end]).strip("|")
+        if _prose(label, r.norm_label):
+            if not r.group:
+                table.missing.append(r.id)
+            continue
+        row = Row(r.id, label, region.span(mstart, seg.label_end), part=r.part)
+        cand = cells.get(k, [])
+        if r.group:
+            if any(a.kind == NUM for a in cand):
+                row.status = "group-with-numbers"
+                fill_cells(row, cand, region, r.columns)
+                table.rows.append(row)
+            continue
+        if "(" in label and ")" not in label and seg.after_text:
+            row.label = label + seg.after_text  # wrapped label continued after the numbers
+        fill_cells(row, cand, region, r.columns)
+        table.rows.append(row)
+    for k, before, run in extras:
+        r = found[k][0]
+        if not any(a.kind == NUM for a in run) or len(run) < 2:
+            continue
+        label = "".join(a.text for a in before)
+        start = before[0].start if before else run[0].start
+        row = Row(None, label, region.span(start, (before[-1].end if before else run[0].start)), part=r.part)
+        fill_cells(row, run, region, r.columns)
+        row.status = "extra"
+        table.rows.append(row)
 
 
 def _assemble_unkeyed(table: Table, r: RowSpec, spec: TableSpec, region: Region) -> None:
@@ -404,7 +540,7 @@ def _assemble_unkeyed(table: Table, r: RowSpec, spec: TableSpec, region: Region)
                 first_header = m.start()
     if first_header is None:
         return
-    ats = atoms(R, first_header, len(R))
+    ats = [a for a in atoms(R, first_header, len(R), cell_per_line(R)) if a.kind != NL]
     runs: list[list[Atom]] = []
     cur: list[Atom] = []
     for a in ats:
@@ -463,8 +599,10 @@ def build(report: Report) -> None:
         sec = secs[tid]
         if sec is not None:
             start, end, skip = sec.body[0], sec.body[1], _skips(report, sec)
+        elif any(s.official for s in report.sections):
+            continue  # the section itself is missing (NB101 says so); its table is not searched elsewhere
         else:
-            # no such section heading: look between the neighbouring sections' tables, or in the whole text
+            # no recognisable section at all (headings lost in a copy): search the whole text
             start, end, skip = 0, len(report.text), [b.span for s in report.sections for b in s.blocks if b.kind == "furniture"]
         fid = choose_format(report, tid, start, end, skip)
         spec = table_specs(fid)[tid]
