@@ -98,8 +98,9 @@ def test_html_fixture_merged_cells_and_positions():
     # no navigation, footer or script text
     for chrome in ("首页", "互动交流", "版权所有", "ICP备", "不应出现的脚本文字"):
         assert chrome not in src.text
-    # inline suppression comments survive as their own line
-    assert "<!-- nblint: disable=NB207 -->" in ls
+    # inline suppression comments are read from the HTML itself (Source.original), on the file's own lines
+    assert "nblint" not in src.text
+    assert src.original.split("\n")[12] == "<!-- nblint: disable=NB207 -->"
     # positions: 规章 is on line 7 of the file, at its own column
     n = line_no(src, "规章")
     loc = src.location(offset_of_line(src, n))
@@ -161,6 +162,31 @@ def test_html_bare_javascript_file_and_script_copy():
             + "</p></div><script>" + literal + "</script></body></html>")
     src = read_bytes("page.html", page.encode())
     assert lines_of(src)[0] == "一、总体情况" and "规章 | 13" not in src.text
+
+
+def test_html_portal_page_keeps_report_drops_chrome():
+    path = FIXTURES / "portal_page.html"
+    src = read_path(path)
+    assert lines_of(src) == [
+        "某某县人民政府2023年政府信息公开工作年度报告",
+        "来源：县政府办 发布日期：2024-01-20 浏览次数：",
+        "本报告根据《中华人民共和国政府信息公开条例》编制，统计期限为2023年1月1日至12月31日。",
+        "一、总体情况",
+        "本机关认真贯彻落实条例要求，依法主动公开政府信息，规范办理依申请公开。",
+        "二、主动公开政府信息情况",
+        "规章 | 0 | 0 | 0",
+        "六、其他需要报告的事项",
+        "无。",
+    ]
+    assert [src.location(offset_of_line(src, n)).line for n in (1, 2, 3, 4, 7, 9)] == [13, 14, 17, 19, 22, 24]
+    # without numbered headings the content is found by its class name and its share of the text
+    text = path.read_text(encoding="utf-8")
+    for numeral in ("一、", "二、", "六、"):
+        text = text.replace(numeral, "")
+    src = read_bytes("plain.html", text.encode())
+    assert lines_of(src)[0] == "某某县人民政府2023年政府信息公开工作年度报告" and "规章 | 0 | 0 | 0" in lines_of(src)
+    for chrome in ("首页", "热点新闻", "常务会议", "分享到微信", "打印本页", "主办单位", "欢迎访问"):
+        assert chrome not in src.text
 
 
 def test_html_encodings_and_layout_tables():
@@ -375,6 +401,48 @@ def test_pdf_hongze(name, total_row):
     assert _pages_of(src, "四、政府信息公开行政复议、行政诉讼情况") == 4
 
 
+def _cjk_pdf(content: bytes) -> bytes:
+    """A one-page PDF whose text uses the predefined STSong-Light / UniGB-UCS2-H font (no embedding needed)."""
+    return _minimal_pdf(content, extra=[
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [6 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) "
+        b"/Ordering (GB1) /Supplement 2 >> /FontDescriptor 7 0 R /DW 1000 >>",
+        b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [0 -200 1000 900] /ItalicAngle 0 "
+        b"/Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>",
+    ], resources=b"/Resources << /Font << /F1 5 0 R >> >>")
+
+
+def _text(x: float, y: float, s: str) -> bytes:
+    return b"BT /F1 12 Tf %g %g Td <%s> Tj ET\n" % (x, y, s.encode("utf-16-be").hex().encode())
+
+
+def _rule(x0, y0, x1, y1) -> bytes:
+    return b"%g %g m %g %g l S\n" % (x0, y0, x1, y1)
+
+
+def test_pdf_made_table_merges_and_fake_bold():
+    c = _text(40, 270, "一、总体情况") + _text(40.3, 270, "一、总体情况")  # "fake bold": printed twice
+    c += _text(40, 250, "本机关依法主动公开政府信息。")
+    c += b"0 0 0 RG 1 w\n"
+    for y in (150, 175, 200, 225):  # four rules; the one at 175 leaves out the first column
+        c += _rule(140 if y == 175 else 40, y, 340, y)
+    for x in (40, 140, 240, 340):
+        c += _rule(x, 150, x, 225)
+    c += _text(45, 207, "信息内容") + _text(145, 207, "本年") + _text(245, 207, "累计")
+    c += _text(45, 170, "行政许可") + _text(145, 182, "3") + _text(245, 182, "12") + _text(245, 157, "5")
+    c += _text(40, 120, "二、主动公开政府信息情况")
+    src = read_bytes("made.pdf", _cjk_pdf(c))
+    assert lines_of(src) == [
+        "一、总体情况",
+        "本机关依法主动公开政府信息。",
+        "信息内容 | 本年 | 累计",
+        "行政许可 | 3 | 12",
+        "行政许可 |  | 5",
+        "二、主动公开政府信息情况",
+    ]
+    assert all(src.line_info[i] == {"page": 1} for i in range(1, 7))
+
+
 def test_pdf_broken_font_is_a_read_error():
     path = shared_file("binaries", "kirogovcompare_sample_report_2023_beijing_SYNTHETIC.pdf")
     with pytest.raises(ReadError) as e:
@@ -388,12 +456,13 @@ def test_pdf_without_text_layer():
         read_bytes("scan.pdf", pdf)
 
 
-def _minimal_pdf(content: bytes) -> bytes:
+def _minimal_pdf(content: bytes, extra: list[bytes] = (), resources: bytes = b"") -> bytes:
     objs = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 300] /Contents 4 0 R " + resources + b" >>",
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        *extra,
     ]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []

@@ -17,8 +17,9 @@ Every emitted character maps back to the line:col of the HTML where its text nod
 text nodes are located by searching their first characters in the source between the neighbouring tags, and
 entities / source newlines inside a node get their own run so columns stay exact.
 
-Inline suppression comments (``<!-- nblint: ... -->``) are kept as lines of their own, so the engine sees them the
-same way in HTML as in Markdown.
+``Source.original`` is set to the decoded HTML: inline suppression comments (``<!-- nblint: disable=… -->``) are
+found there, on the same file lines as the diagnostics (which map through the runs), so the extracted text does not
+carry them.
 """
 from __future__ import annotations
 
@@ -55,11 +56,12 @@ _CHROME_HINT = re.compile(
 _TITLE_HINT = re.compile(r"title|biaoti", re.I)
 _DATE_LINE = re.compile(
     r"(?:日期|时间|日\s*期|时\s*间)\s*[:：]?\s*(?:\|\s*)?(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}(?:\s*[-/.月]\s*\d{1,2})?")
+_PREAMBLE = re.compile(r"本报告|年度报告|工作年报|统计期限|政府信息公开条例")
+_HEADING = re.compile(r"^[\s\xa0\u3000]*([一二三四五六七八九十]{1,2})\s*、")
 _DATE_HINT = re.compile(r"日\s*期|时\s*间|(?:19|20)\d\d")
 _ASCII_WS = re.compile(r"[ \t\n\r\f]+")
 _ENTITY = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)")
 _START_TAG = re.compile(r"<[^>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^>\"']*)*>")
-_NBLINT_COMMENT = re.compile(r"^\s*nblint\s*:", re.I)
 _STRIP = " \t\n\r\f\v\xa0\u3000\u2002\u2003\u2009\u200b\ufeff"
 _PROBE_STOP = set("&<>\"'\xa0\u3000 \t\n\r\f")
 _MAX_CELLS = 200
@@ -80,7 +82,9 @@ def read(path: str, data: bytes) -> Source:
         raise ReadError(f"cannot read the HTML: {type(e).__name__}: {e}") from None
     if not text.strip():
         raise ReadError("no text found in the HTML page")
-    return Source(path=path, text=text, kind="html", runs=runs)
+    source = Source(path=path, text=text, kind="html", runs=runs)
+    source.original = src  # the engine reads inline suppressions here (file lines, like the diagnostics)
+    return source
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -324,7 +328,6 @@ class _Extractor:
 
     def extract(self) -> tuple[str, list[Run]]:
         soup = self.soup
-        comments = self._collect_comments()
         head_title = self._head_title()
         self._clean()
         self._locate_text()
@@ -334,11 +337,7 @@ class _Extractor:
         out = _Out()
         order = {id(e): i for i, e in enumerate(soup.descendants)}
         c_lo = order.get(id(content), 0)
-        c_hi = c_lo + sum(1 for _ in content.descendants)
         prefix: list[tuple[int, str, object]] = []
-        for i, node in comments:
-            if i < c_lo:
-                prefix.append((i, "comment", node))
         meta = self._metadata(content, order, c_lo)
         if meta is not None:
             prefix.append((order[id(meta)], "meta", meta))
@@ -347,9 +346,7 @@ class _Extractor:
             prefix.append((order[id(title)], "title", title))
         prefix.sort(key=lambda p: p[0])
         for _, kind, node in prefix:
-            if kind == "comment":
-                self._comment(node, out)
-            elif kind == "meta" and node.name == "tr":
+            if kind == "meta" and node.name == "tr":
                 self._table(node.find_parent("table"), out)
             else:
                 self._blocks(node, out)
@@ -357,9 +354,6 @@ class _Extractor:
         first_body_line = len(out.lines)
         self._blocks(content, out)
         out.flush()
-        for i, node in comments:
-            if i > c_hi:
-                self._comment(node, out)
         if title is not None and len(out.lines) > first_body_line:
             # do not repeat the title when the body starts with it
             body_first = _line_text(out.lines[first_body_line])
@@ -371,8 +365,7 @@ class _Extractor:
             # no title element near the body: the page title (<meta name=ArticleTitle>, <title>) unless the body
             # already opens with it
             text, off = head_title
-            opening = [_line_text(line) for line in out.lines[:4]]
-            if not any(text in t for t in opening):
+            if not any(text in _line_text(line) for line in out.lines):
                 out.lines.insert(0, ([(text, off)], False))
         return self._compose(out.lines)
 
@@ -384,7 +377,7 @@ class _Extractor:
             candidates.append((str(meta["content"]), meta))
         t = soup.find("title")
         if t is not None and t.string:
-            first = re.split(r"\s*(?:_|\||｜|－|—+|\s-\s)\s*", str(t.string).strip())[0]
+            first = re.split(r"\s*(?:_|\||｜|－|—+|\s-\s|(?<=\D)-(?=\D))\s*", str(t.string).strip())[0]
             candidates.append((first, t))
         for text, tag in candidates:
             text = _ASCII_WS.sub(" ", text).strip(_STRIP)
@@ -400,15 +393,6 @@ class _Extractor:
         return None
 
     # -- preparation -------------------------------------------------------------------------------------------
-    def _collect_comments(self):
-        from bs4 import Comment
-
-        found = []
-        for i, node in enumerate(self.soup.descendants):
-            if isinstance(node, Comment) and _NBLINT_COMMENT.match(node):
-                found.append((i, node))
-        return found
-
     def _clean(self):
         soup = self.soup
         for tag in soup.find_all(list(_DROP)):
@@ -542,10 +526,41 @@ class _Extractor:
         return counts, links
 
     def _choose(self, root, counts, links):
+        """The element holding the report: around its section headings if it has some, else by text mass."""
         from bs4 import Tag
 
         def cnt(t):
             return counts.get(id(t), 0)
+
+        heads = self._headings(root)
+        if heads:
+            first = [heads[0]] + list(heads[0].parents)
+            last = {id(p) for p in heads[-1].parents}
+            cur = next((p for p in first[1:] if id(p) in last), root)
+            # go out through wrappers that add nothing, and take in a preamble or title of the report sitting
+            # just outside (a little text, no links, words of a report's opening); never page chrome
+            while cur is not root and cur.parent is not None and cur.parent.name not in ("body", "html", "[document]"):
+                parent = cur.parent
+                added = cnt(parent) - cnt(cur)
+                added_links = links.get(id(parent), 0) - links.get(id(cur), 0)
+                if added_links > 0:
+                    break
+                if added:
+                    if added > max(300, 0.3 * cnt(cur)):
+                        break
+                    extra = parent.get_text("", strip=True).replace(cur.get_text("", strip=True), "", 1)
+                    if not _PREAMBLE.search(extra):
+                        break
+                cur = parent
+            return cur
+
+        total = cnt(root)
+        # an element named as content (TRS_Editor, article, zoom ...) holding at least half of the text
+        hinted = [t for t in root.find_all(True) if cnt(t) >= 0.5 * total and self._hint(t, _CONTENT_HINT)]
+        if total and hinted:
+            best = max(hinted, key=cnt)
+            tighter = [t for t in hinted if cnt(t) >= 0.9 * cnt(best)]
+            return tighter[-1]  # nested ones come later in document order: the innermost
 
         cur = root
         while True:
@@ -558,19 +573,29 @@ class _Extractor:
             if best.name in ("table", "tbody", "thead", "tr", "td", "th") and not self._layout_table(best):
                 break
             cur = best
-        # a tighter (or the same) element named as content
-        total = cnt(root)
-        hinted = None
-        for t in [cur] + list(cur.find_all(True)):
-            if cnt(t) < 0.9 * cnt(cur):
-                continue
-            if self._hint(t, _CONTENT_HINT):
-                hinted = t  # the deepest qualifying one comes last in document order among nested ones
-        if hinted is not None:
-            cur = hinted
         if total and cnt(cur) < 0.3 * total:
             cur = root
         return cur
+
+    def _headings(self, root) -> list:
+        """Text nodes that open a report section heading (``一、…`` … ``六、…``), outside links and hidden parts."""
+        from bs4 import NavigableString
+
+        found = []
+        numerals = set()
+        for s in root.find_all(string=_HEADING):
+            if type(s) is not NavigableString:
+                continue
+            block = s.parent
+            while block is not None and block.name not in _BLOCK:
+                block = block.parent
+            if block is None or len(block.get_text("", strip=True)) > 60:
+                continue
+            if any(p.name == "a" or self._hidden(p) for p in s.parents if p is not None and p.name):
+                continue
+            found.append(s)
+            numerals.add(_HEADING.match(s).group(1))
+        return found if len(numerals) >= 2 else []
 
     @staticmethod
     def _hint(tag, pattern) -> bool:
@@ -627,8 +652,8 @@ class _Extractor:
             hit = s if _DATE_LINE.search(self._context(s)) else hit
         if hit is None:
             return None
-        if "采集" in str(hit) or "抓取" in str(hit):
-            return None
+        if re.search(r"采集|抓取|爬取", self._context(hit)):
+            return None  # when a capture tool fetched the page, not when it was published
         tr = hit.find_parent("tr")
         if tr is not None:
             table = tr.find_parent("table")
@@ -654,15 +679,6 @@ class _Extractor:
         return (p.get_text("", strip=True) if p is not None else str(s))[:300]
 
     # -- emission ----------------------------------------------------------------------------------------------
-    def _comment(self, node, out: _Out):
-        raw = f"<!--{node}-->"
-        off = None
-        p = node.parent
-        if p is not None and id(p) in self.tag_off:
-            at = self.markup.find(raw, self.tag_off[id(p)])
-            off = at if at >= 0 else self.tag_off[id(p)]
-        out.line([(raw, off if off is not None else 0)])
-
     def _text_atoms(self, s, cell: bool, out: _Out):
         """Add the text node ``s`` to the current line, collapsing ASCII whitespace."""
         text = str(s)
@@ -709,7 +725,7 @@ class _Extractor:
 
     def _blocks(self, node, out: _Out, cell: bool = False):
         """Walk ``node`` iteratively: text to the current line, blocks and <br> end lines, tables as rows."""
-        from bs4 import Comment, NavigableString, Tag
+        from bs4 import NavigableString, Tag
 
         stack = [(node, False)]
         top = node
@@ -722,8 +738,6 @@ class _Extractor:
             if isinstance(el, NavigableString):
                 if type(el) is NavigableString:
                     self._text_atoms(el, cell, out)
-                elif isinstance(el, Comment) and _NBLINT_COMMENT.match(el) and not cell:
-                    self._comment(el, out)
                 continue
             if not isinstance(el, Tag):
                 continue

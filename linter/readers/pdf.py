@@ -54,10 +54,11 @@ def read(path: str, data: bytes) -> Source:
         raise ReadError("corrupt PDF: objects nested too deeply") from None
     except Exception as e:  # noqa: BLE001 - any failure on bad input becomes NB001
         name = type(e).__name__
-        if "Password" in name or "Encrypt" in name:
+        detail = f"{name} {e!r} {e.__cause__!r} {e.__context__!r}".lower()
+        if "password" in detail or "encrypt" in detail:
             raise ReadError("the PDF is encrypted (password-protected); not read") from None
-        msg = str(e) or name
-        raise ReadError(f"corrupt PDF: {name}: {msg[:200]}") from None
+        msg = str(e) or repr(e.__cause__ or e.__context__ or name)
+        raise ReadError(f"corrupt or truncated PDF ({msg[:200]})") from None
 
 
 def _read(path: str, data: bytes) -> Source:
@@ -91,6 +92,7 @@ def _read(path: str, data: bytes) -> Source:
 
 
 def _page_lines(page) -> list[str]:
+    page = _dedupe(page)
     tables = []
     if page.lines or page.rects or page.curves:
         ruled = page.filter(_ruling)
@@ -124,6 +126,20 @@ def _page_lines(page) -> list[str]:
             items.append((ln["top"], 0, [t]))
     items.sort(key=lambda it: (it[0], it[1]))
     return [line for _, _, block in items for line in block]
+
+
+def _dedupe(page):
+    """Drop characters printed twice at (almost) the same place ("fake bold" in WPS/Word exports), which would
+    otherwise read 一一、、总总体体; only pages that have such doubles pay for pdfplumber's dedupe."""
+    seen = set()
+    doubles = 0
+    for ch in page.chars:
+        key = (ch["text"], round(ch["x0"]), round(ch["top"]))
+        if key in seen:
+            doubles += 1
+        else:
+            seen.add(key)
+    return page.dedupe_chars() if doubles > max(3, len(seen) // 100) else page
 
 
 def _closing_lines(page) -> list[dict]:
