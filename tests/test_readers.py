@@ -351,6 +351,26 @@ def test_docx_numbering_merges_and_blocks():
     assert src.line_info[11] == {"block": "paragraph 6"}
 
 
+def test_docx_html_alt_chunk():
+    import docx
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    d = docx.Document()
+    d.add_paragraph("某某局2023年政府信息公开工作年度报告")
+    html = "<html><body><p>一、总体情况</p><table><tr><td>规章</td><td>1</td></tr></table></body></html>"
+    part = Part(PackURI("/word/afchunk1.html"), "text/html", html.encode(), d.part.package)
+    rid = d.part.relate_to(part, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/aFChunk")
+    d.element.body.insert(len(d.element.body) - 1, parse_xml(f'<w:altChunk {nsdecls("w", "r")} r:id="{rid}"/>'))
+    out = io.BytesIO()
+    d.save(out)
+    src = read_bytes("chunk.docx", out.getvalue())
+    assert lines_of(src) == ["某某局2023年政府信息公开工作年度报告", "一、总体情况", "规章 | 1"]
+    assert src.line_info[3] == {"block": "chunk 1"}
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # PDF
 

@@ -43,6 +43,8 @@ _SKIP_IN_PARA = {_q(t) for t in ("pPr", "rPr", "del", "moveFrom", "delText", "in
                                  "endnoteReference", "commentReference", "annotationRef")}
 _SKIP_IN_PARA.add(f"{{{_MC}}}Fallback")
 _VAL = _q("val")
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_ALTCHUNK = _q("altChunk")
 
 
 def read(path: str, data: bytes) -> Source:
@@ -103,6 +105,8 @@ class _Walker:
         self.n_para = 0
         self.n_table = 0
         self.numbering = _Numbering(document)
+        self.part = document.part
+        self.n_chunk = 0
 
     def emit(self, text: str, block: str):
         text = text.strip(_STRIP)
@@ -113,8 +117,10 @@ class _Walker:
 
     # -- body --------------------------------------------------------------------------------------------------
     def blocks(self, parent, label: str | None = None):
-        for el in _unwrap(parent, (_P, _TBL)):
-            if el.tag == _P:
+        for el in _unwrap(parent, (_P, _TBL, _ALTCHUNK)):
+            if el.tag == _ALTCHUNK:
+                self.alt_chunk(el, label)
+            elif el.tag == _P:
                 if label is None:
                     self.n_para += 1
                 block = label or f"paragraph {self.n_para}"
@@ -128,6 +134,26 @@ class _Walker:
                     self.blocks(box, block)
             else:
                 self.table(el, label)
+
+    def alt_chunk(self, el, label: str | None):
+        """Content imported as an HTML "alternative format chunk" (some CMS exports put the whole report there)."""
+        self.n_chunk += 1
+        rid = el.get(f"{{{_R}}}id")
+        try:
+            part = self.part.related_parts[rid]
+        except Exception:  # noqa: BLE001 - a dangling reference: nothing to read
+            return
+        if "html" not in (getattr(part, "content_type", "") or ""):
+            return
+        from .html import read as read_html
+
+        try:
+            src = read_html("chunk.html", part.blob)
+        except ReadError:
+            return
+        for line in src.text.split("\n"):
+            if line.strip(_STRIP):
+                self.lines.append((line, label or f"chunk {self.n_chunk}"))
 
     def table(self, tbl, label: str | None):
         if label is None:

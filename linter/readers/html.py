@@ -6,9 +6,12 @@ The page is parsed with BeautifulSoup and the standard library parser (no lxml n
 2. if the report is really an HTML string inside JavaScript (``let content = "<p>…</p>"`` in a ``<script>`` or a
    bare JS file), unescape that literal and read it instead, keeping a map back to the JS line;
 3. drop scripts, styles, forms controls, ``<nav>``/``<aside>`` and page-level ``<header>``/``<footer>``;
-4. choose the content element: descend from ``<body>`` into the child that holds most of the (non-link) Chinese
-   text while it keeps >= 85 % of it, then prefer a tighter element whose class/id names it as content
-   (TRS_Editor, article, content, zoom ...);
+4. choose the content element: the smallest element holding the report's section headings (``一、…``, ``二、…``
+   outside links), widened only through wrappers that add no text or that add the report's own opening (title,
+   preamble: a little text with words such as 本报告 / 统计期限 and no links).  A page without such headings
+   falls back to the element whose class/id names it as content (TRS_Editor, article, content, zoom ...) and holds
+   at least half of the non-link Chinese text, else to descending from ``<body>`` into the child that keeps
+   >= 85 % of it;
 5. emit, in document order: the nearest metadata line/table before the content that carries a publication date,
    the article title (nearest title-like element before the content), then the content itself.  Block elements
    end lines, tables become ``a | b | c`` rows with rowspan/colspan resolved (see ``SpanGrid``).
@@ -106,6 +109,8 @@ def _decode(data: bytes) -> str:
         declared = m.group(1).decode("ascii", "replace").lower() if m else None
         if declared in ("gb2312", "gbk", "x-gbk", "gb_2312-80", "cp936"):
             declared = "gb18030"
+        elif declared in ("iso-8859-1", "latin1", "latin-1", "windows-1252", "cp1252", "ascii", "us-ascii"):
+            declared = None  # a wrong default of the CMS more often than not; these decode anything
         tries = [declared] if declared else []
         tries += [e for e in ("utf-8", "gb18030") if e != declared]
         for enc in tries:
@@ -316,7 +321,7 @@ class _Extractor:
             markup, where = js
             soup = BeautifulSoup(markup, "html.parser")
 
-            def to_file(off: int, _w=where, _n=len(src)) -> tuple[int, int]:
+            def to_file(off: int, _w=where) -> tuple[int, int]:
                 if not _w:
                     return 1, 1
                 return file_index.line_col(_w[min(max(off, 0), len(_w) - 1)])
@@ -352,7 +357,10 @@ class _Extractor:
                 self._blocks(node, out)
             out.flush()
         first_body_line = len(out.lines)
-        self._blocks(content, out)
+        if content.name in ("table", "tbody", "thead", "tfoot", "tr"):
+            self._table(content if content.name == "table" else content.find_parent("table"), out)
+        else:
+            self._blocks(content, out)
         out.flush()
         if title is not None and len(out.lines) > first_body_line:
             # do not repeat the title when the body starts with it
@@ -423,13 +431,11 @@ class _Extractor:
         for i in range(len(elements) - 1, -1, -1):
             nxt[i] = tag_at[i] if tag_at[i] is not None else nxt[i + 1]
         cursor = 0
-        last_tag = 0
         last_tag_end = 0
         for i, el in enumerate(elements):
             if tag_at[i] is not None:
-                last_tag = tag_at[i]
-                m = _START_TAG.match(markup, last_tag)
-                last_tag_end = m.end() if m else last_tag
+                m = _START_TAG.match(markup, tag_at[i])
+                last_tag_end = m.end() if m else tag_at[i]
                 continue
             if type(el) is not NavigableString:
                 continue
