@@ -38,6 +38,7 @@ class Atom:
     text: str
     start: int  # offset in the region string
     end: int
+    pipe: bool = False  # a cell of a line written with pipes
 
 
 def core(label: str) -> str:
@@ -162,7 +163,7 @@ class Region:
         return self.to_canon(s), self.to_canon(e - 1) + 1
 
 
-_NUMBER = re.compile(r"-?\d+(?:,\d{3})*(?:\.\d+)?")
+_NUMBER_UNIT = re.compile(r"(-?\d+(?:,\d{3})*(?:\.\d+)?)\s*(?:万元|元|件|条|个|项)?")
 
 
 _CELL_LINE = re.compile(r"^[^|\n]*\|[\s|]*$", re.M)
@@ -232,13 +233,13 @@ def _pipe_atoms(text: str, s: int, e: int, out: list[Atom]) -> None:
         cs = offs[i] + (len(raw) - len(raw.lstrip()))
         ce = cs + len(body)
         if not body:
-            out.append(Atom(BLANK, "", offs[i], offs[i] + len(raw)))
-        elif _NUMBER.fullmatch(body):
-            out.append(Atom(NUM, body, cs, ce))
+            out.append(Atom(BLANK, "", offs[i], offs[i] + len(raw), True))
+        elif (m := _NUMBER_UNIT.fullmatch(body)):
+            out.append(Atom(NUM, m.group(1), cs, cs + len(m.group(1)), True))
         elif body in _BLANK_MARKS:
-            out.append(Atom(BLANK, body, cs, ce))
+            out.append(Atom(BLANK, body, cs, ce, True))
         else:
-            out.append(Atom(TEXT, body, cs, ce))
+            out.append(Atom(TEXT, body, cs, ce, True))
 
 
 def _plain_atoms(text: str, s: int, e: int, out: list[Atom]) -> None:
@@ -422,7 +423,7 @@ def _runs(ats: list[Atom], expected: int) -> list[tuple[list[Atom], list[Atom], 
         if a.kind in (NUM, BLANK):
             if not run:
                 run_first_line = first_line
-                if joinable and out and not text and len(out[-1][1]) < expected:
+                if joinable and out and not text and len(out[-1][1]) < expected and not (a.pipe or out[-1][1][-1].pipe):
                     prev = out.pop()
                     run = prev[1]
                     text = prev[0]

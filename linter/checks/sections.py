@@ -55,8 +55,9 @@ def run(rule, report, ctx):
                 line = report.text[s:e]
                 lead = len(line) - len(line.lstrip())
                 hashes = re.match(r"#*\s*", line[lead:]).group()
-                fix = [(s + lead + len(hashes), e, want)]
-                yield Finding(s + lead, e, {"title": have, "official": want}, fix=fix,
+                start = s + lead + len(hashes)
+                fix = [(start, e, want)]
+                yield Finding(start, e, {"title": have, "official": want}, fix=fix,
                               fix_description=f"改为「{want}」")
     elif check == "duplicate":
         first = {}

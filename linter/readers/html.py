@@ -120,6 +120,19 @@ def _decode(data: bytes) -> str:
             except (UnicodeDecodeError, LookupError):
                 continue
         if text is None:
+            # a few broken bytes (a truncated download, a bad copy) should not lose the page: browsers replace them
+            best = None
+            for enc in tries:
+                try:
+                    candidate = data.decode(enc, errors="replace")
+                except LookupError:
+                    continue
+                bad = candidate.count("\ufffd")
+                if best is None or bad < best[0]:
+                    best = (bad, candidate)
+            if best is not None and best[0] <= max(8, len(data) // 100):
+                text = best[1]
+        if text is None:
             text = decode(data)
         sample = text[:20000]
         if "\x00" in sample or sum(1 for c in sample if ord(c) < 32 and c not in "\n\r\t\f\v") > len(sample) * 0.05:

@@ -1,0 +1,595 @@
+"""``nblint audit``: lint thousands of published reports at once, for supervisors.
+
+Two passes over a process pool (one :class:`~nblint.engine.Engine` per worker, built in the worker initializer;
+workers get paths, never contents, and results stream back through ``imap_unordered``):
+
+1. *scan*: parse every file for its agency and year (no rules);
+2. *lint*: lint every file, passing ``previous=`` the same agency's report for the year before when there is one,
+   so the cross-year rules (NB305, NB306, NB503) run without being told.
+
+Results are written as they arrive — JSON Lines (one record per diagnostic) and CSV (one row per report) — and
+only a small summary per report (plus a capped number of source lines) is kept for the HTML page written at the
+end (:mod:`nblint.audit_html`).  A file that cannot be read is an NB001 row; an internal error or a time-out in a
+worker is a row with ``error`` set; neither stops the run.
+
+The module is imported at every CLI start (to build the parser), so it imports nothing heavy at module level.
+"""
+from __future__ import annotations
+
+import os
+import re
+import sys
+import time
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+
+HELP = "audit many published reports: parallel lint, automatic year pairing, JSONL/CSV/HTML outputs"
+
+SEVERITY_ORDER = ("error", "warning", "info")
+INTERNAL_ERROR = "internal-error"  # the code of the one JSONL record written for a file whose lint crashed
+
+MAX_SNIPPETS_PER_REPORT = 50  # source lines a worker sends back per report (for the HTML details)
+MAX_SNIPPET_CHARS = 240  # characters of one source line kept around the diagnostic's column
+MAX_HTML_DETAILS = 20_000  # diagnostics (with their source lines) kept in memory for the HTML page
+DEFAULT_TIMEOUT = 120.0  # seconds one file may take in a worker
+
+
+def add_arguments(p) -> None:
+    p.add_argument("paths", nargs="+", metavar="DIR", help="directories (recursive) or files of any readable format")
+    p.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: all cores)")
+    p.add_argument("--html", metavar="OUT.html", help="write a self-contained HTML page (no network needed)")
+    p.add_argument("--csv", metavar="OUT.csv", help="write one row per report")
+    p.add_argument("--jsonl", metavar="OUT.jsonl", help="write one JSON record per diagnostic")
+    p.add_argument("--no-pairing", action="store_true",
+                   help="do not pair consecutive years of an agency (the cross-year rules then stay silent)")
+    p.add_argument("--select", help="comma-separated codes, prefixes or names to enable (default: all)")
+    p.add_argument("--ignore", help="comma-separated codes, prefixes or names to disable")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="message language (default zh)")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
+                   help=f"seconds one file may take before it becomes an error row (default {DEFAULT_TIMEOUT:g}; 0: none)")
+    p.add_argument("--quiet", "-q", action="store_true", help="no summary on stdout")
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Agencies and years
+
+
+def agency_key(name: str | None) -> str | None:
+    """The name an agency is grouped by: NFKC (full-width forms → ASCII) without any white space.
+
+    Nothing else is dropped: 某某市人民政府办公室 and 某某市人民政府 are different agencies."""
+    if not name:
+        return None
+    key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+    return key or None
+
+
+# A longer name that is a shorter one with the higher administrative divisions in front
+# (淮安市洪泽区人民政府 ⊃ 洪泽区人民政府): the same agency, named in full.
+_HIGHER_DIVISIONS = re.compile(r"(?:[\u4e00-\u9fff]{1,10}?(?:省|自治区|市|自治州|州|盟|地区))+")
+_NAMED_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,10}?(?:市|区|县|旗|镇|乡|街道)")
+
+
+def canonical_agencies(keys: Iterable[str]) -> dict[str, str]:
+    """Map each agency key to the name its reports are grouped under.
+
+    A name that another name extends with higher divisions in front only (洪泽区人民政府 → 淮安市洪泽区人民政府) maps to
+    the longest such name, when those longer names are themselves one chain (an ambiguous short name such as a
+    district present in two cities stays on its own).  Every other name maps to itself."""
+    names = sorted(set(keys), key=len)
+    out = {}
+    for i, short in enumerate(names):
+        out[short] = short
+        if not _NAMED_PLACE.match(short):
+            continue
+        longer = [n for n in names[i + 1:] if n.endswith(short) and _HIGHER_DIVISIONS.fullmatch(n[: -len(short)])]
+        if longer:
+            top = max(longer, key=len)
+            if all(top.endswith(n) for n in longer):
+                out[short] = top
+    return out
+
+
+def pair_years(entries: Iterable[tuple[str, str | None, int | None]]) -> dict[str, str]:
+    """``{path: previous path}`` for every report whose agency has a report for the year before.
+
+    ``entries``: (path, agency, year) with the agency already canonical.  When an agency has several reports
+    for one year, the first path in sort order is the previous report of the next year."""
+    by_key: dict[tuple[str, int], str] = {}
+    for path, agency, year in entries:
+        if agency and year:
+            k = (agency, year)
+            if k not in by_key or path < by_key[k]:
+                by_key[k] = path
+    pairs = {}
+    for path, agency, year in entries:
+        if agency and year and (agency, year - 1) in by_key:
+            pairs[path] = by_key[(agency, year - 1)]
+    return pairs
+
+
+def missing_years(entries: Iterable[tuple[str | None, int | None]]) -> list[dict]:
+    """Agencies with gaps between their first and last year: [{agency, first, last, years, missing}]."""
+    years: dict[str, set[int]] = defaultdict(set)
+    for agency, year in entries:
+        if agency and year:
+            years[agency].add(year)
+    out = []
+    for agency, ys in years.items():
+        gap = [y for y in range(min(ys), max(ys) + 1) if y not in ys]
+        if gap:
+            out.append({"agency": agency, "first": min(ys), "last": max(ys), "years": sorted(ys), "missing": gap})
+    out.sort(key=lambda r: (-len(r["missing"]), r["agency"]))
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Worker side: one Engine per process, built once by the initializer.
+
+_ENGINE = None
+_TIMEOUT = 0.0
+
+
+class FileTimeout(Exception):
+    pass
+
+
+def _on_alarm(signum, frame):
+    raise FileTimeout(f"gave up after {_TIMEOUT:g} s")
+
+
+def _init_worker(settings_args: dict | None, timeout: float) -> None:
+    global _ENGINE, _TIMEOUT
+    import signal
+    import threading
+
+    from .engine import Engine
+
+    _ENGINE = Engine(make_settings(**settings_args) if settings_args else None)
+    _TIMEOUT = 0.0
+    if timeout and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGALRM, _on_alarm)
+        _TIMEOUT = timeout
+
+
+def make_settings(select=None, ignore=None, lang="zh"):
+    from .engine import Settings
+    from .ruleset import load_rules, resolve_codes
+
+    rules = load_rules() if (select or ignore) else []
+    return Settings(
+        select=resolve_codes(rules, select) if select else None,
+        ignore=resolve_codes(rules, ignore) if ignore else set(),
+        lang=lang,
+    )
+
+
+class _alarm:
+    """Interrupt the work of one file after ``_TIMEOUT`` seconds (Unix, main thread of the worker)."""
+
+    def __enter__(self):
+        if _TIMEOUT:
+            import signal
+
+            signal.setitimer(signal.ITIMER_REAL, _TIMEOUT)
+
+    def __exit__(self, *exc):
+        if _TIMEOUT:
+            import signal
+
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        return False
+
+
+def _error_text(e: BaseException) -> str:
+    return f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
+
+
+def _scan_one(path: str) -> tuple[str, str | None, int | None, str | None]:
+    """First pass: (path, agency, year, error) from the parsed report, no rules."""
+    from .engine import parse
+    from .readers import read_path
+    from .source import ReadError
+
+    try:
+        with _alarm():
+            rep = parse(read_path(path))
+        return path, rep.agency, rep.year, None
+    except ReadError:
+        return path, None, None, None  # the lint pass reports it (NB001)
+    except Exception as e:  # noqa: BLE001 - reported by the lint pass, which will meet the same problem
+        return path, None, None, _error_text(e)
+
+
+def _lint_one(task: tuple[str, str | None]) -> dict:
+    """Second pass: lint one file (with last year's report when paired) into a small, picklable summary."""
+    path, previous = task
+    try:
+        with _alarm():
+            res = _ENGINE.lint_path(path, previous=previous)
+    except Exception as e:  # noqa: BLE001 - an internal error becomes a row; the run goes on
+        return _report(path, previous, {}, [], error=_error_text(e))
+    return _report(path, previous, res.meta, res.diagnostics, res.source_text)
+
+
+def _report(path, previous, meta, diagnostics, text=None, error=None) -> dict:
+    diags = []
+    for i, d in enumerate(diagnostics):
+        diags.append({
+            "code": d.code, "name": d.name, "severity": d.severity, "line": d.line, "col": d.col,
+            "end_line": d.end_line, "end_col": d.end_col, "message": d.message,
+            "source": _snippet(text, d) if text is not None and i < MAX_SNIPPETS_PER_REPORT else None,
+        })
+    counts = Counter(d["severity"] for d in diags)
+    return {
+        "file": path,
+        "agency": None,  # the canonical name, filled in by the parent
+        "agency_raw": meta.get("agency"),
+        "year": meta.get("year"),
+        "era": meta.get("era"),
+        "title": meta.get("title"),
+        "previous": previous,
+        "readable": meta.get("readable", True) if error is None else None,
+        "error": error,
+        "counts": {s: counts.get(s, 0) for s in SEVERITY_ORDER},
+        "diagnostics": diags,
+    }
+
+
+def _snippet(text: str, d) -> dict | None:
+    """The source line a diagnostic points to, from the reader's text: {line, text, start, end} (0-based columns of
+    the highlighted span within ``text``).  The diagnostic's offset finds the line (for HTML sources, d.line counts
+    lines of the HTML file while the text is the extracted one); without an offset, d.line is used."""
+    if d.offset or d.end_offset:
+        off = min(d.offset, len(text))
+        a = text.rfind("\n", 0, off) + 1
+        b = text.find("\n", off)
+        b = len(text) if b < 0 else b
+        start = off - a
+        end = min(max(d.end_offset, d.offset), b) - a
+    else:
+        lines = text.split("\n", d.line)  # only as far as the line needed
+        if d.line < 1 or d.line > len(lines):
+            return None
+        line = lines[d.line - 1]
+        a, b = 0, len(line)
+        text, start, end = line, max(0, d.col - 1), max(0, d.col - 1) + (d.end_col - d.col if d.end_line == d.line else 0)
+    line = text[a:b].rstrip("\r")
+    start, end = min(start, len(line)), min(max(end, start), len(line))
+    # keep at most MAX_SNIPPET_CHARS around the span
+    cut = 0
+    if len(line) > MAX_SNIPPET_CHARS:
+        cut = max(0, min(start - MAX_SNIPPET_CHARS // 3, len(line) - MAX_SNIPPET_CHARS))
+        line = line[cut: cut + MAX_SNIPPET_CHARS]
+    return {"text": line, "start": start - cut, "end": min(end - cut, len(line)), "cut": cut}
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Parent side
+
+
+class _InProcess:
+    """The pool interface, in this process (--jobs 1): simpler to debug and to profile."""
+
+    def __init__(self, initializer, initargs):
+        initializer(*initargs)
+
+    def imap_unordered(self, fn, it, chunksize=1):
+        return map(fn, it)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _chunksize(n: int, jobs: int) -> int:
+    # big enough that the per-task overhead vanishes, small enough that the progress bar moves and the last
+    # chunks do not leave a core idle
+    return max(1, min(32, n // (jobs * 16)))
+
+
+class Progress:
+    """A one-line progress bar with rate and ETA on a TTY; silent otherwise."""
+
+    def __init__(self, label: str, total: int, stream=None, enabled: bool | None = None):
+        self.stream = stream or sys.stderr
+        self.enabled = self.stream.isatty() if enabled is None else enabled
+        self.label, self.total, self.done = label, total, 0
+        self.t0 = self.last = time.monotonic()
+
+    def update(self, n: int = 1) -> None:
+        self.done += n
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self.last >= 0.1 or self.done >= self.total:
+            self.last = now
+            self._draw(now)
+
+    def _draw(self, now: float) -> None:
+        elapsed = max(now - self.t0, 1e-9)
+        rate = self.done / elapsed
+        frac = self.done / self.total if self.total else 1.0
+        width = 24
+        bar = "#" * int(frac * width) + "." * (width - int(frac * width))
+        eta = (self.total - self.done) / rate if rate > 0 else 0
+        self.stream.write(f"\r{self.label:<5} [{bar}] {self.done}/{self.total} {frac:4.0%} {rate:7.1f}/s "
+                          f"ETA {_hms(eta)}  elapsed {_hms(elapsed)}\x1b[K")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self._draw(time.monotonic())
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _hms(s: float) -> str:
+    s = int(s + 0.5)
+    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}"
+
+
+class Audit:
+    """One audit run.  Iterate it for the per-report dicts (in completion order); afterwards ``files``,
+    ``pairs`` and :meth:`missing_years` describe the run.
+
+    Each dict: file, agency (canonical name), agency_raw, year, era, title, previous (the path paired as last
+    year's report, or None), readable, error (internal error or time-out, else None), counts {error, warning,
+    info} and diagnostics [{code, name, severity, line, col, end_line, end_col, message, source}], where
+    ``source`` is the line pointed to ({text, start, end, cut}) for the first few diagnostics of a report."""
+
+    def __init__(self, paths: Iterable[str], jobs: int | None = None, previous_pairing: bool = True,
+                 settings_args: dict | None = None, timeout: float = DEFAULT_TIMEOUT, progress: bool | None = False):
+        self.paths = [str(p) for p in paths]
+        self.jobs = max(1, jobs or default_jobs())
+        self.previous_pairing = previous_pairing
+        self.settings_args = settings_args
+        self.timeout = timeout
+        self.progress = progress
+        self.files: list[str] = []
+        self.pairs: dict[str, str] = {}
+        self.canonical: dict[str, str] = {}
+        self._agency_years: list[tuple[str | None, int | None]] = []
+
+    def _pool(self, n: int):
+        args = (self.settings_args, self.timeout)
+        if self.jobs == 1 or n <= 1:
+            return _InProcess(_init_worker, args)
+        import multiprocessing
+
+        return multiprocessing.Pool(min(self.jobs, n), initializer=_init_worker, initargs=args)
+
+    def __iter__(self) -> Iterator[dict]:
+        from .cli import discover
+
+        self.files = files = discover(self.paths)
+        if not files:
+            return
+        chunk = _chunksize(len(files), self.jobs)
+        pool = self._pool(len(files))
+        try:
+            if self.previous_pairing:
+                bar = Progress("scan", len(files), enabled=self.progress)
+                scanned = []
+                for path, agency, year, _err in pool.imap_unordered(_scan_one, files, chunk):
+                    scanned.append((path, agency_key(agency), year))
+                    bar.update()
+                bar.close()
+                self.canonical = canonical_agencies(a for _, a, _ in scanned if a)
+                self.pairs = pair_years([(p, self.canonical.get(a), y) for p, a, y in scanned])
+                del scanned
+            bar = Progress("lint", len(files), enabled=self.progress)
+            tasks = ((f, self.pairs.get(f)) for f in files)
+            for rep in pool.imap_unordered(_lint_one, tasks, chunk):
+                key = agency_key(rep["agency_raw"])
+                rep["agency"] = self.canonical.get(key, key)
+                self._agency_years.append((rep["agency"], rep["year"]))
+                bar.update()
+                yield rep
+            bar.close()
+        finally:
+            if hasattr(pool, "terminate"):
+                pool.terminate()
+                pool.join()
+
+    def missing_years(self) -> list[dict]:
+        return missing_years(self._agency_years)
+
+
+def audit_paths(paths: Iterable[str], jobs: int | None = None, previous_pairing: bool = True) -> Iterator[dict]:
+    """Audit every report under ``paths`` (directories are searched recursively); yields one dict per report
+    as soon as it is linted (see :class:`Audit` for the keys).  For the missing-years summary as well, iterate an
+    :class:`Audit` and call its ``missing_years()`` afterwards."""
+    return iter(Audit(paths, jobs=jobs, previous_pairing=previous_pairing))
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Writers: each takes the per-report dicts as they arrive.
+
+
+class JsonlWriter:
+    FIELDS = ("file", "agency", "year", "era")
+
+    def __init__(self, path: str):
+        self.fh = open(path, "w", encoding="utf-8", newline="\n")
+
+    def add(self, rep: dict) -> None:
+        import json
+
+        head = {k: rep[k] for k in self.FIELDS}
+        out = []
+        for d in rep["diagnostics"]:
+            out.append(json.dumps({**head, "code": d["code"], "name": d["name"], "severity": d["severity"],
+                                   "line": d["line"], "col": d["col"], "message": d["message"]}, ensure_ascii=False))
+        if rep["error"]:
+            out.append(json.dumps({**head, "code": INTERNAL_ERROR, "name": INTERNAL_ERROR, "severity": "error",
+                                   "line": None, "col": None, "message": rep["error"]}, ensure_ascii=False))
+        if out:
+            self.fh.write("\n".join(out) + "\n")
+
+    def close(self) -> None:
+        self.fh.close()
+
+
+def top_codes(diags: list[dict], n: int = 5) -> tuple[list[tuple[str, int]], list[str]]:
+    """(most frequent codes with counts, codes at the worst severity present ordered by frequency)."""
+    c = Counter(d["code"] for d in diags)
+    freq = sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))
+    worst = next((s for s in SEVERITY_ORDER if any(d["severity"] == s for d in diags)), None)
+    worst_codes = [code for code, _ in freq if any(d["code"] == code and d["severity"] == worst for d in diags)]
+    return freq[:n], worst_codes
+
+
+class CsvWriter:
+    HEADER = ["file", "agency", "year", "era", "previous", "errors", "warnings", "infos", "total",
+              "worst_severity", "worst_codes", "top_codes", "readable", "internal_error"]
+
+    def __init__(self, path: str):
+        import csv
+
+        self.fh = open(path, "w", encoding="utf-8-sig", newline="")  # BOM: spreadsheet programs read UTF-8
+        self.w = csv.writer(self.fh)
+        self.w.writerow(self.HEADER)
+
+    def add(self, rep: dict) -> None:
+        freq, worst_codes = top_codes(rep["diagnostics"])
+        c = rep["counts"]
+        worst = next((s for s in SEVERITY_ORDER if c[s]), "error" if rep["error"] else "")
+        self.w.writerow([
+            rep["file"], rep["agency"] or "", rep["year"] or "", rep["era"] or "", rep["previous"] or "",
+            c["error"], c["warning"], c["info"], sum(c.values()), worst, " ".join(worst_codes),
+            " ".join(f"{code}:{k}" for code, k in freq), "" if rep["readable"] is None else str(rep["readable"]).lower(),
+            rep["error"] or "",
+        ])
+
+    def close(self) -> None:
+        self.fh.close()
+
+
+class Totals:
+    """What the summary line and the HTML overview count."""
+
+    def __init__(self):
+        self.reports = 0
+        self.severity = Counter()
+        self.codes = Counter()
+        self.code_severity: dict[str, Counter] = defaultdict(Counter)
+        self.names: dict[str, str] = {}
+        self.agencies: set[str] = set()
+        self.years = Counter()
+        self.unreadable = 0
+        self.errors = 0
+        self.paired = 0
+        self.unknown_agency = 0
+        self.unknown_year = 0
+
+    def add(self, rep: dict) -> None:
+        self.reports += 1
+        for d in rep["diagnostics"]:
+            self.severity[d["severity"]] += 1
+            self.codes[d["code"]] += 1
+            self.code_severity[d["code"]][d["severity"]] += 1
+            self.names.setdefault(d["code"], d["name"])
+        if rep["agency"]:
+            self.agencies.add(rep["agency"])
+        else:
+            self.unknown_agency += 1
+        if rep["year"]:
+            self.years[rep["year"]] += 1
+        else:
+            self.unknown_year += 1
+        self.unreadable += rep["readable"] is False
+        self.errors += bool(rep["error"])
+        self.paired += bool(rep["previous"])
+
+
+def run(args) -> int:
+    from .cli import EXIT_CLEAN, EXIT_ERROR, UsageError, discover
+
+    for p in args.paths:
+        if not os.path.exists(p):
+            raise UsageError(f"{p}: no such file or directory")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    settings_args = None
+    if args.select or args.ignore or args.lang != "zh":
+        from .ruleset import load_rules, resolve_codes
+
+        split = lambda v: [x.strip() for x in v.split(",") if x.strip()] if v else None  # noqa: E731
+        try:
+            resolve_codes(load_rules(), (split(args.select) or []) + (split(args.ignore) or []))
+        except ValueError as e:
+            raise UsageError(str(e)) from None
+        settings_args = {"select": split(args.select), "ignore": split(args.ignore), "lang": args.lang}
+    if not discover(args.paths):
+        raise UsageError("no report files found (" + ", ".join(args.paths) + ")")
+
+    audit = Audit(args.paths, jobs=args.jobs, previous_pairing=not args.no_pairing, settings_args=settings_args,
+                  timeout=args.timeout, progress=None)
+    writers = []
+    try:
+        if args.jsonl:
+            writers.append(JsonlWriter(args.jsonl))
+        if args.csv:
+            writers.append(CsvWriter(args.csv))
+    except OSError as e:
+        raise UsageError(f"cannot write {e.filename}: {e.strerror}") from None
+    totals = Totals()
+    html = None
+    if args.html:
+        from .audit_html import HtmlCollector
+
+        html = HtmlCollector(MAX_HTML_DETAILS)
+        writers.append(html)
+    t0 = time.monotonic()
+    try:
+        for rep in audit:
+            totals.add(rep)
+            for w in writers:
+                w.add(rep)
+            if rep["error"]:
+                print(f"nblint: internal error while auditing {rep['file']}: {rep['error']}", file=sys.stderr)
+    finally:
+        for w in writers:
+            if w is not html:
+                w.close()
+    elapsed = time.monotonic() - t0
+    missing = audit.missing_years()
+    if html is not None:
+        html.write(args.html, totals, missing, {"paths": args.paths, "elapsed": elapsed, "jobs": audit.jobs})
+    if not args.quiet:
+        print(summary_text(totals, missing, elapsed))
+        for label, path in (("JSON Lines", args.jsonl), ("CSV", args.csv), ("HTML", args.html)):
+            if path:
+                print(f"{label}: {path}")
+    return EXIT_ERROR if totals.errors else EXIT_CLEAN
+
+
+def summary_text(totals: Totals, missing: list[dict], elapsed: float, limit: int = 20) -> str:
+    s = totals.severity
+    years = sorted(totals.years)
+    span = f"{years[0]}–{years[-1]}" if years else "none"
+    lines = [
+        f"Audited {totals.reports} reports in {elapsed:.1f} s ({totals.reports / max(elapsed, 1e-9):.0f}/s): "
+        f"{len(totals.agencies)} agencies, years {span}, {totals.paired} paired with the year before.",
+        f"{sum(s.values())} diagnostics: {s['error']} errors, {s['warning']} warnings, {s['info']} infos; "
+        f"{totals.unreadable} unreadable, {totals.errors} internal errors; "
+        f"agency unknown in {totals.unknown_agency}, year unknown in {totals.unknown_year}.",
+    ]
+    if missing:
+        lines.append(f"Agencies with missing years ({len(missing)}):")
+        for m in missing[:limit]:
+            lines.append(f"  {m['agency']}: {m['first']}–{m['last']}, missing {', '.join(map(str, m['missing']))}")
+        if len(missing) > limit:
+            lines.append(f"  … and {len(missing) - limit} more (see the HTML page)")
+    return "\n".join(lines)

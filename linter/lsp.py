@@ -1,0 +1,380 @@
+"""``nblint lsp``: a language server over stdio (pygls 2).
+
+Diagnostics are published on didOpen, didChange (full sync) and didSave; every diagnostic that carries a fix
+(NB103, NB204) has a quick fix; hovering a diagnostic shows its rule's ``nblint explain`` text.
+
+Positions: the engine reports 1-based lines and columns counted in code points; LSP wants 0-based lines and
+columns in the negotiated position encoding, UTF-16 code units unless the client offers UTF-8 or UTF-32 (a Chinese
+character is one UTF-16 unit and three UTF-8 bytes; an astral character such as 𠀀 is two UTF-16 units).  The
+conversion uses the document's own text, split at "\\n" exactly as :class:`nblint.source.Source` counts lines.
+
+The conversion helpers and :class:`DocumentLinter` import neither pygls nor lsprotocol, so the CLI can import this
+module on every start; the server itself is built in :func:`run`.
+"""
+from __future__ import annotations
+
+import sys
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+HELP = "language server for editors (LSP over stdio)"
+
+SEVERITY = {"error": 1, "warning": 2, "info": 3}  # lsprotocol DiagnosticSeverity values
+CONFIG_FILES = (".nblint.yaml", "pyproject.toml")
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--stdio", action="store_true", help="talk over standard input/output (the default and only transport)")
+    parser.add_argument("--lang", choices=["zh", "en"], help="message language (default: from the configuration, else zh)")
+
+
+def run(args) -> int:
+    server = build_server(lang=getattr(args, "lang", None))
+    server.start_io()
+    return 0
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Positions
+
+
+def _units_fn(encoding: str | None):
+    enc = (encoding or "utf-16").lower()
+    if enc == "utf-8":
+        return lambda ch: len(ch.encode("utf-8"))
+    if enc == "utf-32":
+        return lambda ch: 1
+    return lambda ch: 2 if ord(ch) > 0xFFFF else 1
+
+
+class PositionMap:
+    """Converts between code-point positions (engine) and LSP positions (0-based line, client units)."""
+
+    def __init__(self, text: str, encoding: str | None = "utf-16"):
+        self.text = text
+        self.units = _units_fn(encoding)
+        self.encoding = (encoding or "utf-16").lower()
+        starts = [0]
+        i = text.find("\n")
+        while i >= 0:
+            starts.append(i + 1)
+            i = text.find("\n", i + 1)
+        self.starts = starts
+
+    def line_text(self, line0: int) -> str:
+        if line0 < 0 or line0 >= len(self.starts):
+            return ""
+        end = self.starts[line0 + 1] - 1 if line0 + 1 < len(self.starts) else len(self.text)
+        return self.text[self.starts[line0]:end]
+
+    def _width(self, s: str) -> int:
+        if self.encoding == "utf-16":
+            return len(s) + sum(1 for ch in s if ord(ch) > 0xFFFF)
+        if self.encoding == "utf-32":
+            return len(s)
+        return sum(self.units(ch) for ch in s)
+
+    def position(self, line: int, col: int) -> tuple[int, int]:
+        """1-based (line, code-point column) -> 0-based (line, client units); clamped to the document."""
+        line0 = min(max(line, 1), len(self.starts)) - 1
+        text = self.line_text(line0)
+        return line0, self._width(text[: max(col - 1, 0)])
+
+    def position_at(self, offset: int) -> tuple[int, int]:
+        """0-based code-point offset into the text -> 0-based (line, client units)."""
+        offset = max(0, min(offset, len(self.text)))
+        line0 = bisect_right(self.starts, offset) - 1
+        return line0, self._width(self.text[self.starts[line0]:offset])
+
+    def line_col(self, line0: int, character: int) -> tuple[int, int]:
+        """0-based (line, client units) -> 1-based (line, code-point column).  A position inside a character
+        (between the two halves of a surrogate pair) counts as that character."""
+        line0 = min(max(line0, 0), len(self.starts) - 1)
+        text = self.line_text(line0)
+        used = 0
+        for i, ch in enumerate(text):
+            if used >= character:
+                return line0 + 1, i + 1
+            used += self.units(ch)
+            if used > character:
+                return line0 + 1, i + 1
+        return line0 + 1, len(text) + 1
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Linting documents (no LSP types here)
+
+
+def kind_for(path: str) -> str:
+    suffix = PurePosixPath(path).suffix.lower()
+    if suffix in (".md", ".markdown"):
+        return "markdown"
+    if suffix in (".html", ".htm"):
+        return "html"
+    return "text"
+
+
+def uri_to_path(uri: str) -> str:
+    from urllib.parse import unquote, urlparse
+
+    p = urlparse(uri)
+    if p.scheme != "file":
+        return uri
+    path = unquote(p.path)
+    if len(path) >= 3 and path[0] == "/" and path[2] == ":":  # file:///C:/…
+        path = path[1:]
+    return path
+
+
+@dataclass
+class Published:
+    """One engine diagnostic with its LSP range (0-based, client units)."""
+
+    diag: object  # nblint.diagnostics.Diagnostic
+    start: tuple[int, int]
+    end: tuple[int, int]
+    edits: list[tuple[tuple[int, int], tuple[int, int], str]] = field(default_factory=list)
+
+    def contains(self, pos: tuple[int, int]) -> bool:
+        return self.start <= pos <= self.end
+
+    def overlaps(self, start: tuple[int, int], end: tuple[int, int]) -> bool:
+        return self.start <= end and start <= self.end
+
+
+@dataclass
+class DocumentState:
+    uri: str
+    version: int | None
+    text: str
+    items: list[Published]
+    lang: str = "zh"
+
+
+class DocumentLinter:
+    """One engine per server process; lints document text and keeps the last result of every open document."""
+
+    def __init__(self, lang: str | None = None):
+        from .engine import Engine
+
+        self.engine = Engine()
+        self.lang = lang
+        self.docs: dict[str, DocumentState] = {}
+        self.encoding = "utf-16"
+
+    def settings_for(self, path: str):
+        """Project configuration (.nblint.yaml / [tool.nblint]) of the file, as `nblint check` applies it."""
+        import os
+        from types import SimpleNamespace
+
+        from . import config as configmod
+        from .cli import UsageError, settings_for
+        from .engine import Settings
+
+        try:
+            cfg = configmod.for_file(path) if os.path.isabs(path) else configmod.Config()
+            args = SimpleNamespace(select=None, ignore=None, agency_kind=None, lang=self.lang)
+            return settings_for(args, self.engine, cfg, path)
+        except (configmod.ConfigError, UsageError, OSError):
+            return Settings(lang=self.lang or "zh")
+
+    def source(self, path: str, text: str):
+        from .source import Source
+
+        kind = kind_for(path)
+        if kind == "html":
+            from .readers import read_bytes
+
+            # a BOM makes the reader decode as UTF-8 whatever <meta charset> says; it is not part of the text
+            return read_bytes(path, b"\xef\xbb\xbf" + text.encode("utf-8"))
+        return Source(path=path, text=text, kind=kind)
+
+    def lint(self, uri: str, text: str, version: int | None = None) -> DocumentState:
+        from .diagnostics import Diagnostic
+        from .source import ReadError
+
+        path = uri_to_path(uri)
+        settings = self.settings_for(path)
+        try:
+            result = self.engine.lint_source(self.source(path, text), settings=settings)
+            diags = result.diagnostics
+        except ReadError as e:
+            diags = self.engine.unreadable(path, e, settings).diagnostics
+        except Exception as e:  # noqa: BLE001 - an editor session must survive an internal error
+            diags = [Diagnostic(path, "NB000", "internal-error", "error",
+                                f"nblint internal error: {type(e).__name__}: {e} (please report this)")]
+        pm = PositionMap(text, self.encoding)
+        items = []
+        for d in diags:
+            start = pm.position(d.line, d.col)
+            end = pm.position(d.end_line, d.end_col)
+            if end < start:
+                end = start
+            if end == start and start[1] < pm._width(pm.line_text(start[0])):
+                # a point (e.g. where a missing section belongs): mark the character there
+                line_text = pm.line_text(start[0])
+                _, c = pm.line_col(*start)
+                end = (start[0], start[1] + pm.units(line_text[c - 1]))
+            edits = []
+            if d.fix is not None:
+                for e in d.fix.edits:
+                    edits.append((pm.position_at(e.start), pm.position_at(e.end), e.text))
+            items.append(Published(d, start, end, edits))
+        state = DocumentState(uri, version, text, items, settings.lang)
+        self.docs[uri] = state
+        return state
+
+    def at(self, uri: str, pos: tuple[int, int]) -> list[Published]:
+        state = self.docs.get(uri)
+        return [p for p in state.items if p.contains(pos)] if state else []
+
+    def explain(self, code: str, lang: str = "zh") -> str | None:
+        from .cli import explain_text
+
+        rule = self.engine.by_code.get(code)
+        return explain_text(rule, lang) if rule else None
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The server
+
+
+def build_server(lang: str | None = None):
+    from lsprotocol import types as T
+    from pygls.lsp.server import LanguageServer
+
+    from . import __version__
+
+    server = LanguageServer("nblint", __version__, text_document_sync_kind=T.TextDocumentSyncKind.Full)
+    linter = DocumentLinter(lang)
+    server.linter = linter  # for tests and embedding
+
+    def rng(start, end) -> T.Range:
+        return T.Range(T.Position(*start), T.Position(*end))
+
+    def lsp_diagnostic(uri: str, p: Published) -> T.Diagnostic:
+        d = p.diag
+        related = None
+        if d.extra.get("related"):
+            pm = PositionMap(linter.docs[uri].text, linter.encoding)
+            related = []
+            for r in d.extra["related"]:
+                pos = pm.position(r["line"], r["col"])
+                related.append(T.DiagnosticRelatedInformation(T.Location(uri, rng(pos, pos)), r["message"]))
+        return T.Diagnostic(
+            range=rng(p.start, p.end), message=d.message, severity=T.DiagnosticSeverity(SEVERITY.get(d.severity, 2)),
+            code=d.code, source="nblint", related_information=related,
+            data={"name": d.name, "fixable": d.fix is not None},
+        )
+
+    def publish(uri: str, text: str, version: int | None) -> None:
+        state = linter.lint(uri, text, version)
+        server.text_document_publish_diagnostics(T.PublishDiagnosticsParams(
+            uri=uri, version=version, diagnostics=[lsp_diagnostic(uri, p) for p in state.items]))
+
+    @server.feature(T.INITIALIZED)
+    def initialized(ls: LanguageServer, params: T.InitializedParams):
+        enc = ls.workspace.position_encoding
+        linter.encoding = str(getattr(enc, "value", enc) or "utf-16")
+        # warm up: the first lint builds the parser and loads the formats (~0.1 s); do it before any document
+        try:
+            from .template import render
+
+            linter.lint("file:///warm-up.md", render(2024, "某某县人民政府"))
+            linter.docs.pop("file:///warm-up.md", None)
+        except Exception:  # noqa: BLE001
+            pass
+
+    @server.feature(T.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: LanguageServer, params: T.DidOpenTextDocumentParams):
+        doc = params.text_document
+        publish(doc.uri, doc.text, doc.version)
+
+    @server.feature(T.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: LanguageServer, params: T.DidChangeTextDocumentParams):
+        doc = ls.workspace.get_text_document(params.text_document.uri)
+        publish(doc.uri, doc.source, params.text_document.version)
+
+    @server.feature(T.TEXT_DOCUMENT_DID_SAVE, T.SaveOptions(include_text=True))
+    def did_save(ls: LanguageServer, params: T.DidSaveTextDocumentParams):
+        uri = params.text_document.uri
+        name = PurePosixPath(uri_to_path(uri)).name
+        if name in CONFIG_FILES:
+            # the project configuration changed: forget it and lint every open report again
+            from . import config as configmod
+
+            configmod.find_for_dir.cache_clear()
+            for st in list(linter.docs.values()):
+                publish(st.uri, st.text, st.version)
+        state = linter.docs.get(uri)
+        if state is not None or params.text is not None:
+            text = params.text if params.text is not None else ls.workspace.get_text_document(uri).source
+            publish(uri, text, state.version if state else None)
+
+    @server.feature(T.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: LanguageServer, params: T.DidCloseTextDocumentParams):
+        uri = params.text_document.uri
+        linter.docs.pop(uri, None)
+        server.text_document_publish_diagnostics(T.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    @server.feature(T.TEXT_DOCUMENT_CODE_ACTION, T.CodeActionOptions(
+        code_action_kinds=[T.CodeActionKind.QuickFix, T.CodeActionKind.SourceFixAll]))
+    def code_action(ls: LanguageServer, params: T.CodeActionParams):
+        uri = params.text_document.uri
+        state = linter.docs.get(uri)
+        if state is None:
+            return []
+        start = (params.range.start.line, params.range.start.character)
+        end = (params.range.end.line, params.range.end.character)
+        only = [str(getattr(k, "value", k)) for k in (params.context.only or [])]
+
+        def wanted(kind: str) -> bool:
+            return not only or any(kind == k or kind.startswith(k + ".") for k in only)
+
+        actions = []
+        fixable = [p for p in state.items if p.edits]
+        if wanted(T.CodeActionKind.QuickFix.value):
+            for p in fixable:
+                if not p.overlaps(start, end):
+                    continue
+                actions.append(T.CodeAction(
+                    title=f"{p.diag.code}: {p.diag.fix.description}", kind=T.CodeActionKind.QuickFix,
+                    diagnostics=[lsp_diagnostic(uri, p)], is_preferred=True,
+                    edit=T.WorkspaceEdit(changes={uri: [T.TextEdit(rng(a, b), t) for a, b, t in p.edits]}),
+                ))
+        if fixable and (wanted(T.CodeActionKind.SourceFixAll.value) and (only or len(fixable) > 1)):
+            edits, last = [], (-1, -1)
+            for a, b, t in sorted((e for p in fixable for e in p.edits), key=lambda e: (e[0], e[1])):
+                if a < last:
+                    continue  # overlapping edits: keep the first, as `nblint check --fix` does
+                edits.append(T.TextEdit(rng(a, b), t))
+                last = b
+            actions.append(T.CodeAction(
+                title="nblint: fix all auto-fixable problems", kind=f"{T.CodeActionKind.SourceFixAll.value}.nblint",
+                edit=T.WorkspaceEdit(changes={uri: edits}),
+            ))
+        return actions
+
+    @server.feature(T.TEXT_DOCUMENT_HOVER)
+    def hover(ls: LanguageServer, params: T.HoverParams):
+        pos = (params.position.line, params.position.character)
+        uri = params.text_document.uri
+        hits = linter.at(uri, pos)
+        if not hits:
+            return None
+        parts, seen = [], set()
+        for p in hits:
+            if p.diag.code in seen:
+                continue
+            seen.add(p.diag.code)
+            parts.append(p.diag.message + "\n\n" + (linter.explain(p.diag.code, linter.docs[uri].lang) or f"{p.diag.code} {p.diag.name}\n"))
+        first = hits[0]
+        return T.Hover(contents=T.MarkupContent(kind=T.MarkupKind.PlainText, value="\n".join(parts)),
+                       range=rng(first.start, first.end))
+
+    return server
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(run(type("A", (), {"lang": None})()))

@@ -1,0 +1,69 @@
+"""Per-rule cases (tests/cases/NBxxx.yaml): report fragments that must pass or fail with exact positions.
+
+A case is built from ``text`` or from a ``base`` document (examples/<base>.md) with ``edits`` (exact
+find/replace, each find must occur); only the rule under test runs, and its diagnostics' (line, col) must equal
+``expect`` exactly.  ``previous`` (same shape) gives last year's report for the cross-year rules.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from conftest import EXAMPLES, ROOT
+
+CASES = sorted((ROOT / "tests" / "cases").glob("NB*.yaml"))
+
+
+def _build(spec: dict) -> str:
+    if "text" in spec:
+        text = spec["text"]
+    else:
+        text = (EXAMPLES / f"{spec['base']}.md").read_text(encoding="utf-8")
+    for e in spec.get("edits") or []:
+        assert e["find"] in text, f"edit target not found: {e['find']!r}"
+        text = text.replace(e["find"], e["replace"], 1 if not e.get("all") else -1)
+    return text
+
+
+def _load():
+    y = YAML(typ="safe", pure=True)
+    for f in CASES:
+        doc = y.load(f.read_text(encoding="utf-8"))
+        for case in doc["cases"]:
+            yield pytest.param(doc["rule"], case, id=f"{doc['rule']}_{case['name']}")
+
+
+@pytest.mark.parametrize("code,case", list(_load()))
+def test_case(code, case):
+    from nblint.engine import Engine, Settings
+    from nblint.pipeline import parse_text
+    from nblint.source import Source
+
+    text = _build(case)
+    prev = parse_text(_build(case["previous"])) if case.get("previous") else None
+    eng = Engine(Settings(select=set(case.get("select") or [code]), agency_kind=case.get("agency-kind")))
+    res = eng.lint_source(Source(path="case.md", text=text, kind=case.get("kind", "markdown")), prev)
+    got = sorted([d.line, d.col] for d in res.diagnostics if d.code == code)
+    want = sorted([list(x) for x in case["expect"]])
+    assert got == want, "\n".join(f"{d.line}:{d.col} {d.code} {d.message}" for d in res.diagnostics)
+    for needle in case.get("message-contains") or []:
+        assert any(needle in d.message for d in res.diagnostics), [d.message for d in res.diagnostics]
+
+
+def test_every_rule_has_cases():
+    from nblint.ruleset import load_rules
+
+    have = {f.stem for f in CASES}
+    engine_only = {"NB001"}  # NB001 is exercised by the reader tests (unreadable files)
+    missing = sorted(r.code for r in load_rules() if r.code not in have and r.code not in engine_only)
+    assert not missing, f"rules without case files: {missing}"
+
+
+def test_every_case_file_has_pass_and_fail():
+    y = YAML(typ="safe", pure=True)
+    for f in CASES:
+        doc = y.load(f.read_text(encoding="utf-8"))
+        kinds = {bool(c["expect"]) for c in doc["cases"]}
+        assert kinds == {True, False}, f"{f.name} needs both passing and failing cases"
