@@ -200,6 +200,10 @@ def test_html_encodings_and_layout_tables():
     # no declaration, not UTF-8: GB18030
     src = read_bytes("x.html", "<p>一、总体情况</p><p>本机关依法公开。</p>".encode("gb18030"))
     assert lines_of(src)[0] == "一、总体情况"
+    # a few broken bytes do not lose the page (replaced, as a browser does)
+    data = ("<p>一、总体情况</p><p>" + "本机关依法公开政府信息。" * 50 + "</p>").encode()
+    src = read_bytes("x.html", data[:40] + b"\xff\xfe" + data[40:])
+    assert lines_of(src)[0] == "一、总体情况" and "\ufffd" in src.text
 
 
 # ---------------------------------------------------------------------------------------------------------------
