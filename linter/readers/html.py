@@ -899,7 +899,8 @@ def _is_text(atoms) -> bool:
 
 
 class SpanGrid:
-    """Resolves rowspan/colspan into rows of cells; shared by the HTML, DOCX and PDF readers.
+    """Resolves rowspan/colspan into rows of cells (the DOCX and PDF readers apply the same rule to their own
+    merge information: ``w:vMerge``/``w:gridSpan``, cell rectangles).
 
     A cell spanning rows repeats its content in every row when it holds text (a label: ``is_text``), and stays
     empty in the following rows when it holds a number (so a total is not counted twice); a cell spanning columns
