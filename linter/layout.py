@@ -55,8 +55,9 @@ class Patterns:
         self.section_keys = sorted(keys, key=len, reverse=True)
         alts = "|".join(re.escape(k) for k in self.section_keys)
         # a first-level heading inside a long line (one-line crawls): "…。二、主动公开政府信息情况 第二十条…"
-        self.inline_h1 = re.compile(rf"(?<!^)(?<![{CN_NUM}])[{CN_NUM}]{{1,2}}、\s*(?:政府信息公开)?(?:{alts})")
-        self.known_title = re.compile(rf"^\s*#*\s*[{CN_NUM}]{{1,2}}、\s*(?P<key>(?:政府信息公开)?(?:{alts}))")
+        # (a few other characters may come before the title words: "四、政府信息公开行政法复议…" has a typo)
+        self.inline_h1 = re.compile(rf"(?<!^)(?<![{CN_NUM}])[{CN_NUM}]{{1,2}}、[^。,;:\n\d]{{0,10}}?(?:{alts})")
+        self.known_title = re.compile(rf"^\s*#*\s*[{CN_NUM}]{{1,2}}、\s*(?P<key>[^。,;:\n\d]{{0,10}}?(?:{alts}))")
         self.title_end = re.compile(r"情况|状况|事项|概述|\s|[。:,;]")
         self.row_key = re.compile("|".join(re.escape(k) for k in sorted(row_keys, key=len, reverse=True)))
 

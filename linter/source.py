@@ -61,6 +61,7 @@ class Source:
     kind: str = "text"  # text | markdown | html | docx | pdf
     runs: list[Run] | None = None
     line_info: dict[int, dict] = field(default_factory=dict)  # 1-based text line -> {"page": 3} / {"block": ...}
+    original: str | None = None  # the decoded file when it differs from ``text`` (HTML): suppression comments
     _line_starts: list[int] | None = field(default=None, repr=False)
     _run_starts: list[int] | None = field(default=None, repr=False)
 

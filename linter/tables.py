@@ -128,6 +128,7 @@ class Region:
     """The text a table is searched in (a section's body without page furniture) and its offset map."""
 
     def __init__(self, report: Report, start: int, end: int, skip: list[tuple[int, int]]):
+        self.report = report
         parts = []
         self.map: list[tuple[int, int]] = []  # (region offset, canonical offset)
         pos = start
@@ -142,6 +143,12 @@ class Region:
                 rlen += len(chunk)
             pos = max(pos, e)
         self.text = "".join(parts)
+
+    def source_char_before(self, i: int) -> str | None:
+        """The character just before region offset ``i`` in the original (reader) text."""
+        src = self.report.norm.to_source(self.to_canon(i))
+        text = self.report.source.text
+        return text[src - 1] if src > 0 else None
 
     def to_canon(self, i: int) -> int:
         lo, hi = 0, len(self.map) - 1
@@ -262,6 +269,17 @@ def _standalone(text: str, s: int, e: int) -> bool:
     return (before.isspace() or before == "|") and (after.isspace() or after == "|")
 
 
+def _glued(a: Atom, region: "Region") -> bool:
+    """Digits that may hold several cells: a leading zero ("000023") or digits written against a word with no
+    separator in the original text ("规范性文件898989")."""
+    if len(a.text) > 1 and a.text[0] == "0" and a.text.isdigit():
+        return True
+    if len(a.text) < 2 or not a.text.isdigit():
+        return False
+    before = region.source_char_before(a.start)
+    return before is not None and not (before.isspace() or before in "|:：,，、;；()（）")
+
+
 def _value(raw: str):
     t = raw.replace(",", "")
     try:
@@ -292,7 +310,9 @@ def fill_cells(row: Row, cand: list[Atom], region: Region, columns: list[dict]) 
                 for k, ch in enumerate(a.text):
                     split.append(Atom(NUM, ch, a.start + k, a.start + k + 1))
             cells = split
-        elif nums and len(cells) < expected and digits > len(nums):
+        elif nums and len(cells) < expected and (
+            any(_glued(a, region) for a in nums) or (len(nums) <= expected / 2 and digits >= expected)
+        ):
             row.status = "unparseable"
             row.cells = [Cell(a.text, None, region.span(a.start, a.end), "invalid") for a in cells]
             return
@@ -324,24 +344,19 @@ def assemble(report: Report, table_id: str, spec: TableSpec, start: int, end: in
             m = re.search(_spaced(key[: max(2, min(len(key), 3))]), R) if key else None
             if m:
                 table.headers_found.setdefault(lab, region.span(*m.span()))
-    # anchors, in order
-    found: list[tuple[RowSpec, re.Match]] = []
-    pos = 0
+    # anchors: the official rows in order, at the positions that let most of them be found in sequence
     keyed = [r for r in spec.rows if r.rx is not None]
-    for i, r in enumerate(keyed):
-        m = r.rx.search(R, pos)
-        if m:
-            for nxt in keyed[i + 1:i + 3]:
-                mn = nxt.rx.search(R, pos)
-                if mn and mn.start() < m.start():
-                    m = None
-                    break
-        if not m:
+    chosen = _align(keyed, R)
+    found: list[tuple[RowSpec, tuple[int, int]]] = []
+    prev_end = 0
+    for r in keyed:
+        m = chosen.get(r.id)
+        if m is None:
             if not r.group:
                 table.missing.append(r.id)
             continue
-        found.append((r, _extend_back(R, m, r.norm_label, pos)))
-        pos = m.end()
+        found.append((r, _extend_back(R, m, r.norm_label, prev_end)))
+        prev_end = m.end()
     unkeyed = [r for r in spec.rows if r.rx is None]
     if not found and not unkeyed:
         return None
@@ -354,6 +369,39 @@ def assemble(report: Report, table_id: str, spec: TableSpec, start: int, end: in
     last = max([r.span[1] for r in table.rows] + [c.span[1] for r in table.rows for c in r.cells])
     table.span = (first, last)
     return table
+
+
+MAX_CANDIDATES = 12
+
+
+def _align(keyed: list[RowSpec], R: str) -> dict[str, re.Match]:
+    """Choose one occurrence of each row label so that as many rows as possible appear in the official order
+    (a longest increasing chain).  A header cell that repeats a row word ("总计", "结转下年度") or a mention in
+    prose then cannot take the place of the real row.  Data rows weigh more than group labels; among equal
+    chains the earliest positions win."""
+    best: list[tuple[float, int, int, re.Match | None, int]] = [(0.0, 0, -1, None, -1)]  # (score, -end, row, m, prev)
+    # entries: chain ending at (row index, match); we keep them in a flat list and scan (sizes are small)
+    for i, r in enumerate(keyed):
+        w = 0.5 if r.group else 1.0
+        new = []
+        for m in list(r.rx.finditer(R))[:MAX_CANDIDATES]:
+            top = None
+            for k, (score, negend, row, pm, _prev) in enumerate(best):
+                if row < i and -negend <= m.start() and (top is None or score > best[top][0]
+                                                        or (score == best[top][0] and negend > best[top][1])):
+                    top = k
+            if top is not None:
+                new.append((best[top][0] + w, -m.end(), i, m, top))
+        best.extend(new)
+    # the best chain: highest score, then earliest end
+    end = max(range(len(best)), key=lambda k: (best[k][0], best[k][1]))
+    out: dict[str, re.Match] = {}
+    k = end
+    while k > 0:
+        score, negend, row, m, prev = best[k]
+        out[keyed[row].id] = m
+        k = prev
+    return out
 
 
 def _prose(label: str, official: str) -> bool:

@@ -1,0 +1,78 @@
+"""The normaliser and its offset map: every character of the canonical text maps back to the source character
+it came from."""
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nblint.normalize import normalize
+
+# characters that occur in real reports, including those the normaliser deletes or replaces
+ALPHABET = list("一二三四五六七八九十年月日報告開關於條例國務院公开政府信息（）()，,。、：:；“”‘’\"'|—-/ 0123456789１２３．.\n\r\t\u3000\u00a0\u200b\ufeffāáǎàkaibào") + ["<!-- x -->"]
+
+
+
+def test_traditional_to_simplified_keeps_positions():
+    src = "2024年政府信息公開工作年度報告"
+    n = normalize(src)
+    assert n.text == "2024年政府信息公开工作年度报告"
+    assert [n.to_source(i) for i in range(len(n.text))] == list(range(len(src)))
+
+
+def test_pinyin_annotation_removed_and_mapped():
+    src = "信息公開(kāi)工作"
+    n = normalize(src)
+    assert n.text == "信息公开工作"
+    assert src[n.to_source(n.text.index("工"))] == "工"
+
+
+def test_width_quotes_and_numbering():
+    n = normalize("（一）１．“三安全一稳定”：第二十条第（五）项")
+    assert n.text == '(一)1."三安全一稳定":第二十条第(五)项'
+
+
+def test_wrap_spaces_inside_words_and_numbers():
+    assert normalize("商业 企业").text == "商业企业"
+    assert normalize("2023 年 1 月").text == "2023年1月"
+    assert normalize("规章 1 0 11").text == "规章1 0 11"  # spaces between numbers are cell separators
+
+
+def test_bom_crlf_zero_width():
+    n = normalize("\ufeff一、总体情况\r\n情\u200b况")
+    assert n.text == "一、总体情况\n情况"
+
+
+def test_html_comments_removed():
+    n = normalize("规章<!-- nblint: disable=NB207 -->| 0 |")
+    assert n.text == "规章| 0 |"
+
+
+def test_position_after_deletions_points_to_same_character():
+    src = "報(bào)告\r\n第 1 页 商业 企业"
+    n = normalize(src)
+    for i, ch in enumerate(n.text):
+        assert ch in (src[n.to_source(i)], "报", "告")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(ALPHABET), max_size=80).map("".join))
+def test_every_canonical_character_maps_back_to_its_source(src):
+    n = normalize(src)
+    assert len(n.out_starts) == len(n.src_starts)
+    prev = -1
+    for i, ch in enumerate(n.text):
+        j = n.to_source(i)
+        assert 0 <= j < len(src)
+        assert j > prev  # order is kept, nothing is mapped twice
+        prev = j
+        s = src[j]
+        # either the same character, or the one-for-one replacement of it
+        same = normalize(s).text
+        assert ch == s or ch == same or (len(same) == 1 and same == ch) or _t2s(s) == ch, (i, ch, s)
+    assert n.to_source(len(n.text)) == len(src)
+
+
+def _t2s(ch: str) -> str:
+    from nblint.normalize import to_simplified
+
+    return to_simplified(ch)
