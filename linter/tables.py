@@ -179,17 +179,17 @@ _FILLED_CELL_LINE = re.compile(r"^[^|\n]*[^|\s][^|\n]*\|[\s|]*$", re.M)
 
 def cell_per_line(text: str) -> bool:
     """Tables flattened to one cell per line, each closed by a pipe (``规章 |`` / ``0 |`` / ``|``)."""
-    pipe_lines = text.count("|")
-    if pipe_lines < 8:
+    if text.count("|") < 8:
         return False
     n = len(_CELL_LINE.findall(text))
     filled = len(_FILLED_CELL_LINE.findall(text))
-    lines_with_pipe = sum(1 for ln in text.split("\n") if "|" in ln)
-    # lines that end in a pipe, most of them holding a cell (a bare "|" line alone is a separator)
-    return n >= 8 and n >= 0.6 * lines_with_pipe and filled >= 0.5 * n
+    pipe_lines = [ln for ln in text.split("\n") if "|" in ln]
+    single = sum(1 for ln in pipe_lines if ln.count("|") == 1)
+    # lines that end in a pipe, most of them holding one cell (a bare "|" line alone is a separator)
+    return n >= 8 and n >= 0.6 * len(pipe_lines) and filled >= 0.5 * n and single >= 0.5 * len(pipe_lines)
 
 
-def atoms(text: str, start: int, end: int, cell_lines: bool = False) -> list[Atom]:
+def atoms(text: str, start: int, end: int, cell_lines: bool = False, mid_cell: bool = False) -> list[Atom]:
     """Numbers, blank cells, text chunks and line breaks of ``text[start:end]``.
 
     On a line written with pipes the cells are the atoms: a cell is a number only if it holds nothing else
@@ -203,17 +203,16 @@ def atoms(text: str, start: int, end: int, cell_lines: bool = False) -> list[Ato
         line = text[pos:stop]
         if cell_lines and "|" in line and _CELL_LINE.match(line):
             # one cell per line: the line break is not the end of a row; a bare pipe is an empty cell
-            body = line.split("|")[0].strip()
-            if body:
-                _pipe_atoms(text, pos, stop, out)
-            else:
-                out.append(Atom(BLANK, "", pos, stop))
+            raw = line.split("|")[0]
+            body = raw.strip()
+            bs = pos + len(raw) - len(raw.lstrip())
+            _cell_atom(body, bs, bs + len(body), pos, stop, out)
             if nl < 0:
                 break
             pos = nl + 1
             continue
         if "|" in line:
-            _pipe_atoms(text, pos, stop, out)
+            _pipe_atoms(text, pos, stop, out, skip_empty_first=mid_cell and pos == start)
         else:
             _plain_atoms(text, pos, stop, out)
         if nl < 0:
@@ -223,7 +222,7 @@ def atoms(text: str, start: int, end: int, cell_lines: bool = False) -> list[Ato
     return out
 
 
-def _pipe_atoms(text: str, s: int, e: int, out: list[Atom]) -> None:
+def _pipe_atoms(text: str, s: int, e: int, out: list[Atom], skip_empty_first: bool = False) -> None:
     line = text[s:e]
     cells = line.split("|")
     offs = []
@@ -231,22 +230,30 @@ def _pipe_atoms(text: str, s: int, e: int, out: list[Atom]) -> None:
     for c in cells:
         offs.append(o)
         o += len(c) + 1
-    # a leading/trailing pipe opens/closes the row: no cell outside it
-    first = 1 if not cells[0].strip() else 0
-    last = len(cells) - 1 if not cells[-1].strip() else len(cells)
+    # Markdown rows open and close with a pipe ("| a | b |"): nothing outside them is a cell.  Rows written by
+    # the HTML/DOCX/PDF readers ("a |  | b") have no outer pipes, so an empty first or last cell is a real one.
+    ls = text.rfind("\n", 0, s) + 1  # the slice may start inside the line: judge the whole line
+    markdown = text[ls:e].startswith("|")
+    first = 1 if (markdown or skip_empty_first) and not cells[0].strip() else 0
+    last = len(cells) - 1 if markdown and len(cells) > 1 and not cells[-1].strip() else len(cells)
     for i in range(first, last):
         raw = cells[i]
         body = raw.strip()
         cs = offs[i] + (len(raw) - len(raw.lstrip()))
         ce = cs + len(body)
-        if not body:
-            out.append(Atom(BLANK, "", offs[i], offs[i] + len(raw), True))
-        elif (m := _NUMBER_UNIT.fullmatch(body)):
-            out.append(Atom(NUM, m.group(1), cs, cs + len(m.group(1)), True))
-        elif body in _BLANK_MARKS:
-            out.append(Atom(BLANK, body, cs, ce, True))
-        else:
-            out.append(Atom(TEXT, body, cs, ce, True))
+        _cell_atom(body, cs, ce, offs[i], offs[i] + len(raw), out)
+
+
+def _cell_atom(body: str, cs: int, ce: int, cell_start: int, cell_end: int, out: list[Atom]) -> None:
+    """One table cell: a number (with an optional unit after it), a blank, or text."""
+    if not body:
+        out.append(Atom(BLANK, "", cell_start, cell_end, True))
+    elif (m := _NUMBER_UNIT.fullmatch(body)):
+        out.append(Atom(NUM, m.group(1), cs, cs + len(m.group(1)), True))
+    elif body in _BLANK_MARKS:
+        out.append(Atom(BLANK, body, cs, ce, True))
+    else:
+        out.append(Atom(TEXT, body, cs, ce, True))
 
 
 def _plain_atoms(text: str, s: int, e: int, out: list[Atom]) -> None:
@@ -504,7 +511,7 @@ def _assign(table: Table, found, R: str, region: Region) -> None:
     flat = cell_per_line(R)
     for k, (r, (mstart, mend)) in enumerate(found):
         nxt = found[k + 1][1][0] if k + 1 < len(found) else len(R)
-        ats = atoms(R, mend, nxt, flat)
+        ats = atoms(R, mend, nxt, flat, mid_cell=True)  # starts inside the label's cell
         label_end = mend
         for a in ats:
             if a.kind != TEXT:
