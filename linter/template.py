@@ -99,6 +99,7 @@ def _needs_accountability(rules, era: str, kind: str | None) -> bool:
 
 def _fill(what: str) -> str:
     what = what[:-2] if what.endswith("情况") else what
+    what = what[2:] if what.startswith("年度") else what
     return f"【请填写本年度{what}情况。】"
 
 

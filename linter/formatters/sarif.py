@@ -1,15 +1,69 @@
-"""SARIF 2.1.0 (columns counted in Unicode code points, declared with columnKind)."""
+"""SARIF 2.1.0 for code-scanning tools (GitHub code scanning, IDE SARIF viewers).
+
+Columns are 1-based and counted in Unicode code points, as everywhere in nblint, and the run says so with
+``columnKind: unicodeCodePoints``.  Every rule carries its description, legal basis and ``nblint explain`` text
+as help, and its default level; a diagnostic with a fix carries it as a SARIF ``fixes`` entry (regions in the same
+line/column terms), related positions become ``relatedLocations``.
+"""
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import quote
 
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def artifact_uri(path: str) -> str:
+    """A URI reference for a report path: relative paths stay relative (resolved against the checkout by code
+    scanning), absolute ones become file: URIs; non-ASCII characters are percent-encoded (RFC 3986)."""
+    p = Path(path)
+    if p.is_absolute():
+        return p.as_uri()
+    return quote(p.as_posix(), safe="/:@!$&'()*+,;=-._~")
+
+
+def _region(line: int, col: int, end_line: int, end_col: int, nonempty: bool = True) -> dict:
+    if (end_line, end_col) < (line, col):
+        end_line, end_col = line, col
+    if nonempty and (end_line, end_col) == (line, col):
+        end_col = col + 1  # a point (where something missing belongs): one character
+    return {"startLine": line, "startColumn": col, "endLine": end_line, "endColumn": end_col}
+
+
+def _line_col(starts: list[int], offset: int) -> tuple[int, int]:
+    from bisect import bisect_right
+
+    i = bisect_right(starts, offset) - 1
+    return i + 1, offset - starts[i] + 1
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    i = text.find("\n")
+    while i >= 0:
+        starts.append(i + 1)
+        i = text.find("\n", i + 1)
+    return starts
 
 
 class SarifFormatter:
     def __init__(self, rules=None, **_):
         self.rules = rules or []
+
+    def _rule(self, r) -> dict:
+        from ..cli import explain_text
+
+        return {
+            "id": r.code,
+            "name": r.name,
+            "shortDescription": {"text": f"{r.code} {r.name}"},
+            "fullDescription": {"text": r.description},
+            "help": {"text": explain_text(r, "zh")},
+            "defaultConfiguration": {"level": LEVEL[r.severity]},
+            "properties": {"basis": r.basis, "eras": list(r.eras), "fixable": r.fixable, "aliases": list(r.aliases),
+                           "kind": r.kind},
+        }
 
     def format(self, results) -> str:
         from .. import __version__
@@ -18,46 +72,52 @@ class SarifFormatter:
         index = {}
         for i, r in enumerate(self.rules):
             index[r.code] = i
-            rules.append({
-                "id": r.code,
-                "name": r.name,
-                "shortDescription": {"text": r.name.replace("-", " ")},
-                "fullDescription": {"text": r.description},
-                "help": {"text": f"{r.description}\n\nBasis: {r.basis}"},
-                "defaultConfiguration": {"level": LEVEL[r.severity]},
-                "properties": {"basis": r.basis, "eras": list(r.eras), "fixable": r.fixable,
-                               "aliases": list(r.aliases)},
-            })
+            rules.append(self._rule(r))
         res = []
-        artifacts = {}
+        artifacts: dict[str, int] = {}
         for fr in results:
-            uri = Path(fr.path).as_posix()
+            uri = artifact_uri(fr.path)
             artifacts.setdefault(uri, len(artifacts))
+            starts = None
             for d in fr.diagnostics:
+                loc = {"artifactLocation": {"uri": uri, "index": artifacts[uri]},
+                       "region": _region(d.line, d.col, d.end_line, d.end_col)}
                 item = {
                     "ruleId": d.code,
                     "level": LEVEL.get(d.severity, "warning"),
                     "message": {"text": d.message},
-                    "locations": [{
-                        "physicalLocation": {
-                            "artifactLocation": {"uri": uri, "index": artifacts[uri]},
-                            "region": {"startLine": d.line, "startColumn": d.col,
-                                       "endLine": max(d.end_line, d.line),
-                                       "endColumn": d.end_col if (d.end_line, d.end_col) > (d.line, d.col) else d.col + 1},
-                        }
-                    }],
+                    "locations": [{"physicalLocation": loc}],
                 }
                 if d.code in index:
                     item["ruleIndex"] = index[d.code]
-                if d.extra:
-                    item["properties"] = {k: v for k, v in d.extra.items() if k != "related"}
+                related = d.extra.get("related") if d.extra else None
+                if related:
+                    item["relatedLocations"] = [
+                        {"id": k, "message": {"text": rl["message"]},
+                         "physicalLocation": {"artifactLocation": {"uri": uri, "index": artifacts[uri]},
+                                              "region": _region(rl["line"], rl["col"], rl["line"], rl["col"])}}
+                        for k, rl in enumerate(related, 1)
+                    ]
+                if d.fix is not None and fr.source_text is not None:
+                    starts = starts or _line_starts(fr.source_text)
+                    replacements = []
+                    for e in d.fix.edits:
+                        (l1, c1), (l2, c2) = _line_col(starts, e.start), _line_col(starts, e.end)
+                        replacements.append({"deletedRegion": _region(l1, c1, l2, c2, nonempty=False),
+                                             "insertedContent": {"text": e.text}})
+                    item["fixes"] = [{"description": {"text": d.fix.description},
+                                      "artifactChanges": [{"artifactLocation": {"uri": uri, "index": artifacts[uri]},
+                                                           "replacements": replacements}]}]
+                props = {k: v for k, v in (d.extra or {}).items() if k != "related"}
+                if props:
+                    item["properties"] = props
                 res.append(item)
         doc = {
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
             "version": "2.1.0",
             "runs": [{
-                "tool": {"driver": {"name": "nblint", "version": __version__,
-                                    "informationUri": "https://example.invalid/nblint", "rules": rules}},
+                "tool": {"driver": {"name": "nblint", "version": __version__, "semanticVersion": __version__,
+                                    "rules": rules}},
                 "columnKind": "unicodeCodePoints",
                 "artifacts": [{"location": {"uri": u}} for u in artifacts],
                 "results": res,
