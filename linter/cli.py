@@ -13,9 +13,9 @@ from pathlib import Path
 # Subcommands that live in their own modules: name -> module exposing HELP, add_arguments(parser) and run(args) -> int.
 # They are imported only to build the parser for their own name, or for --help.
 PLUGIN_COMMANDS = {
-    "lsp": "nblint.lsp",
-    "new": "nblint.template",
-    "audit": "nblint.audit",
+    "lsp": ("nblint.lsp", "language server over stdio (diagnostics, quick fixes, hover)"),
+    "new": ("nblint.template", "write a compliant report skeleton for a year and agency"),
+    "audit": ("nblint.audit", "lint a folder of published reports in parallel; HTML/CSV/JSONL summaries"),
 }
 
 SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
@@ -68,7 +68,7 @@ def _add_check_args(sp: argparse.ArgumentParser) -> None:
     sp.add_argument("--diff", action="store_true", help="show the fixable edits as a diff; write nothing")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     from . import __version__
 
     ap = argparse.ArgumentParser(prog="nblint", description="Lint 政府信息公开工作年度报告 against the national format.")
@@ -89,20 +89,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--raw", action="store_true", help="the reader's text before normalisation")
     import importlib
 
-    for name, modname in PLUGIN_COMMANDS.items():
-        try:
+    for name, (modname, help_text) in PLUGIN_COMMANDS.items():
+        sp = sub.add_parser(name, help=help_text)
+        if name == command:  # import a plugin only when it is the command being run
             mod = importlib.import_module(modname)
-        except ImportError:
-            continue
-        sp = sub.add_parser(name, help=mod.HELP)
-        mod.add_arguments(sp)
-        sp.set_defaults(plugin=mod)
+            mod.add_arguments(sp)
+            sp.set_defaults(plugin=mod)
     return ap
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    ap = build_parser()
+    ap = build_parser(next((a for a in argv if not a.startswith("-")), None))
     try:
         args = ap.parse_args(argv)
     except SystemExit as e:

@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
+CACHE_FORMAT = "v2"  # bump when the shape of cached data changes
 
 
 @lru_cache(maxsize=1)
@@ -34,9 +35,26 @@ def _yaml_safe():
     return YAML(typ="safe", pure=True)
 
 
+def plain(node):
+    """YAML nodes → built-in Python types (so that cached pickles never need ruamel to load)."""
+    if isinstance(node, dict):
+        return {plain(k): plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [plain(v) for v in node]
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    if isinstance(node, str):
+        return str(node)
+    return node
+
+
 def read_yaml_file(p: Path):
     with open(p, encoding="utf-8") as fh:
-        return _yaml_safe().load(fh)
+        return plain(_yaml_safe().load(fh))
 
 
 def cache_dir() -> Path | None:
@@ -67,7 +85,7 @@ def disk_cached(name: str, files: list[Path], build):
     d = cache_dir()
     if d is None:
         return build()
-    key = d / f"{name}-{fingerprint(files)}.pickle"
+    key = d / f"{name}-{CACHE_FORMAT}-{fingerprint(files)}.pickle"
     try:
         with open(key, "rb") as fh:
             return pickle.load(fh)

@@ -166,9 +166,12 @@ def _classify_line(text: str, s: int, e: int, P: Patterns) -> list[LineTok]:
 # Lark
 
 
-@lru_cache(maxsize=1)
-def parser():
-    from lark import Lark
+def _lexer_class():
+    """Lark's custom-lexer interface over our pre-classified line tokens.  Defined on first use (so that lark is
+    imported only when a report is parsed) and published at module level so that Lark's cache can pickle it."""
+    cls = globals().get("LineLexer")
+    if cls is not None:
+        return cls
     from lark.lexer import Lexer, Token
 
     class LineLexer(Lexer):
@@ -180,8 +183,24 @@ def parser():
                 # the value is the index of the classified line (which keeps its span and regex match)
                 yield Token(t.type, str(i), start_pos=t.start, end_pos=t.end)
 
-    grammar = data.path("grammar/layout.lark").read_text(encoding="utf-8")
-    return Lark(grammar, parser="lalr", lexer=LineLexer, propagate_positions=False, maybe_placeholders=False)
+    LineLexer.__module__ = __name__
+    LineLexer.__qualname__ = "LineLexer"
+    globals()["LineLexer"] = LineLexer
+    return LineLexer
+
+
+@lru_cache(maxsize=1)
+def parser():
+    from lark import Lark
+
+    lexer = _lexer_class()
+    gpath = data.path("grammar/layout.lark")
+    grammar = gpath.read_text(encoding="utf-8")
+    # Lark's cache keeps the LALR tables between runs (keyed by the grammar text and options)
+    d = data.cache_dir()
+    cache = str(d / f"layout-lalr-{data.fingerprint([gpath])}.lark") if d else False
+    return Lark(grammar, parser="lalr", lexer=lexer, propagate_positions=False, maybe_placeholders=False,
+                cache=cache)
 
 
 def _heading(text: str, tok: LineTok, level: int) -> Heading:

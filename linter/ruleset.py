@@ -124,17 +124,6 @@ def _tname(typ) -> str:
     return {str: "string", list: "list", dict: "mapping", bool: "boolean", int: "integer", float: "number"}[typ]
 
 
-def _plain(node):
-    """ruamel round-trip nodes → plain Python data."""
-    if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    if isinstance(node, str):
-        return str(node)
-    return node
-
-
 def load_rule_file(p: Path) -> tuple[Rule | None, list[str]]:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
@@ -208,7 +197,7 @@ def load_rule_file(p: Path) -> tuple[Rule | None, list[str]]:
             err("examples", "examples need at least one 'fail' and one 'pass' case")
     if problems:
         return None, problems
-    plain = _plain(doc)
+    plain = data.plain(doc)
     params = {k: v for k, v in plain.items() if k in params_schema}
     if kind in KINDS and hasattr(check_module(kind), "validate"):
         for msg in check_module(kind).validate(params):

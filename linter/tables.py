@@ -48,19 +48,50 @@ def core(label: str) -> str:
     return _PUNCT.sub("", s)
 
 
-def _prefix_rx(label: str) -> str:
+def _numberings(label: str) -> tuple[str, ...]:
+    """The ways a row's official numbering is written: "3." also as "3、" and "3,"; "(一)" as is."""
     m = _ORDINAL.match(label)
     if not m:
-        return ""
+        return ("",)
     if m.group("paren"):
-        return rf"\(\s*{m.group('pn')}\s*\)\s*"
-    if m.group("cn"):
-        return rf"{m.group('cn')}\s*[、.,]\s*"
-    return rf"{m.group('d')}\s*[.、,]\s*"
+        return (f"({m.group('pn')})",)
+    n = m.group("cn") or m.group("d")
+    return tuple(f"{n}{p}" for p in (".", "、", ","))
 
 
-def _spaced(key: str) -> str:
-    return r"\s*".join(re.escape(ch) for ch in key)
+class NoSpace:
+    """A text without its whitespace, for finding labels that line wrapping or PDF extraction has interrupted
+    ("重新出\n具", "商业 企业"), with each character's offset in the original string.  Plain ``str.find`` on it
+    is much cheaper than compiling a regular expression per label."""
+
+    __slots__ = ("text", "index")
+
+    def __init__(self, text: str):
+        keep = [i for i, ch in enumerate(text) if not ch.isspace()]
+        self.index = keep
+        self.text = "".join(text[i] for i in keep)
+
+    def find_all(self, needle: str, limit: int = 1_000_000):
+        """(start, end) in the original string of each occurrence of ``needle`` (which has no whitespace)."""
+        out = []
+        i = self.text.find(needle)
+        while i >= 0 and len(out) < limit:
+            out.append((self.index[i], self.index[i + len(needle) - 1] + 1))
+            i = self.text.find(needle, i + len(needle))
+        return out
+
+    def find(self, needle: str):
+        hits = self.find_all(needle, 1)
+        return hits[0] if hits else None
+
+
+@dataclass
+class Hit:
+    """An occurrence of a row label's key in the region text."""
+
+    start: int
+    end: int
+    text: str
 
 
 @dataclass
@@ -68,7 +99,7 @@ class RowSpec:
     id: str
     label: str  # official, as published
     norm_label: str
-    rx: re.Pattern | None
+    keys: tuple[str, ...] | None  # the key as it may be written (with its numbering, for numbered rows)
     group: bool
     part: int
     columns: list[dict]
@@ -89,7 +120,7 @@ class TableSpec:
     format: str
     rows: list[RowSpec]
     parts: list[PartSpec]
-    signals: list[tuple[str, re.Pattern]]
+    signals: list[tuple[str, str | re.Pattern]]  # literal labels, or regular expressions
 
 
 @lru_cache(maxsize=None)
@@ -104,19 +135,19 @@ def table_specs(fmt_id: str) -> dict[str, TableSpec]:
             parts.append(PartSpec(part.get("caption"), cols, part.get("headers") or []))
             for r in part["rows"]:
                 key = r.get("key")
-                rx = None
+                keys = None
                 if key:
                     nl = normalize_label(r["label"])
-                    body = _spaced(normalize_label(key))
+                    k = re.sub(r"\s+", "", normalize_label(key))
                     # a row whose key is a common word ("3.其他") must carry its numbering to be recognised
-                    rx = re.compile(_prefix_rx(nl) + body if r.get("numbered") else body)
-                rows.append(RowSpec(r["id"], r["label"], normalize_label(r["label"]), rx, bool(r.get("group")), pi, cols, r.get("tags") or []))
+                    keys = tuple(n + k for n in _numberings(nl)) if r.get("numbered") else (k,)
+                rows.append(RowSpec(r["id"], r["label"], normalize_label(r["label"]), keys, bool(r.get("group")), pi, cols, r.get("tags") or []))
         sigs = []
         for s in t.get("signals") or []:
             if s.startswith("re:"):
                 sigs.append((s[3:], re.compile(s[3:])))
             else:
-                sigs.append((s, re.compile(_spaced(normalize_label(s)))))
+                sigs.append((s, re.sub(r"\s+", "", normalize_label(s))))
         out[t["id"]] = TableSpec(t["id"], t["section"], fmt_id, rows, parts, sigs)
     return out
 
@@ -338,22 +369,23 @@ def assemble(report: Report, table_id: str, spec: TableSpec, start: int, end: in
     region = Region(report, start, end, skip)
     R = region.text
     table = Table(table_id, spec.format, region.span(0, 0), section)
-    for name, rx in spec.signals:
-        m = rx.search(R)
-        if m:
-            table.signals.append((name, region.span(*m.span())))
+    ns = NoSpace(R)
+    for name, sig in spec.signals:
+        hit = ns.find(sig) if isinstance(sig, str) else (lambda m: m.span() if m else None)(sig.search(R))
+        if hit:
+            table.signals.append((name, region.span(*hit)))
     # header labels (captions, column labels): found anywhere in the region
     for part in spec.parts:
         for lab in [part.caption] + [c["label"] for c in part.columns] + part.headers:
             if not lab:
                 continue
             key = core(normalize_label(lab))
-            m = re.search(_spaced(key[: max(2, min(len(key), 3))]), R) if key else None
-            if m:
-                table.headers_found.setdefault(lab, region.span(*m.span()))
+            hit = ns.find(key[: max(2, min(len(key), 3))]) if key else None
+            if hit:
+                table.headers_found.setdefault(lab, region.span(*hit))
     # anchors: the official rows in order, at the positions that let most of them be found in sequence
-    keyed = [r for r in spec.rows if r.rx is not None]
-    chosen = _align(keyed, R)
+    keyed = [r for r in spec.rows if r.keys is not None]
+    chosen = _align(keyed, R, ns)
     found: list[tuple[RowSpec, tuple[int, int]]] = []
     prev_end = 0
     for r in keyed:
@@ -363,8 +395,8 @@ def assemble(report: Report, table_id: str, spec: TableSpec, start: int, end: in
                 table.missing.append(r.id)
             continue
         found.append((r, _extend_back(R, m, r.norm_label, prev_end)))
-        prev_end = m.end()
-    unkeyed = [r for r in spec.rows if r.rx is None]
+        prev_end = m.end
+    unkeyed = [r for r in spec.rows if r.keys is None]
     if not found and not unkeyed:
         return None
     _assign(table, found, R, region)
@@ -381,28 +413,29 @@ def assemble(report: Report, table_id: str, spec: TableSpec, start: int, end: in
 MAX_CANDIDATES = 12
 
 
-def _align(keyed: list[RowSpec], R: str) -> dict[str, re.Match]:
+def _align(keyed: list[RowSpec], R: str, ns: NoSpace) -> dict[str, Hit]:
     """Choose one occurrence of each row label so that as many rows as possible appear in the official order
     (a longest increasing chain).  A header cell that repeats a row word ("总计", "结转下年度") or a mention in
     prose then cannot take the place of the real row.  Data rows weigh more than group labels; among equal
     chains the earliest positions win."""
-    best: list[tuple[float, int, int, re.Match | None, int]] = [(0.0, 0, -1, None, -1)]  # (score, -end, row, m, prev)
+    best: list[tuple[float, int, int, Hit | None, int]] = [(0.0, 0, -1, None, -1)]  # (score, -end, row, hit, prev)
     # entries: chain ending at (row index, match); we keep them in a flat list and scan (sizes are small)
     for i, r in enumerate(keyed):
         w = 0.5 if r.group else 1.0
         new = []
-        for m in list(r.rx.finditer(R))[:MAX_CANDIDATES]:
+        hits = sorted(h for k in r.keys for h in ns.find_all(k, MAX_CANDIDATES))[:MAX_CANDIDATES]
+        for m in (Hit(a, b, R[a:b]) for a, b in hits):
             top = None
             for k, (score, negend, row, pm, _prev) in enumerate(best):
-                if row < i and -negend <= m.start() and (top is None or score > best[top][0]
+                if row < i and -negend <= m.start and (top is None or score > best[top][0]
                                                         or (score == best[top][0] and negend > best[top][1])):
                     top = k
             if top is not None:
-                new.append((best[top][0] + w, -m.end(), i, m, top))
+                new.append((best[top][0] + w, -m.end, i, m, top))
         best.extend(new)
     # the best chain: highest score, then earliest end
     end = max(range(len(best)), key=lambda k: (best[k][0], best[k][1]))
-    out: dict[str, re.Match] = {}
+    out: dict[str, Hit] = {}
     k = end
     while k > 0:
         score, negend, row, m, prev = best[k]
@@ -422,7 +455,7 @@ def _looks_like_table(table: Table, spec: TableSpec) -> bool:
     found = [r for r in table.rows if r.id is not None and r.status not in ("extra", "group-with-numbers")]
     if not found:
         return False
-    if any(r.rx is None for r in data_rows):  # table 四: one unlabelled row, found after its headers
+    if any(r.keys is None for r in data_rows):  # table 四: one unlabelled row, found after its headers
         return len(table.headers_found) >= 3
     need = 2 if len(data_rows) <= 8 else max(3, len(data_rows) // 4)
     return len(found) >= need
@@ -431,14 +464,14 @@ def _looks_like_table(table: Table, spec: TableSpec) -> bool:
 _EQUIV = str.maketrans({"、": ".", ",": "."})
 
 
-def _extend_back(R: str, m: re.Match, official: str, floor: int) -> tuple[int, int]:
+def _extend_back(R: str, m: Hit, official: str, floor: int) -> tuple[int, int]:
     """Start of the row label: from the key back over the official label's leading words and numbering
     (``行政`` before ``规范性文件``, ``2.`` before ``其他法律``), as far as the text agrees with the official label."""
-    start = m.start()
-    key_text = re.sub(r"\s+", "", m.group())
+    start = m.start
+    key_text = re.sub(r"\s+", "", m.text)
     k = official.find(key_text)
     if k <= 0:
-        return start, m.end()
+        return start, m.end
     want = official[:k].translate(_EQUIV)
     i = start
     j = len(want)
@@ -452,7 +485,7 @@ def _extend_back(R: str, m: re.Match, official: str, floor: int) -> tuple[int, i
         i -= 1
         j -= 1
         start = i
-    return start, m.end()
+    return start, m.end
 
 
 @dataclass
@@ -589,11 +622,12 @@ def _assemble_unkeyed(table: Table, r: RowSpec, spec: TableSpec, region: Region)
     """A row without a label of its own (table 四's single data row): the first run of numbers after the header."""
     R = region.text
     first_header = None
+    ns = NoSpace(R)
     for part in spec.parts:
         for lab in part.headers + [c["label"] for c in part.columns]:
-            m = re.search(_spaced(core(normalize_label(lab))), R)
-            if m and (first_header is None or m.start() < first_header):
-                first_header = m.start()
+            hit = ns.find(core(normalize_label(lab)))
+            if hit and (first_header is None or hit[0] < first_header):
+                first_header = hit[0]
     if first_header is None:
         return
     ats = [a for a in atoms(R, first_header, len(R), cell_per_line(R)) if a.kind != NL]
@@ -638,8 +672,10 @@ def choose_format(report: Report, table_id: str, start: int, end: int, skip) -> 
         if spec is None:
             continue
         if region is None:
-            region = Region(report, start, end, skip).text
-        score = sum(1 for _, rx in spec.signals if rx.search(region))
+            text = Region(report, start, end, skip).text
+            region = (text, NoSpace(text))
+        score = sum(1 for _, sig in spec.signals
+                    if (region[1].find(sig) if isinstance(sig, str) else sig.search(region[0])))
         if score > best[1]:
             best = (fid, score)
     return best[0]
