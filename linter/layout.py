@@ -207,7 +207,7 @@ def _heading(text: str, tok: LineTok, level: int) -> Heading:
     m = tok.m
     num = m.group("num") if m else ""
     title = m.group("title") if m else text[tok.start:tok.end].strip()
-    return Heading(level, num, title.strip(), (tok.start, tok.end), text[tok.start:tok.end].strip())
+    return Heading(level, num, title.strip(), (tok.start, tok.end), text[tok.start:tok.end].strip().lstrip("#").strip())
 
 
 def build(report: Report) -> None:

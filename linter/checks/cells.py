@@ -62,7 +62,7 @@ def run(rule, report, ctx):
                     continue
                 where = {"table": tid, "row": labels.get(row.id, row.label), "column": col["label"], "raw": cell.raw}
                 if check == "blank" and cell.kind == "blank":
-                    yield Finding(*cell.span, where)
+                    yield Finding(*cell.span, dict(where, variant="marker" if cell.raw else "empty"))
                 elif check == "number" and cell.kind != "blank":
                     v = cell.value
                     typ = col.get("type", "count")
