@@ -13,7 +13,6 @@ module on every start; the server itself is built in :func:`run`.
 """
 from __future__ import annotations
 
-import sys
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -374,7 +373,3 @@ def build_server(lang: str | None = None):
                        range=rng(first.start, first.end))
 
     return server
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(run(type("A", (), {"lang": None})()))

@@ -260,7 +260,7 @@ def _section_body(sid: str, title: str, era: str, year: int, agency: str, topics
         if topics:
             out += _items(topics)
         if accountability:
-            out += [f"本年度政府信息公开工作考核、社会评议和责任追究结果情况：【请填写。】", ""]
+            out += ["本年度政府信息公开工作考核、社会评议和责任追究结果情况：【请填写。】", ""]
         return out
     if sid == "五":
         return _improvement()

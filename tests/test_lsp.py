@@ -293,3 +293,41 @@ def test_cli_import_stays_light():
     code = "import sys, nblint.cli; nblint.cli.build_parser(); print(sorted(m for m in ('pygls', 'lsprotocol') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_html_document_positions_are_in_the_page():
+    """An open HTML page is read as HTML; positions point into the page's own text; nothing is fixable there."""
+    linter = DocumentLinter()
+    page = ('<!DOCTYPE html>\n<html><head><meta charset="gbk"><title>年报</title></head>\n<body>\n'
+            '<h1>某某区人民政府2024年政府信息公开工作年度报告</h1>\n'
+            '<p>本报告所列数据的统计期限为2024年1月1日至2024年12月31日。</p>\n'
+            '<h2>一、总体情况</h2><p>𠀀</p><h2>五、存在问题及改进情况</h2>\n</body></html>\n')
+    state = linter.lint("file:///tmp/r.html", page, 1)
+    nb103 = next(p for p in state.items if p.diag.code == "NB103")
+    line = page.split("\n")[nb103.start[0]]
+    # UTF-16 columns: 𠀀 before the heading on the same line counts twice
+    assert line[:nb103.start[1] - 1].count("𠀀") == 1
+    assert line.encode("utf-16-le")[nb103.start[1] * 2:].decode("utf-16-le").startswith("五、存在问题及改进情况")
+    assert nb103.edits == []
+
+
+def test_relint_latency_over_stdio(client, tmp_path):
+    """didChange → publishDiagnostics round trip on the example, JSON-RPC and all (after the server's warm-up)."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    uri = (tmp_path / "r.md").as_uri()
+    client.request("initialize", {"processId": None, "rootUri": None, "capabilities": {}})
+    client.notify("initialized", {})
+    client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}})
+    client.wait_notification("textDocument/publishDiagnostics", lambda p: p.get("version") == 1)
+    times = []
+    for v in range(2, 22):
+        t = time.perf_counter()
+        client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": v}, "contentChanges": [{"text": text}]})
+        pub = client.wait_notification("textDocument/publishDiagnostics", lambda p, v=v: p.get("version") == v)
+        times.append((time.perf_counter() - t) * 1000)
+        assert pub["diagnostics"] == []
+    median = statistics.median(times)
+    print(f"\nLSP didChange → publishDiagnostics over stdio: median {median:.1f} ms, max {max(times):.1f} ms")
+    assert median < 300, times
+    client.request("shutdown", None)
+    client.notify("exit", None)

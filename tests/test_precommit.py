@@ -5,6 +5,7 @@ defective report, showing nblint's diagnostic lines, and passes on the clean exa
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -61,8 +62,9 @@ def test_pre_commit_hook(tmp_path):
     assert "nblint" in out and "Failed" in out
     assert "- exit code: 1" in out
     name = report.name
-    for line in (f"{name}:25:3: NB204 ", f"{name}:48:7: NB204 ", f"{name}:77:1: NB103 ", f"{name}:32:10: NB207 "):
-        assert line in out, out
+    found = re.findall(rf"^{re.escape(name)}:(\d+):(\d+): (NB\d+) ", out, re.M)
+    assert [(int(ln), code) for ln, _, code in found] == [(25, "NB204"), (32, "NB207"), (48, "NB204"), (77, "NB103")], out
+    assert ("48", "7", "NB204") in found  # the column after 𠀀 counts code points
     assert "Found 4 problems" in out
     assert "notes.yaml" not in out
 
