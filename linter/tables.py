@@ -143,11 +143,11 @@ def table_specs(fmt_id: str) -> dict[str, TableSpec]:
                     keys = tuple(n + k for n in _numberings(nl)) if r.get("numbered") else (k,)
                 rows.append(RowSpec(r["id"], r["label"], normalize_label(r["label"]), keys, bool(r.get("group")), pi, cols, r.get("tags") or []))
         sigs = []
-        for s in t.get("signals") or []:
-            if s.startswith("re:"):
-                sigs.append((s[3:], re.compile(s[3:])))
+        for sig in t.get("signals") or []:
+            if isinstance(sig, dict):  # {pattern: regular expression, label: what to call it in messages}
+                sigs.append((sig["label"], re.compile(sig["pattern"])))
             else:
-                sigs.append((s, re.sub(r"\s+", "", normalize_label(s))))
+                sigs.append((sig, re.sub(r"\s+", "", normalize_label(sig))))
         out[t["id"]] = TableSpec(t["id"], t["section"], fmt_id, rows, parts, sigs)
     return out
 
@@ -383,6 +383,9 @@ def assemble(report: Report, table_id: str, spec: TableSpec, start: int, end: in
             hit = ns.find(key[: max(2, min(len(key), 3))]) if key else None
             if hit:
                 table.headers_found.setdefault(lab, region.span(*hit))
+            elif key and "|" not in R and _scattered(key, ns.text):
+                # a header that PDF extraction printed one character group per line ("结 果 / 维持")
+                table.headers_found.setdefault(lab, region.span(0, 0))
     # anchors: the official rows in order, at the positions that let most of them be found in sequence
     keyed = [r for r in spec.rows if r.keys is not None]
     chosen = _align(keyed, R, ns)
@@ -399,7 +402,7 @@ def assemble(report: Report, table_id: str, spec: TableSpec, start: int, end: in
     unkeyed = [r for r in spec.rows if r.keys is None]
     if not found and not unkeyed:
         return None
-    _assign(table, found, R, region)
+    _assign(table, spec, found, R, region)
     for r in unkeyed:
         _assemble_unkeyed(table, r, spec, region)
     if not _looks_like_table(table, spec):
@@ -411,6 +414,11 @@ def assemble(report: Report, table_id: str, spec: TableSpec, start: int, end: in
 
 
 MAX_CANDIDATES = 12
+
+
+def _scattered(key: str, text: str) -> bool:
+    """Every character of ``key`` occurs in ``text`` (as often as in the key)."""
+    return all(text.count(ch) >= key.count(ch) for ch in set(key))
 
 
 def _align(keyed: list[RowSpec], R: str, ns: NoSpace) -> dict[str, Hit]:
@@ -535,13 +543,14 @@ def _runs(ats: list[Atom], expected: int) -> list[tuple[list[Atom], list[Atom], 
     return out
 
 
-def _assign(table: Table, found, R: str, region: Region) -> None:
+def _assign(table: Table, spec: TableSpec, found, R: str, region: Region) -> None:
     """Give every row label its numbers.  Numbers on the label's own line are its cells; a line of numbers
     alone (PDF extraction prints them where the row's vertical centre falls: before, inside or after a label
     that wraps over several lines) goes to the nearest label that has no numbers yet: the earlier one if it is
     still waiting, else the next one.  Numbers that no label wants form an extra row."""
     segs: list[_Seg] = []
     flat = cell_per_line(R)
+    grids = {} if flat else _header_grids(R, spec, found)
     for k, (r, (mstart, mend)) in enumerate(found):
         nxt = found[k + 1][1][0] if k + 1 < len(found) else len(R)
         ats = atoms(R, mend, nxt, flat, mid_cell=True)  # starts inside the label's cell
@@ -596,6 +605,10 @@ def _assign(table: Table, found, R: str, region: Region) -> None:
             continue
         row = Row(r.id, label, region.span(mstart, seg.label_end), part=r.part)
         cand = cells.get(k, [])
+        if grids.get(r.part) and not r.group:
+            aligned = _grid_cells(R, mstart, grids[r.part])
+            if aligned is not None:
+                cand = aligned
         if r.group:
             if any(a.kind == NUM for a in cand):
                 row.status = "group-with-numbers"
@@ -616,6 +629,90 @@ def _assign(table: Table, found, R: str, region: Region) -> None:
         fill_cells(row, run, region, r.columns)
         row.status = "extra"
         table.rows.append(row)
+
+
+def _line_cells(R: str, pos: int) -> list[tuple[str, int, int, int, int]]:
+    """The cells of the pipe row holding ``pos``: (text, text start, text end, cell start, cell end), without
+    the empty outer cells of a Markdown row ("| a | b |")."""
+    ls = R.rfind("\n", 0, pos) + 1
+    le = R.find("\n", pos)
+    le = len(R) if le < 0 else le
+    line = R[ls:le]
+    out = []
+    o = ls
+    for c in line.split("|"):
+        body = c.strip()
+        cs = o + len(c) - len(c.lstrip())
+        out.append((body, cs, cs + len(body), o, o + len(c)))
+        o += len(c) + 1
+    if line.startswith("|"):
+        out = out[1:]
+        if out and not out[-1][0]:
+            out = out[:-1]
+    return out
+
+
+def _header_grids(R: str, spec: TableSpec, found) -> dict[int, list[tuple[int, int]]]:
+    """For each part of a table written as pipe rows, the cell range of each official column, read from the
+    header row(s) above its first row: published tables merge cells (a label spanning three columns, a header
+    spanning two), and the readers write a merged cell as the cell followed by empty ones.  Values are then
+    taken by column, not by counting."""
+    grids: dict[int, list[tuple[int, int]]] = {}
+    first_row: dict[int, int] = {}
+    last_row: dict[int, int] = {}
+    for r, (mstart, _) in found:
+        first_row.setdefault(r.part, mstart)
+        last_row[r.part] = mstart
+    for pi, part in enumerate(spec.parts):
+        if pi not in first_row:
+            continue
+        lo = max([last_row[q] for q in last_row if q < pi], default=0)
+        hi = first_row[pi]
+        window = R[lo:hi]
+        if "|" not in window:
+            continue
+        cores = [core(normalize_label(c["label"])) for c in part.columns]
+        index: list[int | None] = [None] * len(cores)
+        pos = lo
+        for line in window.split("\n"):
+            if "|" in line:
+                cells = _line_cells(R, pos + (len(line) - len(line.lstrip())) if line.strip() else pos)
+                k = 0
+                for ci, (body, *_rest) in enumerate(cells):
+                    cc = core(body)
+                    if not cc or k >= len(cores):
+                        continue
+                    for j in range(k, len(cores)):
+                        want = cores[j]
+                        if cc == want or cc.startswith(want) or (len(cc) >= 3 and want.startswith(cc)):
+                            if index[j] is None:
+                                index[j] = ci
+                            k = j + 1
+                            break
+            pos += len(line) + 1
+        if any(i is None for i in index) or any(b <= a for a, b in zip(index, index[1:])):
+            continue
+        spans = [(index[j], (index[j + 1] - 1) if j + 1 < len(index) else 10_000) for j in range(len(index))]
+        grids[pi] = spans
+    return grids
+
+
+def _grid_cells(R: str, mstart: int, spans: list[tuple[int, int]]) -> list[Atom] | None:
+    """The row's value for each column range; None when the row does not fit the header grid."""
+    if "|" not in R[R.rfind("\n", 0, mstart) + 1:R.find("\n", mstart) if R.find("\n", mstart) >= 0 else len(R)]:
+        return None
+    cells = _line_cells(R, mstart)
+    label_idx = next((i for i, c in enumerate(cells) if c[3] <= mstart <= c[4]), None)
+    if label_idx is None or spans[0][0] <= label_idx or len(cells) <= spans[-1][0]:
+        return None
+    out: list[Atom] = []
+    for a, b in spans:
+        filled = [c for c in cells[a:b + 1] if c[0]]
+        if len(filled) > 1:
+            return None
+        body, cs, ce, xs, xe = filled[0] if filled else cells[a]
+        _cell_atom(body, cs, ce, xs, xe, out)
+    return out
 
 
 def _assemble_unkeyed(table: Table, r: RowSpec, spec: TableSpec, region: Region) -> None:
