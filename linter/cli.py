@@ -66,6 +66,7 @@ def _add_check_args(sp: argparse.ArgumentParser) -> None:
     sp.add_argument("--quiet", "-q", action="store_true", help="no summary line")
     sp.add_argument("--fix", action="store_true", help="apply fixable edits to Markdown/text sources")
     sp.add_argument("--diff", action="store_true", help="show the fixable edits as a diff; write nothing")
+    sp.add_argument("--stdin-filename", help="the name to report for a report read from standard input (PATH -)")
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -190,12 +191,18 @@ def cmd_check(args) -> int:
         raise UsageError(str(e)) from None
     files = discover(args.paths)
     engines: dict = {}
+    used: dict = {}  # path -> (engine, settings) that linted it
     results = []
     internal_errors = 0
     cfg_for_fmt = None
     for path in files:
+        stdin = path == "-"
+        if stdin:
+            if args.fix:
+                raise UsageError("--fix cannot write to standard input; use --diff")
+            path = args.stdin_filename or "<stdin>"
         try:
-            cfg = fixed_cfg or configmod.for_file(path)
+            cfg = fixed_cfg or configmod.for_file(path if not stdin or args.stdin_filename else ".")
         except configmod.ConfigError as e:
             raise UsageError(str(e)) from None
         cfg_for_fmt = cfg_for_fmt or cfg
@@ -206,8 +213,12 @@ def cmd_check(args) -> int:
             engines[ext] = _load_engine_and_settings(args, ext)
         eng = engines[ext]
         s = settings_for(args, eng, cfg, path)
+        used[path] = (eng, s)
         try:
-            res = eng.lint_path(path, previous=args.previous, settings=s)
+            if stdin:
+                res = _lint_stdin(eng, path, args.previous, s)
+            else:
+                res = eng.lint_path(path, previous=args.previous, settings=s)
         except Exception as e:  # an internal error must not stop the other files
             internal_errors += 1
             print(f"nblint: internal error while linting {path}: {type(e).__name__}: {e} (please report this)", file=sys.stderr)
@@ -231,7 +242,8 @@ def cmd_check(args) -> int:
         if out:
             print(out, file=sys.stderr, end="")
         # re-lint the fixed files so that what is printed is what remains
-        results = [engines[()].lint_path(r.path, previous=args.previous, settings=settings_for(args, engines[()], fixed_cfg or configmod.for_file(r.path), r.path)) if r.source_text is not None else r for r in results]
+        results = [used[r.path][0].lint_path(r.path, previous=args.previous, settings=used[r.path][1])
+                   if r.source_text is not None else r for r in results]
 
     fmt = args.output_format
     if fmt == "auto":
@@ -259,6 +271,27 @@ def cmd_check(args) -> int:
     fail_on = args.fail_on or (cfg_for_fmt.get("fail-on") if cfg_for_fmt else None) or "info"
     worst = max((SEVERITY_RANK[d.severity] for r in results for d in r.diagnostics), default=0)
     return EXIT_PROBLEMS if worst >= SEVERITY_RANK[fail_on] else EXIT_CLEAN
+
+
+def _lint_stdin(eng, name: str, previous: str | None, settings):
+    """A report piped in (editors, scripts): decoded like a text file, judged as Markdown or text by its name."""
+    from .engine import parse
+    from .readers import read_bytes, read_path
+    from .source import ReadError
+
+    data = sys.stdin.buffer.read()
+    try:
+        source = read_bytes(name if name != "<stdin>" else "stdin.md", data)
+        source.path = name
+    except ReadError as e:
+        return eng.unreadable(name, e, settings)
+    prev = None
+    if previous:
+        try:
+            prev = parse(read_path(previous))
+        except ReadError:
+            prev = None
+    return eng.lint_source(source, prev, settings)
 
 
 def cmd_parse(args) -> int:

@@ -54,3 +54,4 @@ class FileResult:
     diagnostics: list[Diagnostic]
     meta: dict = field(default_factory=dict)  # era, year, year_source, agency, kind ...
     source_text: str | None = None
+    encoding: str = "utf-8"  # of the file, for --fix

@@ -114,7 +114,7 @@ class Engine:
             "layout": report.layout,
             "tables": {t: tb.format for t, tb in report.tables.items()},
         }
-        return FileResult(source.path, diags, meta, source.text)
+        return FileResult(source.path, diags, meta, source.text, source.encoding)
 
     def _diagnostic(self, rule: Rule, f: Finding, report: Report, s: Settings) -> Diagnostic:
         src_start, src_end = report.source_span((f.start, f.end))

@@ -37,7 +37,13 @@ def apply_fixes(results, write: bool) -> str:
             fromfile=r.path, tofile=r.path))
         if write:
             p = Path(r.path)
-            raw = p.read_bytes()
-            bom = raw.startswith(b"\xef\xbb\xbf")  # the reader's text keeps line endings, not the BOM
-            p.write_bytes((b"\xef\xbb\xbf" if bom else b"") + new.encode("utf-8"))
+            # the reader's text keeps the line endings; write it back in the file's own encoding (utf-8-sig and
+            # utf-16 put their byte-order mark back themselves)
+            try:
+                data = new.encode(r.encoding)
+            except (UnicodeEncodeError, LookupError):
+                data = None
+            if data is None:
+                continue  # the fixed text cannot be written in the file's encoding: leave the file alone
+            p.write_bytes(data)
     return "".join(chunks)

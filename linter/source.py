@@ -62,6 +62,7 @@ class Source:
     runs: list[Run] | None = None
     line_info: dict[int, dict] = field(default_factory=dict)  # 1-based text line -> {"page": 3} / {"block": ...}
     original: str | None = None  # the decoded file when it differs from ``text`` (HTML): suppression comments
+    encoding: str = "utf-8"  # of a text file, so that --fix writes it back as it was
     _line_starts: list[int] | None = field(default=None, repr=False)
     _run_starts: list[int] | None = field(default=None, repr=False)
 

@@ -216,3 +216,20 @@ def test_traceback_never_printed_for_internal_errors(tmp_path):
     p.write_text("一、总体情况\n" * 3, encoding="utf-8")
     rc, out, err = run("check", p)
     assert "Traceback" not in err
+
+
+def test_stdin_with_stdin_filename(defective):
+    p = subprocess.run([sys.executable, "-m", "nblint", "check", "-", "--stdin-filename", "mine.md"],
+                       input=defective.read_bytes(), capture_output=True, cwd=ROOT, timeout=60)
+    out = p.stdout.decode()
+    assert p.returncode == 1 and out.startswith("mine.md:24:12: NB207"), out + p.stderr.decode()
+
+
+def test_agency_kind_from_name():
+    from nblint.pipeline import parse_text
+
+    kinds = {}
+    for name in ("某某市人民政府", "某某镇人民政府", "某某街道办事处", "某某市人民政府办公室", "某某县交通运输局"):
+        kinds[name] = parse_text(f"{name}2024年政府信息公开工作年度报告\n\n一、总体情况\n").agency_kind
+    assert kinds == {"某某市人民政府": "government", "某某镇人民政府": "township", "某某街道办事处": "subdistrict",
+                     "某某市人民政府办公室": "department", "某某县交通运输局": "department"}

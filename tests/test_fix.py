@@ -104,7 +104,7 @@ def test_fix_and_diff_conflict(report):
     assert p.returncode == 2 and "cannot be combined" in p.stderr
 
 
-@pytest.mark.xfail(reason="nblint.fixes.apply_fixes writes UTF-8 whatever the file's encoding (reported to its owner)")
+
 def test_fix_keeps_the_file_encoding(tmp_path):
     p = tmp_path / "r.txt"
     text = DEFECTIVE.read_text(encoding="utf-8").replace("𠀀", "　")
@@ -203,8 +203,6 @@ def test_pdf_is_never_written(tmp_path):
     _never_written(p, {"NB204"})
 
 
-@pytest.mark.xfail(reason="cli.cmd_check re-lints fixed files with engines[()], a KeyError when the configuration "
-                          "has extend-rules (reported to its owner)")
 def test_fix_with_extend_rules(report):
     (report.parent / "more-rules").mkdir()
     (report.parent / ".nblint.yaml").write_text("extend-rules: [more-rules]\n", encoding="utf-8")

@@ -13,16 +13,22 @@ _BOMS = (
 
 
 def decode(data: bytes) -> str:
-    """Decode report bytes.  UTF-8 and BOM-marked files are decided at once; anything else goes to
+    """Decode report bytes (see :func:`decode_with_encoding`)."""
+    return decode_with_encoding(data)[0]
+
+
+def decode_with_encoding(data: bytes) -> tuple[str, str]:
+    """Decode report bytes and say how.  UTF-8 and BOM-marked files are decided at once; anything else goes to
     charset-normalizer (imported only then).  Raises ReadError when no encoding gives text."""
     if not data:
         raise ReadError("empty file")
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(enc)
+                return data.decode(enc), enc
             except UnicodeDecodeError as e:
                 raise ReadError(f"invalid {enc} text at byte {e.start}") from None
+    enc = "utf-8"
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -42,7 +48,7 @@ def decode(data: bytes) -> str:
             raise ReadError(f"cannot decode the file as {best.encoding}") from None
     if "\x00" in text or _control_ratio(text) > 0.05:
         raise ReadError("the file holds binary data, not text")
-    return text
+    return text, enc
 
 
 def _control_ratio(text: str) -> float:
@@ -55,9 +61,9 @@ def _control_ratio(text: str) -> float:
 
 def read(path: str, data: bytes) -> Source:
     kind = "markdown" if Path(path).suffix.lower() in (".md", ".markdown") else "text"
-    text = decode(data)
+    text, enc = decode_with_encoding(data)
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():
         raise ReadError("the file holds no text")
-    return Source(path=path, text=text, kind=kind)
+    return Source(path=path, text=text, kind=kind, encoding=enc)
