@@ -57,12 +57,19 @@ def run(rule, report, ctx):
         if check == "rows":
             excl = set(p.get("exclude-tags") or [])
             anchor = _anchor_for_missing(table)
-            for rid in table.missing:
-                r = rows_by_id[rid]
-                if excl & set(r.tags):
+            missing = [rid for rid in table.missing if not (excl & set(rows_by_id[rid].tags))]
+            cut = _cut_off(report, table, spec)
+            tail = [rid for rid in missing if cut and _after(spec, rid, cut[0])]
+            for rid in missing:
+                if rid in tail:
                     continue
+                r = rows_by_id[rid]
                 pos = _next_row_pos(table, spec, rid) or anchor
                 yield Finding(pos, pos, {"table": tid, "row": r.label})
+            if tail:
+                last_id, end = cut
+                yield Finding(end, end, {"variant": "truncated", "table": tid, "last": rows_by_id[last_id].label,
+                                         "count": len(tail), "row": rows_by_id[tail[0]].label})
         elif check == "group-complete":
             members = [r for r in spec.rows if p["group"] in r.tags]
             if not members:
@@ -103,6 +110,7 @@ def run(rule, report, ctx):
             for row in table.rows:
                 if row.status == "extra":
                     yield Finding(*row.span, {"table": tid, "label": row.label,
+                                              "variant": "default" if row.label else "unlabelled",
                                               "values": " ".join(c.raw for c in row.cells)})
                 elif row.status == "group-with-numbers":
                     verdict = _subtotal(table, spec, row)
@@ -116,6 +124,25 @@ def run(rule, report, ctx):
                     raw = " ".join(c.raw for c in row.cells)
                     span = (row.cells[0].span[0], row.cells[-1].span[1]) if row.cells else row.span
                     yield Finding(*span, {"table": tid, "row": label, "raw": raw, "expected": row.expected})
+
+
+def _cut_off(report, table, spec):
+    """(last row id, end offset) when the text ends right after the table's last row found: a copy cut short
+    (web excerpts), so the rows after it are missing from the text as one block, not one by one."""
+    rows = [r for r in table.rows if r.id is not None and r.status != "extra"]
+    if not rows:
+        return None
+    order = [r.id for r in spec.rows]
+    last = max(rows, key=lambda r: order.index(r.id))
+    end = max([last.span[1]] + [c.span[1] for c in last.cells])
+    if len(report.text[end:].strip()) <= 20:
+        return last.id, end
+    return None
+
+
+def _after(spec, rid, last_id):
+    order = [r.id for r in spec.rows]
+    return order.index(rid) > order.index(last_id)
 
 
 def _anchor_for_missing(table):
