@@ -1,0 +1,134 @@
+"""The HTML page of ``nblint audit`` in a real headless Chromium (selenium + chromedriver, Debian's packages
+``chromium`` and ``chromium-driver``; ``.ci/install-chromium.sh`` installs them).  Skips cleanly without them."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from nblint.cli import main
+
+webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import Select  # noqa: E402
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "audit"
+CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
+CHROMEDRIVER = shutil.which("chromedriver")
+
+pytestmark = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason="chromium and chromedriver are not installed")
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("reports")
+    (d / "older").mkdir()
+    shutil.copy(FIXTURES / "shifan-2024.md", d / "shifan-2024.md")
+    shutil.copy(FIXTURES / "shifan-2023.md", d / "older" / "shifan-2023.md")
+    shutil.copy(FIXTURES / "shifan-2021.md", d / "shifan-2021.md")
+    shutil.copy(FIXTURES / "escaping.md", d / "escaping.md")
+    (d / "empty.pdf").write_bytes(b"")
+    out = d / "audit.html"
+    assert main(["audit", str(d), "--jobs", "2", "--html", str(out), "-q"]) == 0
+    return out
+
+
+@pytest.fixture
+def driver(tmp_path):
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    opts = Options()
+    opts.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1400,1800"):
+        opts.add_argument(arg)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    drv = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    drv.set_page_load_timeout(30)
+    yield drv
+    drv.quit()
+
+
+def visible_files(drv) -> list[str]:
+    return [td.text for td in drv.find_elements(By.CSS_SELECTOR, "#reports tbody tr.report td.file")]
+
+
+def column(drv, n: int) -> list[str]:
+    return [td.text for td in drv.find_elements(By.CSS_SELECTOR, f"#reports tbody tr.report td:nth-child({n})")]
+
+
+def console_errors(drv) -> list[dict]:
+    return [e for e in drv.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def test_page_in_chromium(page, driver, tmp_path):
+    driver.get(page.as_uri())
+    assert driver.title.startswith("nblint audit")
+    assert console_errors(driver) == []
+
+    # overview and chart
+    cards = driver.find_element(By.ID, "overview").text
+    assert "5\nreports" in cards and "1\nunreadable (NB001)" in cards
+    bars = driver.find_elements(By.CSS_SELECTOR, "#rule-chart g.bar")
+    assert "NB305" in {b.get_attribute("data-code") for b in bars}
+    assert "示例市示范区人民政府" in driver.find_element(By.ID, "gaps").text
+
+    # sorting: by file first; a click on "Errors" puts the most errors first
+    before = visible_files(driver)
+    assert len(before) == 5 and before == sorted(before)
+    driver.find_element(By.CSS_SELECTOR, '#reports th[data-key="4"]').click()
+    after = visible_files(driver)
+    assert after != before and sorted(after) == sorted(before)
+    errors = [int(x) for x in column(driver, 5)]
+    assert errors == sorted(errors, reverse=True) and errors[0] > 0
+    assert driver.find_element(By.CSS_SELECTOR, '#reports th[data-key="4"]').get_attribute("aria-sort") == "descending"
+    driver.find_element(By.CSS_SELECTOR, '#reports th[data-key="4"]').click()
+    assert [int(x) for x in column(driver, 5)] == sorted(errors)
+
+    # filtering by code: only the report that the pairing made comparable has NB305
+    Select(driver.find_element(By.ID, "f-code")).select_by_value("NB305")
+    files = visible_files(driver)
+    assert len(files) == 1 and files[0].endswith("shifan-2024.md")
+    assert "showing 1 of 1" in driver.find_element(By.ID, "shown").text
+
+    # details: each diagnostic with the source line it points to
+    driver.find_element(By.CSS_SELECTOR, "#reports tbody tr.report").click()
+    detail = driver.find_element(By.CSS_SELECTOR, "#reports tbody tr.detail")
+    assert "NB305" in detail.text and "上年报告「四、结转下年度继续办理」" in detail.text
+    assert "older/shifan-2023.md" in detail.text  # the report it was paired with
+    marks = detail.find_elements(By.CSS_SELECTOR, "pre.src mark")
+    assert marks and any(m.text.strip() for m in marks)
+    assert any("四、结转" in p.text or "二、上年结转" in p.text for p in detail.find_elements(By.CSS_SELECTOR, "pre.src"))
+
+    # a filter by agency and year, then the report whose text carries markup: shown as text, never run
+    Select(driver.find_element(By.ID, "f-code")).select_by_value("")
+    Select(driver.find_element(By.ID, "f-agency")).select_by_value("示例市示范区人民政府")
+    assert len(visible_files(driver)) == 3
+    Select(driver.find_element(By.ID, "f-year")).select_by_value("2023")
+    assert [f.rsplit("/", 1)[-1] for f in visible_files(driver)] == ["shifan-2023.md"]
+    Select(driver.find_element(By.ID, "f-agency")).select_by_value("")
+    Select(driver.find_element(By.ID, "f-year")).select_by_value("")
+    search = driver.find_element(By.ID, "f-text")
+    search.send_keys("escaping")
+    rows = driver.find_elements(By.CSS_SELECTOR, "#reports tbody tr.report")
+    assert len(rows) == 1
+    rows[0].click()
+    detail = driver.find_element(By.CSS_SELECTOR, "#reports tbody tr.detail")
+    assert "<img src=x onerror=alert(1)>" in detail.text
+    assert driver.find_elements(By.CSS_SELECTOR, "#reports img, #reports script") == []
+    with pytest.raises(NoAlertPresentException):
+        driver.switch_to.alert.text  # noqa: B018
+
+    # a bar of the chart filters by its code
+    search.clear()
+    search.send_keys(" ")
+    driver.find_element(By.CSS_SELECTOR, '#rule-chart g.bar[data-code="NB001"]').click()
+    assert Select(driver.find_element(By.ID, "f-code")).first_selected_option.get_attribute("value") == "NB001"
+
+    shot = tmp_path / "audit.png"
+    assert driver.save_screenshot(str(shot)) and shot.stat().st_size > 10_000
+    assert console_errors(driver) == []
