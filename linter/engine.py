@@ -120,7 +120,7 @@ class Engine:
         src_start, src_end = report.source_span((f.start, f.end))
         loc = report.source.location(src_start)
         end_loc = report.source.location(max(src_start, src_end))
-        msg = rule.render(f.values, s.lang)
+        msg = rule.render({"era": report.layout or report.era or "", **f.values}, s.lang)
         extra = loc.extra()
         if f.related:
             extra["related"] = []

@@ -41,6 +41,8 @@ class Patterns:
         self.numbers = re.compile(spec["numbers"])
         self.label_numbers = re.compile(spec["label-numbers"])
         self.title = re.compile(spec["title"])
+        self.title_prefix = re.compile(spec["title-prefix"])
+        self.report_statement = re.compile(spec["report-statement"])
         formats = load_formats()
         keys = set()
         row_keys = set()
@@ -302,8 +304,11 @@ def find_title(report: Report) -> None:
             st = line.strip().lstrip("#").strip()
             if not st:
                 continue
+            pm = P.title_prefix.match(st)
+            if pm:
+                st = st[pm.end():]
             if len(st) <= 60 and "。" not in st and P.title.search(st) and not st.startswith(("本报告", "根据", "依据", "按照")):
-                lead = len(line) - len(line.lstrip().lstrip("#").lstrip())
+                lead = len(line) - len(line.lstrip().lstrip("#").lstrip()) + (pm.end() if pm else 0)
                 report.title = Heading(0, "", st, (s + lead, e), st)
                 _title_meta(report, st, s + lead, prev)
                 return
@@ -382,6 +387,15 @@ def published_dates(report: Report):
             except (TypeError, ValueError):
                 continue
     return out
+
+
+def recognisable(report: Report) -> bool:
+    """Whether the text shows itself an annual report without a title: a first-level heading carrying the words
+    of a section of any format (2021/2019/2008), or an opening that says so ("本报告根据…条例…编制")."""
+    keys = [normalize_label(k) for f in load_formats().values() for s in f["sections"] for k in s["keys"]]
+    if any(any(k in s.title for k in keys) for s in report.sections):
+        return True
+    return bool(patterns().report_statement.search(report.text, 0, 600))
 
 
 def match_sections(report: Report, fmt: dict) -> None:

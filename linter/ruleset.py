@@ -80,7 +80,9 @@ class Rule:
     def render(self, values: dict, lang: str = "zh") -> str:
         tmpl = self.message_en if lang == "en" else self.message
         if isinstance(tmpl, dict):
-            tmpl = tmpl.get(values.get("variant", "default")) or next(iter(tmpl.values()))
+            # a message may vary by the finding's variant or by the report's era ("2021": …, default: …)
+            key = next((k for k in (values.get("variant"), values.get("era"), "default") if k in tmpl), None)
+            tmpl = tmpl[key] if key else next(iter(tmpl.values()))
         try:
             return tmpl.format(**values)
         except (KeyError, IndexError, ValueError):

@@ -3,8 +3,8 @@
 checks: ``period-stated`` (NB401: no statistics-period statement; wordings in grammar/meta.yaml),
 ``period-matches`` (NB402: the stated period is not 1 January – 31 December of the report year),
 ``year-consistent`` (NB502: title year and statistics-period year disagree),
-``deadline`` (NB504: a publication date after the deadline for the agency kind, ``deadlines``: {kind: "MM-DD"}
-with ``default``; the deadline falls in the year after the report year).
+``deadline`` (NB504: a publication date after the deadline; ``deadlines`` is a list of {eras, kinds, date: "MM-DD"},
+the first entry whose eras and kinds fit the report wins; the deadline falls in the year after the report year).
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from ..layout import find_period, published_dates
 
 PARAMS = {
     "check": (str, True),
-    "deadlines": (dict, False),
+    "deadlines": (list, False),
 }
 CHECKS = ("period-stated", "period-matches", "year-consistent", "deadline")
 
@@ -47,7 +47,7 @@ def run(rule, report, ctx):
     if check == "period-stated":
         if m is None:
             a = report.anchor()
-            yield Finding(a, a, {"year": report.year or ""})
+            yield Finding(a, a, {"year": report.year or "YYYY"})
     elif check == "period-matches":
         if m is None or report.year is None or "m1" not in m.re.groupindex:
             return
@@ -69,8 +69,9 @@ def run(rule, report, ctx):
     elif check == "deadline":
         if report.year is None:
             return
-        deadlines = rule.params["deadlines"]
-        dl = deadlines.get(report.agency_kind or "", deadlines.get("default"))
+        era = report.layout or report.era
+        dl = next((d["date"] for d in rule.params["deadlines"]
+                   if era in d.get("eras", [era]) and report.agency_kind in d.get("kinds", [report.agency_kind])), None)
         if not dl:
             return
         mm, dd = (int(x) for x in dl.split("-"))

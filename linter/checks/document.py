@@ -7,6 +7,7 @@ checks: ``readable`` (NB001) and ``unused-suppression`` (NB009) are emitted by t
 from __future__ import annotations
 
 from . import Finding
+from ..layout import recognisable
 
 PARAMS = {"check": (str, True)}
 CHECKS = ("readable", "unused-suppression", "annual-report", "year-known", "old-layout")
@@ -21,7 +22,7 @@ def validate(params):
 def run(rule, report, ctx):
     check = rule.params["check"]
     if check == "annual-report":
-        if report.title is None and not any(s.official for s in report.sections):
+        if report.title is None and not recognisable(report):
             yield Finding(0, 0, {})
     elif check == "year-known":
         if report.year is None:
