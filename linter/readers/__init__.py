@@ -23,6 +23,9 @@ READERS = {
 }
 
 MAX_BYTES = 64 * 1024 * 1024
+# An annual report is 5,000–100,000 characters; a text far longer is not one report (and would only slow a
+# pre-commit run or an editor down).
+MAX_CHARS = 1_000_000
 
 
 def supported(path: str | Path) -> bool:
@@ -43,4 +46,8 @@ def read_path(path: str | Path) -> Source:
 def read_bytes(path: str, data: bytes) -> Source:
     module = READERS.get(Path(path).suffix.lower(), "text")
     reader = importlib.import_module(f"{__name__}.{module}")
-    return reader.read(path, data)
+    source = reader.read(path, data)
+    if len(source.text) > MAX_CHARS:
+        raise ReadError(f"the text is {len(source.text):,} characters long, far more than one annual report "
+                        f"(limit {MAX_CHARS:,}); not linted")
+    return source
