@@ -740,12 +740,22 @@ def _assemble_unkeyed(table: Table, r: RowSpec, spec: TableSpec, region: Region)
     if cur:
         runs.append(cur)
     expected = len(r.columns)
-    for run in runs:
+    for i, run in enumerate(runs):
         nums = [a for a in run if a.kind == NUM]
         digits = sum(len(a.text) for a in nums)
         if len(run) >= expected or len(nums) >= 3 or digits >= expected:
             row = Row(r.id, "", region.span(run[0].start, run[0].start), part=r.part)
             trimmed = list(run)
+            # the three groups printed as three small tables (行政复议 / 直接起诉 / 复议后起诉): join them when
+            # the runs that follow make up exactly the official number of cells
+            if len(run) < expected:
+                joined = list(run)
+                for nxt in runs[i + 1:]:
+                    joined += nxt
+                    if len(joined) >= expected:
+                        break
+                if len(joined) == expected and all(a.kind == NUM for a in joined):
+                    trimmed = joined
             while len(trimmed) > expected and trimmed[0].kind == BLANK:
                 trimmed.pop(0)
             fill_cells(row, trimmed, region, r.columns)
