@@ -327,12 +327,13 @@ def cmd_rules(args) -> int:
     if args.json:
         print(json.dumps([{
             "code": r.code, "name": r.name, "severity": r.severity, "eras": list(r.eras), "kind": r.kind,
-            "fixable": r.fixable, "aliases": list(r.aliases), "basis": r.basis,
+            "fixable": r.fixable, "enabled": r.enabled, "aliases": list(r.aliases), "basis": r.basis,
         } for r in eng.rules], ensure_ascii=False, indent=2))
         return EXIT_CLEAN
+    print(f"{'code':<6} {'name':<34} {'severity':<8} fix  {'kind':<12} eras")
     for r in eng.rules:
         fix = "fix" if r.fixable else "   "
-        eras = ",".join(r.eras)
+        eras = ",".join(r.eras) + ("" if r.enabled else "  (opt-in: --select " + r.code + ")")
         print(f"{r.code}  {r.name:<34} {r.severity:<8} {fix}  {r.kind:<12} {eras}")
     return EXIT_CLEAN
 

@@ -28,10 +28,14 @@ class Settings:
     lang: str = "zh"
     extend_rules: tuple[str, ...] = ()
 
+    default_off: frozenset = frozenset()  # opt-in rules, run only when selected
+
     def enabled(self, code: str) -> bool:
         if code in self.ignore:
             return False
-        return self.select is None or code in self.select
+        if self.select is None:
+            return code not in self.default_off
+        return code in self.select
 
 
 @dataclass
@@ -44,6 +48,7 @@ class Engine:
     def __init__(self, settings: Settings | None = None, rules: list[Rule] | None = None):
         self.settings = settings or Settings()
         self.rules = rules if rules is not None else load_rules(self.settings.extend_rules)
+        Settings.default_off = frozenset(r.code for r in self.rules if not r.enabled)
         self.by_code = {r.code: r for r in self.rules}
         self.by_kind_check = {}
         for r in self.rules:

@@ -43,6 +43,7 @@ COMMON = {
     "description": (str, True),
     "basis": (str, True),
     "fixable": (bool, False),
+    "enabled": (bool, False),  # false: an opt-in rule, run only when selected by code, prefix or name
     "agency-kinds": (list, False),
     "examples": (dict, True),
 }
@@ -66,6 +67,7 @@ class Rule:
     description: str
     basis: str
     fixable: bool = False
+    enabled: bool = True
     aliases: tuple[str, ...] = ()
     agency_kinds: tuple[str, ...] = ()
     examples: dict = field(default_factory=dict)
@@ -217,6 +219,7 @@ def load_rule_file(p: Path) -> tuple[Rule | None, list[str]]:
         description=plain["description"].strip(),
         basis=plain["basis"].strip(),
         fixable=bool(plain.get("fixable", False)),
+        enabled=bool(plain.get("enabled", True)),
         aliases=tuple(plain.get("aliases") or ()),
         agency_kinds=tuple(plain.get("agency-kinds") or ()),
         examples=plain.get("examples") or {},
@@ -263,19 +266,23 @@ def load_rules(extra_dirs: list[str] | tuple[str, ...] = ()) -> list[Rule]:
 
 
 def resolve_codes(rules: list[Rule], idents) -> set[str]:
-    """Codes, prefixes (NB2, NB20), names and aliases → the set of codes they select."""
+    """Codes, prefixes (NB2, NB20), names and aliases → the set of codes they select.  A prefix or ALL selects
+    the opt-in rules (``enabled: false``) only when it is their full code or name."""
     out = set()
     for ident in idents:
         ident = ident.strip()
         if not ident:
             continue
         if ident.upper() == "ALL":
-            out.update(r.code for r in rules)
+            out.update(r.code for r in rules if r.enabled)
             continue
         hit = False
         for r in rules:
-            if r.code.startswith(ident.upper()) or ident == r.name or ident in r.aliases:
+            exact = r.code == ident.upper() or ident == r.name or ident in r.aliases
+            if exact or (r.code.startswith(ident.upper()) and r.enabled):
                 out.add(r.code)
+                hit = True
+            elif r.code.startswith(ident.upper()):
                 hit = True
         if not hit:
             raise ValueError(f"unknown rule code or name: {ident}")

@@ -17,7 +17,8 @@ PARAMS = {
     "group": (str, False),
     "exclude-tags": (list, False),
 }
-CHECKS = ("present", "rows", "columns", "labels", "format", "group-complete", "extra-rows", "unparseable")
+CHECKS = ("present", "rows", "columns", "labels", "label-width", "format", "group-complete", "extra-rows",
+          "unparseable")
 
 
 def validate(params):
@@ -106,6 +107,20 @@ def run(rule, report, ctx):
                 if row.label and have != want and not wrapped:
                     yield Finding(*row.span, {"table": tid, "label": row.label, "official": r.label},
                                   fix=[(row.span[0], row.span[1], r.label)], fix_description=f"改为「{r.label}」")
+        elif check == "label-width":
+            # same words as the official label, other punctuation: half-width brackets, 1、 for 1., quotes
+            for row in table.rows:
+                if row.id is None or row.status == "extra":
+                    continue
+                r = rows_by_id[row.id]
+                a, b = report.source_span(row.span)
+                written = report.source.text[a:b]
+                if "\n" in written or written == r.label or core(row.label) != core(r.norm_label):
+                    continue
+                if written.replace(" ", "") == r.label:
+                    continue
+                yield Finding(*row.span, {"table": tid, "label": written, "official": r.label},
+                              fix=[(row.span[0], row.span[1], r.label)], fix_description=f"改为「{r.label}」")
         elif check == "extra-rows":
             for row in table.rows:
                 if row.status == "extra":
