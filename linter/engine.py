@@ -28,13 +28,12 @@ class Settings:
     lang: str = "zh"
     extend_rules: tuple[str, ...] = ()
 
-    default_off: frozenset = frozenset()  # opt-in rules, run only when selected
-
-    def enabled(self, code: str) -> bool:
+    def enabled(self, code: str, opt_in: frozenset = frozenset()) -> bool:
+        """Whether a rule runs: selected (or, with no selection, not an opt-in rule) and not ignored."""
         if code in self.ignore:
             return False
         if self.select is None:
-            return code not in self.default_off
+            return code not in opt_in
         return code in self.select
 
 
@@ -48,7 +47,7 @@ class Engine:
     def __init__(self, settings: Settings | None = None, rules: list[Rule] | None = None):
         self.settings = settings or Settings()
         self.rules = rules if rules is not None else load_rules(self.settings.extend_rules)
-        Settings.default_off = frozenset(r.code for r in self.rules if not r.enabled)
+        self.opt_in = frozenset(r.code for r in self.rules if not r.enabled)
         self.by_code = {r.code: r for r in self.rules}
         self.by_kind_check = {}
         for r in self.rules:
@@ -75,7 +74,7 @@ class Engine:
         s = settings or self.settings
         rule = self.by_kind_check.get("readable")
         diags = []
-        if rule and s.enabled(rule.code):
+        if rule and s.enabled(rule.code, self.opt_in):
             msg = rule.render({"reason": e.reason}, s.lang)
             diags.append(Diagnostic(path, rule.code, rule.name, s.severity.get(rule.code, rule.severity), msg, e.line, e.col, e.line, e.col))
         return FileResult(path, diags, {"readable": False})
@@ -90,7 +89,7 @@ class Engine:
         gate = False
         ordered = sorted(self.rules, key=lambda r: (r.kind != "document", r.code))
         for rule in ordered:
-            if not s.enabled(rule.code) and not (rule.kind == "document" and rule.params.get("check") == "annual-report"):
+            if not s.enabled(rule.code, self.opt_in) and not (rule.kind == "document" and rule.params.get("check") == "annual-report"):
                 continue
             if gate:
                 break
@@ -104,7 +103,7 @@ class Engine:
             for f in mod.run(rule, report, ctx):
                 if rule.kind == "document" and rule.params.get("check") == "annual-report":
                     gate = True  # not an annual report: no other rule runs
-                    if not s.enabled(rule.code):
+                    if not s.enabled(rule.code, self.opt_in):
                         continue
                 diags.append(self._diagnostic(rule, f, report, s))
         diags = apply_suppressions(diags, source, self, s)
@@ -226,7 +225,7 @@ def apply_suppressions(diags: list[Diagnostic], source: Source, engine: Engine, 
         else:
             kept.append(d)
     rule = engine.by_kind_check.get("unused-suppression")
-    if rule and s.enabled(rule.code):
+    if rule and s.enabled(rule.code, engine.opt_in):
         for sup in sups:
             if not sup.used:
                 codes = ",".join(sorted(sup.codes)) if sup.codes else "all"
