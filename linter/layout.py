@@ -60,7 +60,9 @@ class Patterns:
         # (a few other characters may come before the title words: "四、政府信息公开行政法复议…" has a typo)
         self.inline_h1 = re.compile(rf"(?<!^)(?<![{CN_NUM}])[{CN_NUM}]{{1,2}}、[^。,;:\n\d]{{0,10}}?(?:{alts})")
         self.known_title = re.compile(rf"^\s*#*\s*[{CN_NUM}]{{1,2}}、\s*(?P<key>[^。,;:\n\d]{{0,10}}?(?:{alts}))")
-        self.title_end = re.compile(r"情况|状况|事项|概述|\s|[。:,;]")
+        self.title_end_words = re.compile(spec["heading-title-end"])
+        self.title_end = re.compile(rf"{spec['heading-title-end']}|\s|[。:,;]")
+        self.title_not = re.compile(spec["title-not"])
         self.row_key = re.compile("|".join(re.escape(k) for k in sorted(row_keys, key=len, reverse=True)))
 
 
@@ -107,7 +109,7 @@ def _heading_split(line: str, P: Patterns) -> int | None:
     e = P.title_end.search(line, m.start("key") + 1)
     if e is None:
         return len(line)
-    stop = e.end() if e.group() in ("情况", "状况", "事项", "概述") else e.start()
+    stop = e.end() if P.title_end_words.fullmatch(e.group()) else e.start()
     return stop if stop <= 40 else None
 
 
@@ -275,6 +277,7 @@ def _meta():
         "kinds": [(k["kind"], re.compile(k["pattern"])) for k in spec["agency-kinds"]],
         "year": re.compile(spec["year"]),
         "body_year": re.compile(spec["body-year"]),
+        "agency_before": re.compile(spec["agency-before"]),
     }
 
 
@@ -307,7 +310,7 @@ def find_title(report: Report) -> None:
             pm = P.title_prefix.match(st)
             if pm:
                 st = st[pm.end():]
-            if len(st) <= 60 and "。" not in st and P.title.search(st) and not st.startswith(("本报告", "根据", "依据", "按照")):
+            if len(st) <= 60 and "。" not in st and P.title.search(st) and not P.title_not.match(st):
                 lead = len(line) - len(line.lstrip().lstrip("#").lstrip()) + (pm.end() if pm else 0)
                 report.title = Heading(0, "", st, (s + lead, e), st)
                 _title_meta(report, st, s + lead, prev)
@@ -333,7 +336,7 @@ def _title_meta(report: Report, title: str, start: int, prev: tuple[int, int] | 
             report.year_span = (off + pm.start("y"), off + pm.end("y"))
             agency = prev_text[: pm.start()].strip()
         else:
-            agency = re.split(r"政府信息公开|政务公开|信息公开", title)[0].strip()
+            agency = M["agency_before"].split(title)[0].strip()
     if not agency and prev_text and not M["year"].search(prev_text):
         agency = prev_text
     report.agency = agency or None

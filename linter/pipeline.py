@@ -27,12 +27,13 @@ def parse_source(source: Source) -> Report:
 
 
 def _old_layout(report: Report, fmt2008: dict) -> bool:
-    """The report's headings follow the 2008 content items (收费及减免, 依申请公开…和不予公开…) more than 2019's."""
+    """The report's headings follow the 2008 content items (grammar/formats/2008.yaml) more than 2019's."""
     from .normalize import normalize_label
 
     keys = [normalize_label(k) for s in fmt2008["sections"] for k in s["keys"]]
     hits = sum(1 for s in report.sections if any(k in s.title for k in keys))
-    return hits >= 4 and any(("收费" in s.title or "减免" in s.title or "不予公开" in s.title) for s in report.sections)
+    signals = [normalize_label(k) for k in fmt2008.get("layout-signals", [])]
+    return hits >= 4 and any(any(k in s.title for k in signals) for s in report.sections)
 
 
 def parse_text(text: str, path: str = "<text>", kind: str = "text") -> Report:

@@ -25,7 +25,7 @@ TEXT = "text"
 NL = "nl"
 
 _ATOM = re.compile(r"(?P<num>-?\d+(?:,\d{3})*(?:\.\d+)?)|(?P<text>[^\s\d]+)")
-_BLANK_MARKS = {"/", "—", "——", "-", "–", "--", "无", "—-", "\\"}
+
 _ORDINAL = re.compile(r"^\s*(?:(?P<paren>\((?P<pn>[一二三四五六七八九十]{1,2})\))|(?P<cn>[一二三四五六七八九十]{1,2})\s*[、.,]|(?P<d>\d{1,2})\s*[.、,])")
 _CORE_STRIP = re.compile(r"^\s*(?:\([一二三四五六七八九十]{1,2}\)|[一二三四五六七八九十]{1,2}\s*[、.,]|\d{1,2}\s*[.、,])")
 _NOTE = re.compile(r"\([^()]*\)?$|\([^()]*\)")
@@ -201,7 +201,14 @@ class Region:
         return self.to_canon(s), self.to_canon(e - 1) + 1
 
 
-_NUMBER_UNIT = re.compile(r"(-?\d+(?:,\d{3})*(?:\.\d+)?)\s*(?:万元|元|件|条|个|项)?")
+@lru_cache(maxsize=1)
+def _cell_spec():
+    """Blank markers and units of table cells (grammar/lines.yaml)."""
+    from . import data
+
+    spec = data.load_yaml("grammar/lines.yaml")
+    number_unit = re.compile(rf"(-?\d+(?:,\d{{3}})*(?:\.\d+)?)\s*(?:{spec['cell-units']})?")
+    return frozenset(spec["blank-cells"]), number_unit
 
 
 _CELL_LINE = re.compile(r"^[^|\n]*\|[\s|]*$", re.M)
@@ -279,9 +286,9 @@ def _cell_atom(body: str, cs: int, ce: int, cell_start: int, cell_end: int, out:
     """One table cell: a number (with an optional unit after it), a blank, or text."""
     if not body:
         out.append(Atom(BLANK, "", cell_start, cell_end, True))
-    elif (m := _NUMBER_UNIT.fullmatch(body)):
+    elif (m := _cell_spec()[1].fullmatch(body)):
         out.append(Atom(NUM, m.group(1), cs, cs + len(m.group(1)), True))
-    elif body in _BLANK_MARKS:
+    elif body in _cell_spec()[0]:
         out.append(Atom(BLANK, body, cs, ce, True))
     else:
         out.append(Atom(TEXT, body, cs, ce, True))
@@ -295,7 +302,7 @@ def _plain_atoms(text: str, s: int, e: int, out: list[Atom]) -> None:
         if kind == "num":
             out.append(Atom(NUM, tok, a, b))
         elif kind == "text":
-            if tok in _BLANK_MARKS and _standalone(text, a, b):
+            if tok in _cell_spec()[0] and _standalone(text, a, b):
                 out.append(Atom(BLANK, tok, a, b))
             else:
                 out.append(Atom(TEXT, tok, a, b))

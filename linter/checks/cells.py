@@ -47,7 +47,7 @@ def run(rule, report, ctx):
     if check == "zero":
         yield from _zero(rule, report)
         return
-    for tid in p.get("tables") or ["二", "三", "四"]:
+    for tid in p.get("tables") or list(report.tables):
         table = report.tables.get(tid)
         if table is None:
             continue

@@ -39,7 +39,7 @@ def _era_format(report):
 
 def run(rule, report, ctx):
     p = rule.params
-    tids = p.get("tables") or ["二", "三", "四"]
+    tids = p.get("tables") or list(table_specs(_era_format(report) if _era_format(report) in ("2021", "2019") else "2021"))
     check = p["check"]
     if check == "format":
         yield from _format(report, tids)
