@@ -75,6 +75,7 @@ def agency_key(name: str | None) -> str | None:
 
 # A longer name that is a shorter one with the higher administrative divisions in front
 # (淮安市洪泽区人民政府 ⊃ 洪泽区人民政府): the same agency, named in full.
+_DIVISION_END = re.compile(r"省|自治区|市|自治州|州|盟|地区")
 _HIGHER_DIVISIONS = re.compile(r"(?:[\u4e00-\u9fff]{1,10}?(?:省|自治区|市|自治州|州|盟|地区))+")
 _NAMED_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,10}?(?:市|区|县|旗|镇|乡|街道)")
 
@@ -85,17 +86,20 @@ def canonical_agencies(keys: Iterable[str]) -> dict[str, str]:
     A name that another name extends with higher divisions in front only (洪泽区人民政府 → 淮安市洪泽区人民政府) maps to
     the longest such name, when those longer names are themselves one chain (an ambiguous short name such as a
     district present in two cities stays on its own).  Every other name maps to itself."""
-    names = sorted(set(keys), key=len)
+    names = set(keys)
+    longer: dict[str, list[str]] = defaultdict(list)  # short name -> the names that extend it
+    for name in names:
+        for m in _DIVISION_END.finditer(name):
+            rest = name[m.end():]
+            if rest in names and _HIGHER_DIVISIONS.fullmatch(name[: m.end()]):
+                longer[rest].append(name)
     out = {}
-    for i, short in enumerate(names):
-        out[short] = short
-        if not _NAMED_PLACE.match(short):
-            continue
-        longer = [n for n in names[i + 1:] if n.endswith(short) and _HIGHER_DIVISIONS.fullmatch(n[: -len(short)])]
-        if longer:
-            top = max(longer, key=len)
-            if all(top.endswith(n) for n in longer):
-                out[short] = top
+    for name in names:
+        out[name] = name
+        if name in longer and _NAMED_PLACE.match(name):
+            top = max(longer[name], key=len)
+            if all(top.endswith(n) for n in longer[name]):
+                out[name] = top
     return out
 
 
@@ -148,30 +152,18 @@ def _on_alarm(signum, frame):
     raise FileTimeout(f"gave up after {_TIMEOUT:g} s")
 
 
-def _init_worker(settings_args: dict | None, timeout: float) -> None:
+def _init_worker(settings, timeout: float) -> None:
     global _ENGINE, _TIMEOUT
     import signal
     import threading
 
     from .engine import Engine
 
-    _ENGINE = Engine(make_settings(**settings_args) if settings_args else None)
+    _ENGINE = Engine(settings)
     _TIMEOUT = 0.0
     if timeout and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGALRM, _on_alarm)
         _TIMEOUT = timeout
-
-
-def make_settings(select=None, ignore=None, lang="zh"):
-    from .engine import Settings
-    from .ruleset import load_rules, resolve_codes
-
-    rules = load_rules() if (select or ignore) else []
-    return Settings(
-        select=resolve_codes(rules, select) if select else None,
-        ignore=resolve_codes(rules, ignore) if ignore else set(),
-        lang=lang,
-    )
 
 
 class _alarm:
@@ -262,19 +254,25 @@ def _snippet(text: str, d) -> dict | None:
 
 
 class _InProcess:
-    """The pool interface, in this process (--jobs 1): simpler to debug and to profile."""
+    """The pool interface, in this process (--jobs 1): simpler to debug and to profile.  ``close`` gives the
+    caller's SIGALRM handler back."""
 
     def __init__(self, initializer, initargs):
+        import signal
+
+        self.alarm = signal.getsignal(signal.SIGALRM) if hasattr(signal, "SIGALRM") else None
         initializer(*initargs)
 
     def imap_unordered(self, fn, it, chunksize=1):
         return map(fn, it)
 
-    def __enter__(self):
-        return self
+    def close(self) -> None:
+        global _TIMEOUT
+        import signal
 
-    def __exit__(self, *exc):
-        return False
+        if _TIMEOUT and self.alarm is not None:
+            signal.signal(signal.SIGALRM, self.alarm)
+        _TIMEOUT = 0.0
 
 
 def default_jobs() -> int:
@@ -341,11 +339,11 @@ class Audit:
     ``source`` is the line pointed to ({text, start, end, cut}) for the first few diagnostics of a report."""
 
     def __init__(self, paths: Iterable[str], jobs: int | None = None, previous_pairing: bool = True,
-                 settings_args: dict | None = None, timeout: float = DEFAULT_TIMEOUT, progress: bool | None = False):
+                 settings=None, timeout: float = DEFAULT_TIMEOUT, progress: bool | None = False):
         self.paths = [str(p) for p in paths]
         self.jobs = max(1, jobs or default_jobs())
         self.previous_pairing = previous_pairing
-        self.settings_args = settings_args
+        self.settings = settings  # nblint.engine.Settings for every file (None: defaults)
         self.timeout = timeout
         self.progress = progress
         self.files: list[str] = []
@@ -354,7 +352,7 @@ class Audit:
         self._agency_years: list[tuple[str | None, int | None]] = []
 
     def _pool(self, n: int):
-        args = (self.settings_args, self.timeout)
+        args = (self.settings, self.timeout)
         if self.jobs == 1 or n <= 1:
             return _InProcess(_init_worker, args)
         import multiprocessing
@@ -409,7 +407,9 @@ class Audit:
         finally:
             if spill is not None:
                 spill.close()
-            if hasattr(pool, "terminate"):  # a process pool: let it end normally, unless the run was cut short
+            if isinstance(pool, _InProcess):
+                pool.close()
+            else:  # a process pool: let it end normally, unless the run was cut short
                 pool.close() if finished else pool.terminate()
                 pool.join()
 
@@ -538,18 +538,23 @@ def run(args) -> int:
             raise UsageError(f"{p}: no such file or directory")
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    settings_args = None
+    settings = None
     if args.select or args.ignore or args.lang != "zh":
+        from .engine import Settings
         from .ruleset import load_rules, resolve_codes
 
-        split = lambda v: [x.strip() for x in v.split(",") if x.strip()] if v else None  # noqa: E731
+        rules = load_rules()
+        split = lambda v: [x.strip() for x in v.split(",") if x.strip()]  # noqa: E731
         try:
-            resolve_codes(load_rules(), (split(args.select) or []) + (split(args.ignore) or []))
+            settings = Settings(select=resolve_codes(rules, split(args.select)) if args.select else None,
+                                ignore=resolve_codes(rules, split(args.ignore)) if args.ignore else set(), lang=args.lang)
         except ValueError as e:
             raise UsageError(str(e)) from None
-        settings_args = {"select": split(args.select), "ignore": split(args.ignore), "lang": args.lang}
+    for out in (args.html, args.csv, args.jsonl):
+        if out and not os.path.isdir(os.path.dirname(os.path.abspath(out))):
+            raise UsageError(f"{out}: its directory does not exist")
 
-    audit = Audit(args.paths, jobs=args.jobs, previous_pairing=not args.no_pairing, settings_args=settings_args,
+    audit = Audit(args.paths, jobs=args.jobs, previous_pairing=not args.no_pairing, settings=settings,
                   timeout=args.timeout, progress=None)
     writers = []
     try:

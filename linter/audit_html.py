@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections import Counter
 from html import escape
@@ -50,16 +51,14 @@ class HtmlCollector:
         pass
 
     def write(self, path: str, totals, missing: list[dict], info: dict) -> None:
-        page = render(self.rows, self.details, totals, missing, info)
         tmp = f"{path}.tmp{os.getpid()}"
         with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(page)
+            write_page(fh, self.rows, self.details, totals, missing, info)
         os.replace(tmp, path)
 
 
-def _json_for_script(obj) -> str:
-    """JSON safe inside <script type="application/json">: no "</script", "<!--" or "]]>" can appear."""
-    s = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+def _script_safe(s: str) -> str:
+    """JSON text safe inside <script type="application/json">: no "</script", "<!--" or "]]>" can appear."""
     return s.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace(
         "\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
@@ -123,7 +122,8 @@ def _rel(path: str, root: str) -> str:
     return os.path.relpath(os.path.abspath(path), root)
 
 
-def render(rows: list[list], details: list, totals, missing: list[dict], info: dict) -> str:
+def write_page(fh, rows: list[list], details: list, totals, missing: list[dict], info: dict) -> None:
+    """Write the page to ``fh``; the JSON data is written in pieces, never built as one string."""
     s = totals.severity
     years = sorted(totals.years)
     span = f"{years[0]}–{years[-1]}" if years else "—"
@@ -151,13 +151,21 @@ def render(rows: list[list], details: list, totals, missing: list[dict], info: d
         where += f" (paths below are relative to {root})"
     subtitle = (f"{where} · generated {generated} · {info.get('elapsed', 0):.1f} s with {info.get('jobs', 1)} "
                 f"worker(s)")
-    return (_TEMPLATE
-            .replace("%SUBTITLE%", escape(subtitle))
-            .replace("%CARDS%", cards)
-            .replace("%CHART%", bar_chart(totals))
-            .replace("%MISSING_COUNT%", str(len(missing)))
-            .replace("%MISSING%", _missing_table(missing))
-            .replace("%DATA%", _json_for_script(data)))
+    parts = {
+        "SUBTITLE": escape(subtitle),
+        "CARDS": cards,
+        "CHART": bar_chart(totals),
+        "MISSING_COUNT": str(len(missing)),
+        "MISSING": _missing_table(missing),
+    }
+    for i, piece in enumerate(_TEMPLATE_PARTS):
+        if i % 2 == 0:
+            fh.write(piece)
+        elif piece == "DATA":
+            for chunk in json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).iterencode(data):
+                fh.write(_script_safe(chunk))
+        else:
+            fh.write(parts[piece])
 
 
 _TEMPLATE = """<!DOCTYPE html>
@@ -403,3 +411,5 @@ button { font: inherit; padding: 4px 12px; margin-top: 8px; cursor: pointer; }
 </body>
 </html>
 """
+
+_TEMPLATE_PARTS = re.split(r"%([A-Z_]+)%", _TEMPLATE)  # text, name, text, name, …, text

@@ -144,6 +144,7 @@ def test_internal_error_becomes_a_row(reports, tmp_path, capsys, monkeypatch):
 
 
 def test_a_file_that_hangs_times_out(reports, tmp_path, monkeypatch):
+    import signal
     import time
 
     from nblint.engine import Engine
@@ -156,11 +157,13 @@ def test_a_file_that_hangs_times_out(reports, tmp_path, monkeypatch):
         return real(self, path, previous, settings)
 
     monkeypatch.setattr(Engine, "lint_path", slow)
+    handler = signal.getsignal(signal.SIGALRM)
     t0 = time.monotonic()
     reps = {Path(r["file"]).name: r for r in auditmod.Audit([reports], jobs=1, timeout=0.5)}
     assert time.monotonic() - t0 < 4
     assert reps["c.md"]["error"].startswith("FileTimeout")
     assert reps["a.md"]["error"] is None and reps["a.md"]["counts"]["warning"] > 0
+    assert signal.getsignal(signal.SIGALRM) == handler  # the caller's handler is back
 
 
 def test_html_escapes_report_text(tmp_path, capsys):
@@ -269,3 +272,16 @@ def test_an_error_in_the_paired_lint_keeps_the_first_result(reports, monkeypatch
     assert a["error"] == "ValueError: cross-year" and Path(a["previous"]).name == "b.md"
     assert a["agency"] == AGENCY and a["year"] == 2024 and a["readable"] is True  # from the first pass
     assert reps["b.md"]["error"] is None
+
+
+def test_select_and_lang_reach_the_workers(reports, tmp_path, capsys):
+    rc, _, _ = run_audit(capsys, reports, "--jobs", 2, "--select", "NB305,NB001", "--lang", "en",
+                         "--jsonl", tmp_path / "s.jsonl")
+    assert rc == 0
+    recs = read_jsonl(tmp_path / "s.jsonl")
+    assert {r["code"] for r in recs} == {"NB305", "NB001"}
+    assert all("applicants" in r["message"] for r in recs if r["code"] == "NB305")
+    rc, _, err = run_audit(capsys, reports, "--select", "NB999x")
+    assert rc == 2 and err
+    rc, _, err = run_audit(capsys, reports, "--html", tmp_path / "no" / "such" / "dir.html")
+    assert rc == 2 and "does not exist" in err
