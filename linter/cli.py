@@ -275,8 +275,8 @@ def cmd_check(args) -> int:
 
 def _lint_stdin(eng, name: str, previous: str | None, settings):
     """A report piped in (editors, scripts): decoded like a text file, judged as Markdown or text by its name."""
-    from .engine import parse
-    from .readers import read_bytes, read_path
+    from .engine import previous_report
+    from .readers import read_bytes
     from .source import ReadError
 
     data = sys.stdin.buffer.read()
@@ -285,13 +285,7 @@ def _lint_stdin(eng, name: str, previous: str | None, settings):
         source.path = name
     except ReadError as e:
         return eng.unreadable(name, e, settings)
-    prev = None
-    if previous:
-        try:
-            prev = parse(read_path(previous))
-        except ReadError:
-            prev = None
-    return eng.lint_source(source, prev, settings)
+    return eng.lint_source(source, previous_report(previous), settings)
 
 
 def cmd_parse(args) -> int:

@@ -62,13 +62,7 @@ class Engine:
             source = read_path(path)
         except ReadError as e:
             return self.unreadable(path, e, settings)
-        prev_report = None
-        if previous:
-            try:
-                prev_report = parse(read_path(previous))
-            except ReadError:
-                prev_report = None
-        return self.lint_source(source, prev_report, settings)
+        return self.lint_source(source, previous_report(previous), settings)
 
     def unreadable(self, path: str, e: ReadError, settings: Settings | None = None) -> FileResult:
         s = settings or self.settings
@@ -108,17 +102,7 @@ class Engine:
                 diags.append(self._diagnostic(rule, f, report, s))
         diags = apply_suppressions(diags, source, self, s)
         diags.sort(key=Diagnostic.sort_key)
-        meta = {
-            "title": report.title.text if report.title else None,
-            "agency": report.agency,
-            "agency_kind": report.agency_kind,
-            "year": report.year,
-            "year_source": report.year_source,
-            "era": report.era,
-            "layout": report.layout,
-            "tables": {t: tb.format for t, tb in report.tables.items()},
-        }
-        return FileResult(source.path, diags, meta, source.text, source.encoding)
+        return FileResult(source.path, diags, report.meta(), source.text, source.encoding)
 
     def _diagnostic(self, rule: Rule, f: Finding, report: Report, s: Settings) -> Diagnostic:
         src_start, src_end = report.source_span((f.start, f.end))
@@ -142,6 +126,18 @@ class Engine:
             report.path, rule.code, rule.name, s.severity.get(rule.code, rule.severity), msg,
             loc.line, loc.col, end_loc.line, end_loc.col, src_start, src_end, extra, fix,
         )
+
+
+def previous_report(path: str | None) -> Report | None:
+    """Last year's report for the cross-year rules; an unreadable one is as good as none."""
+    if not path:
+        return None
+    from .readers import read_path
+
+    try:
+        return parse(read_path(path))
+    except ReadError:
+        return None
 
 
 def parse(source: Source) -> Report:

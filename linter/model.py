@@ -112,6 +112,19 @@ class Report:
     tables: dict[str, Table] = field(default_factory=dict)
     cache: dict = field(default_factory=dict, repr=False)  # derived views shared by rules (see checks.joined)
 
+    def meta(self) -> dict:
+        """What the report is (for JSON output, parse output and audits)."""
+        return {
+            "title": self.title.text if self.title else None,
+            "agency": self.agency,
+            "agency_kind": self.agency_kind,
+            "year": self.year,
+            "year_source": self.year_source,
+            "era": self.era,
+            "layout": self.layout,
+            "tables": {t: tb.format for t, tb in self.tables.items()},
+        }
+
     # -- positions -------------------------------------------------------------------------------------------
     def location(self, offset: int):
         return self.source.location(self.norm.to_source(offset))

@@ -44,13 +44,8 @@ def to_json(report: Report) -> dict:
 
     return {
         "path": report.path,
+        **report.meta(),
         "title": {"text": report.title.text, **loc(report.title.span[0])} if report.title else None,
-        "agency": report.agency,
-        "agency_kind": report.agency_kind,
-        "year": report.year,
-        "year_source": report.year_source,
-        "era": report.era,
-        "layout": report.layout,
         "sections": [
             {"number": s.number, "title": s.title, "official": s.official, **loc(s.heading.span[0]),
              "blocks": [{"kind": b.kind, **loc(b.span[0])} for b in s.blocks if b.kind != "furniture"]}
