@@ -233,3 +233,9 @@ def test_agency_kind_from_name():
         kinds[name] = parse_text(f"{name}2024年政府信息公开工作年度报告\n\n一、总体情况\n").agency_kind
     assert kinds == {"某某市人民政府": "government", "某某镇人民政府": "township", "某某街道办事处": "subdistrict",
                      "某某市人民政府办公室": "department", "某某县交通运输局": "department"}
+
+
+def test_rule_reference_is_current():
+    rc, out, _ = run("rules", "--markdown")
+    assert rc == 0
+    assert out == (ROOT / "docs" / "rules.md").read_text(encoding="utf-8"), "regenerate: nblint rules --markdown > docs/rules.md"
