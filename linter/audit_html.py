@@ -13,6 +13,7 @@ import re
 import time
 from collections import Counter
 from html import escape
+from sys import intern
 
 SEV_COLOUR = {"error": "#c62828", "warning": "#ef8f00", "info": "#1e6fb8"}
 
@@ -29,10 +30,11 @@ class HtmlCollector:
 
     def add(self, rep: dict) -> None:
         diags = rep["diagnostics"]
-        codes = [c for c, _ in sorted(Counter(d["code"] for d in diags).items(), key=lambda kv: (-kv[1], kv[0]))]
+        # strings repeated across reports are interned: thousands of rows then share one "NB203", one agency ...
+        codes = [intern(c) for c, _ in sorted(Counter(d["code"] for d in diags).items(), key=lambda kv: (-kv[1], kv[0]))]
         c = rep["counts"]
-        self.rows.append([rep["file"], rep["agency"], rep["year"], rep["era"], c["error"], c["warning"], c["info"],
-                          codes, rep["error"], rep["previous"], rep.get("title")])
+        self.rows.append([rep["file"], _intern(rep["agency"]), rep["year"], _intern(rep["era"]), c["error"],
+                          c["warning"], c["info"], codes, rep["error"], rep["previous"], rep.get("title")])
         if rep["error"] or not diags:
             self.details.append({"d": [], "more": 0})
         elif self.budget <= 0:
@@ -41,7 +43,7 @@ class HtmlCollector:
             shown = diags[: min(self.budget, self.per_report)]
             self.budget -= len(shown)
             self.details.append({
-                "d": [[d["severity"], d["code"], d["line"], d["col"], d["message"]]
+                "d": [[intern(d["severity"]), intern(d["code"]), d["line"], d["col"], d["message"]]
                       + ([d["source"]["text"], d["source"]["start"], d["source"]["end"]] if d.get("source") else [])
                       for d in shown],
                 "more": len(diags) - len(shown),
@@ -55,6 +57,10 @@ class HtmlCollector:
         with open(tmp, "w", encoding="utf-8") as fh:
             write_page(fh, self.rows, self.details, totals, missing, info)
         os.replace(tmp, path)
+
+
+def _intern(s: str | None) -> str | None:
+    return intern(s) if s else s
 
 
 def _script_safe(s: str) -> str:
