@@ -339,7 +339,9 @@ def _title_meta(report: Report, title: str, start: int, prev: tuple[int, int] | 
             agency = M["agency_before"].split(title)[0].strip()
     if not agency and prev_text and not M["year"].search(prev_text):
         agency = prev_text
-    report.agency = agency or None
+    agency = M["agency_before"].split(agency)[0].strip() if agency else agency
+    # a name needs more than a word ("政府" alone, from "政府政务公开年报", names nobody)
+    report.agency = agency if agency and len(agency) >= 3 else None
 
 
 def find_period(report: Report):

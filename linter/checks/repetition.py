@@ -45,18 +45,26 @@ def run(rule, report, ctx):
     if not prev:
         return
     exact = set(prev)
+    # one matcher per paragraph of last year's report: its index (seq2) is built once, this year's paragraphs
+    # are set as seq1 in turn; the cheap upper bounds rule most pairs out before the real ratio
+    matchers = []
+    for q in prev:
+        sm = SequenceMatcher(None, autojunk=False)
+        sm.set_seq2(q)
+        matchers.append(sm)
+    threshold = p["threshold"]
     for pspan, t in _paragraphs(report, span):
         norm = _MASK.sub("#", re.sub(r"\s+", "", t))
         if len(norm) < p["min-chars"]:
             continue
         best = 1.0 if norm in exact else 0.0
         if best < 1.0:
-            for q in prev:
-                sm = SequenceMatcher(None, norm, q, autojunk=False)
-                if sm.real_quick_ratio() < p["threshold"] or sm.quick_ratio() < p["threshold"]:
+            for sm in matchers:
+                sm.set_seq1(norm)
+                if sm.real_quick_ratio() < threshold or sm.quick_ratio() < threshold:
                     continue
                 best = max(best, sm.ratio())
-                if best >= p["threshold"]:
+                if best >= threshold:
                     break
-        if best >= p["threshold"]:
+        if best >= threshold:
             yield Finding(pspan[0], pspan[1], {"ratio": f"{best:.0%}"})

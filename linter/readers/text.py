@@ -1,6 +1,7 @@
 """Plain text and Markdown: decode bytes, detecting the encoding (UTF-8/BOM, UTF-16, GB18030 ...)."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..source import ReadError, Source
@@ -51,12 +52,14 @@ def decode_with_encoding(data: bytes) -> tuple[str, str]:
     return text, enc
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
 def _control_ratio(text: str) -> float:
     sample = text[:20000]
     if not sample:
         return 0.0
-    bad = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f\v")
-    return bad / len(sample)
+    return len(_CONTROL.findall(sample)) / len(sample)
 
 
 def read(path: str, data: bytes) -> Source:
