@@ -133,11 +133,13 @@ def _classify_line(text: str, s: int, e: int, P: Patterns) -> list[LineTok]:
     stripped = line.strip()
     if not stripped:
         return [LineTok("BLANK", s, e)]
-    if P.furniture.search(line) and len(stripped) <= 120:
+    # cheap character tests guard the regular expressions: most lines are prose and fail all of them
+    if len(stripped) <= 120 and P.furniture.search(line):
         return [LineTok("FURN", s, e)]
-    if P.pipe.search(line):
+    if "|" in line and P.pipe.search(line):
         return [LineTok("PIPE", s, e)]
-    if P.numbers.match(line):
+    first, last = stripped[0], stripped[-1]
+    if (first.isdigit() or first in "/—–-") and P.numbers.match(line):
         return [LineTok("NUMS", s, e)]
     cut = _heading_split(line, P)
     if cut is not None and cut < len(line.rstrip()):
@@ -145,9 +147,11 @@ def _classify_line(text: str, s: int, e: int, P: Patterns) -> list[LineTok]:
         head = _classify_line(text, s, s + cut, P)
         rest = _classify_line(text, s + cut, e, P)
         return head + rest
-    ln = P.label_numbers.match(line)
-    if ln and "。" not in ln.group("label") and len(ln.group("label")) <= 80:
+    ln = P.label_numbers.match(line) if (last.isdigit() or last in "/—-") and "。" not in line else None
+    if ln and len(ln.group("label")) <= 80:
         return [LineTok("LNUMS", s, e, ln)]
+    if not (first == "#" or first == "(" or first.isdigit() or first in CN_NUM):
+        return [LineTok("TEXT", s, e)]
     for typ, rx in (("H1", P.h1), ("H2", P.h2), ("H3", P.h3)):
         m = rx.match(line)
         if m:

@@ -114,6 +114,7 @@ def normalize(text: str) -> Normalized:
     return Normalized(canon, out_starts, src_starts, len(text))
 
 
+@lru_cache(maxsize=4096)
 def normalize_label(text: str) -> str:
     """Normalise a short label from rules/grammar data the same way report text is normalised."""
     return normalize(text).text
