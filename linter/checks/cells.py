@@ -1,6 +1,7 @@
 """Kind ``cells``: what each table cell holds.
 
-checks: ``blank`` (NB207: blank, "/", "—", "-", "无" instead of a number; counted as 0 by the arithmetic),
+checks: ``blank`` (NB207: blank, "/", "—", "-", "无" instead of a number; counted as 0 by the arithmetic; one
+finding per row, naming its blank columns),
 ``number`` (NB208: not a non-negative integer, except where the column type allows: ``delta`` may be negative,
 ``amount`` may have decimals), ``unit`` (NB209: an amount column written in 元 rather than 万元, per
 ``unit-pattern`` found right after the number), ``zero`` (NB505: listed cells must be 0 for the agency kinds of the
@@ -56,14 +57,15 @@ def run(rule, report, ctx):
         for row in table.rows:
             if row.status in ("unparseable", "extra"):
                 continue
+            if check == "blank":
+                yield from _blanks(tid, row, cols, labels)
+                continue
             for cell in row.cells:
                 col = cols.get(cell.column or "")
                 if col is None:
                     continue
                 where = {"table": tid, "row": labels.get(row.id, row.label), "column": col["label"], "raw": cell.raw}
-                if check == "blank" and cell.kind == "blank":
-                    yield Finding(*cell.span, dict(where, variant="marker" if cell.raw else "empty"))
-                elif check == "number" and cell.kind != "blank":
+                if check == "number" and cell.kind != "blank":
                     v = cell.value
                     typ = col.get("type", "count")
                     bad = v is None
@@ -79,6 +81,22 @@ def run(rule, report, ctx):
                     after = report.text[cell.span[1]:cell.span[1] + 4]
                     if re.match(p["unit-pattern"], after):
                         yield Finding(cell.span[0], cell.span[1] + 1, where)
+
+
+def _blanks(tid, row, cols, labels):
+    """Blank cells of one row: one finding for the row (at its first blank cell), naming the columns."""
+    blanks = [c for c in row.cells if c.kind == "blank" and (c.column or "") in cols]
+    if not blanks:
+        return
+    first = blanks[0]
+    where = {"table": tid, "row": labels.get(row.id, row.label), "column": cols[first.column]["label"],
+             "raw": first.raw, "count": len(blanks),
+             "columns": "、".join(cols[c.column]["label"] for c in blanks)}
+    if len(blanks) > 1:
+        where["variant"] = "many"
+    else:
+        where["variant"] = "marker" if first.raw else "empty"
+    yield Finding(first.span[0], blanks[-1].span[1], where)
 
 
 def _zero(rule, report):
