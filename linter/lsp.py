@@ -16,6 +16,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from .source import line_starts
 
 HELP = "language server for editors (LSP over stdio)"
 
@@ -54,12 +55,7 @@ class PositionMap:
         self.text = text
         self.units = _units_fn(encoding)
         self.encoding = (encoding or "utf-16").lower()
-        starts = [0]
-        i = text.find("\n")
-        while i >= 0:
-            starts.append(i + 1)
-            i = text.find("\n", i + 1)
-        self.starts = starts
+        self.starts = line_starts(text)
 
     def line_text(self, line0: int) -> str:
         if line0 < 0 or line0 >= len(self.starts):

@@ -203,9 +203,14 @@ def load_rule_file(p: Path) -> tuple[Rule | None, list[str]]:
         return None, problems
     plain = data.plain(doc)
     params = {k: v for k, v in plain.items() if k in params_schema}
-    if kind in KINDS and hasattr(check_module(kind), "validate"):
-        for msg in check_module(kind).validate(params):
-            err(None, msg)
+    if kind in KINDS:
+        mod = check_module(kind)
+        checks = getattr(mod, "CHECKS", None)
+        if checks and "check" in params and params["check"] not in checks:
+            err("check", f"check must be one of {', '.join(checks)}")
+        elif hasattr(mod, "validate"):
+            for msg in mod.validate(params):
+                err(None, msg)
         if problems:
             return None, problems
     rule = Rule(

@@ -19,6 +19,17 @@ class ReadError(Exception):
         self.col = col
 
 
+def line_starts(text: str) -> list[int]:
+    """Offset of the first character of every line of ``text`` (lines end with "\\n")."""
+    starts = [0]
+    find = text.find
+    i = find("\n")
+    while i >= 0:
+        starts.append(i + 1)
+        i = find("\n", i + 1)
+    return starts
+
+
 @dataclass(frozen=True)
 class Location:
     """A position for people: 1-based line and column (in code points), plus format-specific context."""
@@ -73,13 +84,7 @@ class Source:
 
     def line_starts(self) -> list[int]:
         if self._line_starts is None:
-            starts = [0]
-            find = self.text.find
-            i = find("\n")
-            while i >= 0:
-                starts.append(i + 1)
-                i = find("\n", i + 1)
-            self._line_starts = starts
+            self._line_starts = line_starts(self.text)
         return self._line_starts
 
     def text_line_col(self, offset: int) -> tuple[int, int]:

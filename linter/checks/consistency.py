@@ -11,6 +11,7 @@ import re
 
 from . import Finding, era_value, fmt_num, joined, joined_to_canon, scope_span
 
+CHECKS = ("number-equals", "zero-when")
 PARAMS = {
     "check": (str, True),
     "scope": ((str, dict), False),
@@ -22,8 +23,6 @@ PARAMS = {
 
 def validate(params):
     probs = []
-    if params["check"] not in ("number-equals", "zero-when"):
-        probs.append("check must be 'number-equals' or 'zero-when'")
     for c in params.get("claims") or []:
         if not isinstance(c, dict) or "pattern" not in c or "cells" not in c or "name" not in c:
             probs.append("each claim needs 'name', 'pattern' (with a group named n) and 'cells'")

@@ -13,11 +13,6 @@ PARAMS = {"check": (str, True)}
 CHECKS = ("readable", "unused-suppression", "annual-report", "year-known", "old-layout")
 
 
-def validate(params):
-    if params["check"] not in CHECKS:
-        return [f"check must be one of {', '.join(CHECKS)}"]
-    return []
-
 
 def run(rule, report, ctx):
     check = rule.params["check"]

@@ -16,11 +16,6 @@ PARAMS = {"check": (str, True)}
 CHECKS = ("present", "order", "title", "duplicate")
 
 
-def validate(params):
-    if params["check"] not in CHECKS:
-        return [f"check must be one of {', '.join(CHECKS)}"]
-    return []
-
 
 def run(rule, report, ctx):
     fmt = report_format(report)

@@ -30,7 +30,7 @@ import html as _html
 import re
 from bisect import bisect_right
 
-from ..source import ReadError, Run, Source
+from ..source import line_starts, ReadError, Run, Source
 
 # ---------------------------------------------------------------------------------------------------------------
 # vocabulary
@@ -238,12 +238,7 @@ def _find_js_report(src: str, soup) -> tuple[str, list[int]] | None:
 
 class _LineIndex:
     def __init__(self, text: str):
-        starts = [0]
-        i = text.find("\n")
-        while i >= 0:
-            starts.append(i + 1)
-            i = text.find("\n", i + 1)
-        self.starts = starts
+        self.starts = line_starts(text)
 
     def offset(self, line: int, col0: int) -> int:
         line = max(1, min(line, len(self.starts)))
