@@ -97,10 +97,17 @@ def _needs_accountability(rules, era: str, kind: str | None) -> bool:
     return False
 
 
+def _text(key: str, **fields) -> str:
+    """A wording of grammar/template.yaml, filled in."""
+    from . import data
+
+    return data.load_yaml("grammar/template.yaml")[key].format(**fields)
+
+
 def _fill(what: str) -> str:
     what = what[:-2] if what.endswith("情况") else what
     what = what[2:] if what.startswith("年度") else what
-    return f"【请填写本年度{what}情况。】"
+    return _text("fill", what=what)
 
 
 def _plain_title(title: str) -> str:
@@ -221,22 +228,16 @@ def render(year: int, agency: str, kind: str | None = None) -> str:
         sections.append((s["id"], title))
     names = "、".join(_plain_title(t) for _, t in sections)
 
-    out = [f"# {agency}{year}年政府信息公开工作年度报告", ""]
-    if era == "2008":
-        basis = "本报告依据《中华人民共和国政府信息公开条例》（以下简称《条例》）的规定编制"
-    else:
-        basis = f"本报告依据《中华人民共和国政府信息公开条例》（以下简称《条例》）和《中华人民共和国政府信息公开工作年度报告格式》（{fmt['name']}）编制"
-    out.append(
-        f"{basis}。全文包括{names}。本报告所列数据的统计期限为{year}年1月1日至{year}年12月31日。"
-        f"本报告电子版可在{agency}门户网站查阅，如对本报告有疑问，请与【联系单位】联系（电话：【联系电话】）。"
-    )
+    out = ["# " + _text("title", agency=agency, year=year), ""]
+    basis = _text("basis-2008") if era == "2008" else _text("basis", format=fmt["name"])
+    out.append(_text("preamble", basis=basis, sections=names, year=year, agency=agency))
     out.append("")
     for sid, title in sections:
         out += [f"## {title}", ""]
         out += _section_body(sid, title, era, year, agency, topics.get(sid, []), accountability)
         if sid in tables:
             out += _table_lines(tables[sid]) + [""]
-    out += ["", agency, f"{year + 1}年　月　日", ""]
+    out += ["", agency, _text("signature-date", next_year=year + 1), ""]
     return "\n".join(out)
 
 
@@ -249,40 +250,33 @@ def _items(names: list[str], start: int = 0) -> list[str]:
 
 def _section_body(sid: str, title: str, era: str, year: int, agency: str, topics: list[str], accountability: bool) -> list[str]:
     plain = _plain_title(title)
+    # section ids: 一 … 六 in the 2019/2021 formats, the content items of grammar/formats/2008.yaml before
+    if sid == "收费及减免":
+        return [_text("fees-2008") + _fill(plain), ""]
+    if sid in ("五", "问题及改进"):
+        return _improvement()
     if era == "2008":
-        if "收费" in plain:
-            return [f"本年度依据《条例》收取检索、复制、邮寄等费用0元，减免费用0元。{_fill('收费及减免')}", ""]
-        if "问题" in plain:
-            return _improvement()
         return [_fill(plain), ""]
     if sid == "一":
-        out = [f"{year}年，{agency}认真贯彻落实《条例》，【请概述本年度政府信息公开工作总体情况。】", ""]
+        out = [_text("overview", year=year, agency=agency), ""]
         if topics:
             out += _items(topics)
         if accountability:
-            out += ["本年度政府信息公开工作考核、社会评议和责任追究结果情况：【请填写。】", ""]
+            out += [_text("accountability"), ""]
         return out
-    if sid == "五":
-        return _improvement()
     if sid == "六":
-        out = [
-            f"（一）依据《政府信息公开信息处理费管理办法》收取信息处理费的情况。本年度发出收费通知0件，"
-            f"收取信息处理费0万元。【如有收费，请填写收费通知件数和金额。】",
-            "",
-        ]
+        out = [_text("fees"), ""]
         out += _items(topics, 1)
         if not topics:
-            out += ["【其他需要报告的事项；无则写明“本年度无其他需要报告的事项”。】", ""]
+            out += [_text("other-none"), ""]
         return out
     return []
 
 
 def _improvement() -> list[str]:
-    return [
-        "（一）上年度问题整改情况。【请逐项说明上年度报告所列问题的整改措施和整改结果。】",
-        "",
-        "（二）存在的主要问题。【请具体说明本年度政府信息公开工作存在的主要问题，避免与往年雷同。】",
-        "",
-        "（三）改进措施。【请针对上述问题写明下一步的具体改进措施、责任分工和完成时限。】",
-        "",
-    ]
+    from . import data
+
+    out = []
+    for line in data.load_yaml("grammar/template.yaml")["improvement"]:
+        out += [line, ""]
+    return out
