@@ -75,9 +75,14 @@ def agency_key(name: str | None) -> str | None:
 
 # A longer name that is a shorter one with the higher administrative divisions in front
 # (淮安市洪泽区人民政府 ⊃ 洪泽区人民政府): the same agency, named in full.
-_DIVISION_END = re.compile(r"省|自治区|市|自治州|州|盟|地区")
-_HIGHER_DIVISIONS = re.compile(r"(?:[\u4e00-\u9fff]{1,10}?(?:省|自治区|市|自治州|州|盟|地区))+")
-_NAMED_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,10}?(?:市|区|县|旗|镇|乡|街道)")
+def _division_patterns():
+    """(division end, a run of higher divisions, a place name) from grammar/meta.yaml."""
+    from . import data
+
+    meta = data.load_yaml("grammar/meta.yaml")
+    higher, place = meta["higher-division-end"], meta["place-name-end"]
+    return (re.compile(higher), re.compile(rf"(?:[\u4e00-\u9fff]{{1,10}}?(?:{higher}))+"),
+            re.compile(rf"^[\u4e00-\u9fff]{{1,10}}?(?:{place})"))
 
 
 def canonical_agencies(keys: Iterable[str]) -> dict[str, str]:
@@ -86,6 +91,7 @@ def canonical_agencies(keys: Iterable[str]) -> dict[str, str]:
     A name that another name extends with higher divisions in front only (洪泽区人民政府 → 淮安市洪泽区人民政府) maps to
     the longest such name, when those longer names are themselves one chain (an ambiguous short name such as a
     district present in two cities stays on its own).  Every other name maps to itself."""
+    _DIVISION_END, _HIGHER_DIVISIONS, _NAMED_PLACE = _division_patterns()
     names = set(keys)
     longer: dict[str, list[str]] = defaultdict(list)  # short name -> the names that extend it
     for name in names:
