@@ -1,0 +1,38 @@
+"""Plain-text reports in the encodings they are published in, detected without being told."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import EXAMPLES
+
+TEXT = (EXAMPLES / "compliant-2024.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("encoding,prefix", [
+    ("utf-8", b""),
+    ("utf-8-sig", b""),
+    ("gb18030", b""),
+    ("gbk", b""),
+    ("utf-16", b""),
+])
+def test_encodings_detected(tmp_path, engine, encoding, prefix):
+    p = tmp_path / "report.md"
+    p.write_bytes(prefix + TEXT.encode(encoding))
+    res = engine.lint_path(str(p))
+    assert res.diagnostics == [], [d.message for d in res.diagnostics]
+    assert res.meta["year"] == 2024
+
+
+def test_gb18030_positions_are_characters(tmp_path, engine):
+    p = tmp_path / "report.txt"
+    p.write_bytes(TEXT.replace("| 规章 | 0 | 0 | 0 |", "| 规章 | 0 | / | 0 |").encode("gb18030"))
+    d = engine.lint_path(str(p)).diagnostics
+    assert [(x.code, x.line, x.col) for x in d] == [("NB207", 24, 12)]
+
+
+def test_undecodable_bytes_are_nb001(tmp_path, engine):
+    p = tmp_path / "x.txt"
+    p.write_bytes(bytes([0x81, 0x00, 0xFE, 0x01]) * 400)
+    d = engine.lint_path(str(p)).diagnostics
+    assert [x.code for x in d] == ["NB001"]
+    assert "binary" in d[0].message or "decode" in d[0].message
