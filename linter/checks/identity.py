@@ -22,6 +22,10 @@ PARAMS = {
 }
 
 
+BLANK = "空白"  # a blank cell, counted as 0
+BLANKS_NOTE = "，含空白"
+
+
 def validate(params):
     probs = []
     if params["for-each"] not in ("row", "column"):
@@ -109,6 +113,7 @@ def _side(terms, line, fe, table, prev_table):
     for sign, prev, ids, label in terms:
         t = prev_table if prev else table
         sub = 0
+        blanks = 0
         for ref in ids:
             rid, cid = (ref, line) if fe == "column" else (line, ref)
             row = t.row(rid)
@@ -118,9 +123,12 @@ def _side(terms, line, fe, table, prev_table):
             if cell is None or cell.kind == "invalid":
                 return None
             sub += cell.value if cell.kind == "number" else 0
+            blanks += cell.kind == "blank"
             cells.append(None if prev else cell)
         total += sign * sub
-        parts.append(("- " if sign < 0 else ("+ " if parts else "")) + f"{label}({fmt_num(sub)})")
+        # a blank cell counts as 0 (NB207 reports it); say so, or "总计(0)" reads as a written zero
+        shown = BLANK if blanks and len(ids) == 1 else fmt_num(sub) + (BLANKS_NOTE if blanks else "")
+        parts.append(("- " if sign < 0 else ("+ " if parts else "")) + f"{label}({shown})")
     text = " ".join(parts)
     if len(terms) > 1:
         text += f" = {fmt_num(total)}"

@@ -56,9 +56,10 @@ def run(rule, report, ctx):
         if check == "rows":
             excl = set(p.get("exclude-tags") or [])
             anchor = _anchor_for_missing(table)
-            missing = [rid for rid in table.missing if not (excl & set(rows_by_id[rid].tags))]
             cut = _cut_off(report, table, spec)
-            tail = [rid for rid in missing if cut and _after(spec, rid, cut[0])]
+            # rows after the point where the text ends are missing as one block, whatever group they are in
+            tail = [rid for rid in table.missing if cut and _after(spec, rid, cut[0])]
+            missing = [rid for rid in table.missing if not (excl & set(rows_by_id[rid].tags))]
             for rid in missing:
                 if rid in tail:
                     continue
@@ -73,7 +74,8 @@ def run(rule, report, ctx):
             members = [r for r in spec.rows if p["group"] in r.tags]
             if not members:
                 continue
-            missing = [r for r in members if r.id in table.missing]
+            cut = _cut_off(report, table, spec)
+            missing = [r for r in members if r.id in table.missing and not (cut and _after(spec, r.id, cut[0]))]
             if missing:
                 pos = _next_row_pos(table, spec, missing[0].id) or _anchor_for_missing(table)
                 yield Finding(pos, pos, {"table": tid, "missing": "、".join(r.label for r in missing),
