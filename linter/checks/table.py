@@ -16,6 +16,7 @@ PARAMS = {
     "tables": (list, False),
     "group": (str, False),
     "exclude-tags": (list, False),
+    "header-tables": (list, False),  # columns: the tables whose column headers are checked (default: all)
 }
 CHECKS = ("present", "rows", "columns", "labels", "label-width", "format", "group-complete", "extra-rows",
           "unparseable")
@@ -90,6 +91,8 @@ def run(rule, report, ctx):
                                           "expected": row.expected,
                                           "columns": "、".join(c["label"] for c in r.columns)})
             reported = set()
+            if p.get("header-tables") is not None and tid not in p["header-tables"]:
+                continue
             for part in spec.parts:
                 for col in part.columns:
                     if col["label"] not in table.headers_found and col["label"] not in reported:
