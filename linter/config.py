@@ -108,7 +108,9 @@ def find_for_dir(directory: str) -> Config:
 
 
 def for_file(path: str) -> Config:
-    return find_for_dir(str(Path(path).resolve().parent if os.path.exists(path) else Path.cwd()))
+    """The configuration that applies to ``path`` (which need not exist yet: an editor's unsaved file)."""
+    parent = Path(path).resolve().parent
+    return find_for_dir(str(parent if parent.is_dir() else Path.cwd()))
 
 
 def per_file_ignored(cfg: Config, path: str) -> list[str]:

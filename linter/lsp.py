@@ -148,31 +148,44 @@ class DocumentState:
 
 
 class DocumentLinter:
-    """One engine per server process; lints document text and keeps the last result of every open document."""
+    """Lints document text and keeps the last result of every open document.  One engine per set of rule
+    directories (the built-in rules, plus a project's `extend-rules`), built once and kept for the session."""
 
     def __init__(self, lang: str | None = None):
         from .engine import Engine
 
         self.engine = Engine()
+        self.engines = {(): self.engine}
         self.lang = lang
         self.docs: dict[str, DocumentState] = {}
         self.encoding = "utf-16"
 
+    def engine_for(self, extend_rules: tuple[str, ...]):
+        from .engine import Engine, Settings
+
+        if extend_rules not in self.engines:
+            self.engines[extend_rules] = Engine(Settings(extend_rules=extend_rules))
+        return self.engines[extend_rules]
+
     def settings_for(self, path: str):
-        """Project configuration (.nblint.yaml / [tool.nblint]) of the file, as `nblint check` applies it."""
+        """(engine, settings) for the file's project configuration (.nblint.yaml / [tool.nblint]), applied as
+        `nblint check` applies it."""
         import os
         from types import SimpleNamespace
 
         from . import config as configmod
         from .cli import UsageError, settings_for
         from .engine import Settings
+        from .ruleset import RuleError
 
         try:
             cfg = configmod.for_file(path) if os.path.isabs(path) else configmod.Config()
+            ext = tuple(str((cfg.base / d).resolve()) for d in cfg.get("extend-rules") or [])
+            engine = self.engine_for(ext)
             args = SimpleNamespace(select=None, ignore=None, agency_kind=None, lang=self.lang)
-            return settings_for(args, self.engine, cfg, path)
-        except (configmod.ConfigError, UsageError, OSError):
-            return Settings(lang=self.lang or "zh")
+            return engine, settings_for(args, engine, cfg, path)
+        except (configmod.ConfigError, UsageError, OSError, RuleError):
+            return self.engine, Settings(lang=self.lang or "zh")
 
     def source(self, path: str, text: str):
         from .source import Source
@@ -190,12 +203,12 @@ class DocumentLinter:
         from .source import ReadError
 
         path = uri_to_path(uri)
-        settings = self.settings_for(path)
+        engine, settings = self.settings_for(path)
         try:
-            result = self.engine.lint_source(self.source(path, text), settings=settings)
+            result = engine.lint_source(self.source(path, text), settings=settings)
             diags = result.diagnostics
         except ReadError as e:
-            diags = self.engine.unreadable(path, e, settings).diagnostics
+            diags = engine.unreadable(path, e, settings).diagnostics
         except Exception as e:  # noqa: BLE001 - an editor session must survive an internal error
             diags = [Diagnostic(path, "NB000", "internal-error", "error",
                                 f"nblint internal error: {type(e).__name__}: {e} (please report this)")]
