@@ -3,7 +3,6 @@ by walking up from each linted file) < ``--config FILE`` < command-line flags.  
 from __future__ import annotations
 
 import fnmatch
-import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
