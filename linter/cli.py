@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 
 # Subcommands that live in their own modules: name -> module exposing HELP, add_arguments(parser) and run(args) -> int.
 # They are imported only to build the parser for their own name, or for --help.

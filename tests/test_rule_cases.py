@@ -6,7 +6,6 @@ find/replace, each find must occur); only the rule under test runs, and its diag
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from ruamel.yaml import YAML
