@@ -80,29 +80,30 @@ class Engine:
             report.agency_kind = s.agency_kind
         ctx = Context(s, previous)
         diags: list[Diagnostic] = []
-        gate = False
-        ordered = sorted(self.rules, key=lambda r: (r.kind != "document", r.code))
-        for rule in ordered:
-            if not s.enabled(rule.code, self.opt_in) and not (rule.kind == "document" and rule.params.get("check") == "annual-report"):
-                continue
-            if gate:
-                break
-            if not rule.applies_to(report.layout or report.era) and not (
-                rule.kind == "document" and rule.applies_to(report.era)
-            ):
-                continue
-            if rule.agency_kinds and report.agency_kind not in rule.agency_kinds:
-                continue
-            mod = check_module(rule.kind)
-            for f in mod.run(rule, report, ctx):
-                if rule.kind == "document" and rule.params.get("check") == "annual-report":
-                    gate = True  # not an annual report: no other rule runs
-                    if not s.enabled(rule.code, self.opt_in):
-                        continue
-                diags.append(self._diagnostic(rule, f, report, s))
+        gate = self.by_kind_check.get("annual-report")
+        not_a_report = gate is not None and next(check_module(gate.kind).run(gate, report, ctx), None)
+        if not_a_report is not None:
+            # NB002 decides whether the text is an annual report at all: if not, no other rule runs
+            if s.enabled(gate.code, self.opt_in):
+                diags.append(self._diagnostic(gate, not_a_report, report, s))
+        else:
+            for rule in self.rules:
+                if rule is gate or not s.enabled(rule.code, self.opt_in) or not self._applies(rule, report):
+                    continue
+                for f in check_module(rule.kind).run(rule, report, ctx):
+                    diags.append(self._diagnostic(rule, f, report, s))
         diags = apply_suppressions(diags, source, self, s)
         diags.sort(key=Diagnostic.sort_key)
         return FileResult(source.path, diags, report.meta(), source.text, source.encoding)
+
+    @staticmethod
+    def _applies(rule: Rule, report: Report) -> bool:
+        """Era and agency kind: rules about the document judge it by its report year's era; the others by the
+        layout it follows (a 2019 report in the pre-2019 layout is judged by the 2008 items)."""
+        era = report.era if rule.kind == "document" else (report.layout or report.era)
+        if not rule.applies_to(era):
+            return False
+        return not rule.agency_kinds or report.agency_kind in rule.agency_kinds
 
     def _diagnostic(self, rule: Rule, f: Finding, report: Report, s: Settings) -> Diagnostic:
         src_start, src_end = report.source_span((f.start, f.end))
