@@ -73,6 +73,13 @@ def test_every_canonical_character_maps_back_to_its_source(src):
 
 
 def _t2s(ch: str) -> str:
-    from nblint.normalize import to_simplified
+    from nblint.normalize import _opencc
 
-    return to_simplified(ch)
+    return _opencc().convert(ch)
+
+
+def test_simplified_text_skips_opencc():
+    from nblint.normalize import _needs_t2s
+
+    assert not _needs_t2s("一、总体情况（一）主动公开“三安全一稳定”〔2021〕")
+    assert _needs_t2s("政府信息公開")
