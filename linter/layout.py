@@ -113,17 +113,37 @@ def _heading_split(line: str, P: Patterns) -> int | None:
     return stop if stop <= 40 else None
 
 
+def _cn_int(num: str) -> int:
+    """一 … 九十九 as a number (section numbers)."""
+    if num == "十":
+        return 10
+    if "十" in num:
+        a, _, b = num.partition("十")
+        return (CN_NUM.index(a) + 1 if a else 1) * 10 + (CN_NUM.index(b) + 1 if b else 0)
+    return CN_NUM.index(num[0]) + 1 if num and num[0] in CN_NUM else 0
+
+
 def classify(text: str) -> list[LineTok]:
     P = patterns()
     toks: list[LineTok] = []
     pos = 0
     n = len(text)
+    last_h1 = 0
     while pos <= n:
         nl = text.find("\n", pos)
         if nl < 0:
             nl = n
         for s, e, _ in _split_inline(text, pos, nl, P):
-            toks.extend(_classify_line(text, s, e, P))
+            for t in _classify_line(text, s, e, P):
+                if t.type == "H1" and t.m is not None:
+                    num = _cn_int(t.m.group("num"))
+                    # a first-level number that does not move forward, with no section words ("三、本法提供":
+                    # a vertical table label broken by PDF extraction) is not a new section
+                    if num <= last_h1 and not P.known_title.match(text[t.start:t.end]):
+                        t = LineTok("TEXT", t.start, t.end)
+                    else:
+                        last_h1 = num
+                toks.append(t)
         pos = nl + 1
     return toks
 

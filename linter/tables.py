@@ -208,7 +208,9 @@ def _cell_spec():
 
     spec = data.load_yaml("grammar/lines.yaml")
     number_unit = re.compile(rf"(-?\d+(?:,\d{{3}})*(?:\.\d+)?)\s*(?:{spec['cell-units']})?")
-    return frozenset(spec["blank-cells"]), number_unit
+    # after a label: a sentence's full stop before any number, or a number with a counter ("2件")
+    sentence = re.compile(rf"[^\d\n|。]*?(?:(?P<stop>。)|\d+(?:\.\d+)?\s*(?P<counter>{spec['prose-counters']}))")
+    return frozenset(spec["blank-cells"]), number_unit, sentence
 
 
 _CELL_LINE = re.compile(r"^[^|\n]*\|[\s|]*$", re.M)
@@ -396,23 +398,21 @@ def assemble(report: Report, table_id: str, spec: TableSpec, start: int, end: in
     # anchors: the official rows in order, at the positions that let most of them be found in sequence
     keyed = [r for r in spec.rows if r.keys is not None]
     chosen = _align(keyed, R, ns)
+    _out_of_order(keyed, chosen, R, ns)
     found: list[tuple[RowSpec, tuple[int, int]]] = []
     prev_end = 0
-    for r in keyed:
-        m = chosen.get(r.id)
-        if m is None:
-            if not r.group:
-                table.missing.append(r.id)
-            continue
+    for r in sorted((r for r in keyed if r.id in chosen), key=lambda r: chosen[r.id].start):
+        m = chosen[r.id]
         found.append((r, _extend_back(R, m, r.norm_label, prev_end)))
         prev_end = m.end
+    table.missing.extend(r.id for r in keyed if r.id not in chosen and not r.group)
     unkeyed = [r for r in spec.rows if r.keys is None]
     if not found and not unkeyed:
         return None
     _assign(table, spec, found, R, region)
     for r in unkeyed:
         _assemble_unkeyed(table, r, spec, region)
-    if not _looks_like_table(table, spec):
+    if not _looks_like_table(report, table, spec):
         return None
     first = min(r.span[0] for r in table.rows)
     last = max([r.span[1] for r in table.rows] + [c.span[1] for r in table.rows for c in r.cells])
@@ -439,7 +439,7 @@ def _align(keyed: list[RowSpec], R: str, ns: NoSpace) -> dict[str, Hit]:
         w = 0.5 if r.group else 1.0
         new = []
         hits = sorted(h for k in r.keys for h in ns.find_all(k, MAX_CANDIDATES))[:MAX_CANDIDATES]
-        for m in (Hit(a, b, R[a:b]) for a, b in hits):
+        for m in (Hit(a, b, R[a:b]) for a, b in hits if not _in_sentence(R, b)):
             top = None
             for k, (score, negend, row, pm, _prev) in enumerate(best):
                 if row < i and -negend <= m.start and (top is None or score > best[top][0]
@@ -459,12 +459,51 @@ def _align(keyed: list[RowSpec], R: str, ns: NoSpace) -> dict[str, Hit]:
     return out
 
 
+def _out_of_order(keyed: list[RowSpec], chosen: dict[str, Hit], R: str, ns: NoSpace) -> None:
+    """Rows that the in-order chain left out but that stand, out of order, on a table line of their own (a
+    conversion that moved part of a table across a page break): take them where they are."""
+    taken = [(h.start, h.end) for h in chosen.values()]
+    for r in keyed:
+        if r.id in chosen or r.group:
+            continue
+        for a, b in sorted(h for k in r.keys for h in ns.find_all(k, MAX_CANDIDATES)):
+            if any(a < e and s < b for s, e in taken) or _in_sentence(R, b) or not _table_line(R, a, b):
+                continue
+            chosen[r.id] = Hit(a, b, R[a:b])
+            taken.append((a, b))
+            break
+
+
+def _in_sentence(R: str, b: int) -> bool:
+    """The label word ending at ``b`` is part of a sentence: the first number after it carries a counter
+    ("予以公开2件"), or a full stop comes before any number."""
+    m = _cell_spec()[2].match(R, b, min(len(R), b + 40))
+    return bool(m and (m.group("counter") or m.group("stop")))
+
+
+def _table_line(R: str, a: int, b: int) -> bool:
+    """A label in a cell of its own on a pipe row, or followed on its line by numbers only: not a word met in
+    prose."""
+    ls = R.rfind("\n", 0, a) + 1
+    le = R.find("\n", b)
+    le = len(R) if le < 0 else le
+    if "|" in R[ls:le]:
+        cs = R.rfind("|", ls, a) + 1 or ls
+        ce = R.find("|", b, le)
+        cell = R[cs:ce if ce >= 0 else le].strip()
+        after = R[ce:le] if ce >= 0 else ""
+        # a short label cell with numbers after it on its row (a header cell such as 总计 has none)
+        return len(cell) <= 60 and "。" not in cell and any(ch.isdigit() for ch in after)
+    rest = R[b:le]
+    return bool(re.fullmatch(r"[^\d。,;]{0,12}?[\s\d./—-]+", rest)) and any(ch.isdigit() for ch in rest)
+
+
 def _prose(label: str, official: str) -> bool:
     """A "label" that runs on into a sentence is a word in prose, not a table row."""
     return "。" in label or len(label) > len(official) + 30
 
 
-def _looks_like_table(table: Table, spec: TableSpec) -> bool:
+def _looks_like_table(report: Report, table: Table, spec: TableSpec) -> bool:
     """Enough official rows with values that this is a table, not a few label words met in prose."""
     data_rows = [r for r in spec.rows if not r.group]
     found = [r for r in table.rows if r.id is not None and r.status not in ("extra", "group-with-numbers")]
@@ -473,6 +512,10 @@ def _looks_like_table(table: Table, spec: TableSpec) -> bool:
     if any(r.keys is None for r in data_rows):  # table 四: one unlabelled row, found after its headers
         return len(table.headers_found) >= 3
     need = 2 if len(data_rows) <= 8 else max(3, len(data_rows) // 4)
+    if len(found) < need and len(found) >= 2:
+        # a copy that ends inside the table (web excerpts) keeps only its first rows
+        end = max(c.span[1] for r in found for c in r.cells) if any(r.cells for r in found) else 0
+        return len(report.text[end:].strip()) <= 20
     return len(found) >= need
 
 
