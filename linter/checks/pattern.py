@@ -1,6 +1,7 @@
 """Kind ``pattern``: wording required in (or forbidden from) a section or the whole report.
 
-mode ``required``: one of ``patterns`` must occur in ``scope`` (or, with ``topics``, each topic's patterns);
+mode ``required``: one of ``patterns`` must occur in ``scope`` (or, with ``topics``, each topic's patterns; one
+finding names all the topics not covered);
 ``min-length`` also requires that many characters of text in the scope.  A missing statement is reported at the
 scope's heading (or where the section should be).
 mode ``forbidden``: each match of ``patterns`` is reported (at most ``max``).
@@ -74,6 +75,7 @@ def run(rule, report, ctx):
             return
     if p.get("patterns") and not _rx(tuple(p["patterns"])).search(text):
         yield Finding(anchor, anchor, {"topic": "", "scope": scope})
-    for t in p.get("topics") or []:
-        if not _rx(tuple(t["patterns"])).search(text):
-            yield Finding(anchor, anchor, {"topic": t["name"], "scope": scope})
+    # topics: one finding naming every topic the scope does not cover
+    missing = [t["name"] for t in p.get("topics") or [] if not _rx(tuple(t["patterns"])).search(text)]
+    if missing:
+        yield Finding(anchor, anchor, {"topic": "」「".join(missing), "count": len(missing), "scope": scope})

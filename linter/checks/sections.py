@@ -73,10 +73,29 @@ def _num(title: str) -> str:
 
 def _present(report, fmt, official):
     by_text = fmt.get("presence") == "text"
+    missing = []
     for s in official:
         if report.section(s["id"]) is not None:
             continue
         if by_text and any(normalize_label(k) in report.text for k in s["keys"]):
             continue
+        missing.append(s)
+    ids = [s["id"] for s in official]
+    present = [i for i, sid in enumerate(ids) if report.section(sid) is not None]
+    tail = [s for s in missing if present and ids.index(s["id"]) > max(present)]
+    if len(tail) > 1 and not by_text and _cut_off(report.text):
+        # the text stops in the middle of its last section: what follows is missing as one block
+        last = report.section(ids[max(present)])
+        end = len(report.text.rstrip())
+        yield Finding(end, end, {"variant": "truncated", "section": tail[0]["title"], "count": len(tail),
+                                 "last": last.heading.text})
+        missing = [s for s in missing if s not in tail]
+    for s in missing:
         a = where_missing(report, s["id"])
         yield Finding(a, a, {"section": s["title"], "id": s["id"]})
+
+
+def _cut_off(text: str) -> bool:
+    from .. import data
+
+    return not re.search(data.load_yaml("grammar/lines.yaml")["text-end"], text)
