@@ -46,3 +46,14 @@ def test_golden_files_have_targets():
     names = {f"{k}-{p.stem}.txt" for k, p in _targets()}
     stale = [g.name for g in GOLDEN.glob("*.txt") if g.name not in names and (SHARED.is_dir() or g.name.startswith("examples"))]
     assert not stale, f"golden files without a target: {stale}"
+
+
+def test_readme_output_is_real():
+    """Every diagnostic line README.md shows is one `nblint check examples/` prints."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = [ln for ln in readme.splitlines() if ln.startswith("examples/") and ": NB" in ln]
+    assert shown
+    proc = subprocess.run([sys.executable, "-m", "nblint", "check", "--color", "never", "examples/"],
+                          capture_output=True, text=True, cwd=ROOT, env=dict(os.environ, NO_COLOR="1"), timeout=120)
+    for ln in shown:
+        assert ln in proc.stdout.splitlines(), ln
