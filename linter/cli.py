@@ -52,7 +52,9 @@ def discover(paths: list[str]) -> list[str]:
 
 def _add_check_args(sp: argparse.ArgumentParser) -> None:
     sp.add_argument("paths", nargs="*", default=["."], help="files or directories (recursive)")
-    sp.add_argument("--output-format", choices=["auto", "text", "json", "sarif", "github"], default="auto")
+    sp.add_argument("--output-format", choices=["auto", "text", "full", "json", "sarif", "github"], default="auto",
+                    help="full: text with the source line and a caret under each diagnostic")
+    sp.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are diagnostics")
     sp.add_argument("--select", help="comma-separated codes, prefixes or names to enable (default: all)")
     sp.add_argument("--ignore", help="comma-separated codes, prefixes or names to disable")
     sp.add_argument("--fail-on", choices=["error", "warning", "info"], help="lowest severity that fails the run (default: info)")
@@ -249,7 +251,7 @@ def cmd_check(args) -> int:
     if fmt == "auto":
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     color = False
-    if fmt == "text":
+    if fmt in ("text", "full"):
         if args.color == "always":
             color = True
         elif args.color == "auto":
@@ -260,7 +262,7 @@ def cmd_check(args) -> int:
             colorama.just_fix_windows_console()
     formatter = get_formatter(fmt)(color=color, statistics=args.statistics, show_summary=not args.quiet, rules=rules)
     sys.stdout.write(formatter.format(results))
-    if fmt != "text" and args.statistics:
+    if fmt not in ("text", "full") and args.statistics:
         from collections import Counter
 
         c = Counter(d.code for r in results for d in r.diagnostics)
@@ -268,6 +270,8 @@ def cmd_check(args) -> int:
             print(f"{n:6d}  {code}", file=sys.stderr)
     if internal_errors:
         return EXIT_ERROR
+    if args.exit_zero:
+        return EXIT_CLEAN
     fail_on = args.fail_on or (cfg_for_fmt.get("fail-on") if cfg_for_fmt else None) or "info"
     worst = max((SEVERITY_RANK[d.severity] for r in results for d in r.diagnostics), default=0)
     return EXIT_PROBLEMS if worst >= SEVERITY_RANK[fail_on] else EXIT_CLEAN

@@ -55,3 +55,4 @@ class FileResult:
     meta: dict = field(default_factory=dict)  # era, year, year_source, agency, kind ...
     source_text: str | None = None
     encoding: str = "utf-8"  # of the file, for --fix
+    kind: str = "text"  # the reader's kind: text | markdown | html | docx | pdf

@@ -94,7 +94,7 @@ class Engine:
                     diags.append(self._diagnostic(rule, f, report, s))
         diags = apply_suppressions(diags, source, self, s)
         diags.sort(key=Diagnostic.sort_key)
-        return FileResult(source.path, diags, report.meta(), source.text, source.encoding)
+        return FileResult(source.path, diags, report.meta(), source.text, source.encoding, source.kind)
 
     @staticmethod
     def _applies(rule: Rule, report: Report) -> bool:

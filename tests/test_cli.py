@@ -238,3 +238,17 @@ def test_rule_reference_is_current():
     rc, out, _ = run("rules", "--markdown")
     assert rc == 0
     assert out == (ROOT / "docs" / "rules.md").read_text(encoding="utf-8"), "regenerate: nblint rules --markdown > docs/rules.md"
+
+
+def test_full_format_shows_the_line_and_a_caret(defective):
+    rc, out, _ = run("check", "--output-format", "full", defective)
+    lines = out.splitlines()
+    i = next(k for k, ln in enumerate(lines) if ": NB207 " in ln)
+    assert lines[i + 1] == "    | 规章 | 0 | / | 0 |"
+    # the caret stands under "/": two columns for each of 规章
+    assert lines[i + 2] == "    " + " " * (len("| ") + 4 + len(" | 0 | ")) + "^"
+
+
+def test_exit_zero(defective):
+    rc, out, _ = run("check", "--exit-zero", defective)
+    assert rc == 0 and "NB207" in out

@@ -6,6 +6,7 @@ import importlib
 # name -> module:class
 REGISTRY = {
     "text": "text:TextFormatter",
+    "full": "text:FullFormatter",
     "json": "json:JsonFormatter",
     "sarif": "sarif:SarifFormatter",
     "github": "github:GithubFormatter",

@@ -1,6 +1,7 @@
-"""``path:line:col: CODE message`` (flake8/ruff style), coloured on a terminal."""
+"""``path:line:col: CODE message`` (flake8/ruff style), coloured on a terminal; ``full`` adds the source line."""
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 
 SEV_COLOR = {"error": "RED", "warning": "YELLOW", "info": "CYAN"}
@@ -30,6 +31,10 @@ class TextFormatter:
         code = self._c(d.code, S.BRIGHT, getattr(F, SEV_COLOR.get(d.severity, "WHITE")))
         return f"{self._c(d.path, S.BRIGHT)}:{d.line}:{d.col}: {code} {d.message}"
 
+    def context(self, result, d) -> list[str]:
+        """Lines printed under a diagnostic (none in this format)."""
+        return []
+
     def format(self, results) -> str:
         out = []
         counts = Counter()
@@ -39,6 +44,7 @@ class TextFormatter:
             files += 1
             for d in r.diagnostics:
                 out.append(self.line(d))
+                out.extend(self.context(r, d))
                 counts[d.code] += 1
                 sev[d.severity] += 1
         if self.statistics and counts:
@@ -54,3 +60,28 @@ class TextFormatter:
             else:
                 out.append(f"All checks passed ({files} file{'s' if files != 1 else ''}).")
         return "\n".join(out) + ("\n" if out else "")
+
+
+def _width(text: str) -> int:
+    """Display columns of ``text`` in a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+class FullFormatter(TextFormatter):
+    """Like ``text``, with the source line under each diagnostic and a caret at its column (ruff's "full").
+    Shown where line numbers count lines of the reader's text (text, Markdown, DOCX, PDF); an HTML position is in
+    the page's source, which the result does not keep."""
+
+    def context(self, result, d) -> list[str]:
+        if result.source_text is None or result.kind == "html":
+            return [""]
+        lines = result.__dict__.setdefault("_lines", result.source_text.split("\n"))
+        if not 1 <= d.line <= len(lines):
+            return [""]
+        src = lines[d.line - 1].rstrip("\r").replace("\t", " ")
+        lead = d.col - 1
+        if len(src) > 100:  # a long line (a web crawl on one line): a window around the column
+            start = max(0, lead - 40)
+            src, lead = src[start:start + 100], lead - start
+        caret = self._c("^", self.Style.BRIGHT, self.Fore.RED) if self.color else "^"
+        return [f"    {src}", "    " + " " * _width(src[:lead]) + caret, ""]
