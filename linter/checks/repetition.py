@@ -21,6 +21,8 @@ _MASK = re.compile(r"\d+")
 
 
 def _paragraphs(report, span):
+    """The prose paragraphs of the span: sentences (with a full stop), not table headers that PDF extraction
+    left as text lines (those repeat every year by design)."""
     text = report.text
     out = []
     for sec in report.sections:
@@ -28,7 +30,9 @@ def _paragraphs(report, span):
             continue
         for b in sec.blocks:
             if b.kind == "paragraph" and span[0] <= b.span[0] < span[1]:
-                out.append((b.span, text[b.span[0]:b.span[1]]))
+                t = text[b.span[0]:b.span[1]]
+                if "。" in t:
+                    out.append((b.span, t))
     return out
 
 
