@@ -139,15 +139,6 @@ class Report:
                 return s
         return None
 
-    def section_text(self, official: str | None) -> tuple[str, int]:
-        """Text of an official section (or the whole document for None) and its start offset."""
-        if official is None:
-            return self.text, 0
-        s = self.section(official)
-        if s is None:
-            return "", 0
-        return self.text[s.span[0]:s.span[1]], s.span[0]
-
     def anchor(self) -> int:
         """Where a diagnostic about the whole report points: the title, else the first heading, else 0."""
         if self.title:
