@@ -42,6 +42,7 @@ class Patterns:
         self.label_numbers = re.compile(spec["label-numbers"])
         self.title = re.compile(spec["title"])
         self.title_prefix = re.compile(spec["title-prefix"])
+        self.title_suffix = re.compile(spec["title-suffix"])
         self.report_statement = re.compile(spec["report-statement"])
         formats = load_formats()
         keys = set()
@@ -334,6 +335,7 @@ def find_title(report: Report) -> None:
             pm = P.title_prefix.match(st)
             if pm:
                 st = st[pm.end():]
+            st = P.title_suffix.sub("", st)
             if len(st) <= 60 and "。" not in st and P.title.search(st) and not P.title_not.match(st):
                 lead = len(line) - len(line.lstrip().lstrip("#").lstrip()) + (pm.end() if pm else 0)
                 report.title = Heading(0, "", st, (s + lead, e), st)

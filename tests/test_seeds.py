@@ -49,3 +49,17 @@ def test_002_document_site_wrapper_is_not_content():
     rep = parse(read_path(str(shared("seeds", "002_efc789b651537edf.txt"))))
     assert rep.title is not None and "工作报告" in rep.title.text
     assert all("文档编号" not in s.heading.text and "上传人" not in s.heading.text for s in rep.sections)
+
+
+def test_page_chrome_is_never_report_content():
+    from nblint.engine import parse
+    from nblint.readers import read_path
+
+    for name, chrome in (("000_4501e885ccdb45e7.txt", ["收藏我要收藏", "当前位置", "简体版", "来源:钦州市"]),
+                         ("002_efc789b651537edf.txt", ["上传人", "下载相关举报", "超出免费预览", "第1页"])):
+        rep = parse(read_path(str(shared("seeds", name))))
+        content = [rep.text[b.span[0]:b.span[1]] for b in rep.preamble if b.kind != "furniture"]
+        content += [rep.text[b.span[0]:b.span[1]] for s in rep.sections for b in s.blocks if b.kind != "furniture"]
+        for c in chrome:
+            assert not any(c in x for x in content), (name, c)
+    assert not parse(read_path(str(shared("seeds", "002_efc789b651537edf.txt")))).title.text.endswith(".docx")
