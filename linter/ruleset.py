@@ -25,6 +25,7 @@ KINDS = {
     "consistency": "consistency",
     "dates": "dates",
     "repetition": "repetition",
+    "sequence": "sequence",
 }
 
 ERAS = ("2021", "2019", "2008")

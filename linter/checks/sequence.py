@@ -1,0 +1,78 @@
+"""Kind ``sequence``: enumerations that must count up (一是 … 二是 … 三是), paragraph by paragraph.
+
+``marker``: a regular expression with a group ``n`` holding the ordinal (Chinese numerals 一…十 or digits);
+``restart``: where a new enumeration may begin (an item heading inside the paragraph, as in one-line crawls).
+Within a stretch, each marker must be the previous one plus one, or 1 (a new list); otherwise the marker is
+reported (a repeated or skipped item).
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from . import Finding, era_value, joined, joined_to_canon, scope_span
+
+PARAMS = {
+    "marker": (str, True),
+    "restart": (str, False),
+    "scope": ((str, dict), False),
+}
+
+CN = "一二三四五六七八九十"
+
+
+def validate(params):
+    probs = []
+    for key in ("marker", "restart"):
+        if params.get(key):
+            try:
+                rx = re.compile(params[key])
+            except re.error as e:
+                probs.append(f"bad regular expression in {key}: {e}")
+                continue
+            if key == "marker" and "n" not in rx.groupindex:
+                probs.append("marker needs a group named n")
+    return probs
+
+
+@lru_cache(maxsize=None)
+def _rx(p: str) -> re.Pattern:
+    return re.compile(p)
+
+
+def _ordinal(s: str) -> int | None:
+    if s.isdigit():
+        return int(s)
+    if s == "十":
+        return 10
+    if len(s) == 1 and s in CN:
+        return CN.index(s) + 1
+    return None
+
+
+def run(rule, report, ctx):
+    p = rule.params
+    span = scope_span(report, era_value(p.get("scope", "document"), report))
+    if span is None:
+        return
+    marker = _rx(p["marker"])
+    restart = _rx(p["restart"]) if p.get("restart") else None
+    for sec in report.sections + [None]:
+        blocks = sec.blocks if sec is not None else report.preamble
+        for b in blocks:
+            if b.kind != "paragraph" or not (span[0] <= b.span[0] < span[1]):
+                continue
+            text, starts = joined(report, *b.span)
+            cuts = [0] + ([m.start() for m in restart.finditer(text)] if restart else []) + [len(text)]
+            for a, z in zip(cuts, cuts[1:]):
+                prev = None
+                for m in marker.finditer(text, a, z):
+                    n = _ordinal(m.group("n"))
+                    if n is None:
+                        continue
+                    if prev is not None and n != prev + 1 and n != 1:
+                        s = joined_to_canon(starts, m.start())
+                        yield Finding(s, s + len(m.group()), {"marker": m.group(), "prev": CN[prev - 1] if prev <= 10 else prev,
+                                                              "expected": CN[prev] if prev < 10 else prev + 1})
+                        break  # one slip per list: what follows it is its consequence
+                    prev = n
