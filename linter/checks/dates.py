@@ -3,24 +3,35 @@
 checks: ``period-stated`` (NB401: no statistics-period statement; wordings in grammar/meta.yaml),
 ``period-matches`` (NB402: the stated period is not 1 January – 31 December of the report year),
 ``year-consistent`` (NB502: title year and statistics-period year disagree),
+``stale-year`` (NB410: a sentence of ``scope`` that opens with the year before the report year, per ``pattern``),
 ``deadline`` (NB504: a publication date after the deadline; ``deadlines`` is a list of {eras, kinds, date: "MM-DD"},
 the first entry whose eras and kinds fit the report wins; the deadline falls in the year after the report year).
 """
 from __future__ import annotations
 
-from . import Finding
+import re
+
+from . import Finding, era_value, joined, joined_to_canon, scope_span
 from ..layout import find_period, published_dates
 
 PARAMS = {
     "check": (str, True),
     "deadlines": (list, False),
+    "pattern": (str, False),
+    "scope": ((str, dict), False),
 }
-CHECKS = ("period-stated", "period-matches", "year-consistent", "deadline")
+CHECKS = ("period-stated", "period-matches", "year-consistent", "deadline", "stale-year")
 
 
 def validate(params):
     if params["check"] == "deadline" and not params.get("deadlines"):
         return ["check 'deadline' needs 'deadlines'"]
+    if params["check"] == "stale-year":
+        try:
+            if "y" not in re.compile(params.get("pattern") or "").groupindex:
+                return ["check 'stale-year' needs a pattern with a group named y"]
+        except re.error as e:
+            return [f"bad regular expression in pattern: {e}"]
     return []
 
 
@@ -64,6 +75,20 @@ def run(rule, report, ctx):
             yield Finding(*m.span("y1"), {"title_year": report.year, "period_year": py,
                                           "text": m.group()},
                           related=[(report.year_span[0], report.year_span[1], "标题年份")] if report.year_span else [])
+    elif check == "stale-year":
+        # a sentence about the year's work that names the year before: text carried over from last year's report
+        if report.year is None:
+            return
+        span = scope_span(report, era_value(rule.params.get("scope", "document"), report))
+        if span is None:
+            return
+        text, starts = joined(report, *span)
+        for m in re.finditer(rule.params["pattern"], text):
+            if int(m.group("y")) == report.year - 1:
+                s = joined_to_canon(starts, m.start("y"))
+                end = text.find("。", m.end())
+                quote = text[m.start("y"):end if 0 <= end - m.start("y") <= 40 else m.start("y") + 30]
+                yield Finding(s, s + 4, {"text": quote, "stale": report.year - 1, "year": report.year})
     elif check == "deadline":
         if report.year is None:
             return
