@@ -298,6 +298,7 @@ def _meta():
     return {
         "period": period,
         "period_year_only": re.compile(spec["period-year-only"]),
+        "period_empty": re.compile(spec["period-empty"]),
         "published": [re.compile(p, re.M) for p in spec["published"]],
         "kinds": [(k["kind"], re.compile(k["pattern"])) for k in spec["agency-kinds"]],
         "year": re.compile(spec["year"]),
@@ -377,6 +378,11 @@ def find_period(report: Report):
     if m:
         return m
     return M["period_year_only"].search(report.text)
+
+
+def find_empty_period(report: Report):
+    """A statistics-period statement without its dates, or None."""
+    return _meta()["period_empty"].search(report.text)
 
 
 def find_meta(report: Report) -> None:

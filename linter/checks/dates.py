@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from . import Finding, era_value, joined, joined_to_canon, scope_span
-from ..layout import find_period, published_dates
+from ..layout import find_empty_period, find_period, published_dates
 
 PARAMS = {
     "check": (str, True),
@@ -55,6 +55,10 @@ def run(rule, report, ctx):
     m = _period(report)
     if check == "period-stated":
         if m is None:
+            empty = find_empty_period(report)
+            if empty is not None:  # the wording is there, the dates are not
+                yield Finding(*empty.span(), {"variant": "empty", "text": empty.group(), "year": report.year or "YYYY"})
+                return
             a = report.anchor()
             yield Finding(a, a, {"year": report.year or "YYYY"})
     elif check == "period-matches":
