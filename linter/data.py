@@ -70,7 +70,9 @@ def cache_dir() -> Path | None:
 
 
 def fingerprint(files: list[Path]) -> str:
-    h = hashlib.sha1()
+    from . import __version__
+
+    h = hashlib.sha1(__version__.encode())
     for f in sorted(files):
         try:
             st = f.stat()

@@ -268,7 +268,9 @@ def _load(files: list[Path]) -> list[Rule]:
 def load_rules(extra_dirs: list[str] | tuple[str, ...] = ()) -> list[Rule]:
     """All rules, validated; cached on disk by file modification times."""
     files = rule_files(extra_dirs)
-    return data.disk_cached("rules", files, lambda: _load(files))
+    # the validating code is part of the key too: a changed loader or check kind must not meet an old cache
+    code = [Path(__file__), *sorted(Path(__file__).with_name("checks").glob("*.py"))]
+    return data.disk_cached("rules", files + code, lambda: _load(files))
 
 
 def resolve_codes(rules: list[Rule], idents) -> set[str]:
