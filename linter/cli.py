@@ -56,6 +56,7 @@ def _add_check_args(sp: argparse.ArgumentParser) -> None:
                     help="full: text with the source line and a caret under each diagnostic")
     sp.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are diagnostics")
     sp.add_argument("--select", help="comma-separated codes, prefixes or names to enable (default: all)")
+    sp.add_argument("--extend-select", help="codes or names to enable on top of the selection (opt-in rules such as NB212)")
     sp.add_argument("--ignore", help="comma-separated codes, prefixes or names to disable")
     sp.add_argument("--fail-on", choices=["error", "warning", "info"], help="lowest severity that fails the run (default: info)")
     sp.add_argument("--statistics", action="store_true", help="print counts per rule")
@@ -163,8 +164,12 @@ def settings_for(args, eng, cfg, path: str):
     opts = cfg.options
     try:
         select = _split(args.select) or opts.get("select")
+        extend = list(opts.get("extend-select") or []) + _split(getattr(args, "extend_select", None))
         ignore = list(opts.get("ignore") or []) + _split(args.ignore) + per_file_ignored(cfg, path)
         sel = resolve_codes(eng.rules, select) if select else None
+        if extend:  # rules on top of the selection (or of the default set: the opt-in ones, e.g. NB212)
+            base = sel if sel is not None else {r.code for r in eng.rules if r.enabled}
+            sel = base | resolve_codes(eng.rules, extend)
         ign = resolve_codes(eng.rules, ignore) if ignore else set()
         sev = {}
         for ident, level in (opts.get("severity") or {}).items():

@@ -11,6 +11,7 @@ from .diagnostics import SEVERITIES
 
 OPTIONS = {
     "select": list,
+    "extend-select": list,
     "ignore": list,
     "per-file-ignores": dict,
     "severity": dict,

@@ -252,3 +252,15 @@ def test_full_format_shows_the_line_and_a_caret(defective):
 def test_exit_zero(defective):
     rc, out, _ = run("check", "--exit-zero", defective)
     assert rc == 0 and "NB207" in out
+
+
+def test_extend_select_opt_in_rule_and_fix(tmp_path):
+    text = COMPLIANT.read_text(encoding="utf-8").replace("| （一）予以公开 |", "| (一)予以公开 |")
+    p = tmp_path / "r.md"
+    p.write_text(text, encoding="utf-8")
+    assert run("check", p)[0] == 0  # NB212 is opt-in
+    rc, out, _ = run("check", "--extend-select", "NB212", p)
+    assert rc == 1 and "NB212" in out
+    run("check", "--extend-select", "NB212", "--fix", p)
+    assert "| （一）予以公开 |" in p.read_text(encoding="utf-8")
+    assert run("check", "--extend-select", "NB212", p)[0] == 0
