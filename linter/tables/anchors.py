@@ -1,0 +1,153 @@
+"""Finding the official row labels in a table's text: which occurrence of each label is the row."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .cells import _cell_spec
+from .spec import RowSpec
+
+class NoSpace:
+    """A text without its whitespace, for finding labels that line wrapping or PDF extraction has interrupted
+    ("重新出\n具", "商业 企业"), with each character's offset in the original string.  Plain ``str.find`` on it
+    is much cheaper than compiling a regular expression per label."""
+
+    __slots__ = ("text", "index")
+
+    def __init__(self, text: str):
+        keep = [i for i, ch in enumerate(text) if not ch.isspace()]
+        self.index = keep
+        self.text = "".join(text[i] for i in keep)
+
+    def find_all(self, needle: str, limit: int = 1_000_000):
+        """(start, end) in the original string of each occurrence of ``needle`` (which has no whitespace)."""
+        out = []
+        i = self.text.find(needle)
+        while i >= 0 and len(out) < limit:
+            out.append((self.index[i], self.index[i + len(needle) - 1] + 1))
+            i = self.text.find(needle, i + len(needle))
+        return out
+
+    def find(self, needle: str):
+        hits = self.find_all(needle, 1)
+        return hits[0] if hits else None
+
+
+@dataclass
+class Hit:
+    """An occurrence of a row label's key in the region text."""
+
+    start: int
+    end: int
+    text: str
+
+
+MAX_CANDIDATES = 12
+
+
+def _scattered(key: str, text: str) -> bool:
+    """Every character of ``key`` occurs in ``text`` (as often as in the key)."""
+    return all(text.count(ch) >= key.count(ch) for ch in set(key))
+
+
+def _align(keyed: list[RowSpec], R: str, ns: NoSpace) -> dict[str, Hit]:
+    """Choose one occurrence of each row label so that as many rows as possible appear in the official order
+    (a longest increasing chain).  A header cell that repeats a row word ("总计", "结转下年度") or a mention in
+    prose then cannot take the place of the real row.  Data rows weigh more than group labels; among equal
+    chains the earliest positions win."""
+    best: list[tuple[float, int, int, Hit | None, int]] = [(0.0, 0, -1, None, -1)]  # (score, -end, row, hit, prev)
+    # entries: chain ending at (row index, match); we keep them in a flat list and scan (sizes are small)
+    for i, r in enumerate(keyed):
+        w = 0.5 if r.group else 1.0
+        new = []
+        hits = sorted(h for k in r.keys for h in ns.find_all(k, MAX_CANDIDATES))[:MAX_CANDIDATES]
+        for m in (Hit(a, b, R[a:b]) for a, b in hits if not _in_sentence(R, b)):
+            top = None
+            for k, (score, negend, row, pm, _prev) in enumerate(best):
+                if row < i and -negend <= m.start and (top is None or score > best[top][0]
+                                                        or (score == best[top][0] and negend > best[top][1])):
+                    top = k
+            if top is not None:
+                new.append((best[top][0] + w, -m.end, i, m, top))
+        best.extend(new)
+    # the best chain: highest score, then earliest end
+    end = max(range(len(best)), key=lambda k: (best[k][0], best[k][1]))
+    out: dict[str, Hit] = {}
+    k = end
+    while k > 0:
+        score, negend, row, m, prev = best[k]
+        out[keyed[row].id] = m
+        k = prev
+    return out
+
+
+def _out_of_order(keyed: list[RowSpec], chosen: dict[str, Hit], R: str, ns: NoSpace) -> None:
+    """Rows that the in-order chain left out but that stand, out of order, on a table line of their own (a
+    conversion that moved part of a table across a page break): take them where they are."""
+    taken = [(h.start, h.end) for h in chosen.values()]
+    for r in keyed:
+        if r.id in chosen or r.group:
+            continue
+        for a, b in sorted(h for k in r.keys for h in ns.find_all(k, MAX_CANDIDATES)):
+            if any(a < e and s < b for s, e in taken) or _in_sentence(R, b) or not _table_line(R, a, b):
+                continue
+            chosen[r.id] = Hit(a, b, R[a:b])
+            taken.append((a, b))
+            break
+
+
+def _in_sentence(R: str, b: int) -> bool:
+    """The label word ending at ``b`` is part of a sentence: the first number after it carries a counter
+    ("予以公开2件"), or a full stop comes before any number."""
+    m = _cell_spec()[2].match(R, b, min(len(R), b + 40))
+    return bool(m and (m.group("counter") or m.group("stop")))
+
+
+def _table_line(R: str, a: int, b: int) -> bool:
+    """A label in a cell of its own on a pipe row, or followed on its line by numbers only: not a word met in
+    prose."""
+    ls = R.rfind("\n", 0, a) + 1
+    le = R.find("\n", b)
+    le = len(R) if le < 0 else le
+    if "|" in R[ls:le]:
+        cs = R.rfind("|", ls, a) + 1 or ls
+        ce = R.find("|", b, le)
+        cell = R[cs:ce if ce >= 0 else le].strip()
+        after = R[ce:le] if ce >= 0 else ""
+        # a short label cell with numbers after it on its row (a header cell such as 总计 has none)
+        return len(cell) <= 60 and "。" not in cell and any(ch.isdigit() for ch in after)
+    rest = R[b:le]
+    return bool(re.fullmatch(r"[^\d。,;]{0,12}?[\s\d./—-]+", rest)) and any(ch.isdigit() for ch in rest)
+
+
+def _prose(label: str, official: str) -> bool:
+    """A "label" that runs on into a sentence is a word in prose, not a table row."""
+    return "。" in label or len(label) > len(official) + 30
+
+
+_EQUIV = str.maketrans({"、": ".", ",": "."})
+
+
+def _extend_back(R: str, m: Hit, official: str, floor: int) -> tuple[int, int]:
+    """Start of the row label: from the key back over the official label's leading words and numbering
+    (``行政`` before ``规范性文件``, ``2.`` before ``其他法律``), as far as the text agrees with the official label."""
+    start = m.start
+    key_text = re.sub(r"\s+", "", m.text)
+    k = official.find(key_text)
+    if k <= 0:
+        return start, m.end
+    want = official[:k].translate(_EQUIV)
+    i = start
+    j = len(want)
+    while j > 0 and i > floor:
+        ch = R[i - 1]
+        if ch in " \t\n":
+            i -= 1
+            continue
+        if ch.translate(_EQUIV) != want[j - 1]:
+            break
+        i -= 1
+        j -= 1
+        start = i
+    return start, m.end
+

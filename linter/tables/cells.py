@@ -1,0 +1,250 @@
+"""Table text as atoms (numbers, blank cells, text, line breaks) and cells: how a row's numbers are read.
+
+On pipe rows the cells are the atoms; elsewhere numbers and text are cut apart where they meet (web crawls run
+cells together).  Digits written without separators are split only when that is unambiguous (as many digits as
+cells); otherwise the row is recorded as ``unparseable``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..model import Cell, Report, Row
+
+NUM = "num"
+BLANK = "blank"
+TEXT = "text"
+NL = "nl"
+
+_ATOM = re.compile(r"(?P<num>-?\d+(?:,\d{3})*(?:\.\d+)?)|(?P<text>[^\s\d]+)")
+
+
+@dataclass
+class Atom:
+    kind: str
+    text: str
+    start: int  # offset in the region string
+    end: int
+    pipe: bool = False  # a cell of a line written with pipes
+
+
+
+class Region:
+    """The text a table is searched in (a section's body without page furniture) and its offset map."""
+
+    def __init__(self, report: Report, start: int, end: int, skip: list[tuple[int, int]]):
+        self.report = report
+        parts = []
+        self.map: list[tuple[int, int]] = []  # (region offset, canonical offset)
+        pos = start
+        rlen = 0
+        for s, e in sorted(skip) + [(end, end)]:
+            if s < pos:
+                continue
+            if s > pos:
+                chunk = report.text[pos:s]
+                self.map.append((rlen, pos))
+                parts.append(chunk)
+                rlen += len(chunk)
+            pos = max(pos, e)
+        self.text = "".join(parts)
+
+    def source_char_before(self, i: int) -> str | None:
+        """The character just before region offset ``i`` in the original (reader) text."""
+        src = self.report.norm.to_source(self.to_canon(i))
+        text = self.report.source.text
+        return text[src - 1] if src > 0 else None
+
+    def to_canon(self, i: int) -> int:
+        lo, hi = 0, len(self.map) - 1
+        if hi < 0:
+            return 0
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.map[mid][0] <= i:
+                lo = mid
+            else:
+                hi = mid - 1
+        r, c = self.map[lo]
+        return c + (i - r)
+
+    def span(self, s: int, e: int) -> tuple[int, int]:
+        if e <= s:
+            c = self.to_canon(s)
+            return c, c
+        return self.to_canon(s), self.to_canon(e - 1) + 1
+
+
+@lru_cache(maxsize=1)
+def _cell_spec():
+    """Blank markers and units of table cells (grammar/lines.yaml)."""
+    from .. import data
+
+    spec = data.load_yaml("grammar/lines.yaml")
+    number_unit = re.compile(rf"(-?\d+(?:,\d{{3}})*(?:\.\d+)?)\s*(?:{spec['cell-units']})?")
+    # after a label: a sentence's full stop before any number, or a number with a counter ("2件")
+    sentence = re.compile(rf"[^\d\n|。]*?(?:(?P<stop>。)|\d+(?:\.\d+)?\s*(?P<counter>{spec['prose-counters']}))")
+    return frozenset(spec["blank-cells"]), number_unit, sentence
+
+
+_CELL_LINE = re.compile(r"^[^|\n]*\|[\s|]*$", re.M)
+_FILLED_CELL_LINE = re.compile(r"^[^|\n]*[^|\s][^|\n]*\|[\s|]*$", re.M)
+
+
+def cell_per_line(text: str) -> bool:
+    """Tables flattened to one cell per line, each closed by a pipe (``规章 |`` / ``0 |`` / ``|``)."""
+    if text.count("|") < 8:
+        return False
+    n = len(_CELL_LINE.findall(text))
+    filled = len(_FILLED_CELL_LINE.findall(text))
+    pipe_lines = [ln for ln in text.split("\n") if "|" in ln]
+    single = sum(1 for ln in pipe_lines if ln.count("|") == 1)
+    # lines that end in a pipe, most of them holding one cell (a bare "|" line alone is a separator)
+    return n >= 8 and n >= 0.6 * len(pipe_lines) and filled >= 0.5 * n and single >= 0.5 * len(pipe_lines)
+
+
+def atoms(text: str, start: int, end: int, cell_lines: bool = False, mid_cell: bool = False) -> list[Atom]:
+    """Numbers, blank cells, text chunks and line breaks of ``text[start:end]``.
+
+    On a line written with pipes the cells are the atoms: a cell is a number only if it holds nothing else
+    (``数据1`` is text), and an empty cell between two pipes is a blank.  Elsewhere numbers and text are cut
+    apart wherever they meet (``规章000`` → 规章 + 000), as web crawls run cells together."""
+    out: list[Atom] = []
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl < 0 else nl
+        line = text[pos:stop]
+        if cell_lines and "|" in line and _CELL_LINE.match(line):
+            # one cell per line: the line break is not the end of a row; a bare pipe is an empty cell
+            raw = line.split("|")[0]
+            body = raw.strip()
+            bs = pos + len(raw) - len(raw.lstrip())
+            _cell_atom(body, bs, bs + len(body), pos, stop, out)
+            if nl < 0:
+                break
+            pos = nl + 1
+            continue
+        if "|" in line:
+            _pipe_atoms(text, pos, stop, out, skip_empty_first=mid_cell and pos == start)
+        else:
+            _plain_atoms(text, pos, stop, out)
+        if nl < 0:
+            break
+        out.append(Atom(NL, "\n", nl, nl + 1))
+        pos = nl + 1
+    return out
+
+
+def _pipe_atoms(text: str, s: int, e: int, out: list[Atom], skip_empty_first: bool = False) -> None:
+    line = text[s:e]
+    cells = line.split("|")
+    offs = []
+    o = s
+    for c in cells:
+        offs.append(o)
+        o += len(c) + 1
+    # Markdown rows open and close with a pipe ("| a | b |"): nothing outside them is a cell.  Rows written by
+    # the HTML/DOCX/PDF readers ("a |  | b") have no outer pipes, so an empty first or last cell is a real one.
+    ls = text.rfind("\n", 0, s) + 1  # the slice may start inside the line: judge the whole line
+    markdown = text[ls:e].startswith("|")
+    first = 1 if (markdown or skip_empty_first) and not cells[0].strip() else 0
+    last = len(cells) - 1 if markdown and len(cells) > 1 and not cells[-1].strip() else len(cells)
+    for i in range(first, last):
+        raw = cells[i]
+        body = raw.strip()
+        cs = offs[i] + (len(raw) - len(raw.lstrip()))
+        ce = cs + len(body)
+        _cell_atom(body, cs, ce, offs[i], offs[i] + len(raw), out)
+
+
+def _cell_atom(body: str, cs: int, ce: int, cell_start: int, cell_end: int, out: list[Atom]) -> None:
+    """One table cell: a number (with an optional unit after it), a blank, or text."""
+    if not body:
+        out.append(Atom(BLANK, "", cell_start, cell_end, True))
+    elif (m := _cell_spec()[1].fullmatch(body)):
+        out.append(Atom(NUM, m.group(1), cs, cs + len(m.group(1)), True))
+    elif body in _cell_spec()[0]:
+        out.append(Atom(BLANK, body, cs, ce, True))
+    else:
+        out.append(Atom(TEXT, body, cs, ce, True))
+
+
+def _plain_atoms(text: str, s: int, e: int, out: list[Atom]) -> None:
+    for m in _ATOM.finditer(text, s, e):
+        kind = m.lastgroup
+        a, b = m.span()
+        tok = m.group()
+        if kind == "num":
+            out.append(Atom(NUM, tok, a, b))
+        elif kind == "text":
+            if tok in _cell_spec()[0] and _standalone(text, a, b):
+                out.append(Atom(BLANK, tok, a, b))
+            else:
+                out.append(Atom(TEXT, tok, a, b))
+
+
+def _standalone(text: str, s: int, e: int) -> bool:
+    before = text[s - 1] if s > 0 else "\n"
+    after = text[e] if e < len(text) else "\n"
+    return (before.isspace() or before == "|") and (after.isspace() or after == "|")
+
+
+def _glued(a: Atom, region: "Region") -> bool:
+    """Digits that may hold several cells: a leading zero ("000023") or digits written against a word with no
+    separator in the original text ("规范性文件898989")."""
+    if len(a.text) > 1 and a.text[0] == "0" and a.text.isdigit():
+        return True
+    if len(a.text) < 2 or not a.text.isdigit():
+        return False
+    before = region.source_char_before(a.start)
+    return before is not None and not (before.isspace() or before in "|:：,，、;；()（）")
+
+
+def _value(raw: str):
+    t = raw.replace(",", "")
+    try:
+        return int(t)
+    except ValueError:
+        try:
+            return float(t)
+        except ValueError:
+            return None
+
+
+def fill_cells(row: Row, cand: list[Atom], region: Region, columns: list[dict]) -> None:
+    expected = len(columns)
+    row.expected = expected
+    cells = list(cand)
+    while len(cells) > expected and cells[-1].kind == BLANK:
+        cells.pop()
+    while len(cells) > expected and cells[0].kind == BLANK:
+        cells.pop(0)
+    nums = [a for a in cells if a.kind == NUM]
+    if len(cells) != expected:
+        digits = sum(len(a.text) for a in nums)
+        all_int = all(a.text.isdigit() for a in nums)
+        if nums and all_int and len(cells) == len(nums) and digits == expected:
+            # "0000000" for seven cells: one digit per cell is the only reading
+            split = []
+            for a in nums:
+                for k, ch in enumerate(a.text):
+                    split.append(Atom(NUM, ch, a.start + k, a.start + k + 1))
+            cells = split
+        elif nums and len(cells) < expected and (
+            any(_glued(a, region) for a in nums) or (len(nums) <= expected / 2 and digits >= expected)
+        ):
+            row.status = "unparseable"
+            row.cells = [Cell(a.text, None, region.span(a.start, a.end), "invalid") for a in cells]
+            return
+        else:
+            row.status = "wrong-count"
+    for i, a in enumerate(cells):
+        col = columns[i]["id"] if i < expected else None
+        if a.kind == BLANK:
+            row.cells.append(Cell(a.text, None, region.span(a.start, a.end), "blank", col))
+        else:
+            v = _value(a.text)
+            row.cells.append(Cell(a.text, v, region.span(a.start, a.end), "number" if v is not None else "invalid", col))
+

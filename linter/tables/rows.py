@@ -1,0 +1,280 @@
+"""Giving each row label its numbers, in every layout real reports use."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import Row, Table
+from ..normalize import normalize_label
+from .anchors import NoSpace, _prose
+from .cells import BLANK, NL, NUM, TEXT, Atom, Region, _cell_atom, atoms, cell_per_line, fill_cells
+from .spec import RowSpec, TableSpec, core
+
+@dataclass
+class _Seg:
+    """What follows one row label up to the next: its label text, and runs of numbers with their position."""
+
+    label_end: int
+    inline: list[Atom] | None  # numbers on the label's own line
+    floating: list[tuple[list[Atom], list[Atom], bool]]  # (text before, numbers, nothing but numbers follows)
+    after_text: str  # text right after the inline numbers (a wrapped label's second half)
+
+
+def _runs(ats: list[Atom], expected: int) -> list[tuple[list[Atom], list[Atom], bool]]:
+    """Split atoms into (text before, run of numbers, run starts on the label's line) triples.  A run is
+    interrupted by text and by line breaks; runs split only by a line break are joined back while they fit."""
+    out: list[tuple[list[Atom], list[Atom], bool]] = []
+    text: list[Atom] = []
+    run: list[Atom] = []
+    first_line = True
+    run_first_line = True
+    joinable = False
+    for a in ats:
+        if a.kind in (NUM, BLANK):
+            if not run:
+                run_first_line = first_line
+                if joinable and out and not text and len(out[-1][1]) < expected and not (a.pipe or out[-1][1][-1].pipe):
+                    prev = out.pop()
+                    run = prev[1]
+                    text = prev[0]
+                    run_first_line = prev[2]
+            run.append(a)
+            joinable = False
+        elif a.kind == NL:
+            if run:
+                out.append((text, run, run_first_line))
+                text, run = [], []
+                joinable = True
+            first_line = False
+        else:
+            if run:
+                out.append((text, run, run_first_line))
+                text, run = [], []
+            joinable = False
+            text.append(a)
+    if run:
+        out.append((text, run, run_first_line))
+    return out
+
+
+def _assign(table: Table, spec: TableSpec, found, R: str, region: Region) -> None:
+    """Give every row label its numbers.  Numbers on the label's own line are its cells; a line of numbers
+    alone (PDF extraction prints them where the row's vertical centre falls: before, inside or after a label
+    that wraps over several lines) goes to the nearest label that has no numbers yet: the earlier one if it is
+    still waiting, else the next one.  Numbers that no label wants form an extra row."""
+    segs: list[_Seg] = []
+    flat = cell_per_line(R)
+    grids = {} if flat else _header_grids(R, spec, found)
+    for k, (r, (mstart, mend)) in enumerate(found):
+        nxt = found[k + 1][1][0] if k + 1 < len(found) else len(R)
+        ats = atoms(R, mend, nxt, flat, mid_cell=True)  # starts inside the label's cell
+        label_end = mend
+        for a in ats:
+            if a.kind != TEXT:
+                break
+            label_end = a.end
+        runs = _runs(ats, len(r.columns))
+        inline = None
+        floating = []
+        after = ""
+        for i, (before, run, first_line) in enumerate(runs):
+            if i == 0 and first_line and all(b.end <= label_end for b in before):
+                inline = run
+                if i + 1 < len(runs) and runs[i + 1][0]:
+                    after = runs[i + 1][0][0].text
+                elif i + 1 == len(runs):
+                    tail = [a for a in ats if a.start >= run[-1].end and a.kind == TEXT]
+                    after = tail[0].text if tail else ""
+            elif any(a.kind == NUM for a in run):
+                last = not any(a.kind == TEXT and a.start >= run[-1].end for a in ats)
+                floating.append((before, run, last))
+        segs.append(_Seg(label_end, inline, floating, after))
+    cells: dict[int, list[Atom]] = {k: seg.inline for k, seg in enumerate(segs) if seg.inline is not None}
+    waiting: int | None = None  # a data row (before the current run) still without numbers
+    extras: list[tuple[int, list[Atom], list[Atom]]] = []
+    for k, seg in enumerate(segs):
+        r = found[k][0]
+        if not r.group and k not in cells:
+            waiting = k
+        elif k in cells:
+            waiting = None
+        for before, run, last in seg.floating:
+            nxt = k + 1
+            nxt_free = nxt < len(segs) and not found[nxt][0].group and nxt not in cells
+            if waiting is not None:
+                cells[waiting] = run
+                waiting = None
+            elif last and nxt_free:
+                cells[nxt] = run  # numbers printed just above the next row's label
+            elif nxt_free:
+                cells[nxt] = run
+            else:
+                extras.append((k, before, run))
+    for k, (r, (mstart, mend)) in enumerate(found):
+        seg = segs[k]
+        label = re.sub(r"\s+", "", R[mstart:seg.label_end]).strip("|")
+        if _prose(label, r.norm_label):
+            if not r.group:
+                table.missing.append(r.id)
+            continue
+        row = Row(r.id, label, region.span(mstart, seg.label_end), part=r.part)
+        cand = cells.get(k, [])
+        if grids.get(r.part) and not r.group:
+            aligned = _grid_cells(R, mstart, grids[r.part])
+            if aligned is not None:
+                cand = aligned
+        if r.group:
+            if any(a.kind == NUM for a in cand):
+                row.status = "group-with-numbers"
+                fill_cells(row, cand, region, r.columns)
+                table.rows.append(row)
+            continue
+        if "(" in label and ")" not in label and seg.after_text:
+            row.label = label + seg.after_text  # wrapped label continued after the numbers
+        fill_cells(row, cand, region, r.columns)
+        table.rows.append(row)
+    for k, before, run in extras:
+        r = found[k][0]
+        if not any(a.kind == NUM for a in run) or len(run) < 2:
+            continue
+        label = "".join(a.text for a in before)
+        start = before[0].start if before else run[0].start
+        row = Row(None, label, region.span(start, (before[-1].end if before else run[0].start)), part=r.part)
+        fill_cells(row, run, region, r.columns)
+        row.status = "extra"
+        table.rows.append(row)
+
+
+def _line_cells(R: str, pos: int) -> list[tuple[str, int, int, int, int]]:
+    """The cells of the pipe row holding ``pos``: (text, text start, text end, cell start, cell end), without
+    the empty outer cells of a Markdown row ("| a | b |")."""
+    ls = R.rfind("\n", 0, pos) + 1
+    le = R.find("\n", pos)
+    le = len(R) if le < 0 else le
+    line = R[ls:le]
+    out = []
+    o = ls
+    for c in line.split("|"):
+        body = c.strip()
+        cs = o + len(c) - len(c.lstrip())
+        out.append((body, cs, cs + len(body), o, o + len(c)))
+        o += len(c) + 1
+    if line.startswith("|"):
+        out = out[1:]
+        if out and not out[-1][0]:
+            out = out[:-1]
+    return out
+
+
+def _header_grids(R: str, spec: TableSpec, found) -> dict[int, list[tuple[int, int]]]:
+    """For each part of a table written as pipe rows, the cell range of each official column, read from the
+    header row(s) above its first row: published tables merge cells (a label spanning three columns, a header
+    spanning two), and the readers write a merged cell as the cell followed by empty ones.  Values are then
+    taken by column, not by counting."""
+    grids: dict[int, list[tuple[int, int]]] = {}
+    first_row: dict[int, int] = {}
+    last_row: dict[int, int] = {}
+    for r, (mstart, _) in found:
+        first_row.setdefault(r.part, mstart)
+        last_row[r.part] = mstart
+    for pi, part in enumerate(spec.parts):
+        if pi not in first_row:
+            continue
+        lo = max([last_row[q] for q in last_row if q < pi], default=0)
+        hi = first_row[pi]
+        window = R[lo:hi]
+        if "|" not in window:
+            continue
+        cores = [core(normalize_label(c["label"])) for c in part.columns]
+        index: list[int | None] = [None] * len(cores)
+        pos = lo
+        for line in window.split("\n"):
+            if "|" in line:
+                cells = _line_cells(R, pos + (len(line) - len(line.lstrip())) if line.strip() else pos)
+                k = 0
+                for ci, (body, *_rest) in enumerate(cells):
+                    cc = core(body)
+                    if not cc or k >= len(cores):
+                        continue
+                    for j in range(k, len(cores)):
+                        want = cores[j]
+                        if cc == want or cc.startswith(want) or (len(cc) >= 3 and want.startswith(cc)):
+                            if index[j] is None:
+                                index[j] = ci
+                            k = j + 1
+                            break
+            pos += len(line) + 1
+        if any(i is None for i in index) or any(b <= a for a, b in zip(index, index[1:])):
+            continue
+        spans = [(index[j], (index[j + 1] - 1) if j + 1 < len(index) else 10_000) for j in range(len(index))]
+        grids[pi] = spans
+    return grids
+
+
+def _grid_cells(R: str, mstart: int, spans: list[tuple[int, int]]) -> list[Atom] | None:
+    """The row's value for each column range; None when the row does not fit the header grid."""
+    if "|" not in R[R.rfind("\n", 0, mstart) + 1:R.find("\n", mstart) if R.find("\n", mstart) >= 0 else len(R)]:
+        return None
+    cells = _line_cells(R, mstart)
+    label_idx = next((i for i, c in enumerate(cells) if c[3] <= mstart <= c[4]), None)
+    if label_idx is None or spans[0][0] <= label_idx or len(cells) <= spans[-1][0]:
+        return None
+    out: list[Atom] = []
+    for a, b in spans:
+        filled = [c for c in cells[a:b + 1] if c[0]]
+        if len(filled) > 1:
+            return None
+        body, cs, ce, xs, xe = filled[0] if filled else cells[a]
+        _cell_atom(body, cs, ce, xs, xe, out)
+    return out
+
+
+def _assemble_unkeyed(table: Table, r: RowSpec, spec: TableSpec, region: Region) -> None:
+    """A row without a label of its own (table 四's single data row): the first run of numbers after the header."""
+    R = region.text
+    first_header = None
+    ns = NoSpace(R)
+    for part in spec.parts:
+        for lab in part.headers + [c["label"] for c in part.columns]:
+            hit = ns.find(core(normalize_label(lab)))
+            if hit and (first_header is None or hit[0] < first_header):
+                first_header = hit[0]
+    if first_header is None:
+        return
+    ats = [a for a in atoms(R, first_header, len(R), cell_per_line(R)) if a.kind != NL]
+    runs: list[list[Atom]] = []
+    cur: list[Atom] = []
+    for a in ats:
+        if a.kind == TEXT:
+            if cur:
+                runs.append(cur)
+            cur = []
+        else:
+            cur.append(a)
+    if cur:
+        runs.append(cur)
+    expected = len(r.columns)
+    for i, run in enumerate(runs):
+        nums = [a for a in run if a.kind == NUM]
+        digits = sum(len(a.text) for a in nums)
+        if len(run) >= expected or len(nums) >= 3 or digits >= expected:
+            row = Row(r.id, "", region.span(run[0].start, run[0].start), part=r.part)
+            trimmed = list(run)
+            # the three groups printed as three small tables (行政复议 / 直接起诉 / 复议后起诉): join them when
+            # the runs that follow make up exactly the official number of cells
+            if len(run) < expected:
+                joined = list(run)
+                for nxt in runs[i + 1:]:
+                    joined += nxt
+                    if len(joined) >= expected:
+                        break
+                if len(joined) == expected and all(a.kind == NUM for a in joined):
+                    trimmed = joined
+            while len(trimmed) > expected and trimmed[0].kind == BLANK:
+                trimmed.pop(0)
+            fill_cells(row, trimmed, region, r.columns)
+            row.span = (row.cells[0].span[0], row.cells[-1].span[1]) if row.cells else row.span
+            table.rows.append(row)
+            return
+    table.missing.append(r.id)
+

@@ -1,0 +1,95 @@
+"""The official tables as data: rows, columns and parts of each format (grammar/formats/*.yaml), and the label
+comparison (``core``) that ignores numbering, notes and punctuation."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..layout import load_formats
+from ..normalize import normalize_label
+
+_ORDINAL = re.compile(r"^\s*(?:(?P<paren>\((?P<pn>[一二三四五六七八九十]{1,2})\))|(?P<cn>[一二三四五六七八九十]{1,2})\s*[、.,]|(?P<d>\d{1,2})\s*[.、,])")
+_CORE_STRIP = re.compile(r"^\s*(?:\([一二三四五六七八九十]{1,2}\)|[一二三四五六七八九十]{1,2}\s*[、.,]|\d{1,2}\s*[.、,])")
+_NOTE = re.compile(r"\([^()]*\)?$|\([^()]*\)")
+_PUNCT = re.compile(r"[\s\"'“”‘’、,，.。:：;；()（）\[\]【】《》<>「」『』/|\-—_]+")
+
+
+def core(label: str) -> str:
+    """A label without its numbering, bracketed notes and punctuation: what NB204 compares."""
+    s = _CORE_STRIP.sub("", label, count=1)
+    s = _NOTE.sub("", s)
+    return _PUNCT.sub("", s)
+
+
+def _numberings(label: str) -> tuple[str, ...]:
+    """The ways a row's official numbering is written: "3." also as "3、" and "3,"; "(一)" as is."""
+    m = _ORDINAL.match(label)
+    if not m:
+        return ("",)
+    if m.group("paren"):
+        return (f"({m.group('pn')})",)
+    n = m.group("cn") or m.group("d")
+    return tuple(f"{n}{p}" for p in (".", "、", ","))
+
+
+@dataclass
+class RowSpec:
+    id: str
+    label: str  # official, as published
+    norm_label: str
+    keys: tuple[str, ...] | None  # the key as it may be written (with its numbering, for numbered rows)
+    group: bool
+    part: int
+    columns: list[dict]
+    tags: list[str]
+
+
+@dataclass
+class PartSpec:
+    caption: str | None
+    columns: list[dict]
+    headers: list[str]
+
+
+@dataclass
+class TableSpec:
+    id: str
+    section: str
+    format: str
+    rows: list[RowSpec]
+    parts: list[PartSpec]
+    signals: list[tuple[str, str | re.Pattern]]  # literal labels, or regular expressions
+
+
+@lru_cache(maxsize=None)
+def table_specs(fmt_id: str) -> dict[str, TableSpec]:
+    fmt = load_formats()[fmt_id]
+    out = {}
+    for t in fmt.get("tables") or []:
+        rows = []
+        parts = []
+        for pi, part in enumerate(t["parts"]):
+            cols = [dict(c, type=c.get("type", "count")) for c in part["columns"]]
+            parts.append(PartSpec(part.get("caption"), cols, part.get("headers") or []))
+            for r in part["rows"]:
+                key = r.get("key")
+                keys = None
+                if key:
+                    nl = normalize_label(r["label"])
+                    k = re.sub(r"\s+", "", normalize_label(key))
+                    # a row whose key is a common word ("3.其他") must carry its numbering to be recognised
+                    keys = tuple(n + k for n in _numberings(nl)) if r.get("numbered") else (k,)
+                rows.append(RowSpec(r["id"], r["label"], normalize_label(r["label"]), keys, bool(r.get("group")), pi, cols, r.get("tags") or []))
+        sigs = []
+        for sig in t.get("signals") or []:
+            if isinstance(sig, dict):  # {pattern: regular expression, label: what to call it in messages}
+                sigs.append((sig["label"], re.compile(sig["pattern"])))
+            else:
+                sigs.append((sig, re.sub(r"\s+", "", normalize_label(sig))))
+        out[t["id"]] = TableSpec(t["id"], t["section"], fmt_id, rows, parts, sigs)
+    return out
+
+
+# --------------------------------------------------------------------------------------------------------------
+
