@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from ..model import Report, Table
 from ..normalize import normalize_label
-from .anchors import NoSpace, _align, _extend_back, _out_of_order, _scattered
+from .anchors import NoSpace, align_rows, extend_back, out_of_order, scattered
 from .cells import Atom, Region, atoms, fill_cells  # noqa: F401 - the package's public names
-from .rows import _assemble_unkeyed, _assign
+from .rows import assemble_unlabelled, assign_numbers
 from .spec import RowSpec, TableSpec, core, table_specs  # noqa: F401
 
 __all__ = ["build", "assemble", "choose_format", "core", "table_specs", "atoms", "fill_cells", "Atom", "Region"]
@@ -39,26 +39,26 @@ def assemble(report: Report, table_id: str, spec: TableSpec, start: int, end: in
             hit = ns.find(key[: max(2, min(len(key), 3))]) if key else None
             if hit:
                 table.headers_found.setdefault(lab, region.span(*hit))
-            elif key and "|" not in R and _scattered(key, ns.text):
+            elif key and "|" not in R and scattered(key, ns.text):
                 # a header that PDF extraction printed one character group per line ("结 果 / 维持")
                 table.headers_found.setdefault(lab, region.span(0, 0))
     # anchors: the official rows in order, at the positions that let most of them be found in sequence
     keyed = [r for r in spec.rows if r.keys is not None]
-    chosen = _align(keyed, R, ns)
-    _out_of_order(keyed, chosen, R, ns)
+    chosen = align_rows(keyed, R, ns)
+    out_of_order(keyed, chosen, R, ns)
     found: list[tuple[RowSpec, tuple[int, int]]] = []
     prev_end = 0
     for r in sorted((r for r in keyed if r.id in chosen), key=lambda r: chosen[r.id].start):
         m = chosen[r.id]
-        found.append((r, _extend_back(R, m, r.norm_label, prev_end)))
+        found.append((r, extend_back(R, m, r.norm_label, prev_end)))
         prev_end = m.end
     table.missing.extend(r.id for r in keyed if r.id not in chosen and not r.group)
     unkeyed = [r for r in spec.rows if r.keys is None]
     if not found and not unkeyed:
         return None
-    _assign(table, spec, found, R, region)
+    assign_numbers(table, spec, found, R, region)
     for r in unkeyed:
-        _assemble_unkeyed(table, r, spec, region)
+        assemble_unlabelled(table, r, spec, region)
     if not _looks_like_table(report, table, spec):
         return None
     first = min(r.span[0] for r in table.rows)

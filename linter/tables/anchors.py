@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .cells import _cell_spec
+from .cells import cell_spec
 from .spec import RowSpec
 
 class NoSpace:
@@ -45,12 +45,12 @@ class Hit:
 MAX_CANDIDATES = 12
 
 
-def _scattered(key: str, text: str) -> bool:
+def scattered(key: str, text: str) -> bool:
     """Every character of ``key`` occurs in ``text`` (as often as in the key)."""
     return all(text.count(ch) >= key.count(ch) for ch in set(key))
 
 
-def _align(keyed: list[RowSpec], R: str, ns: NoSpace) -> dict[str, Hit]:
+def align_rows(keyed: list[RowSpec], R: str, ns: NoSpace) -> dict[str, Hit]:
     """Choose one occurrence of each row label so that as many rows as possible appear in the official order
     (a longest increasing chain).  A header cell that repeats a row word ("总计", "结转下年度") or a mention in
     prose then cannot take the place of the real row.  Data rows weigh more than group labels; among equal
@@ -81,7 +81,7 @@ def _align(keyed: list[RowSpec], R: str, ns: NoSpace) -> dict[str, Hit]:
     return out
 
 
-def _out_of_order(keyed: list[RowSpec], chosen: dict[str, Hit], R: str, ns: NoSpace) -> None:
+def out_of_order(keyed: list[RowSpec], chosen: dict[str, Hit], R: str, ns: NoSpace) -> None:
     """Rows that the in-order chain left out but that stand, out of order, on a table line of their own (a
     conversion that moved part of a table across a page break): take them where they are."""
     taken = [(h.start, h.end) for h in chosen.values()]
@@ -99,7 +99,7 @@ def _out_of_order(keyed: list[RowSpec], chosen: dict[str, Hit], R: str, ns: NoSp
 def _in_sentence(R: str, b: int) -> bool:
     """The label word ending at ``b`` is part of a sentence: the first number after it carries a counter
     ("予以公开2件"), or a full stop comes before any number."""
-    m = _cell_spec()[2].match(R, b, min(len(R), b + 40))
+    m = cell_spec()[2].match(R, b, min(len(R), b + 40))
     return bool(m and (m.group("counter") or m.group("stop")))
 
 
@@ -120,7 +120,7 @@ def _table_line(R: str, a: int, b: int) -> bool:
     return bool(re.fullmatch(r"[^\d。,;]{0,12}?[\s\d./—-]+", rest)) and any(ch.isdigit() for ch in rest)
 
 
-def _prose(label: str, official: str) -> bool:
+def prose_label(label: str, official: str) -> bool:
     """A "label" that runs on into a sentence is a word in prose, not a table row."""
     return "。" in label or len(label) > len(official) + 30
 
@@ -128,7 +128,7 @@ def _prose(label: str, official: str) -> bool:
 _EQUIV = str.maketrans({"、": ".", ",": "."})
 
 
-def _extend_back(R: str, m: Hit, official: str, floor: int) -> tuple[int, int]:
+def extend_back(R: str, m: Hit, official: str, floor: int) -> tuple[int, int]:
     """Start of the row label: from the key back over the official label's leading words and numbering
     (``行政`` before ``规范性文件``, ``2.`` before ``其他法律``), as far as the text agrees with the official label."""
     start = m.start

@@ -77,7 +77,7 @@ class Region:
 
 
 @lru_cache(maxsize=1)
-def _cell_spec():
+def cell_spec():
     """Blank markers and units of table cells (grammar/lines.yaml)."""
     from .. import data
 
@@ -121,7 +121,7 @@ def atoms(text: str, start: int, end: int, cell_lines: bool = False, mid_cell: b
             raw = line.split("|")[0]
             body = raw.strip()
             bs = pos + len(raw) - len(raw.lstrip())
-            _cell_atom(body, bs, bs + len(body), pos, stop, out)
+            cell_atom(body, bs, bs + len(body), pos, stop, out)
             if nl < 0:
                 break
             pos = nl + 1
@@ -156,16 +156,16 @@ def _pipe_atoms(text: str, s: int, e: int, out: list[Atom], skip_empty_first: bo
         body = raw.strip()
         cs = offs[i] + (len(raw) - len(raw.lstrip()))
         ce = cs + len(body)
-        _cell_atom(body, cs, ce, offs[i], offs[i] + len(raw), out)
+        cell_atom(body, cs, ce, offs[i], offs[i] + len(raw), out)
 
 
-def _cell_atom(body: str, cs: int, ce: int, cell_start: int, cell_end: int, out: list[Atom]) -> None:
+def cell_atom(body: str, cs: int, ce: int, cell_start: int, cell_end: int, out: list[Atom]) -> None:
     """One table cell: a number (with an optional unit after it), a blank, or text."""
     if not body:
         out.append(Atom(BLANK, "", cell_start, cell_end, True))
-    elif (m := _cell_spec()[1].fullmatch(body)):
+    elif (m := cell_spec()[1].fullmatch(body)):
         out.append(Atom(NUM, m.group(1), cs, cs + len(m.group(1)), True))
-    elif body in _cell_spec()[0]:
+    elif body in cell_spec()[0]:
         out.append(Atom(BLANK, body, cs, ce, True))
     else:
         out.append(Atom(TEXT, body, cs, ce, True))
@@ -179,7 +179,7 @@ def _plain_atoms(text: str, s: int, e: int, out: list[Atom]) -> None:
         if kind == "num":
             out.append(Atom(NUM, tok, a, b))
         elif kind == "text":
-            if tok in _cell_spec()[0] and _standalone(text, a, b):
+            if tok in cell_spec()[0] and _standalone(text, a, b):
                 out.append(Atom(BLANK, tok, a, b))
             else:
                 out.append(Atom(TEXT, tok, a, b))

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from ..model import Row, Table
 from ..normalize import normalize_label
-from .anchors import NoSpace, _prose
-from .cells import BLANK, NL, NUM, TEXT, Atom, Region, _cell_atom, atoms, cell_per_line, fill_cells
+from .anchors import NoSpace, prose_label
+from .cells import BLANK, NL, NUM, TEXT, Atom, Region, cell_atom, atoms, cell_per_line, fill_cells
 from .spec import RowSpec, TableSpec, core
 
 @dataclass
@@ -57,7 +57,7 @@ def _runs(ats: list[Atom], expected: int) -> list[tuple[list[Atom], list[Atom], 
     return out
 
 
-def _assign(table: Table, spec: TableSpec, found, R: str, region: Region) -> None:
+def assign_numbers(table: Table, spec: TableSpec, found, R: str, region: Region) -> None:
     """Give every row label its numbers.  Numbers on the label's own line are its cells; a line of numbers
     alone (PDF extraction prints them where the row's vertical centre falls: before, inside or after a label
     that wraps over several lines) goes to the nearest label that has no numbers yet: the earlier one if it is
@@ -113,7 +113,7 @@ def _assign(table: Table, spec: TableSpec, found, R: str, region: Region) -> Non
     for k, (r, (mstart, mend)) in enumerate(found):
         seg = segs[k]
         label = re.sub(r"\s+", "", R[mstart:seg.label_end]).strip("|")
-        if _prose(label, r.norm_label):
+        if prose_label(label, r.norm_label):
             if not r.group:
                 table.missing.append(r.id)
             continue
@@ -225,11 +225,11 @@ def _grid_cells(R: str, mstart: int, spans: list[tuple[int, int]]) -> list[Atom]
         if len(filled) > 1:
             return None
         body, cs, ce, xs, xe = filled[0] if filled else cells[a]
-        _cell_atom(body, cs, ce, xs, xe, out)
+        cell_atom(body, cs, ce, xs, xe, out)
     return out
 
 
-def _assemble_unkeyed(table: Table, r: RowSpec, spec: TableSpec, region: Region) -> None:
+def assemble_unlabelled(table: Table, r: RowSpec, spec: TableSpec, region: Region) -> None:
     """A row without a label of its own (table 四's single data row): the first run of numbers after the header."""
     R = region.text
     first_header = None
