@@ -1,7 +1,8 @@
 """``nblint audit``: lint thousands of published reports at once, for supervisors.
 
 Two passes over a process pool (one :class:`~nblint.engine.Engine` per worker, built in the worker initializer;
-workers get paths, never contents, and results stream back through ``imap_unordered``):
+workers get paths, never contents, and results stream back as they are done; a worker killed by the system
+costs only the file it was on, see ``_ProcessPool``):
 
 1. *lint* every file on its own; its result carries the report's agency and year;
 2. *pairs*: once every agency and year is known, lint again each report whose agency has a report for the year
@@ -281,6 +282,61 @@ class _InProcess:
         _TIMEOUT = 0.0
 
 
+def _crashed(task: tuple[str, str | None]) -> dict:
+    path, previous = task
+    return _report(path, previous, {}, [], error="the worker process died on this file (killed by the system: "
+                                                 "out of memory, or a crash in a library)")
+
+
+class _ProcessPool:
+    """Worker processes that survive a worker killed by the system (out of memory, a crash in a C library), where
+    ``multiprocessing.Pool`` would wait for the lost work forever.  Files run in parallel in order; when the pool
+    breaks, the files that were in flight run again one at a time, so that a file that kills its worker again
+    becomes an internal-error row (``on_crash``), and the rest continue in parallel."""
+
+    def __init__(self, jobs: int, initializer, initargs, on_crash):
+        self.jobs, self.initializer, self.initargs, self.on_crash = jobs, initializer, initargs, on_crash
+        self.executors: list = []
+
+    def _executor(self, n: int):
+        from concurrent.futures import ProcessPoolExecutor
+
+        ex = ProcessPoolExecutor(max_workers=n, initializer=self.initializer, initargs=self.initargs)
+        self.executors.append(ex)
+        return ex
+
+    def imap_unordered(self, fn, tasks, chunksize=1):
+        from concurrent.futures.process import BrokenProcessPool
+
+        pending = list(tasks)
+        while pending:
+            ex = self._executor(self.jobs)
+            done = 0
+            try:
+                for res in ex.map(fn, pending, chunksize=chunksize):
+                    done += 1
+                    yield res
+                pending = []
+            except BrokenProcessPool:
+                ex.shutdown(wait=False, cancel_futures=True)
+                in_flight = pending[done:done + self.jobs * chunksize]
+                pending = pending[done + len(in_flight):]
+                single = self._executor(1)
+                for task in in_flight:
+                    try:
+                        yield single.submit(fn, task).result()
+                    except BrokenProcessPool:
+                        yield self.on_crash(task)
+                        single.shutdown(wait=False, cancel_futures=True)
+                        single = self._executor(1)
+                single.shutdown(wait=True)
+
+    def close(self, wait: bool = True) -> None:
+        for ex in self.executors:
+            ex.shutdown(wait=wait, cancel_futures=not wait)
+        self.executors = []
+
+
 def default_jobs() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -361,9 +417,7 @@ class Audit:
         args = (self.settings, self.timeout)
         if self.jobs == 1 or n <= 1:
             return _InProcess(_init_worker, args)
-        import multiprocessing
-
-        return multiprocessing.Pool(min(self.jobs, n), initializer=_init_worker, initargs=args)
+        return _ProcessPool(min(self.jobs, n), _init_worker, args, _crashed)
 
     def __iter__(self) -> Iterator[dict]:
         import pickle
@@ -416,8 +470,7 @@ class Audit:
             if isinstance(pool, _InProcess):
                 pool.close()
             else:  # a process pool: let it end normally, unless the run was cut short
-                pool.close() if finished else pool.terminate()
-                pool.join()
+                pool.close(wait=finished)
 
     def _final(self, rep: dict) -> dict:
         key = agency_key(rep["agency_raw"])
