@@ -16,6 +16,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+
 from .source import line_starts
 
 HELP = "language server for editors (LSP over stdio)"

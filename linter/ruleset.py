@@ -157,20 +157,13 @@ def load_rule_file(p: Path) -> tuple[Rule | None, list[str]]:
         err("kind" if "kind" in doc else None, f"unknown check kind {kind!r} (known: {', '.join(KINDS)})")
     else:
         params_schema = check_module(kind).PARAMS
-    for key, (typ, required) in COMMON.items():
-        if key not in doc:
-            if required:
-                err(None, f"missing required key '{key}'")
-            continue
-        if not _type_ok(doc[key], typ):
-            err(key, f"'{key}' must be a {_tname(typ)}")
-    for key, (typ, required) in params_schema.items():
-        if key not in doc:
-            if required:
-                err(None, f"missing required key '{key}' for kind '{kind}'")
-            continue
-        if not _type_ok(doc[key], typ):
-            err(key, f"'{key}' must be a {_tname(typ)}")
+    for schema, where_from in ((COMMON, ""), (params_schema, f" for kind '{kind}'")):
+        for key, (typ, required) in schema.items():
+            if key not in doc:
+                if required:
+                    err(None, f"missing required key '{key}'{where_from}")
+            elif not _type_ok(doc[key], typ):
+                err(key, f"'{key}' must be a {_tname(typ)}")
     for key in doc:
         if key not in COMMON and key not in params_schema:
             err(key, f"unknown key '{key}'" + (f" for kind '{kind}'" if kind in KINDS else ""))

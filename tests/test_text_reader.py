@@ -36,3 +36,15 @@ def test_undecodable_bytes_are_nb001(tmp_path, engine):
     d = engine.lint_path(str(p)).diagnostics
     assert [x.code for x in d] == ["NB001"]
     assert "binary" in d[0].message or "decode" in d[0].message
+
+
+def test_any_reader_failure_is_a_read_error():
+    from nblint.readers import bad_input
+    from nblint.source import ReadError
+
+    with pytest.raises(ReadError, match="corrupt PDF: KeyError"):
+        with bad_input("PDF"):
+            {}["xref"]
+    with pytest.raises(ReadError, match="nested too deeply"):
+        with bad_input("HTML"):
+            raise RecursionError

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from . import Finding, fmt_num
 from ..tables import table_specs
+from . import Finding, fmt_num
 
 PARAMS = {
     "check": (str, True),

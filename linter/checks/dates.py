@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from . import Finding, era_value, joined, joined_to_canon, scope_span
 from ..layout import find_empty_period, find_period, published_dates
+from . import Finding, era_value, joined, joined_to_canon, scope_span
 
 PARAMS = {
     "check": (str, True),

@@ -6,8 +6,8 @@ checks: ``readable`` (NB001) and ``unused-suppression`` (NB009) are emitted by t
 """
 from __future__ import annotations
 
-from . import Finding
 from ..layout import recognisable
+from . import Finding
 
 PARAMS = {"check": (str, True)}
 CHECKS = ("readable", "unused-suppression", "annual-report", "year-known", "old-layout")

@@ -8,8 +8,8 @@ unverifiable, and it is skipped.
 """
 from __future__ import annotations
 
-from . import Finding, fmt_num
 from ..tables import table_specs
+from . import Finding, fmt_num
 
 PARAMS = {
     "table": (str, True),

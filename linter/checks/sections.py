@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-from . import Finding, report_format, where_missing
 from ..normalize import normalize_label
 from ..tables import core
+from . import Finding, report_format, where_missing
 
 PARAMS = {"check": (str, True)}
 CHECKS = ("present", "order", "title", "duplicate")

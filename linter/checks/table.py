@@ -7,9 +7,9 @@ table uses another era's labels; one diagnostic per report), ``group-complete`` 
 """
 from __future__ import annotations
 
-from . import Finding
 from ..layout import load_formats
 from ..tables import core, table_specs
+from . import Finding
 
 PARAMS = {
     "check": (str, True),

@@ -7,6 +7,7 @@ cannot be read; the engine turns that into NB001.
 from __future__ import annotations
 
 import importlib
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..source import ReadError, Source
@@ -28,6 +29,20 @@ MAX_BYTES = 64 * 1024 * 1024
 MAX_CHARS = 1_000_000
 
 
+@contextmanager
+def bad_input(what: str):
+    """Any failure of a reader on bad input becomes a ReadError (NB001) that names the format: a file must
+    never raise anything else, whatever a library does with it."""
+    try:
+        yield
+    except ReadError:
+        raise
+    except RecursionError:
+        raise ReadError(f"corrupt {what}: nested too deeply to read") from None
+    except Exception as e:  # noqa: BLE001 - any failure on bad input becomes NB001
+        raise ReadError(f"corrupt {what}: {type(e).__name__}: {e}") from None
+
+
 def supported(path: str | Path) -> bool:
     return Path(path).suffix.lower() in READERS
 
@@ -46,7 +61,8 @@ def read_path(path: str | Path) -> Source:
 def read_bytes(path: str, data: bytes) -> Source:
     module = READERS.get(Path(path).suffix.lower(), "text")
     reader = importlib.import_module(f"{__name__}.{module}")
-    source = reader.read(path, data)
+    with bad_input(module.upper()):  # the last net under every reader
+        source = reader.read(path, data)
     if len(source.text) > MAX_CHARS:
         raise ReadError(f"the text is {len(source.text):,} characters long, far more than one annual report "
                         f"(limit {MAX_CHARS:,}); not linted")

@@ -25,6 +25,7 @@ import re
 import zipfile
 
 from ..source import ReadError, Source
+from . import bad_input
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -48,14 +49,8 @@ _ALTCHUNK = _q("altChunk")
 
 
 def read(path: str, data: bytes) -> Source:
-    try:
+    with bad_input("DOCX"):
         return _read(path, data)
-    except ReadError:
-        raise
-    except RecursionError:
-        raise ReadError("DOCX is nested too deeply to read") from None
-    except Exception as e:  # noqa: BLE001 - any failure on bad input becomes NB001
-        raise ReadError(f"corrupt DOCX: {type(e).__name__}: {e}") from None
 
 
 def _read(path: str, data: bytes) -> Source:

@@ -30,7 +30,8 @@ import html as _html
 import re
 from bisect import bisect_right
 
-from ..source import line_starts, ReadError, Run, Source
+from ..source import ReadError, Run, Source, line_starts
+from . import bad_input
 
 # ---------------------------------------------------------------------------------------------------------------
 # vocabulary
@@ -72,17 +73,11 @@ _MAX_SPAN = 1000
 
 
 def read(path: str, data: bytes) -> Source:
-    try:
+    with bad_input("HTML"):
         src = _decode(data)
         if not src.strip():
             raise ReadError("the file holds no text")
         text, runs = _Extractor.run(src)
-    except ReadError:
-        raise
-    except RecursionError:
-        raise ReadError("HTML is nested too deeply to read") from None
-    except Exception as e:  # noqa: BLE001 - any failure on bad input becomes NB001
-        raise ReadError(f"cannot read the HTML: {type(e).__name__}: {e}") from None
     if not text.strip():
         raise ReadError("no text found in the HTML page")
     source = Source(path=path, text=text, kind="html", runs=runs)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from .cells import cell_spec
 from .spec import RowSpec
 
+
 class NoSpace:
     """A text without its whitespace, for finding labels that line wrapping or PDF extraction has interrupted
     ("重新出\n具", "商业 企业"), with each character's offset in the original string.  Plain ``str.find`` on it

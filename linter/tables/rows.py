@@ -7,8 +7,20 @@ from dataclasses import dataclass
 from ..model import Row, Table
 from ..normalize import normalize_label
 from .anchors import NoSpace, prose_label
-from .cells import BLANK, NL, NUM, TEXT, Atom, Region, cell_atom, atoms, cell_per_line, fill_cells
+from .cells import (
+    BLANK,
+    NL,
+    NUM,
+    TEXT,
+    Atom,
+    Region,
+    atoms,
+    cell_atom,
+    cell_per_line,
+    fill_cells,
+)
 from .spec import RowSpec, TableSpec, core
+
 
 @dataclass
 class _Seg:
