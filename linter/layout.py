@@ -114,8 +114,10 @@ def _heading_split(line: str, P: Patterns) -> int | None:
     return stop if stop <= 40 else None
 
 
-def _cn_int(num: str) -> int:
-    """一 … 九十九 as a number (section numbers)."""
+def cn_int(num: str) -> int:
+    """一 … 九十九 (or digits) as a number: section numbers, list ordinals; 0 when it is neither."""
+    if num.isdigit():
+        return int(num)
     if num == "十":
         return 10
     if "十" in num:
@@ -137,7 +139,7 @@ def classify(text: str) -> list[LineTok]:
         for s, e, _ in _split_inline(text, pos, nl, P):
             for t in _classify_line(text, s, e, P):
                 if t.type == "H1" and t.m is not None:
-                    num = _cn_int(t.m.group("num"))
+                    num = cn_int(t.m.group("num"))
                     # a first-level number that does not move forward, with no section words ("三、本法提供":
                     # a vertical table label broken by PDF extraction) is not a new section
                     if num <= last_h1 and not P.known_title.match(text[t.start:t.end]):

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import sys
 
+from .layout import CN_NUM
+
 HELP = "write a skeleton of a compliant report (Markdown) for a year and an agency"
 
-CN_NUM = "一二三四五六七八九十"
 KINDS = ("government", "township", "subdistrict", "department")
 
 

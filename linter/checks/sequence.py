@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..layout import CN_NUM, cn_int
 from . import Finding, era_value, joined, joined_to_canon, scope_span
 
 PARAMS = {
@@ -18,7 +19,6 @@ PARAMS = {
     "scope": ((str, dict), False),
 }
 
-CN = "一二三四五六七八九十"
 
 
 def validate(params):
@@ -40,16 +40,6 @@ def _rx(p: str) -> re.Pattern:
     return re.compile(p)
 
 
-def _ordinal(s: str) -> int | None:
-    if s.isdigit():
-        return int(s)
-    if s == "十":
-        return 10
-    if len(s) == 1 and s in CN:
-        return CN.index(s) + 1
-    return None
-
-
 def run(rule, report, ctx):
     p = rule.params
     span = scope_span(report, era_value(p.get("scope", "document"), report))
@@ -67,12 +57,12 @@ def run(rule, report, ctx):
             for a, z in zip(cuts, cuts[1:]):
                 prev = None
                 for m in marker.finditer(text, a, z):
-                    n = _ordinal(m.group("n"))
-                    if n is None:
+                    n = cn_int(m.group("n"))
+                    if not n:
                         continue
                     if prev is not None and n != prev + 1 and n != 1:
                         s = joined_to_canon(starts, m.start())
-                        yield Finding(s, s + len(m.group()), {"marker": m.group(), "prev": CN[prev - 1] if prev <= 10 else prev,
-                                                              "expected": CN[prev] if prev < 10 else prev + 1})
+                        yield Finding(s, s + len(m.group()), {"marker": m.group(), "prev": CN_NUM[prev - 1] if prev <= 10 else prev,
+                                                              "expected": CN_NUM[prev] if prev < 10 else prev + 1})
                         break  # one slip per list: what follows it is its consequence
                     prev = n
