@@ -62,7 +62,7 @@ class Row:
     status: str = "ok"  # ok | unparseable | wrong-count | group-with-numbers
     expected: int = 0  # official number of cells
     part: int = 0  # index of the format part (sub-table) it belongs to
-    note: str = ""
+    label_wrapped: bool = False  # the label text ends at a line break: its rest may follow the numbers
 
     def cell(self, column: str) -> Cell | None:
         for c in self.cells:

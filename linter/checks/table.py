@@ -106,7 +106,7 @@ def run(rule, report, ctx):
                 r = rows_by_id[row.id]
                 have, want = core(row.label), core(r.norm_label)
                 # a label cut by line wrapping (PDF: the rest follows after the numbers) is not a different label
-                wrapped = len(have) >= 4 and want.startswith(have) and "\n" in report.text[row.span[1]:row.span[1] + 200]
+                wrapped = row.label_wrapped and len(have) >= 4 and want.startswith(have)
                 if row.label and have != want and not wrapped:
                     yield Finding(*row.span, {"table": tid, "label": row.label, "official": r.label},
                                   fix=[(row.span[0], row.span[1], r.label)], fix_description=f"改为「{r.label}」")

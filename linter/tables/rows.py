@@ -30,6 +30,7 @@ class _Seg:
     inline: list[Atom] | None  # numbers on the label's own line
     floating: list[tuple[list[Atom], list[Atom], bool]]  # (text before, numbers, nothing but numbers follows)
     after_text: str  # text right after the inline numbers (a wrapped label's second half)
+    wrapped: bool = False  # the label text ends at a line break
 
 
 def _runs(ats: list[Atom], expected: int) -> list[tuple[list[Atom], list[Atom], bool]]:
@@ -81,8 +82,10 @@ def assign_numbers(table: Table, spec: TableSpec, found, R: str, region: Region)
         nxt = found[k + 1][1][0] if k + 1 < len(found) else len(R)
         ats = atoms(R, mend, nxt, flat, mid_cell=True)  # starts inside the label's cell
         label_end = mend
+        wrapped = False  # the label's text stops at a line break (PDF wrapping: the rest comes later)
         for a in ats:
             if a.kind != TEXT:
+                wrapped = a.kind == NL
                 break
             label_end = a.end
         runs = _runs(ats, len(r.columns))
@@ -100,7 +103,7 @@ def assign_numbers(table: Table, spec: TableSpec, found, R: str, region: Region)
             elif any(a.kind == NUM for a in run):
                 last = not any(a.kind == TEXT and a.start >= run[-1].end for a in ats)
                 floating.append((before, run, last))
-        segs.append(_Seg(label_end, inline, floating, after))
+        segs.append(_Seg(label_end, inline, floating, after, wrapped))
     cells: dict[int, list[Atom]] = {k: seg.inline for k, seg in enumerate(segs) if seg.inline is not None}
     waiting: int | None = None  # a data row (before the current run) still without numbers
     extras: list[tuple[int, list[Atom], list[Atom]]] = []
@@ -129,7 +132,9 @@ def assign_numbers(table: Table, spec: TableSpec, found, R: str, region: Region)
             if not r.group:
                 table.missing.append(r.id)
             continue
-        row = Row(r.id, label, region.span(mstart, seg.label_end), part=r.part)
+        # a label that stops at a line break, or whose text goes on after its numbers, was wrapped
+        row = Row(r.id, label, region.span(mstart, seg.label_end), part=r.part,
+                  label_wrapped=seg.wrapped or bool(seg.after_text))
         cand = cells.get(k, [])
         if grids.get(r.part) and not r.group:
             aligned = _grid_cells(R, mstart, grids[r.part])
