@@ -98,6 +98,6 @@ def joined(report: Report, start: int, end: int) -> tuple[str, list[int]]:
 def joined_to_canon(starts: list, i: int) -> int:
     if not starts:
         return 0
-    k = bisect_right([s[0] for s in starts], i) - 1
+    k = bisect_right(starts, i, key=lambda s: s[0]) - 1
     k = max(k, 0)
     return starts[k][1] + (i - starts[k][0])
