@@ -13,6 +13,7 @@ Prints reports per second, peak memory (max RSS of this process, and of the larg
 and audit-time / baseline-time.  Target: ≥300 reports/s on 2 cores, within 150× of the baseline.
 ``--profile K`` also profiles a single-process run over K files (cProfile, top functions by cumulative time).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -58,11 +59,24 @@ def audit_run(dest: Path, out: Path, jobs: int) -> tuple[float, int, int, int]:
     """``nblint audit DEST --jobs N --jsonl --csv --html``, through the CLI as a user runs it."""
     import csv
 
-    from nblint.cli import main as cli
+    from nblint.app.cli import main as cli
 
     t0 = time.perf_counter()
-    rc = cli(["audit", str(dest), "--jobs", str(jobs), "--jsonl", str(out / "audit.jsonl"),
-              "--csv", str(out / "audit.csv"), "--html", str(out / "audit.html"), "-q"])
+    rc = cli(
+        [
+            "audit",
+            str(dest),
+            "--jobs",
+            str(jobs),
+            "--jsonl",
+            str(out / "audit.jsonl"),
+            "--csv",
+            str(out / "audit.csv"),
+            "--html",
+            str(out / "audit.html"),
+            "-q",
+        ]
+    )
     elapsed = time.perf_counter() - t0
     if rc != 0:
         sys.exit(f"nblint audit exited with {rc}")
@@ -77,7 +91,7 @@ def profile(files: list[Path], k: int) -> None:
     import cProfile
     import pstats
 
-    from nblint.audit import Audit
+    from nblint.app.audit import Audit
 
     sub = Path(tempfile.mkdtemp(prefix="nblint-prof-"))
     try:
@@ -120,8 +134,10 @@ def main() -> int:
         out.mkdir()
         t = time.perf_counter()
         files = replicate(Path(args.corpus), dest, args.files)
-        print(f"{len(files)} files replicated from {args.corpus} in {time.perf_counter() - t:.1f} s; "
-              f"{os.cpu_count()} cores, --jobs {args.jobs}")
+        print(
+            f"{len(files)} files replicated from {args.corpus} in {time.perf_counter() - t:.1f} s; "
+            f"{os.cpu_count()} cores, --jobs {args.jobs}"
+        )
         rss0 = maxrss_mb(resource.RUSAGE_SELF)
         load0 = " ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
 
@@ -133,19 +149,27 @@ def main() -> int:
         parent_cpu, workers_cpu = (b - a for a, b in zip(cpu0, cpu_times()))
         rate = reports / audit_t
         ratio = audit_t / base_t
-        print(f"audit --jobs {args.jobs}: {audit_t:.2f} s for {reports} reports = {rate:,.0f} reports/s "
-              f"({diags} diagnostics, {paired} reports paired with the year before)")
-        print(f"outputs: " + ", ".join(f"{p.name} {p.stat().st_size / 1e6:.1f} MB" for p in sorted(out.iterdir())))
-        print(f"peak RSS: parent {maxrss_mb(resource.RUSAGE_SELF):.0f} MB (before the audit {rss0:.0f} MB), "
-              f"largest worker {maxrss_mb(resource.RUSAGE_CHILDREN):.0f} MB")
+        print(
+            f"audit --jobs {args.jobs}: {audit_t:.2f} s for {reports} reports = {rate:,.0f} reports/s "
+            f"({diags} diagnostics, {paired} reports paired with the year before)"
+        )
+        print("outputs: " + ", ".join(f"{p.name} {p.stat().st_size / 1e6:.1f} MB" for p in sorted(out.iterdir())))
+        print(
+            f"peak RSS: parent {maxrss_mb(resource.RUSAGE_SELF):.0f} MB (before the audit {rss0:.0f} MB), "
+            f"largest worker {maxrss_mb(resource.RUSAGE_CHILDREN):.0f} MB"
+        )
         cpu = parent_cpu + workers_cpu
-        print(f"CPU: parent {parent_cpu:.1f} s, workers {workers_cpu:.1f} s = {1000 * cpu / reports:.2f} ms per report; "
-              f"{reports / (cpu / args.jobs):,.0f} reports/s if the {args.jobs} cores were this run's alone "
-              f"(load average before the run: {load0})")
+        print(
+            f"CPU: parent {parent_cpu:.1f} s, workers {workers_cpu:.1f} s = {1000 * cpu / reports:.2f} ms per report; "
+            f"{reports / (cpu / args.jobs):,.0f} reports/s if the {args.jobs} cores were this run's alone "
+            f"(load average before the run: {load0})"
+        )
         print(f"audit time / baseline time: {ratio:.0f}x")
         ok_rate, ok_ratio = rate >= TARGET_RATE, ratio <= TARGET_RATIO
-        print(f"target ≥{TARGET_RATE:.0f} reports/s: {'met' if ok_rate else 'MISSED'}; "
-              f"within {TARGET_RATIO:.0f}x of the baseline: {'met' if ok_ratio else 'MISSED'}")
+        print(
+            f"target ≥{TARGET_RATE:.0f} reports/s: {'met' if ok_rate else 'MISSED'}; "
+            f"within {TARGET_RATIO:.0f}x of the baseline: {'met' if ok_ratio else 'MISSED'}"
+        )
         if args.profile:
             profile(files, args.profile)
     finally:

@@ -6,6 +6,7 @@ Python API (plain data in, plain data out)::
     diags = nblint.lint_text(text, path="report.md")      # list of dicts
     diags = nblint.lint_path("report.pdf", previous="last-year.pdf")
 """
+
 from __future__ import annotations
 
 __version__ = "0.1.0"
@@ -27,8 +28,17 @@ def _engine(select=None, ignore=None, lang="zh", agency_kind=None):
     return Engine(s, rules)
 
 
-def lint_text(text: str, path: str = "<text>", *, kind: str = "markdown", previous_text: str | None = None,
-              select=None, ignore=None, lang: str = "zh", agency_kind: str | None = None) -> list[dict]:
+def lint_text(
+    text: str,
+    path: str = "<text>",
+    *,
+    kind: str = "markdown",
+    previous_text: str | None = None,
+    select=None,
+    ignore=None,
+    lang: str = "zh",
+    agency_kind: str | None = None,
+) -> list[dict]:
     """Lint report text; returns diagnostics as dicts (path, code, name, severity, message, line, col, …)."""
     from .pipeline import parse_text
     from .source import Source
@@ -39,8 +49,15 @@ def lint_text(text: str, path: str = "<text>", *, kind: str = "markdown", previo
     return [d.to_dict() for d in res.diagnostics]
 
 
-def lint_path(path: str, *, previous: str | None = None, select=None, ignore=None, lang: str = "zh",
-              agency_kind: str | None = None) -> list[dict]:
+def lint_path(
+    path: str,
+    *,
+    previous: str | None = None,
+    select=None,
+    ignore=None,
+    lang: str = "zh",
+    agency_kind: str | None = None,
+) -> list[dict]:
     """Lint a report file of any supported format (.md .txt .html .docx .pdf)."""
     eng = _engine(select, ignore, lang, agency_kind)
     return [d.to_dict() for d in eng.lint_path(str(path), previous=previous).diagnostics]

@@ -1,5 +1,6 @@
 """Configuration: built-in defaults < project file (``[tool.nblint]`` in pyproject.toml or ``.nblint.yaml``, found
 by walking up from each linted file) < ``--config FILE`` < command-line flags.  Unknown options are errors."""
+
 from __future__ import annotations
 
 import fnmatch

@@ -4,12 +4,13 @@ In a source checkout the data sits next to ``linter/``; in an installed package 
 and ``nblint/grammar``.  Parsed data is memoised per process and pickled to a cache directory keyed by the
 files' modification times, so a cold single-file run does not pay for YAML parsing.
 """
+
 from __future__ import annotations
 
 import hashlib
 import os
 import pickle
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
@@ -104,7 +105,7 @@ def disk_cached(name: str, files: list[Path], build):
     return value
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_yaml(rel: str):
     """A data file under the data root, parsed (and disk-cached)."""
     p = path(rel)

@@ -1,4 +1,5 @@
 """One problem type for every output: a diagnostic with a resolved position (1-based line/column in code points)."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field

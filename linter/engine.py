@@ -3,6 +3,7 @@
 Reads nothing but the model (and, for cross-year rules, the previous year's model).  Configuration decides which
 rules run and at what severity; inline suppressions are applied last and unused ones are reported.
 """
+
 from __future__ import annotations
 
 import re
@@ -70,10 +71,24 @@ class Engine:
         diags = []
         if rule and s.enabled(rule.code, self.opt_in):
             msg = rule.render({"reason": e.reason}, s.lang)
-            diags.append(Diagnostic(path, rule.code, rule.name, s.severity.get(rule.code, rule.severity), msg, e.line, e.col, e.line, e.col))
+            diags.append(
+                Diagnostic(
+                    path,
+                    rule.code,
+                    rule.name,
+                    s.severity.get(rule.code, rule.severity),
+                    msg,
+                    e.line,
+                    e.col,
+                    e.line,
+                    e.col,
+                )
+            )
         return FileResult(path, diags, {"readable": False})
 
-    def lint_source(self, source: Source, previous: Report | None = None, settings: Settings | None = None) -> FileResult:
+    def lint_source(
+        self, source: Source, previous: Report | None = None, settings: Settings | None = None
+    ) -> FileResult:
         s = settings or self.settings
         report = parse(source)
         if s.agency_kind:
@@ -113,19 +128,30 @@ class Engine:
         extra = loc.extra()
         if f.related:
             extra["related"] = []
-            for (a, b, label) in f.related:
+            for a, _b, label in f.related:
                 rl = report.location(a)
                 extra["related"].append({"line": rl.line, "col": rl.col, "message": label})
         fix = None
         if f.fix and rule.fixable and report.source.editable:
             edits = []
-            for (a, b, text) in f.fix:
+            for a, b, text in f.fix:
                 sa, sb = report.source_span((a, b))
                 edits.append(Edit(sa, sb, text))
             fix = Fix(f.fix_description or msg, edits)
         return Diagnostic(
-            report.path, rule.code, rule.name, s.severity.get(rule.code, rule.severity), msg,
-            loc.line, loc.col, end_loc.line, end_loc.col, src_start, src_end, extra, fix,
+            report.path,
+            rule.code,
+            rule.name,
+            s.severity.get(rule.code, rule.severity),
+            msg,
+            loc.line,
+            loc.col,
+            end_loc.line,
+            end_loc.col,
+            src_start,
+            src_end,
+            extra,
+            fix,
         )
 
 
@@ -151,7 +177,9 @@ def parse(source: Source) -> Report:
 # Inline suppression: <!-- nblint: disable=NB207 --> … <!-- nblint: enable=NB207 -->,
 # <!-- nblint: disable-next-line=NB301 -->
 
-_SUPP = re.compile(r"<!--\s*nblint\s*:\s*(?P<verb>disable-next-line|disable|enable)\s*(?:=\s*(?P<codes>[A-Za-z0-9_,\s-]+?))?\s*-->")
+_SUPP = re.compile(
+    r"<!--\s*nblint\s*:\s*(?P<verb>disable-next-line|disable|enable)\s*(?:=\s*(?P<codes>[A-Za-z0-9_,\s-]+?))?\s*-->"
+)
 
 
 @dataclass
@@ -185,7 +213,12 @@ def parse_suppressions(text: str, engine: Engine) -> list[Suppression]:
             codes = set()
             for ident in idents:
                 for r in engine.rules:
-                    if r.code == ident.upper() or r.name == ident or ident in r.aliases or (ident.upper().startswith("NB") and r.code.startswith(ident.upper())):
+                    if (
+                        r.code == ident.upper()
+                        or r.name == ident
+                        or ident in r.aliases
+                        or (ident.upper().startswith("NB") and r.code.startswith(ident.upper()))
+                    ):
                         codes.add(r.code)
         verb = m.group("verb")
         if verb == "disable-next-line":
@@ -227,5 +260,17 @@ def apply_suppressions(diags: list[Diagnostic], source: Source, engine: Engine, 
             if not sup.used:
                 codes = ",".join(sorted(sup.codes)) if sup.codes else "all"
                 msg = rule.render({"codes": codes}, s.lang)
-                kept.append(Diagnostic(source.path, rule.code, rule.name, s.severity.get(rule.code, rule.severity), msg, sup.line, sup.col, sup.line, sup.col))
+                kept.append(
+                    Diagnostic(
+                        source.path,
+                        rule.code,
+                        rule.name,
+                        s.severity.get(rule.code, rule.severity),
+                        msg,
+                        sup.line,
+                        sup.col,
+                        sup.line,
+                        sup.col,
+                    )
+                )
     return kept

@@ -1,4 +1,5 @@
 """Apply fixable edits (``--fix``) or show them (``--diff``) — text and Markdown sources only."""
+
 from __future__ import annotations
 
 import difflib
@@ -16,7 +17,7 @@ def fixed_text(text: str, diagnostics) -> str:
     for e in edits:
         if e.start < pos:
             continue  # overlapping edits: keep the first, the next run picks up the rest
-        out.append(text[pos:e.start])
+        out.append(text[pos : e.start])
         out.append(e.text)
         pos = e.end
     out.append(text[pos:])
@@ -32,9 +33,11 @@ def apply_fixes(results, write: bool) -> str:
         new = fixed_text(r.source_text, r.diagnostics)
         if new == r.source_text:
             continue
-        chunks.extend(difflib.unified_diff(
-            r.source_text.splitlines(keepends=True), new.splitlines(keepends=True),
-            fromfile=r.path, tofile=r.path))
+        chunks.extend(
+            difflib.unified_diff(
+                r.source_text.splitlines(keepends=True), new.splitlines(keepends=True), fromfile=r.path, tofile=r.path
+            )
+        )
         if write:
             p = Path(r.path)
             # the reader's text keeps the line endings; write it back in the file's own encoding (utf-8-sig and

@@ -5,6 +5,7 @@ is classified by the patterns of grammar/lines.yaml into one token, and the gram
 the tokens into preamble, sections, paragraphs and table blocks.  Table contents are assembled afterwards by
 :mod:`nblint.tables`.
 """
+
 from __future__ import annotations
 
 import re
@@ -142,7 +143,7 @@ def classify(text: str) -> list[LineTok]:
                     num = cn_int(t.m.group("num"))
                     # a first-level number that does not move forward, with no section words ("三、本法提供":
                     # a vertical table label broken by PDF extraction) is not a new section
-                    if num <= last_h1 and not P.known_title.match(text[t.start:t.end]):
+                    if num <= last_h1 and not P.known_title.match(text[t.start : t.end]):
                         t = LineTok("TEXT", t.start, t.end)
                     else:
                         last_h1 = num
@@ -179,8 +180,10 @@ def _classify_line(text: str, s: int, e: int, P: Patterns) -> list[LineTok]:
         m = rx.match(line)
         if m:
             title = m.group("title")
-            if P.row_key.match(title.lstrip("0123456789.、 ")) and typ != "H1" or (
-                typ == "H1" and P.row_key.match(title) and not P.known_title.match(line)
+            if (
+                P.row_key.match(title.lstrip("0123456789.、 "))
+                and typ != "H1"
+                or (typ == "H1" and P.row_key.match(title) and not P.known_title.match(line))
             ):
                 return [LineTok("TLABEL", s, e, m)]
             if typ == "H1" and sum(1 for ch in title if "\u3400" <= ch <= "\u9fff") < 2:
@@ -230,15 +233,16 @@ def parser():
     # Lark's cache keeps the LALR tables between runs (keyed by the grammar text and options)
     d = data.cache_dir()
     cache = str(d / f"layout-lalr-{data.fingerprint([gpath])}.lark") if d else False
-    return Lark(grammar, parser="lalr", lexer=lexer, propagate_positions=False, maybe_placeholders=False,
-                cache=cache)
+    return Lark(grammar, parser="lalr", lexer=lexer, propagate_positions=False, maybe_placeholders=False, cache=cache)
 
 
 def _heading(text: str, tok: LineTok, level: int) -> Heading:
     m = tok.m
     num = m.group("num") if m else ""
-    title = m.group("title") if m else text[tok.start:tok.end].strip()
-    return Heading(level, num, title.strip(), (tok.start, tok.end), text[tok.start:tok.end].strip().lstrip("#").strip())
+    title = m.group("title") if m else text[tok.start : tok.end].strip()
+    return Heading(
+        level, num, title.strip(), (tok.start, tok.end), text[tok.start : tok.end].strip().lstrip("#").strip()
+    )
 
 
 def build(report: Report) -> None:
@@ -294,9 +298,7 @@ def _meta():
     lead = spec["period-lead"]
     gap = int(spec["period-gap"])
     sep = spec["period-separator"]
-    period = re.compile(
-        rf"{lead}[^。\n]{{0,{gap}}}?{date.format(n=1)}{sep}{date.format(n=2)}"
-    )
+    period = re.compile(rf"{lead}[^。\n]{{0,{gap}}}?{date.format(n=1)}{sep}{date.format(n=2)}")
     return {
         "period": period,
         "period_year_only": re.compile(spec["period-year-only"]),
@@ -329,7 +331,7 @@ def find_title(report: Report) -> None:
     for b in cands:
         # a paragraph may hold several lines (title split over two lines in PDF extraction)
         pos = b.span[0]
-        for line in text[b.span[0]:b.span[1]].split("\n"):
+        for line in text[b.span[0] : b.span[1]].split("\n"):
             s, e = pos, pos + len(line)
             pos = e + 1
             st = line.strip().lstrip("#").strip()
@@ -337,7 +339,7 @@ def find_title(report: Report) -> None:
                 continue
             pm = P.title_prefix.match(st)
             if pm:
-                st = st[pm.end():]
+                st = st[pm.end() :]
             st = P.title_suffix.sub("", st)
             if len(st) <= 60 and "。" not in st and P.title.search(st) and not P.title_not.match(st):
                 lead = len(line) - len(line.lstrip().lstrip("#").lstrip()) + (pm.end() if pm else 0)
@@ -350,7 +352,7 @@ def find_title(report: Report) -> None:
 def _title_meta(report: Report, title: str, start: int, prev: tuple[int, int] | None) -> None:
     M = _meta()
     m = M["year"].search(title)
-    prev_text = report.text[prev[0]:prev[1]].strip() if prev else ""
+    prev_text = report.text[prev[0] : prev[1]].strip() if prev else ""
     if m:
         report.year = int(m.group("y"))
         report.year_source = "title"
@@ -397,7 +399,7 @@ def find_meta(report: Report) -> None:
             report.year_span = m.span("y1")
     if report.year is None:
         first = report.sections[0] if report.sections else None
-        seg = report.text[first.span[0]:first.span[1]] if first else report.text
+        seg = report.text[first.span[0] : first.span[1]] if first else report.text
         base = first.span[0] if first else 0
         years = [(int(x.group(1)), x.start(1)) for x in M["body_year"].finditer(seg)]
         if years:

@@ -3,6 +3,7 @@
 Spans are ``(start, end)`` character offsets into the *normalised* text (``Report.text``); ``Report.location``
 maps them back to the original file through the normaliser's offset map and the reader's source map.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -10,6 +10,7 @@ What changes (all decided by patterns in grammar/normalize.yaml):
 The map is two parallel integer lists (run starts in the output, the source offsets they came from); a position
 in the canonical text maps back with one ``bisect``.
 """
+
 from __future__ import annotations
 
 import re

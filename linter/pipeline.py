@@ -1,4 +1,5 @@
 """The one-way pipeline for one file: read → normalise → layout (grammar) → tables → report model."""
+
 from __future__ import annotations
 
 from . import layout, tables

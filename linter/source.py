@@ -3,6 +3,7 @@
 Every later stage works in character offsets into ``Source.text``; only formatters turn an offset into
 line:col (or page, paragraph ...) through :meth:`Source.location`.
 """
+
 from __future__ import annotations
 
 from bisect import bisect_right

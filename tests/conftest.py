@@ -1,5 +1,6 @@
 """Shared test helpers.  Material from ../shared (seeds, corpus, binaries, schemas) is read in place and the tests
 that need it skip cleanly when it is absent; the project's own fixtures live in tests/ and examples/."""
+
 from __future__ import annotations
 
 from pathlib import Path

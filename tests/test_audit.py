@@ -5,6 +5,7 @@ each clean on its own.  2023's table 三 carries 3 applications over (四) while
 NB305 fires on 2024 only when the audit pairs it with 2023 by itself; 2022 is missing.  ``escaping.md`` puts HTML
 and script markup on the lines its diagnostics point to.
 """
+
 from __future__ import annotations
 
 import csv
@@ -17,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from nblint import audit as auditmod
-from nblint.cli import main
+from nblint.app import audit as auditmod
+from nblint.app.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "audit"
@@ -56,8 +57,9 @@ def read_csv(path: Path) -> dict[str, dict]:
 def test_pairs_consecutive_years_and_writes_every_output(reports, tmp_path, capsys):
     out = tmp_path / "out"
     out.mkdir()
-    rc, stdout, stderr = run_audit(capsys, reports, "--jobs", 2, "--jsonl", out / "a.jsonl", "--csv", out / "a.csv",
-                                   "--html", out / "a.html")
+    rc, stdout, stderr = run_audit(
+        capsys, reports, "--jobs", 2, "--jsonl", out / "a.jsonl", "--csv", out / "a.csv", "--html", out / "a.html"
+    )
     assert rc == 0, stderr
     assert stderr == ""  # not a TTY: no progress bar
 
@@ -110,13 +112,14 @@ def test_python_api(reports):
     d = next(d for d in a["diagnostics"] if d["code"] == "NB305")
     src = d["source"]  # the line the diagnostic points to, read from the file's text
     line = (reports / "a.md").read_text(encoding="utf-8").split("\n")[d["line"] - 1]
-    assert src["text"] == line and src["text"][src["start"]:src["end"]]
+    assert src["text"] == line and src["text"][src["start"] : src["end"]]
     assert reps["empty.pdf"]["readable"] is False and reps["empty.pdf"]["diagnostics"][0]["code"] == "NB001"
 
     run = auditmod.Audit([reports], jobs=1)
     assert len(list(run)) == 4
-    assert run.missing_years() == [{"agency": AGENCY, "first": 2021, "last": 2024, "years": [2021, 2023, 2024],
-                                    "missing": [2022]}]
+    assert run.missing_years() == [
+        {"agency": AGENCY, "first": 2021, "last": 2024, "years": [2021, 2023, 2024], "missing": [2022]}
+    ]
 
 
 def test_internal_error_becomes_a_row(reports, tmp_path, capsys, monkeypatch):
@@ -130,15 +133,27 @@ def test_internal_error_becomes_a_row(reports, tmp_path, capsys, monkeypatch):
         return real(self, path, previous, settings)
 
     monkeypatch.setattr(Engine, "lint_path", flaky)  # --jobs 1 lints in this process
-    rc, stdout, stderr = run_audit(capsys, reports, "--jobs", 1, "--jsonl", tmp_path / "e.jsonl",
-                                   "--csv", tmp_path / "e.csv", "--html", tmp_path / "e.html")
+    rc, stdout, stderr = run_audit(
+        capsys,
+        reports,
+        "--jobs",
+        1,
+        "--jsonl",
+        tmp_path / "e.jsonl",
+        "--csv",
+        tmp_path / "e.csv",
+        "--html",
+        tmp_path / "e.html",
+    )
     assert rc == 2  # like `nblint check`: an internal error is reported in the exit code, after the whole run
     assert "internal error while auditing" in stderr and "RuntimeError: boom" in stderr
     rows = read_csv(tmp_path / "e.csv")
     assert len(rows) == 4 and rows["c.md"]["internal_error"] == "RuntimeError: boom"
     assert rows["c.md"]["readable"] == "" and rows["c.md"]["worst_severity"] == "error"
     recs = [r for r in read_jsonl(tmp_path / "e.jsonl") if Path(r["file"]).name == "c.md"]
-    assert [(r["code"], r["severity"], r["message"]) for r in recs] == [("internal-error", "error", "RuntimeError: boom")]
+    assert [(r["code"], r["severity"], r["message"]) for r in recs] == [
+        ("internal-error", "error", "RuntimeError: boom")
+    ]
     assert "1 internal errors" in stdout
     assert (tmp_path / "e.html").exists()
 
@@ -183,18 +198,36 @@ def test_agency_names_and_years():
     key = auditmod.agency_key
     assert key(" 淮安市 人民政府\u3000") == "淮安市人民政府"
     assert key("（测试）局") == "(测试)局" and key("") is None and key(None) is None
-    canon = auditmod.canonical_agencies(["洪泽区人民政府", "淮安市洪泽区人民政府", "江苏省淮安市洪泽区人民政府",
-                                         "淮安市人民政府", "淮安市人民政府办公室", "鼓楼区人民政府",
-                                         "南京市鼓楼区人民政府", "福州市鼓楼区人民政府", "人民政府"])
+    canon = auditmod.canonical_agencies(
+        [
+            "洪泽区人民政府",
+            "淮安市洪泽区人民政府",
+            "江苏省淮安市洪泽区人民政府",
+            "淮安市人民政府",
+            "淮安市人民政府办公室",
+            "鼓楼区人民政府",
+            "南京市鼓楼区人民政府",
+            "福州市鼓楼区人民政府",
+            "人民政府",
+        ]
+    )
     assert canon["洪泽区人民政府"] == canon["淮安市洪泽区人民政府"] == "江苏省淮安市洪泽区人民政府"
     assert canon["淮安市人民政府办公室"] == "淮安市人民政府办公室"  # 办公室 is another agency
     assert canon["淮安市人民政府"] == "淮安市人民政府"
     assert canon["鼓楼区人民政府"] == "鼓楼区人民政府"  # two cities have one: ambiguous, left alone
     assert canon["人民政府"] == "人民政府"
 
-    pairs = auditmod.pair_years([("x/2023.pdf", "A", 2023), ("y/2023.md", "A", 2023), ("y/2024.md", "A", 2024),
-                                 ("y/2022.md", "A", 2022), ("z.md", "B", 2024), ("u.md", None, 2024),
-                                 ("v.md", "A", None)])
+    pairs = auditmod.pair_years(
+        [
+            ("x/2023.pdf", "A", 2023),
+            ("y/2023.md", "A", 2023),
+            ("y/2024.md", "A", 2024),
+            ("y/2022.md", "A", 2022),
+            ("z.md", "B", 2024),
+            ("u.md", None, 2024),
+            ("v.md", "A", None),
+        ]
+    )
     assert pairs == {"y/2024.md": "y/2023.md", "x/2023.pdf": "y/2022.md", "y/2023.md": "y/2022.md"}
     gaps = auditmod.missing_years([("A", 2019), ("A", 2023), ("A", 2021), ("B", 2020), ("B", 2021), (None, 2020)])
     assert gaps == [{"agency": "A", "first": 2019, "last": 2023, "years": [2019, 2021, 2023], "missing": [2020, 2022]}]
@@ -219,8 +252,10 @@ def test_progress_bar_only_on_a_tty():
 
 
 def test_cli_start_imports_nothing_heavy():
-    code = ("import sys, nblint.cli; nblint.cli.build_parser(); "
-            "print(sorted(m for m in ('nblint.engine', 'nblint.audit_html', 'multiprocessing', 'lark') if m in sys.modules))")
+    code = (
+        "import sys, nblint.app.cli; nblint.app.cli.build_parser(); "
+        "print(sorted(m for m in ('nblint.engine', 'nblint.app.audit_html', 'multiprocessing', 'lark') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
@@ -237,10 +272,20 @@ def test_usage_errors(tmp_path, capsys):
 def test_shared_corpus(tmp_path, capsys):
     if not CORPUS.is_dir():
         pytest.skip(f"{CORPUS} not available")
-    rc, stdout, stderr = run_audit(capsys, CORPUS, "--jobs", 2, "--jsonl", tmp_path / "c.jsonl",
-                                   "--csv", tmp_path / "c.csv", "--html", tmp_path / "c.html")
+    rc, stdout, stderr = run_audit(
+        capsys,
+        CORPUS,
+        "--jobs",
+        2,
+        "--jsonl",
+        tmp_path / "c.jsonl",
+        "--csv",
+        tmp_path / "c.csv",
+        "--html",
+        tmp_path / "c.html",
+    )
     assert rc == 0, stderr
-    from nblint.cli import discover
+    from nblint.app.cli import discover
 
     files = discover([str(CORPUS)])
     rows = read_csv(tmp_path / "c.csv")
@@ -275,8 +320,9 @@ def test_an_error_in_the_paired_lint_keeps_the_first_result(reports, monkeypatch
 
 
 def test_select_and_lang_reach_the_workers(reports, tmp_path, capsys):
-    rc, _, _ = run_audit(capsys, reports, "--jobs", 2, "--select", "NB305,NB001", "--lang", "en",
-                         "--jsonl", tmp_path / "s.jsonl")
+    rc, _, _ = run_audit(
+        capsys, reports, "--jobs", 2, "--select", "NB305,NB001", "--lang", "en", "--jsonl", tmp_path / "s.jsonl"
+    )
     assert rc == 0
     recs = read_jsonl(tmp_path / "s.jsonl")
     assert {r["code"] for r in recs} == {"NB305", "NB001"}

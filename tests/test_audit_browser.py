@@ -1,5 +1,6 @@
 """The HTML page of ``nblint audit`` in a real headless Chromium (selenium + chromedriver, Debian's packages
 ``chromium`` and ``chromium-driver``; ``.ci/install-chromium.sh`` installs them).  Skips cleanly without them."""
+
 from __future__ import annotations
 
 import shutil
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from nblint.cli import main
+from nblint.app.cli import main
 
 webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
@@ -42,9 +43,18 @@ def driver(tmp_path):
 
     opts = Options()
     opts.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1400,1800"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--window-size=1400,1800",
+    ):
         opts.add_argument(arg)
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     drv = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
@@ -102,7 +112,9 @@ def test_page_in_chromium(page, driver, tmp_path):
     assert "older/shifan-2023.md" in detail.text  # the report it was paired with
     marks = detail.find_elements(By.CSS_SELECTOR, "pre.src mark")
     assert marks and any(m.text.strip() for m in marks)
-    assert any("四、结转" in p.text or "二、上年结转" in p.text for p in detail.find_elements(By.CSS_SELECTOR, "pre.src"))
+    assert any(
+        "四、结转" in p.text or "二、上年结转" in p.text for p in detail.find_elements(By.CSS_SELECTOR, "pre.src")
+    )
 
     # a filter by agency and year, then the report whose text carries markup: shown as text, never run
     Select(driver.find_element(By.ID, "f-code")).select_by_value("")

@@ -1,5 +1,6 @@
 """nblint audit survives a worker process killed by the system: the file that kills its worker becomes an
 internal-error row, every other file is still linted, and nothing hangs."""
+
 from __future__ import annotations
 
 import os
@@ -21,7 +22,7 @@ def _crash(task):
 
 
 def test_killed_worker_becomes_a_row_and_the_rest_goes_on():
-    from nblint.audit import _ProcessPool
+    from nblint.app.audit import _ProcessPool
 
     tasks = [(f"f{i}", None) for i in range(40)]
     tasks.insert(17, ("f17-kill-me", None))

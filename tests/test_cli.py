@@ -1,5 +1,6 @@
 """The command line as a linter user expects it: exit codes, selection, formats, configuration, rule-file
 validation with positions, suppression, unreadable files."""
+
 from __future__ import annotations
 
 import json
@@ -9,7 +10,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import EXAMPLES, ROOT
 
 COMPLIANT = EXAMPLES / "compliant-2024.md"
@@ -20,8 +20,14 @@ def run(*args, cwd=None, env=None):
     e.pop("GITHUB_ACTIONS", None)
     if env:
         e.update(env)
-    p = subprocess.run([sys.executable, "-m", "nblint", *map(str, args)], capture_output=True, text=True,
-                       cwd=cwd or ROOT, env=e, timeout=120)
+    p = subprocess.run(
+        [sys.executable, "-m", "nblint", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        env=e,
+        timeout=120,
+    )
     return p.returncode, p.stdout, p.stderr
 
 
@@ -113,7 +119,9 @@ def test_config_walks_up_and_unknown_option_is_error(tmp_path, defective):
 
 
 def test_pyproject_config_and_cli_flags_win(tmp_path, defective):
-    (tmp_path / "pyproject.toml").write_text('[tool.nblint]\nseverity = {NB207 = "error"}\nfail-on = "error"\n', encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.nblint]\nseverity = {NB207 = "error"}\nfail-on = "error"\n', encoding="utf-8"
+    )
     rc, out, _ = run("check", "--output-format", "json", defective)
     assert rc == 1
     assert json.loads(out)["files"][0]["diagnostics"][0]["severity"] == "error"
@@ -129,24 +137,31 @@ def test_extend_rules_adds_a_provincial_rule(tmp_path, defective):
     rules = tmp_path / "province"
     rules.mkdir()
     (rules / "ZJ001.yaml").write_text(
-        "code: ZJ001\nname: zhejiang-contact\nseverity: warning\neras: [\"2021\"]\nkind: pattern\nmode: required\n"
+        'code: ZJ001\nname: zhejiang-contact\nseverity: warning\neras: ["2021"]\nkind: pattern\nmode: required\n'
         "scope: document\npatterns: ['浙江政务服务网']\nmessage: 未提及浙江政务服务网\nmessage-en: no mention of 浙江政务服务网\n"
-        "description: provincial example\nbasis: 浙江省要求（示例）\nexamples: {fail: [x], pass: [浙江政务服务网]}\n", encoding="utf-8")
+        "description: provincial example\nbasis: 浙江省要求（示例）\nexamples: {fail: [x], pass: [浙江政务服务网]}\n",
+        encoding="utf-8",
+    )
     (tmp_path / ".nblint.yaml").write_text("extend-rules: [province]\n", encoding="utf-8")
     rc, out, err = run("check", defective)
     assert "ZJ001 未提及浙江政务服务网" in out, err
 
 
-@pytest.mark.parametrize("body,needle", [
-    ("unknown-key: 1\n", "unknown key 'unknown-key'"),
-    ("severity: fatal\n", "severity must be one of"),
-    ("eras: 2021\n", "'eras' must be a list"),
-])
+@pytest.mark.parametrize(
+    "body,needle",
+    [
+        ("unknown-key: 1\n", "unknown key 'unknown-key'"),
+        ("severity: fatal\n", "severity must be one of"),
+        ("eras: 2021\n", "'eras' must be a list"),
+    ],
+)
 def test_invalid_rule_file_reported_with_position(tmp_path, defective, body, needle):
     rules = tmp_path / "extra"
     rules.mkdir()
-    good = ("code: XX001\nname: extra-rule\nseverity: warning\neras: [\"2021\"]\nkind: pattern\nmode: required\n"
-            "patterns: ['x']\nmessage: m\nmessage-en: m\ndescription: d\nbasis: b\nexamples: {fail: [x], pass: [y]}\n")
+    good = (
+        'code: XX001\nname: extra-rule\nseverity: warning\neras: ["2021"]\nkind: pattern\nmode: required\n'
+        "patterns: ['x']\nmessage: m\nmessage-en: m\ndescription: d\nbasis: b\nexamples: {fail: [x], pass: [y]}\n"
+    )
     lines = [ln for ln in good.splitlines(keepends=True) if not ln.startswith(body.split(":")[0] + ":")]
     (rules / "XX001.yaml").write_text("".join(lines) + body, encoding="utf-8")
     (tmp_path / ".nblint.yaml").write_text("extend-rules: [extra]\n", encoding="utf-8")
@@ -160,9 +175,13 @@ def test_invalid_rule_file_reported_with_position(tmp_path, defective, body, nee
 def test_unknown_kind_and_duplicate_code(tmp_path, defective):
     rules = tmp_path / "extra"
     rules.mkdir()
-    base = ("name: {name}\nseverity: warning\neras: [\"2021\"]\nmessage: m\nmessage-en: m\ndescription: d\n"
-            "basis: b\nexamples: {{fail: [x], pass: [y]}}\n")
-    (rules / "a.yaml").write_text("code: NB301\nkind: pattern\nmode: required\npatterns: [x]\n" + base.format(name="dup-code"), encoding="utf-8")
+    base = (
+        'name: {name}\nseverity: warning\neras: ["2021"]\nmessage: m\nmessage-en: m\ndescription: d\n'
+        "basis: b\nexamples: {{fail: [x], pass: [y]}}\n"
+    )
+    (rules / "a.yaml").write_text(
+        "code: NB301\nkind: pattern\nmode: required\npatterns: [x]\n" + base.format(name="dup-code"), encoding="utf-8"
+    )
     (rules / "b.yaml").write_text("code: XX002\nkind: telepathy\n" + base.format(name="odd-kind"), encoding="utf-8")
     (tmp_path / ".nblint.yaml").write_text("extend-rules: [extra]\n", encoding="utf-8")
     rc, _, err = run("check", defective)
@@ -218,8 +237,13 @@ def test_traceback_never_printed_for_internal_errors(tmp_path):
 
 
 def test_stdin_with_stdin_filename(defective):
-    p = subprocess.run([sys.executable, "-m", "nblint", "check", "-", "--stdin-filename", "mine.md"],
-                       input=defective.read_bytes(), capture_output=True, cwd=ROOT, timeout=60)
+    p = subprocess.run(
+        [sys.executable, "-m", "nblint", "check", "-", "--stdin-filename", "mine.md"],
+        input=defective.read_bytes(),
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+    )
     out = p.stdout.decode()
     assert p.returncode == 1 and out.startswith("mine.md:24:12: NB207"), out + p.stderr.decode()
 
@@ -230,14 +254,21 @@ def test_agency_kind_from_name():
     kinds = {}
     for name in ("某某市人民政府", "某某镇人民政府", "某某街道办事处", "某某市人民政府办公室", "某某县交通运输局"):
         kinds[name] = parse_text(f"{name}2024年政府信息公开工作年度报告\n\n一、总体情况\n").agency_kind
-    assert kinds == {"某某市人民政府": "government", "某某镇人民政府": "township", "某某街道办事处": "subdistrict",
-                     "某某市人民政府办公室": "department", "某某县交通运输局": "department"}
+    assert kinds == {
+        "某某市人民政府": "government",
+        "某某镇人民政府": "township",
+        "某某街道办事处": "subdistrict",
+        "某某市人民政府办公室": "department",
+        "某某县交通运输局": "department",
+    }
 
 
 def test_rule_reference_is_current():
     rc, out, _ = run("rules", "--markdown")
     assert rc == 0
-    assert out == (ROOT / "docs" / "rules.md").read_text(encoding="utf-8"), "regenerate: nblint rules --markdown > docs/rules.md"
+    assert out == (ROOT / "docs" / "rules.md").read_text(encoding="utf-8"), (
+        "regenerate: nblint rules --markdown > docs/rules.md"
+    )
 
 
 def test_full_format_shows_the_line_and_a_caret(defective):

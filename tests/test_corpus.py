@@ -2,6 +2,7 @@
 found in each is pinned (tests/expectations/parse.yaml: year and where it came from, era, the official sections
 matched in order, and per table: format, rows found, numeric cells read).  Each expectation was written after
 reading the file; a change in these numbers is a change in what nblint understands and must be looked at."""
+
 from __future__ import annotations
 
 import subprocess
@@ -9,9 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from ruamel.yaml import YAML
-
 from conftest import ROOT, SHARED
+from ruamel.yaml import YAML
 
 EXPECT = ROOT / "tests" / "expectations" / "parse.yaml"
 
@@ -26,7 +26,8 @@ def summary(report) -> dict:
     out = {
         "year": f"{report.year} ({report.year_source})" if report.year else None,
         "era": report.era + (f"/{report.layout}" if report.layout else "") if report.era else None,
-        "sections": "".join(s.official or "?" for s in report.sections) if (report.layout or report.era) != "2008"
+        "sections": "".join(s.official or "?" for s in report.sections)
+        if (report.layout or report.era) != "2008"
         else len(report.sections),
         "tables": tables,
     }
@@ -72,8 +73,12 @@ def test_check_whole_corpus_no_traceback():
     if not SHARED.is_dir():
         pytest.skip("../shared not available")
     for sub in ("seeds", "corpus", "binaries"):
-        proc = subprocess.run([sys.executable, "-m", "nblint", "check", str(SHARED / sub), "--output-format", "json"],
-                              capture_output=True, text=True, timeout=300)
+        proc = subprocess.run(
+            [sys.executable, "-m", "nblint", "check", str(SHARED / sub), "--output-format", "json"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert proc.returncode in (0, 1), proc.stderr
         assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr, proc.stderr
 
@@ -82,7 +87,8 @@ def test_parse_whole_corpus_no_traceback():
     if not SHARED.is_dir():
         pytest.skip("../shared not available")
     for sub in ("seeds", "corpus", "binaries"):
-        proc = subprocess.run([sys.executable, "-m", "nblint", "parse", str(SHARED / sub)],
-                              capture_output=True, text=True, timeout=300)
+        proc = subprocess.run(
+            [sys.executable, "-m", "nblint", "parse", str(SHARED / sub)], capture_output=True, text=True, timeout=300
+        )
         assert proc.returncode in (0, 1), proc.stderr
         assert "Traceback" not in proc.stderr, proc.stderr

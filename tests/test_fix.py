@@ -1,6 +1,7 @@
 """`nblint check --fix` / `--diff` on a copy of a defective Markdown report: the diff shows the fixes and writes
 nothing, --fix rewrites only the fixable spans, a second --fix changes nothing; HTML, DOCX and PDF files are never
 written."""
+
 from __future__ import annotations
 
 import html
@@ -20,7 +21,10 @@ SHARED_PDF = ROOT.parent / "shared" / "binaries" / "kirogovcompare_hzq2023_worki
 # the fixture's fixable defects and their official replacements; everything else must stay as it is
 FIXES = [
     ("| 规范性文件 | 3 | 1 | 25 |", "| 行政规范性文件 | 3 | 1 | 25 |"),  # NB204 (table 二, 2021 format)
-    ("| 𠀀 | 2.其他法律行政止公开 |", "| 𠀀 | 2.其他法律行政法规禁止公开 |"),  # NB204 (table 三), after an astral character
+    (
+        "| 𠀀 | 2.其他法律行政止公开 |",
+        "| 𠀀 | 2.其他法律行政法规禁止公开 |",
+    ),  # NB204 (table 三), after an astral character
     ("## 五、存在问题及改进情况", "## 五、存在的主要问题及改进情况"),  # NB103
 ]
 NOT_FIXABLE = "| 行政强制 | — | | |"  # NB207 blank cell: reported, never changed
@@ -28,8 +32,9 @@ NOT_FIXABLE = "| 行政强制 | — | | |"  # NB207 blank cell: reported, never 
 
 def nblint(*args, cwd):
     env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
-    return subprocess.run([sys.executable, "-m", "nblint", *args], capture_output=True, text=True, encoding="utf-8",
-                          cwd=cwd, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "nblint", *args], capture_output=True, text=True, encoding="utf-8", cwd=cwd, env=env
+    )
 
 
 def expected(text: str) -> str:
@@ -102,7 +107,6 @@ def test_fix_keeps_bom_and_crlf(tmp_path):
 def test_fix_and_diff_conflict(report):
     p = nblint("check", "--fix", "--diff", report.name, cwd=report.parent)
     assert p.returncode == 2 and "cannot be combined" in p.stderr
-
 
 
 def test_fix_keeps_the_file_encoding(tmp_path):

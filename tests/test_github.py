@@ -1,5 +1,6 @@
 """GitHub Actions annotations: `::error file=…,line=…,col=…,title=…::message`, escaped as the workflow-command
 parser expects, and chosen by `--output-format auto` under GITHUB_ACTIONS=true."""
+
 from __future__ import annotations
 
 import os
@@ -19,8 +20,9 @@ def nblint(*args, cwd, github: bool):
     env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
     if github:
         env["GITHUB_ACTIONS"] = "true"
-    return subprocess.run([sys.executable, "-m", "nblint", *args], capture_output=True, text=True, encoding="utf-8",
-                          cwd=cwd, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "nblint", *args], capture_output=True, text=True, encoding="utf-8", cwd=cwd, env=env
+    )
 
 
 def test_escaping():
@@ -41,7 +43,10 @@ def test_auto_under_github_actions(tmp_path):
     lines = p.stdout.splitlines()
     assert len(lines) == 4 and all(ln.startswith("::warning file=r%2C1.md,line=") for ln in lines)
     # columns are code points: the label after 𠀀 starts at column 7
-    assert "::warning file=r%2C1.md,line=48,col=7,endLine=48,endColumn=18,title=NB204 label-mismatch::NB204 表三行标签" in p.stdout
+    assert (
+        "::warning file=r%2C1.md,line=48,col=7,endLine=48,endColumn=18,title=NB204 label-mismatch::NB204 表三行标签"
+        in p.stdout
+    )
     # outside GitHub Actions, auto is the text format
     p = nblint("check", "r,1.md", cwd=tmp_path, github=False)
     assert p.stdout.splitlines()[0].startswith("r,1.md:25:3: NB204 ")

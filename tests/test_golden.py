@@ -1,5 +1,6 @@
 """Golden CLI output: `nblint check` on every seed (../shared/seeds) and every example, compared line by line
 with tests/golden/*.txt.  Set NBLINT_UPDATE_GOLDEN=1 to rewrite them (then read the diff before committing)."""
+
 from __future__ import annotations
 
 import os
@@ -8,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLES, ROOT, SHARED
 
 GOLDEN = ROOT / "tests" / "golden"
@@ -25,7 +25,11 @@ def _targets():
 def _run(path: Path, base: Path) -> tuple[int, str]:
     proc = subprocess.run(
         [sys.executable, "-m", "nblint", "check", "--color", "never", os.path.relpath(path, base)],
-        capture_output=True, text=True, cwd=base, env=dict(os.environ, NO_COLOR="1"), timeout=120,
+        capture_output=True,
+        text=True,
+        cwd=base,
+        env=dict(os.environ, NO_COLOR="1"),
+        timeout=120,
     )
     return proc.returncode, proc.stdout
 
@@ -44,7 +48,11 @@ def test_golden(kind, path):
 
 def test_golden_files_have_targets():
     names = {f"{k}-{p.stem}.txt" for k, p in _targets()}
-    stale = [g.name for g in GOLDEN.glob("*.txt") if g.name not in names and (SHARED.is_dir() or g.name.startswith("examples"))]
+    stale = [
+        g.name
+        for g in GOLDEN.glob("*.txt")
+        if g.name not in names and (SHARED.is_dir() or g.name.startswith("examples"))
+    ]
     assert not stale, f"golden files without a target: {stale}"
 
 
@@ -53,7 +61,13 @@ def test_readme_output_is_real():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     shown = [ln for ln in readme.splitlines() if ln.startswith("examples/") and ": NB" in ln]
     assert shown
-    proc = subprocess.run([sys.executable, "-m", "nblint", "check", "--color", "never", "examples/"],
-                          capture_output=True, text=True, cwd=ROOT, env=dict(os.environ, NO_COLOR="1"), timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "nblint", "check", "--color", "never", "examples/"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=dict(os.environ, NO_COLOR="1"),
+        timeout=120,
+    )
     for ln in shown:
         assert ln in proc.stdout.splitlines(), ln

@@ -1,5 +1,6 @@
 """`nblint lsp`: a real session over stdio with a separate server process, spoken in JSON-RPC with Content-Length
 framing; plus the position conversion and the re-lint time in-process."""
+
 from __future__ import annotations
 
 import json
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from nblint.lsp import DocumentLinter, PositionMap
+from nblint.app.lsp import DocumentLinter, PositionMap
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "integrations"
@@ -28,8 +29,14 @@ class Client:
 
     def __init__(self, cwd: Path):
         env = dict(os.environ, NBLINT_CACHE_DIR=str(cwd / "cache"), PYTHONIOENCODING="utf-8")
-        self.proc = subprocess.Popen([sys.executable, "-m", "nblint", "lsp"], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd, env=env)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "nblint", "lsp"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=cwd,
+            env=env,
+        )
         self.inbox: queue.Queue = queue.Queue()
         self.pending: list[dict] = []
         self.next_id = 0
@@ -119,10 +126,21 @@ def test_session(client, tmp_path):
     astral_line = next(i for i, ln in enumerate(lines) if "𠀀" in ln)
     assert lines[astral_line].startswith("| 𠀀 | 2.其他法律行政止公开 |")
 
-    init = client.request("initialize", {"processId": os.getpid(), "rootUri": tmp_path.as_uri(), "capabilities": {
-        "general": {"positionEncodings": ["utf-16"]},
-        "textDocument": {"publishDiagnostics": {"relatedInformation": True}, "hover": {"contentFormat": ["plaintext"]},
-                         "codeAction": {"codeActionLiteralSupport": {"codeActionKind": {"valueSet": ["quickfix"]}}}}}})
+    init = client.request(
+        "initialize",
+        {
+            "processId": os.getpid(),
+            "rootUri": tmp_path.as_uri(),
+            "capabilities": {
+                "general": {"positionEncodings": ["utf-16"]},
+                "textDocument": {
+                    "publishDiagnostics": {"relatedInformation": True},
+                    "hover": {"contentFormat": ["plaintext"]},
+                    "codeAction": {"codeActionLiteralSupport": {"codeActionKind": {"valueSet": ["quickfix"]}}},
+                },
+            },
+        },
+    )
     caps = init["capabilities"]
     assert caps["positionEncoding"] == "utf-16"
     assert caps["hoverProvider"] and caps["codeActionProvider"]
@@ -131,7 +149,9 @@ def test_session(client, tmp_path):
     assert init["serverInfo"]["name"] == "nblint"
     client.notify("initialized", {})
 
-    client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}})
+    client.notify(
+        "textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}
+    )
     pub = client.wait_notification("textDocument/publishDiagnostics", lambda p: p["uri"] == uri)
     diags = pub["diagnostics"]
     assert pub.get("version") == 1
@@ -150,52 +170,97 @@ def test_session(client, tmp_path):
     assert nb207["severity"] == 2 and nb207["range"]["start"] == {"line": 31, "character": 9}
 
     # code action on the astral line: the fix, with its edit in UTF-16 columns
-    actions = client.request("textDocument/codeAction", {
-        "textDocument": {"uri": uri}, "range": _rng(astral_line, 8, astral_line, 8),
-        "context": {"diagnostics": [d], "only": ["quickfix"]}})
+    actions = client.request(
+        "textDocument/codeAction",
+        {
+            "textDocument": {"uri": uri},
+            "range": _rng(astral_line, 8, astral_line, 8),
+            "context": {"diagnostics": [d], "only": ["quickfix"]},
+        },
+    )
     assert len(actions) == 1
     act = actions[0]
     assert act["kind"] == "quickfix" and act["diagnostics"][0]["code"] == "NB204"
-    assert act["edit"]["changes"] == {uri: [{"range": _rng(astral_line, 7, astral_line, 18), "newText": "2.其他法律行政法规禁止公开"}]}
+    assert act["edit"]["changes"] == {
+        uri: [{"range": _rng(astral_line, 7, astral_line, 18), "newText": "2.其他法律行政法规禁止公开"}]
+    }
     # a range without a fixable diagnostic: no quick fix, but "fix all" for the document's three fixes
-    acts = client.request("textDocument/codeAction", {
-        "textDocument": {"uri": uri}, "range": _rng(2, 0, 2, 0), "context": {"diagnostics": []}})
+    acts = client.request(
+        "textDocument/codeAction",
+        {"textDocument": {"uri": uri}, "range": _rng(2, 0, 2, 0), "context": {"diagnostics": []}},
+    )
     assert [a["kind"] for a in acts] == ["source.fixAll.nblint"]
-    assert [e["newText"] for e in acts[0]["edit"]["changes"][uri]] == ["行政规范性文件", "2.其他法律行政法规禁止公开", "五、存在的主要问题及改进情况"]
-    assert client.request("textDocument/codeAction", {
-        "textDocument": {"uri": uri}, "range": _rng(2, 0, 2, 0), "context": {"diagnostics": [], "only": ["quickfix"]}}) == []
+    assert [e["newText"] for e in acts[0]["edit"]["changes"][uri]] == [
+        "行政规范性文件",
+        "2.其他法律行政法规禁止公开",
+        "五、存在的主要问题及改进情况",
+    ]
+    assert (
+        client.request(
+            "textDocument/codeAction",
+            {
+                "textDocument": {"uri": uri},
+                "range": _rng(2, 0, 2, 0),
+                "context": {"diagnostics": [], "only": ["quickfix"]},
+            },
+        )
+        == []
+    )
     # the NB103 heading fix
     heading = next(i for i, ln in enumerate(lines) if ln.startswith("## 五、"))
-    acts = client.request("textDocument/codeAction", {
-        "textDocument": {"uri": uri}, "range": _rng(heading, 5, heading, 5), "context": {"diagnostics": []}})
-    assert [a["edit"]["changes"][uri][0]["newText"] for a in acts if a["kind"] == "quickfix"] == ["五、存在的主要问题及改进情况"]
+    acts = client.request(
+        "textDocument/codeAction",
+        {"textDocument": {"uri": uri}, "range": _rng(heading, 5, heading, 5), "context": {"diagnostics": []}},
+    )
+    assert [a["edit"]["changes"][uri][0]["newText"] for a in acts if a["kind"] == "quickfix"] == [
+        "五、存在的主要问题及改进情况"
+    ]
     assert acts[0]["edit"]["changes"][uri][0]["range"] == _rng(heading, 3, heading, 14)
 
     # hover inside the diagnostic's range shows the rule's explain text; outside, nothing
-    hover = client.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": astral_line, "character": 10}})
+    hover = client.request(
+        "textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": astral_line, "character": 10}}
+    )
     value = hover["contents"]["value"]
     assert value.startswith(d["message"])
     assert "NB204 label-mismatch" in value and "Basis: 国办公开办函〔2021〕30号" in value and "Fixable: yes" in value
     assert hover["range"] == d["range"]
-    assert client.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": astral_line, "character": 3}}) is None
+    assert (
+        client.request(
+            "textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": astral_line, "character": 3}}
+        )
+        is None
+    )
 
     # apply the fix client-side (full sync): that diagnostic disappears, the others stay
     fixed_lines = list(lines)
-    fixed_lines[astral_line] = fixed_lines[astral_line][:6] + "2.其他法律行政法规禁止公开" + fixed_lines[astral_line][17:]
+    fixed_lines[astral_line] = (
+        fixed_lines[astral_line][:6] + "2.其他法律行政法规禁止公开" + fixed_lines[astral_line][17:]
+    )
     fixed = "\n".join(fixed_lines)
-    client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": fixed}]})
-    pub = client.wait_notification("textDocument/publishDiagnostics", lambda p: p["uri"] == uri and p.get("version") == 2)
+    client.notify(
+        "textDocument/didChange", {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": fixed}]}
+    )
+    pub = client.wait_notification(
+        "textDocument/publishDiagnostics", lambda p: p["uri"] == uri and p.get("version") == 2
+    )
     assert sorted(d["code"] for d in pub["diagnostics"]) == ["NB103", "NB204", "NB207"]
     assert all(d["range"]["start"]["line"] != astral_line for d in pub["diagnostics"])
 
     # didSave lints again (with the text the client includes)
     clean = EXAMPLE.read_text(encoding="utf-8")
-    client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": clean}]})
-    pub = client.wait_notification("textDocument/publishDiagnostics", lambda p: p["uri"] == uri and p.get("version") == 3)
+    client.notify(
+        "textDocument/didChange", {"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": clean}]}
+    )
+    pub = client.wait_notification(
+        "textDocument/publishDiagnostics", lambda p: p["uri"] == uri and p.get("version") == 3
+    )
     assert pub["diagnostics"] == []
     report.write_text(text, encoding="utf-8")
     client.notify("textDocument/didSave", {"textDocument": {"uri": uri}, "text": text})
-    pub = client.wait_notification("textDocument/publishDiagnostics", lambda p: p["uri"] == uri and len(p["diagnostics"]) == 4)
+    pub = client.wait_notification(
+        "textDocument/publishDiagnostics", lambda p: p["uri"] == uri and len(p["diagnostics"]) == 4
+    )
 
     client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
     pub = client.wait_notification("textDocument/publishDiagnostics", lambda p: p["uri"] == uri)
@@ -213,7 +278,10 @@ def test_project_configuration_applies(client, tmp_path):
     report.write_text(text, encoding="utf-8")
     client.request("initialize", {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {}})
     client.notify("initialized", {})
-    client.notify("textDocument/didOpen", {"textDocument": {"uri": report.as_uri(), "languageId": "markdown", "version": 1, "text": text}})
+    client.notify(
+        "textDocument/didOpen",
+        {"textDocument": {"uri": report.as_uri(), "languageId": "markdown", "version": 1, "text": text}},
+    )
     pub = client.wait_notification("textDocument/publishDiagnostics")
     assert sorted(d["code"] for d in pub["diagnostics"]) == ["NB103", "NB204", "NB204"]
     assert all("official" in d["message"] for d in pub["diagnostics"])
@@ -226,11 +294,15 @@ def test_utf8_position_encoding(client, tmp_path):
     """A client that prefers UTF-8 gets byte columns (3 per Chinese character, 4 for 𠀀)."""
     text = DEFECTIVE.read_text(encoding="utf-8")
     uri = (tmp_path / "r.md").as_uri()
-    init = client.request("initialize", {"processId": None, "rootUri": None,
-                                         "capabilities": {"general": {"positionEncodings": ["utf-8", "utf-16"]}}})
+    init = client.request(
+        "initialize",
+        {"processId": None, "rootUri": None, "capabilities": {"general": {"positionEncodings": ["utf-8", "utf-16"]}}},
+    )
     assert init["capabilities"]["positionEncoding"] == "utf-8"
     client.notify("initialized", {})
-    client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}})
+    client.notify(
+        "textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}
+    )
     pub = client.wait_notification("textDocument/publishDiagnostics")
     line = next(i for i, ln in enumerate(text.split("\n")) if "𠀀" in ln)
     d = next(d for d in pub["diagnostics"] if d["range"]["start"]["line"] == line)
@@ -290,7 +362,7 @@ def test_relint_time():
 
 def test_cli_import_stays_light():
     """The CLI imports this module on every start: it must not pull in pygls or lsprotocol."""
-    code = "import sys, nblint.cli; nblint.cli.build_parser(); print(sorted(m for m in ('pygls', 'lsprotocol') if m in sys.modules))"
+    code = "import sys, nblint.app.cli; nblint.app.cli.build_parser(); print(sorted(m for m in ('pygls', 'lsprotocol') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
@@ -298,16 +370,18 @@ def test_cli_import_stays_light():
 def test_html_document_positions_are_in_the_page():
     """An open HTML page is read as HTML; positions point into the page's own text; nothing is fixable there."""
     linter = DocumentLinter()
-    page = ('<!DOCTYPE html>\n<html><head><meta charset="gbk"><title>年报</title></head>\n<body>\n'
-            '<h1>某某区人民政府2024年政府信息公开工作年度报告</h1>\n'
-            '<p>本报告所列数据的统计期限为2024年1月1日至2024年12月31日。</p>\n'
-            '<h2>一、总体情况</h2><p>𠀀</p><h2>五、存在问题及改进情况</h2>\n</body></html>\n')
+    page = (
+        '<!DOCTYPE html>\n<html><head><meta charset="gbk"><title>年报</title></head>\n<body>\n'
+        "<h1>某某区人民政府2024年政府信息公开工作年度报告</h1>\n"
+        "<p>本报告所列数据的统计期限为2024年1月1日至2024年12月31日。</p>\n"
+        "<h2>一、总体情况</h2><p>𠀀</p><h2>五、存在问题及改进情况</h2>\n</body></html>\n"
+    )
     state = linter.lint("file:///tmp/r.html", page, 1)
     nb103 = next(p for p in state.items if p.diag.code == "NB103")
     line = page.split("\n")[nb103.start[0]]
     # UTF-16 columns: 𠀀 before the heading on the same line counts twice
-    assert line[:nb103.start[1] - 1].count("𠀀") == 1
-    assert line.encode("utf-16-le")[nb103.start[1] * 2:].decode("utf-16-le").startswith("五、存在问题及改进情况")
+    assert line[: nb103.start[1] - 1].count("𠀀") == 1
+    assert line.encode("utf-16-le")[nb103.start[1] * 2 :].decode("utf-16-le").startswith("五、存在问题及改进情况")
     assert nb103.edits == []
 
 
@@ -317,12 +391,16 @@ def test_relint_latency_over_stdio(client, tmp_path):
     uri = (tmp_path / "r.md").as_uri()
     client.request("initialize", {"processId": None, "rootUri": None, "capabilities": {}})
     client.notify("initialized", {})
-    client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}})
+    client.notify(
+        "textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}
+    )
     client.wait_notification("textDocument/publishDiagnostics", lambda p: p.get("version") == 1)
     times = []
     for v in range(2, 22):
         t = time.perf_counter()
-        client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": v}, "contentChanges": [{"text": text}]})
+        client.notify(
+            "textDocument/didChange", {"textDocument": {"uri": uri, "version": v}, "contentChanges": [{"text": text}]}
+        )
         pub = client.wait_notification("textDocument/publishDiagnostics", lambda p, v=v: p.get("version") == v)
         times.append((time.perf_counter() - t) * 1000)
         assert pub["diagnostics"] == []

@@ -1,4 +1,5 @@
 """`nblint new`: the skeleton of each era's format lints clean and holds every official table cell."""
+
 from __future__ import annotations
 
 import json
@@ -9,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from nblint.app.new import render
 from nblint.layout import load_formats
 from nblint.normalize import normalize_label
-from nblint.template import render
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -28,20 +29,40 @@ ERAS = {
 
 def nblint(*args, cwd, stdin=None):
     env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
-    return subprocess.run([sys.executable, "-m", "nblint", *args], capture_output=True, text=True, encoding="utf-8",
-                          cwd=cwd, env=env, input=stdin)
+    return subprocess.run(
+        [sys.executable, "-m", "nblint", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=cwd,
+        env=env,
+        input=stdin,
+    )
 
 
 def official_cells(era: str) -> dict[str, int]:
-    return {t["id"]: sum(len(p["columns"]) for p in t["parts"] for r in p["rows"] if not r.get("group"))
-            for t in load_formats()[era].get("tables") or []}
+    return {
+        t["id"]: sum(len(p["columns"]) for p in t["parts"] for r in p["rows"] if not r.get("group"))
+        for t in load_formats()[era].get("tables") or []
+    }
 
 
 @pytest.mark.parametrize("year", sorted(ERAS))
 def test_skeleton_lints_clean_and_has_every_cell(tmp_path, year):
     era, cells = ERAS[year]
     out = tmp_path / "report.md"
-    p = nblint("new", "--year", str(year), "--agency", "某某镇人民政府", "--kind", "township", "--output", str(out), cwd=tmp_path)
+    p = nblint(
+        "new",
+        "--year",
+        str(year),
+        "--agency",
+        "某某镇人民政府",
+        "--kind",
+        "township",
+        "--output",
+        str(out),
+        cwd=tmp_path,
+    )
     assert p.returncode == 0, p.stderr
     text = out.read_text(encoding="utf-8")
     assert text.splitlines()[0] == f"# 某某镇人民政府{year}年政府信息公开工作年度报告"
@@ -69,13 +90,24 @@ def test_skeleton_lints_clean_and_has_every_cell(tmp_path, year):
         assert all(c["kind"] == "number" and c["value"] == 0 for r in rows for c in r["cells"])
         # every official label, verbatim and in order
         spec = next(t for t in fmt["tables"] if t["id"] == tid)
-        official = [normalize_label(r["label"]) for part in spec["parts"] for r in part["rows"] if not r.get("group") and r.get("key")]
+        official = [
+            normalize_label(r["label"])
+            for part in spec["parts"]
+            for r in part["rows"]
+            if not r.get("group") and r.get("key")
+        ]
         assert [r["label"] for r in rows if r["label"]] == official
 
 
-@pytest.mark.parametrize("agency,kind", [
-    ("某某县人民政府", "government"), ("某某市教育局", "department"), ("某某街道", "subdistrict"), ("某某乡", "township"),
-])
+@pytest.mark.parametrize(
+    "agency,kind",
+    [
+        ("某某县人民政府", "government"),
+        ("某某市教育局", "department"),
+        ("某某街道", "subdistrict"),
+        ("某某乡", "township"),
+    ],
+)
 @pytest.mark.parametrize("year", [2024, 2020, 2012])
 def test_kinds_of_agency(tmp_path, agency, kind, year):
     """The kind comes from the name as the linter reads it; governments get the accountability sentence (NB404)."""

@@ -1,5 +1,6 @@
 """The normaliser and its offset map: every character of the canonical text maps back to the source character
 it came from."""
+
 from __future__ import annotations
 
 from hypothesis import given, settings
@@ -8,8 +9,9 @@ from hypothesis import strategies as st
 from nblint.normalize import normalize
 
 # characters that occur in real reports, including those the normaliser deletes or replaces
-ALPHABET = list("一二三四五六七八九十年月日報告開關於條例國務院公开政府信息（）()，,。、：:；“”‘’\"'|—-/ 0123456789１２３．.\n\r\t\u3000\u00a0\u200b\ufeffāáǎàkaibào") + ["<!-- x -->"]
-
+ALPHABET = list(
+    "一二三四五六七八九十年月日報告開關於條例國務院公开政府信息（）()，,。、：:；“”‘’\"'|—-/ 0123456789１２３．.\n\r\t\u3000\u00a0\u200b\ufeffāáǎàkaibào"
+) + ["<!-- x -->"]
 
 
 def test_traditional_to_simplified_keeps_positions():

@@ -1,12 +1,12 @@
 """A published PDF and the text copy of it in the corpus get the same diagnostics, line positions aside; and
 files far too large to be a report are refused quickly with NB001."""
+
 from __future__ import annotations
 
 import time
 from collections import Counter
 
 import pytest
-
 from conftest import EXAMPLES, shared
 
 PAIRS = [

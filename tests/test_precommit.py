@@ -2,6 +2,7 @@
 (at its HEAD commit: pre-commit clones committed state, so this tests the last commit), `pre-commit run
 --all-files` installing nblint into its own environment from the configured package index.  It fails on a
 defective report, showing nblint's diagnostic lines, and passes on the clean example."""
+
 from __future__ import annotations
 
 import os
@@ -28,8 +29,14 @@ def git(*args, cwd, env=None):
 def clean_env(tmp_path: Path) -> dict:
     # no GIT_DIR/GIT_INDEX_FILE from an enclosing hook, no colour, pre-commit's cache in the test's directory
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PRE_COMMIT"))}
-    env.update(PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"), PRE_COMMIT_COLOR="never", NO_COLOR="1",
-               GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1", NBLINT_CACHE_DIR=str(tmp_path / "nblint-cache"))
+    env.update(
+        PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"),
+        PRE_COMMIT_COLOR="never",
+        NO_COLOR="1",
+        GIT_CONFIG_GLOBAL=os.devnull,
+        GIT_CONFIG_NOSYSTEM="1",
+        NBLINT_CACHE_DIR=str(tmp_path / "nblint-cache"),
+    )
     env.pop("GITHUB_ACTIONS", None)
     return env
 
@@ -40,14 +47,16 @@ def test_pre_commit_hook(tmp_path):
         pytest.skip("not a git checkout")
     env = clean_env(tmp_path)
     rev = git("rev-parse", "HEAD", cwd=ROOT, env=env)
-    assert git("ls-tree", "--name-only", rev, ".pre-commit-hooks.yaml", cwd=ROOT, env=env) == ".pre-commit-hooks.yaml", \
-        "commit .pre-commit-hooks.yaml: pre-commit reads the hook definition from the committed state"
+    assert (
+        git("ls-tree", "--name-only", rev, ".pre-commit-hooks.yaml", cwd=ROOT, env=env) == ".pre-commit-hooks.yaml"
+    ), "commit .pre-commit-hooks.yaml: pre-commit reads the hook definition from the committed state"
 
     repo = tmp_path / "reports"
     repo.mkdir()
     git("init", "-q", cwd=repo, env=env)
     (repo / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {ROOT.as_posix()}\n    rev: {rev}\n    hooks:\n      - id: nblint\n", encoding="utf-8")
+        f"repos:\n  - repo: {ROOT.as_posix()}\n    rev: {rev}\n    hooks:\n      - id: nblint\n", encoding="utf-8"
+    )
     report = repo / "某某区2024年报.md"
     shutil.copy(DEFECTIVE, report)
     (repo / "notes.yaml").write_text("not: a report\n", encoding="utf-8")  # not a report type: not passed to nblint
@@ -63,7 +72,9 @@ def test_pre_commit_hook(tmp_path):
     assert "- exit code: 1" in out
     name = report.name
     found = re.findall(rf"^{re.escape(name)}:(\d+):(\d+): (NB\d+) ", out, re.M)
-    assert [(int(ln), code) for ln, _, code in found] == [(25, "NB204"), (32, "NB207"), (48, "NB204"), (77, "NB103")], out
+    assert [(int(ln), code) for ln, _, code in found] == [(25, "NB204"), (32, "NB207"), (48, "NB204"), (77, "NB103")], (
+        out
+    )
     assert ("48", "7", "NB204") in found  # the column after 𠀀 counts code points
     assert "Found 4 problems" in out
     assert "notes.yaml" not in out

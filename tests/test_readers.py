@@ -1,4 +1,5 @@
 """The HTML, DOCX and PDF readers: what they extract from real reports, and that bad input only ever gives ReadError."""
+
 from __future__ import annotations
 
 import io
@@ -111,7 +112,7 @@ def test_html_fixture_merged_cells_and_positions():
     assert raw[loc.line - 1][loc.col - 1] == "3"
     # the empty cell between "0" and "3" maps to its <td>
     loc = src.location(offset_of_line(src, n) + len("规章 | 0 | "))
-    assert loc.line == 7 and raw[6][loc.col - 1:loc.col + 3] == "<td>"
+    assert loc.line == 7 and raw[6][loc.col - 1 : loc.col + 3] == "<td>"
     # a character after an entity still maps exactly
     n2 = next(i for i, ln in enumerate(lines_of(src), 1) if ln.startswith("本机关\xa0认真"))  # &nbsp; kept as NBSP
     loc = src.location(offset_of_line(src, n2) + len("本机关\xa0"))
@@ -148,18 +149,23 @@ def test_html_report_inside_a_javascript_string():
     for text in ("一、总体情况", "规章 | 13", "六、其他需要报告的事项"):
         loc = src.location(offset_of_line(src, line_no(src, text)))
         assert loc.line == 5
-        assert raw[4][loc.col - 1:loc.col + 1] == text[:2]
+        assert raw[4][loc.col - 1 : loc.col + 1] == text[:2]
 
 
 def test_html_bare_javascript_file_and_script_copy():
     raw = (FIXTURES / "js_content.html").read_text(encoding="utf-8")
-    literal = raw[raw.index("let content"):raw.index("document.")]
+    literal = raw[raw.index("let content") : raw.index("document.")]
     bare = read_bytes("data.html", ("// data\nvar menu = [];\n" + literal + "\n").encode())
     assert lines_of(bare)[1] == "一、总体情况" and "规章 | 13" in lines_of(bare)
     assert bare.location(0).line == 3
     # a page that shows the report and keeps a copy in a script: the page wins
-    page = ("<html><body><div class=content><p>一、总体情况</p><p>" + "本机关认真落实条例。" * 20
-            + "</p></div><script>" + literal + "</script></body></html>")
+    page = (
+        "<html><body><div class=content><p>一、总体情况</p><p>"
+        + "本机关认真落实条例。" * 20
+        + "</p></div><script>"
+        + literal
+        + "</script></body></html>"
+    )
     src = read_bytes("page.html", page.encode())
     assert lines_of(src)[0] == "一、总体情况" and "规章 | 13" not in src.text
 
@@ -190,10 +196,12 @@ def test_html_portal_page_keeps_report_drops_chrome():
 
 
 def test_html_encodings_and_layout_tables():
-    body = ("<html><head><meta http-equiv='Content-Type' content='text/html; charset=gb2312'></head><body>"
-            "<table><tr><td><div class='nav'><a href='/'>首页</a></div></td></tr>"
-            "<tr><td><table><tr><td>规章</td><td>1</td></tr></table><p>一、总体情况</p>"
-            "<p>" + "本机关依法公开政府信息。" * 10 + "</p></td></tr></table></body></html>")
+    body = (
+        "<html><head><meta http-equiv='Content-Type' content='text/html; charset=gb2312'></head><body>"
+        "<table><tr><td><div class='nav'><a href='/'>首页</a></div></td></tr>"
+        "<tr><td><table><tr><td>规章</td><td>1</td></tr></table><p>一、总体情况</p>"
+        "<p>" + "本机关依法公开政府信息。" * 10 + "</p></td></tr></table></body></html>"
+    )
     src = read_bytes("gb.htm", body.encode("gb18030"))
     assert "规章 | 1" in lines_of(src) and "一、总体情况" in lines_of(src)
     assert "首页" not in src.text
@@ -222,12 +230,23 @@ def test_html_pingtan_trs_page():
     assert "规章 | 0 | 0 | 0" in ls
     assert "三、本年度办理结果 | （七）总计 |  | 80 | 1 | 0 | 0 | 0 | 0 | 81" in ls
     assert "1 | 1 | 0 | 0 | 2 | 4 | 0 | 0 | 1 | 5 | 1 | 0 | 1 | 0 | 2" in ls
-    for chrome in ("闽ICP备", "网站支持IPV6", "版权所有", "微博", "QQ空间", "首页", "当前位置", "相关链接", "附件下载", "闽政通APP"):
+    for chrome in (
+        "闽ICP备",
+        "网站支持IPV6",
+        "版权所有",
+        "微博",
+        "QQ空间",
+        "首页",
+        "当前位置",
+        "相关链接",
+        "附件下载",
+        "闽政通APP",
+    ):
         assert chrome not in src.text
     loc = src.location(offset_of_line(src, line_no(src, "规章")))
     assert loc.line == 349
     raw = shared_file("binaries", "pingtan_2023.html").read_text(encoding="utf-8").split("\n")
-    assert raw[348][loc.col - 1:loc.col + 1] == "规章"
+    assert raw[348][loc.col - 1 : loc.col + 1] == "规章"
 
 
 def test_html_shuyang_word_pasted_page():
@@ -251,8 +270,13 @@ def test_html_shanghai_2019_fragment():
     src = read_path(shared_file("corpus", "015.html"))
     ls = lines_of(src)
     assert ls[0] == "2019年上海市人民政府办公厅政府信息公开工作年度报告"
-    for h in ("一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
-              "五、政府信息公开工作存在的主要问题及改进情况", "六、其他需要报告的事项"):
+    for h in (
+        "一、总体情况",
+        "二、主动公开政府信息情况",
+        "三、收到和处理政府信息公开申请情况",
+        "五、政府信息公开工作存在的主要问题及改进情况",
+        "六、其他需要报告的事项",
+    ):
         assert h in ls
     assert widths(src)[10] == 26 and widths(src)[15] == 4
     # blank cells stay blank
@@ -274,17 +298,23 @@ def test_docx_blank_template():
     rows = pipe_rows(src)
     assert widths(src) == Counter({4: 14, 10: 28, 15: 4})
     # three tables 14x4, 28x10, 4x15, in place between the headings
-    blocks = Counter(src.line_info[i]["block"].rsplit(" row ", 1)[0]
-                     for i, ln in enumerate(ls, 1) if " | " in ln)
+    blocks = Counter(src.line_info[i]["block"].rsplit(" row ", 1)[0] for i, ln in enumerate(ls, 1) if " | " in ln)
     assert blocks == Counter({"table 1": 14, "table 2": 28, "table 3": 4})
-    assert line_no(src, "二、主动公开政府信息情况") < line_no(src, "规章") < line_no(src, "三、收到和处理政府信息公开申请情况")
+    assert (
+        line_no(src, "二、主动公开政府信息情况")
+        < line_no(src, "规章")
+        < line_no(src, "三、收到和处理政府信息公开申请情况")
+    )
     # every number cell is empty (U+3000 placeholders count as empty)
     assert "规章 |  |  | " in ls
     assert "三、本年度办理结果 | （七）总计 |  |  |  |  |  |  |  | " in ls
     assert rows[-1] == " | ".join([""] * 15)
     # vertical merges: the label repeats; wrapped labels join
     assert sum(1 for r in rows if r.startswith("三、本年度办理结果 | ")) == 22
-    assert " | 商业企业 | 科研机构 | " in ls[line_no(src, "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）") + 1]
+    assert (
+        " | 商业企业 | 科研机构 | "
+        in ls[line_no(src, "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）") + 1]
+    )
     assert src.line_info[line_no(src, "三、收到和处理政府信息公开申请情况")] == {"block": "paragraph 19"}
     assert src.line_info[line_no(src, "规章")] == {"block": "table 1 row 3"}
     loc = src.location(offset_of_line(src, line_no(src, "规章")))
@@ -299,18 +329,23 @@ def _numbered_docx() -> bytes:
 
     d = docx.Document()
     numbering = d.part.numbering_part.element
-    numbering.insert(0, parse_xml(
-        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">'
-        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/>'
-        '<w:suff w:val="nothing"/></w:lvl>'
-        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/>'
-        '<w:suff w:val="nothing"/></w:lvl></w:abstractNum>'))
+    numbering.insert(
+        0,
+        parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">'
+            '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/>'
+            '<w:suff w:val="nothing"/></w:lvl>'
+            '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/>'
+            '<w:suff w:val="nothing"/></w:lvl></w:abstractNum>'
+        ),
+    )
     numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
 
     def numbered(text, level):
         p = d.add_paragraph(text)
-        p._p.get_or_add_pPr().append(parse_xml(
-            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+        p._p.get_or_add_pPr().append(
+            parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>')
+        )
         return p
 
     d.add_paragraph("某某局2023年政府信息公开工作年度报告")
@@ -328,8 +363,9 @@ def _numbered_docx() -> bytes:
     t.cell(2, 2).text = "（二）部分公开"
     t.cell(3, 0).text = "规章"
     t.cell(3, 3).text = "\u3000"
-    sdt = parse_xml(f'<w:sdt {nsdecls("w")}><w:sdtContent><w:p><w:r><w:t>控件里的段落</w:t></w:r></w:p>'
-                    '</w:sdtContent></w:sdt>')
+    sdt = parse_xml(
+        f"<w:sdt {nsdecls('w')}><w:sdtContent><w:p><w:r><w:t>控件里的段落</w:t></w:r></w:p></w:sdtContent></w:sdt>"
+    )
     d.element.body.insert(len(d.element.body) - 1, sdt)
     numbered("收到和处理政府信息公开申请情况", 0)
     assert d.element.body.find(qn("w:sdt")) is not None
@@ -341,8 +377,14 @@ def _numbered_docx() -> bytes:
 def test_docx_numbering_merges_and_blocks():
     src = read_bytes("made.docx", _numbered_docx())
     ls = lines_of(src)
-    assert ls[:6] == ["某某局2023年政府信息公开工作年度报告", "一、总体情况", "（一）主动公开", "第一行", "第二行",
-                      "二、主动公开政府信息情况"]
+    assert ls[:6] == [
+        "某某局2023年政府信息公开工作年度报告",
+        "一、总体情况",
+        "（一）主动公开",
+        "第一行",
+        "第二行",
+        "二、主动公开政府信息情况",
+    ]
     assert ls[6:10] == [
         "第二十条第（一）项 |  |  | ",
         "三、本年度办理结果 | 5 | （一）予以公开 | ",
@@ -405,10 +447,13 @@ def test_pdf_szfgs2024():
     assert elapsed < 5
 
 
-@pytest.mark.parametrize("name, total_row", [
-    ("kirogovcompare_hzq2023_working.pdf", "10 | 1 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 5 | 0 | 0 | 0 | 0"),
-    ("kirogovcompare_hzq2024_working.pdf", "1 | 1 | 0 | 0 | 2 | 1 | 0 | 0 | 0 | 1 | 2 | 0 | 1 | 0 | 3"),
-])
+@pytest.mark.parametrize(
+    "name, total_row",
+    [
+        ("kirogovcompare_hzq2023_working.pdf", "10 | 1 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 5 | 0 | 0 | 0 | 0"),
+        ("kirogovcompare_hzq2024_working.pdf", "1 | 1 | 0 | 0 | 2 | 1 | 0 | 0 | 0 | 1 | 2 | 0 | 1 | 0 | 3"),
+    ],
+)
 def test_pdf_hongze(name, total_row):
     src = read_path(shared_file("binaries", name))
     ls = lines_of(src)
@@ -420,20 +465,26 @@ def test_pdf_hongze(name, total_row):
     assert not any(r.startswith(("（四）政府信息公开平台建设情况", "（三）政府信息管理情况")) for r in pipe_rows(src))
     # a merged label cut by the page break (no bottom border) is still read, and the open last row is a row
     assert sum(1 for r in pipe_rows(src) if r.startswith("三、本年度办理结果 | （三）不予公开 | ")) == 8
-    assert any(r.startswith("三、本年度办理结果 | （四）无法提供 | 1.本机关不掌握相关政府信息 | ") for r in pipe_rows(src))
+    assert any(
+        r.startswith("三、本年度办理结果 | （四）无法提供 | 1.本机关不掌握相关政府信息 | ") for r in pipe_rows(src)
+    )
     assert any("2.没有现成信息需要另行制作 | " in r for r in pipe_rows(src))
     assert _pages_of(src, "四、政府信息公开行政复议、行政诉讼情况") == 4
 
 
 def _cjk_pdf(content: bytes) -> bytes:
     """A one-page PDF whose text uses the predefined STSong-Light / UniGB-UCS2-H font (no embedding needed)."""
-    return _minimal_pdf(content, extra=[
-        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [6 0 R] >>",
-        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) "
-        b"/Ordering (GB1) /Supplement 2 >> /FontDescriptor 7 0 R /DW 1000 >>",
-        b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [0 -200 1000 900] /ItalicAngle 0 "
-        b"/Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>",
-    ], resources=b"/Resources << /Font << /F1 5 0 R >> >>")
+    return _minimal_pdf(
+        content,
+        extra=[
+            b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [6 0 R] >>",
+            b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) "
+            b"/Ordering (GB1) /Supplement 2 >> /FontDescriptor 7 0 R /DW 1000 >>",
+            b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [0 -200 1000 900] /ItalicAngle 0 "
+            b"/Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>",
+        ],
+        resources=b"/Resources << /Font << /F1 5 0 R >> >>",
+    )
 
 
 def _text(x: float, y: float, s: str) -> bytes:
@@ -571,9 +622,17 @@ def test_damaged_html_never_crashes():
         a = rnd.randrange(len(data))
         read_bad("t.html", data[:a])
         read_bad("m.html", data[a:])
-    for junk in (b"<", b"<html", b"<table><tr><td rowspan=999999 colspan=-3>x", b"<p>" * 5000,
-                 b"<div>" * 3000 + "一、总体情况".encode(), b"<!--", b"<script>let content = \"\\",
-                 b"&#99999999;&nbsp", "<td rowspan='2'>规章<td>".encode() * 50):
+    for junk in (
+        b"<",
+        b"<html",
+        b"<table><tr><td rowspan=999999 colspan=-3>x",
+        b"<p>" * 5000,
+        b"<div>" * 3000 + "一、总体情况".encode(),
+        b"<!--",
+        b'<script>let content = "\\',
+        b"&#99999999;&nbsp",
+        "<td rowspan='2'>规章<td>".encode() * 50,
+    ):
         read_bad("j.html", junk)
 
 
@@ -583,7 +642,9 @@ def test_deep_nesting_html():
 
 
 def test_readers_import_lazily():
-    code = ("import sys, nblint.readers.html, nblint.readers.docx, nblint.readers.pdf; "
-            "print(sorted(m for m in ('bs4', 'docx', 'pdfplumber', 'pdfminer') if m in sys.modules))")
+    code = (
+        "import sys, nblint.readers.html, nblint.readers.docx, nblint.readers.pdf; "
+        "print(sorted(m for m in ('bs4', 'docx', 'pdfplumber', 'pdfminer') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

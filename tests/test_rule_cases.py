@@ -4,13 +4,12 @@ A case is built from ``text`` or from a ``base`` document (examples/<base>.md) w
 find/replace, each find must occur); only the rule under test runs, and its diagnostics' (line, col) must equal
 ``expect`` exactly.  ``previous`` (same shape) gives last year's report for the cross-year rules.
 """
+
 from __future__ import annotations
 
-
 import pytest
-from ruamel.yaml import YAML
-
 from conftest import EXAMPLES, ROOT
+from ruamel.yaml import YAML
 
 CASES = sorted((ROOT / "tests" / "cases").glob("NB*.yaml"))
 

@@ -1,5 +1,6 @@
 """`nblint check --output-format sarif` validates against the SARIF 2.1.0 schema; rules carry help and default
 levels; columns are 1-based code points (columnKind: unicodeCodePoints); fixes are SARIF fixes."""
+
 from __future__ import annotations
 
 import json
@@ -19,7 +20,9 @@ LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
 def nblint(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "nblint", *args], capture_output=True, text=True, encoding="utf-8", cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "nblint", *args], capture_output=True, text=True, encoding="utf-8", cwd=cwd
+    )
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +96,7 @@ def test_columns_are_code_points_and_fixes(validator, tmp_path):
     assert res["ruleId"] == "NB204" and res["level"] == "warning"
     region = res["locations"][0]["physicalLocation"]["region"]
     assert (region["startColumn"], region["endColumn"]) == (7, 18)
-    assert lines[line - 1][region["startColumn"] - 1:region["endColumn"] - 1] == "2.其他法律行政止公开"
+    assert lines[line - 1][region["startColumn"] - 1 : region["endColumn"] - 1] == "2.其他法律行政止公开"
     fix = res["fixes"][0]
     change = fix["artifactChanges"][0]
     assert change["artifactLocation"]["uri"] == "%E5%B9%B4%E6%8A%A5.md"
@@ -110,8 +113,13 @@ def test_columns_are_code_points_and_fixes(validator, tmp_path):
         for f in r.get("fixes", []):
             for rp in f["artifactChanges"][0]["replacements"]:
                 d = rp["deletedRegion"]
-                edits.append((starts[d["startLine"] - 1] + d["startColumn"] - 1, starts[d["endLine"] - 1] + d["endColumn"] - 1,
-                              rp["insertedContent"]["text"]))
+                edits.append(
+                    (
+                        starts[d["startLine"] - 1] + d["startColumn"] - 1,
+                        starts[d["endLine"] - 1] + d["endColumn"] - 1,
+                        rp["insertedContent"]["text"],
+                    )
+                )
     assert len(edits) == 3
     out = text
     for a, b, t in sorted(edits, reverse=True):

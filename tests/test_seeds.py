@@ -1,8 +1,8 @@
 """The five seed documents, as a report author would expect them to be judged (issue: rule engine)."""
+
 from __future__ import annotations
 
 from collections import Counter
-
 
 from conftest import shared
 
@@ -55,11 +55,13 @@ def test_page_chrome_is_never_report_content():
     from nblint.engine import parse
     from nblint.readers import read_path
 
-    for name, chrome in (("000_4501e885ccdb45e7.txt", ["收藏我要收藏", "当前位置", "简体版", "来源:钦州市"]),
-                         ("002_efc789b651537edf.txt", ["上传人", "下载相关举报", "超出免费预览", "第1页"])):
+    for name, chrome in (
+        ("000_4501e885ccdb45e7.txt", ["收藏我要收藏", "当前位置", "简体版", "来源:钦州市"]),
+        ("002_efc789b651537edf.txt", ["上传人", "下载相关举报", "超出免费预览", "第1页"]),
+    ):
         rep = parse(read_path(str(shared("seeds", name))))
-        content = [rep.text[b.span[0]:b.span[1]] for b in rep.preamble if b.kind != "furniture"]
-        content += [rep.text[b.span[0]:b.span[1]] for s in rep.sections for b in s.blocks if b.kind != "furniture"]
+        content = [rep.text[b.span[0] : b.span[1]] for b in rep.preamble if b.kind != "furniture"]
+        content += [rep.text[b.span[0] : b.span[1]] for s in rep.sections for b in s.blocks if b.kind != "furniture"]
         for c in chrome:
             assert not any(c in x for x in content), (name, c)
     assert not parse(read_path(str(shared("seeds", "002_efc789b651537edf.txt")))).title.text.endswith(".docx")

@@ -1,20 +1,23 @@
 """Plain-text reports in the encodings they are published in, detected without being told."""
+
 from __future__ import annotations
 
 import pytest
-
 from conftest import EXAMPLES
 
 TEXT = (EXAMPLES / "compliant-2024.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("encoding,prefix", [
-    ("utf-8", b""),
-    ("utf-8-sig", b""),
-    ("gb18030", b""),
-    ("gbk", b""),
-    ("utf-16", b""),
-])
+@pytest.mark.parametrize(
+    "encoding,prefix",
+    [
+        ("utf-8", b""),
+        ("utf-8-sig", b""),
+        ("gb18030", b""),
+        ("gbk", b""),
+        ("utf-16", b""),
+    ],
+)
 def test_encodings_detected(tmp_path, engine, encoding, prefix):
     p = tmp_path / "report.md"
     p.write_bytes(prefix + TEXT.encode(encoding))

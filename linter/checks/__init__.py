@@ -4,6 +4,7 @@ optionally ``validate(params) -> [problems]``, and ``run(rule, report, ctx) -> I
 Checks read the model only.  They yield findings in offsets of the normalised text; the engine turns them into
 diagnostics (message template, severity, position in the original file, fix edits).
 """
+
 from __future__ import annotations
 
 from bisect import bisect_right
@@ -63,7 +64,7 @@ def where_missing(report: Report, section_id: str | None) -> int:
             return sec.heading.span[0]
         ids = [s["id"] for s in report_format(report)["sections"]]
         if section_id in ids:
-            for later in ids[ids.index(section_id) + 1:]:
+            for later in ids[ids.index(section_id) + 1 :]:
                 s = report.section(later)
                 if s is not None:
                     return s.heading.span[0]

@@ -7,6 +7,7 @@ finding per row, naming its blank columns),
 ``unit-pattern`` found right after the number), ``zero`` (NB505: listed cells must be 0 for the agency kinds of the
 rule, e.g. 规章 for a township).
 """
+
 from __future__ import annotations
 
 import re
@@ -76,7 +77,7 @@ def run(rule, report, ctx):
                     if bad:
                         yield Finding(*cell.span, dict(where, type=typ))
                 elif check == "unit" and col.get("type") == "amount" and cell.kind == "number":
-                    after = report.text[cell.span[1]:cell.span[1] + 4]
+                    after = report.text[cell.span[1] : cell.span[1] + 4]
                     if re.match(p["unit-pattern"], after):
                         yield Finding(cell.span[0], cell.span[1] + 1, where)
 
@@ -87,9 +88,14 @@ def _blanks(tid, row, cols, labels):
     if not blanks:
         return
     first = blanks[0]
-    where = {"table": tid, "row": labels.get(row.id, row.label), "column": cols[first.column]["label"],
-             "raw": first.raw, "count": len(blanks),
-             "columns": "、".join(cols[c.column]["label"] for c in blanks)}
+    where = {
+        "table": tid,
+        "row": labels.get(row.id, row.label),
+        "column": cols[first.column]["label"],
+        "raw": first.raw,
+        "count": len(blanks),
+        "columns": "、".join(cols[c.column]["label"] for c in blanks),
+    }
     if len(blanks) > 1:
         where["variant"] = "many"
     else:
@@ -108,5 +114,14 @@ def _zero(rule, report):
             continue
         cell = row.cell(cid)
         if cell is not None and cell.value:
-            yield Finding(*cell.span, {"table": tid, "row": row.label, "column": cid, "value": fmt_num(cell.value),
-                                       "agency": report.agency or "", "kind": report.agency_kind or ""})
+            yield Finding(
+                *cell.span,
+                {
+                    "table": tid,
+                    "row": row.label,
+                    "column": cid,
+                    "value": fmt_num(cell.value),
+                    "agency": report.agency or "",
+                    "kind": report.agency_kind or "",
+                },
+            )

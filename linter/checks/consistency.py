@@ -5,6 +5,7 @@ in the text of ``scope``) and ``cells``: one or more alternative sums of table c
 the claim must equal one of them.  Both positions are given.
 check ``zero-when`` (NB405): when one of ``patterns`` occurs in ``scope``, the ``cells`` must all be 0.
 """
+
 from __future__ import annotations
 
 import re
@@ -82,9 +83,18 @@ def run(rule, report, ctx):
                 v, cells = sums[0]
                 s = joined_to_canon(starts, m.start("n"))
                 e = joined_to_canon(starts, m.end("n") - 1) + 1
-                yield Finding(s, e, {"claim": claim["name"], "text": m.group(), "n": fmt_num(n),
-                                     "table_value": fmt_num(v), "cells": claim.get("cells-name", "")},
-                              related=[(c.span[0], c.span[1], "表格数值") for c in cells[:1]])
+                yield Finding(
+                    s,
+                    e,
+                    {
+                        "claim": claim["name"],
+                        "text": m.group(),
+                        "n": fmt_num(n),
+                        "table_value": fmt_num(v),
+                        "cells": claim.get("cells-name", ""),
+                    },
+                    related=[(c.span[0], c.span[1], "表格数值") for c in cells[:1]],
+                )
                 break  # the first statement of a claim is enough
     else:
         rx = re.compile("|".join(f"(?:{q})" for q in p["patterns"]))
@@ -95,5 +105,8 @@ def run(rule, report, ctx):
             c = _cell(report, ref)
             if c is not None and c.kind == "number" and c.value:
                 s = joined_to_canon(starts, m.start())
-                yield Finding(*c.span, {"statement": m.group(), "value": fmt_num(c.value)},
-                              related=[(s, s + len(m.group()), "收费说明")])
+                yield Finding(
+                    *c.span,
+                    {"statement": m.group(), "value": fmt_num(c.value)},
+                    related=[(s, s + len(m.group()), "收费说明")],
+                )

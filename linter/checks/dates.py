@@ -7,6 +7,7 @@ checks: ``period-stated`` (NB401: no statistics-period statement; wordings in gr
 ``deadline`` (NB504: a publication date after the deadline; ``deadlines`` is a list of {eras, kinds, date: "MM-DD"},
 the first entry whose eras and kinds fit the report wins; the deadline falls in the year after the report year).
 """
+
 from __future__ import annotations
 
 import re
@@ -76,9 +77,11 @@ def run(rule, report, ctx):
             return
         py = _g(m, "y1")
         if py is not None and py != report.year:
-            yield Finding(*m.span("y1"), {"title_year": report.year, "period_year": py,
-                                          "text": m.group()},
-                          related=[(report.year_span[0], report.year_span[1], "标题年份")] if report.year_span else [])
+            yield Finding(
+                *m.span("y1"),
+                {"title_year": report.year, "period_year": py, "text": m.group()},
+                related=[(report.year_span[0], report.year_span[1], "标题年份")] if report.year_span else [],
+            )
     elif check == "stale-year":
         # a sentence about the year's work that names the year before: text carried over from last year's report
         if report.year is None:
@@ -91,14 +94,20 @@ def run(rule, report, ctx):
             if int(m.group("y")) == report.year - 1:
                 s = joined_to_canon(starts, m.start("y"))
                 end = text.find("。", m.end())
-                quote = text[m.start("y"):end if 0 <= end - m.start("y") <= 40 else m.start("y") + 30]
+                quote = text[m.start("y") : end if 0 <= end - m.start("y") <= 40 else m.start("y") + 30]
                 yield Finding(s, s + 4, {"text": quote, "stale": report.year - 1, "year": report.year})
     elif check == "deadline":
         if report.year is None:
             return
         era = report.layout or report.era
-        dl = next((d["date"] for d in rule.params["deadlines"]
-                   if era in d.get("eras", [era]) and report.agency_kind in d.get("kinds", [report.agency_kind])), None)
+        dl = next(
+            (
+                d["date"]
+                for d in rule.params["deadlines"]
+                if era in d.get("eras", [era]) and report.agency_kind in d.get("kinds", [report.agency_kind])
+            ),
+            None,
+        )
         if not dl:
             return
         mm, dd = (int(x) for x in dl.split("-"))
@@ -107,6 +116,12 @@ def run(rule, report, ctx):
             if date[0] < report.year + 1:
                 continue  # a date inside the report year is not the publication date
             if date > limit:
-                yield Finding(*span, {"date": f"{date[0]}年{date[1]}月{date[2]}日",
-                                      "deadline": f"{limit[0]}年{mm}月{dd}日", "kind": report.agency_kind or ""})
+                yield Finding(
+                    *span,
+                    {
+                        "date": f"{date[0]}年{date[1]}月{date[2]}日",
+                        "deadline": f"{limit[0]}年{mm}月{dd}日",
+                        "kind": report.agency_kind or "",
+                    },
+                )
                 return

@@ -4,6 +4,7 @@ checks: ``readable`` (NB001) and ``unused-suppression`` (NB009) are emitted by t
 ``annual-report`` (NB002: no report title and no recognisable section; stops all other rules);
 ``year-known`` (NB003); ``old-layout`` (a 2019 report written in the pre-2019 layout, tolerated with a warning).
 """
+
 from __future__ import annotations
 
 from ..layout import recognisable
@@ -11,7 +12,6 @@ from . import Finding
 
 PARAMS = {"check": (str, True)}
 CHECKS = ("readable", "unused-suppression", "annual-report", "year-known", "old-layout")
-
 
 
 def run(rule, report, ctx):

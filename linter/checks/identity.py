@@ -6,6 +6,7 @@
 one).  Blank cells count as 0 (NB207 reports them); rows that are missing or unparseable make the identity
 unverifiable, and it is skipped.
 """
+
 from __future__ import annotations
 
 from ..tables import table_specs
@@ -91,7 +92,9 @@ def run(rule, report, ctx):
             (lv, ltext, lcells), (rv, rtext, rcells) = ls, rs
             if abs(lv - rv) <= tol:
                 continue
-            target = next((c for c in lcells if c is not None), None) or next((c for c in rcells if c is not None), None)
+            target = next((c for c in lcells if c is not None), None) or next(
+                (c for c in rcells if c is not None), None
+            )
             if target is None:
                 continue
             row_label = next((r.label for r in spec.rows if r.id == line), line) if fe == "row" else ""
@@ -99,7 +102,8 @@ def run(rule, report, ctx):
                 "name": ident.get("name", ""),
                 "column": col_label.get(line, line) if fe == "column" else "",
                 "row": row_label,
-                "left": ltext, "right": rtext,
+                "left": ltext,
+                "right": rtext,
                 "table": tid,
             }
             related = [(c.span[0], c.span[1], "") for c in lcells[1:] + rcells if c is not None]

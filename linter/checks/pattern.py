@@ -8,10 +8,11 @@ mode ``forbidden``: each match of ``patterns`` is reported (at most ``max``).
 ``scope``: ``document`` or an official section id; may be given per era ({"2021": 六, default: document}).
 Patterns are Python regular expressions over the normalised text with line breaks removed.
 """
+
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 from . import Finding, era_value, joined, joined_to_canon, scope_span, where_missing
 
@@ -31,7 +32,9 @@ def validate(params):
         probs.append("mode must be 'required' or 'forbidden'")
     if not params.get("patterns") and not params.get("topics"):
         probs.append("give 'patterns' or 'topics'")
-    for p in list(params.get("patterns") or []) + [q for t in params.get("topics") or [] for q in t.get("patterns", [])]:
+    for p in list(params.get("patterns") or []) + [
+        q for t in params.get("topics") or [] for q in t.get("patterns", [])
+    ]:
         try:
             re.compile(p)
         except re.error as e:
@@ -42,7 +45,7 @@ def validate(params):
     return probs
 
 
-@lru_cache(maxsize=None)
+@cache
 def _rx(patterns: tuple[str, ...]) -> re.Pattern:
     return re.compile("|".join(f"(?:{p})" for p in patterns))
 

@@ -4,6 +4,7 @@ Needs the previous year's report (``--previous``).  Each paragraph of ``scope`` 
 characters whose text, with years and digits masked, is at least ``threshold`` similar to a paragraph of last
 year's report is reported.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,7 +31,7 @@ def _paragraphs(report, span):
             continue
         for b in sec.blocks:
             if b.kind == "paragraph" and span[0] <= b.span[0] < span[1]:
-                t = text[b.span[0]:b.span[1]]
+                t = text[b.span[0] : b.span[1]]
                 if "。" in t:
                     out.append((b.span, t))
     return out
@@ -43,7 +44,10 @@ def run(rule, report, ctx):
     span = scope_span(report, era_value(p.get("scope", "document"), report))
     if span is None:
         return
-    prev_span = scope_span(ctx.previous, era_value(p.get("scope", "document"), ctx.previous)) or (0, len(ctx.previous.text))
+    prev_span = scope_span(ctx.previous, era_value(p.get("scope", "document"), ctx.previous)) or (
+        0,
+        len(ctx.previous.text),
+    )
     prev = [_MASK.sub("#", re.sub(r"\s+", "", t)) for _, t in _paragraphs(ctx.previous, prev_span)]
     prev = [t for t in prev if len(t) >= p["min-chars"]]
     if not prev:

@@ -4,6 +4,7 @@ checks: ``present`` (NB101), ``order`` (NB102), ``title`` (NB103, fixable), ``du
 Section lists and title words come from grammar/formats/<era>.yaml.  In the 2008 era (``presence: text``) an
 item counts as present when its words appear anywhere in the text.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,7 +15,6 @@ from . import Finding, report_format, where_missing
 
 PARAMS = {"check": (str, True)}
 CHECKS = ("present", "order", "title", "duplicate")
-
 
 
 def run(rule, report, ctx):
@@ -33,9 +33,13 @@ def run(rule, report, ctx):
                 later = [o for o in seen[:-1] if ids.index(o) > idx]
                 if later:
                     before = report.section(later[0])
-                    yield Finding(*sec.heading.span, {
-                        "section": sec.heading.text, "before": before.heading.text if before else later[0],
-                    })
+                    yield Finding(
+                        *sec.heading.span,
+                        {
+                            "section": sec.heading.text,
+                            "before": before.heading.text if before else later[0],
+                        },
+                    )
     elif check == "title":
         titles = {s["id"]: s["title"] for s in official}
         seen = set()
@@ -52,16 +56,16 @@ def run(rule, report, ctx):
                 hashes = re.match(r"#*\s*", line[lead:]).group()
                 start = s + lead + len(hashes)
                 fix = [(start, e, want)]
-                yield Finding(start, e, {"title": have, "official": want}, fix=fix,
-                              fix_description=f"改为「{want}」")
+                yield Finding(start, e, {"title": have, "official": want}, fix=fix, fix_description=f"改为「{want}」")
     elif check == "duplicate":
         first = {}
         for sec in report.sections:
             if not sec.official:
                 continue
             if sec.official in first:
-                yield Finding(*sec.heading.span, {"section": sec.heading.text,
-                                                  "first": first[sec.official].heading.text})
+                yield Finding(
+                    *sec.heading.span, {"section": sec.heading.text, "first": first[sec.official].heading.text}
+                )
             else:
                 first[sec.official] = sec
 
@@ -87,8 +91,11 @@ def _present(report, fmt, official):
         # the text stops in the middle of its last section: what follows is missing as one block
         last = report.section(ids[max(present)])
         end = len(report.text.rstrip())
-        yield Finding(end, end, {"variant": "truncated", "section": tail[0]["title"], "count": len(tail),
-                                 "last": last.heading.text})
+        yield Finding(
+            end,
+            end,
+            {"variant": "truncated", "section": tail[0]["title"], "count": len(tail), "last": last.heading.text},
+        )
         missing = [s for s in missing if s not in tail]
     for s in missing:
         a = where_missing(report, s["id"])

@@ -5,10 +5,11 @@
 Within a stretch, each marker must be the previous one plus one, or 1 (a new list); otherwise the marker is
 reported (a repeated or skipped item).
 """
+
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 from ..layout import CN_NUM, cn_int
 from . import Finding, era_value, joined, joined_to_canon, scope_span
@@ -18,7 +19,6 @@ PARAMS = {
     "restart": (str, False),
     "scope": ((str, dict), False),
 }
-
 
 
 def validate(params):
@@ -35,7 +35,7 @@ def validate(params):
     return probs
 
 
-@lru_cache(maxsize=None)
+@cache
 def _rx(p: str) -> re.Pattern:
     return re.compile(p)
 
@@ -62,7 +62,14 @@ def run(rule, report, ctx):
                         continue
                     if prev is not None and n != prev + 1 and n != 1:
                         s = joined_to_canon(starts, m.start())
-                        yield Finding(s, s + len(m.group()), {"marker": m.group(), "prev": CN_NUM[prev - 1] if prev <= 10 else prev,
-                                                              "expected": CN_NUM[prev] if prev < 10 else prev + 1})
+                        yield Finding(
+                            s,
+                            s + len(m.group()),
+                            {
+                                "marker": m.group(),
+                                "prev": CN_NUM[prev - 1] if prev <= 10 else prev,
+                                "expected": CN_NUM[prev] if prev < 10 else prev + 1,
+                            },
+                        )
                         break  # one slip per list: what follows it is its consequence
                     prev = n

@@ -5,6 +5,7 @@ wrong number of cells in a row, or a column header absent), ``labels`` (NB204, f
 table uses another era's labels; one diagnostic per report), ``group-complete`` (NB206), ``extra-rows`` (NB210),
 ``unparseable`` (NB211: digits run together so that cells cannot be told apart).
 """
+
 from __future__ import annotations
 
 from ..layout import load_formats
@@ -18,8 +19,17 @@ PARAMS = {
     "exclude-tags": (list, False),
     "header-tables": (list, False),  # columns: the tables whose column headers are checked (default: all)
 }
-CHECKS = ("present", "rows", "columns", "labels", "label-width", "format", "group-complete", "extra-rows",
-          "unparseable")
+CHECKS = (
+    "present",
+    "rows",
+    "columns",
+    "labels",
+    "label-width",
+    "format",
+    "group-complete",
+    "extra-rows",
+    "unparseable",
+)
 
 
 def validate(params):
@@ -38,7 +48,9 @@ def _era_format(report):
 
 def run(rule, report, ctx):
     p = rule.params
-    tids = p.get("tables") or list(table_specs(_era_format(report) if _era_format(report) in ("2021", "2019") else "2021"))
+    tids = p.get("tables") or list(
+        table_specs(_era_format(report) if _era_format(report) in ("2021", "2019") else "2021")
+    )
     check = p["check"]
     if check == "format":
         yield from _format(report, tids)
@@ -69,8 +81,17 @@ def run(rule, report, ctx):
                 yield Finding(pos, pos, {"table": tid, "row": r.label})
             if tail:
                 last_id, end = cut
-                yield Finding(end, end, {"variant": "truncated", "table": tid, "last": rows_by_id[last_id].label,
-                                         "count": len(tail), "row": rows_by_id[tail[0]].label})
+                yield Finding(
+                    end,
+                    end,
+                    {
+                        "variant": "truncated",
+                        "table": tid,
+                        "last": rows_by_id[last_id].label,
+                        "count": len(tail),
+                        "row": rows_by_id[tail[0]].label,
+                    },
+                )
         elif check == "group-complete":
             members = [r for r in spec.rows if p["group"] in r.tags]
             if not members:
@@ -79,17 +100,33 @@ def run(rule, report, ctx):
             missing = [r for r in members if r.id in table.missing and not (cut and _after(spec, r.id, cut[0]))]
             if missing:
                 pos = _next_row_pos(table, spec, missing[0].id) or _anchor_for_missing(table)
-                yield Finding(pos, pos, {"table": tid, "missing": "、".join(r.label for r in missing),
-                                         "count": len(members) - len(missing), "total": len(members)})
+                yield Finding(
+                    pos,
+                    pos,
+                    {
+                        "table": tid,
+                        "missing": "、".join(r.label for r in missing),
+                        "count": len(members) - len(missing),
+                        "total": len(members),
+                    },
+                )
         elif check == "columns":
             for row in table.rows:
                 if row.status == "wrong-count" and row.id is not None:
                     r = rows_by_id[row.id]
                     n = len(row.cells)
                     span = (row.span[0], row.cells[-1].span[1]) if row.cells else row.span
-                    yield Finding(*span, {"variant": "count", "table": tid, "row": r.label, "found": n,
-                                          "expected": row.expected,
-                                          "columns": "、".join(c["label"] for c in r.columns)})
+                    yield Finding(
+                        *span,
+                        {
+                            "variant": "count",
+                            "table": tid,
+                            "row": r.label,
+                            "found": n,
+                            "expected": row.expected,
+                            "columns": "、".join(c["label"] for c in r.columns),
+                        },
+                    )
             reported = set()
             if p.get("header-tables") is not None and tid not in p["header-tables"]:
                 continue
@@ -108,8 +145,12 @@ def run(rule, report, ctx):
                 # a label cut by line wrapping (PDF: the rest follows after the numbers) is not a different label
                 wrapped = row.label_wrapped and len(have) >= 4 and want.startswith(have)
                 if row.label and have != want and not wrapped:
-                    yield Finding(*row.span, {"table": tid, "label": row.label, "official": r.label},
-                                  fix=[(row.span[0], row.span[1], r.label)], fix_description=f"改为「{r.label}」")
+                    yield Finding(
+                        *row.span,
+                        {"table": tid, "label": row.label, "official": r.label},
+                        fix=[(row.span[0], row.span[1], r.label)],
+                        fix_description=f"改为「{r.label}」",
+                    )
         elif check == "label-width":
             # same words as the official label, other punctuation: half-width brackets, 1、 for 1., quotes
             for row in table.rows:
@@ -122,19 +163,30 @@ def run(rule, report, ctx):
                     continue
                 if written.replace(" ", "") == r.label:
                     continue
-                yield Finding(*row.span, {"table": tid, "label": written, "official": r.label},
-                              fix=[(row.span[0], row.span[1], r.label)], fix_description=f"改为「{r.label}」")
+                yield Finding(
+                    *row.span,
+                    {"table": tid, "label": written, "official": r.label},
+                    fix=[(row.span[0], row.span[1], r.label)],
+                    fix_description=f"改为「{r.label}」",
+                )
         elif check == "extra-rows":
             for row in table.rows:
                 if row.status == "extra":
-                    yield Finding(*row.span, {"table": tid, "label": row.label,
-                                              "variant": "default" if row.label else "unlabelled",
-                                              "values": " ".join(c.raw for c in row.cells)})
+                    yield Finding(
+                        *row.span,
+                        {
+                            "table": tid,
+                            "label": row.label,
+                            "variant": "default" if row.label else "unlabelled",
+                            "values": " ".join(c.raw for c in row.cells),
+                        },
+                    )
                 elif row.status == "group-with-numbers":
                     verdict = _subtotal(table, spec, row)
                     if verdict is not True:
-                        yield Finding(*row.span, {"table": tid, "label": row.label,
-                                                  "values": " ".join(c.raw for c in row.cells)})
+                        yield Finding(
+                            *row.span, {"table": tid, "label": row.label, "values": " ".join(c.raw for c in row.cells)}
+                        )
         elif check == "unparseable":
             for row in table.rows:
                 if row.status == "unparseable":
@@ -173,7 +225,7 @@ def _next_row_pos(table, spec, rid):
     """Where a missing row should have been: the next official row that is present."""
     ids = [r.id for r in spec.rows]
     present = {r.id: r for r in table.rows if r.id}
-    for later in ids[ids.index(rid) + 1:]:
+    for later in ids[ids.index(rid) + 1 :]:
         if later in present:
             return present[later].span[0]
     return None
@@ -184,7 +236,7 @@ def _subtotal(table, spec, row):
     ids = [r.id for r in spec.rows]
     i = ids.index(row.id)
     members = []
-    for r in spec.rows[i + 1:]:
+    for r in spec.rows[i + 1 :]:
         if r.group or not r.id.startswith(row.id):
             break
         members.append(table.row(r.id))
@@ -213,5 +265,6 @@ def _format(report, tids):
                 first = (name, span, table.format)
     if first:
         name, span, used = first
-        yield Finding(*span, {"label": name, "used": formats[used]["name"], "required": formats[era]["name"],
-                              "year": report.year})
+        yield Finding(
+            *span, {"label": name, "used": formats[used]["name"], "required": formats[era]["name"], "year": report.year}
+        )

@@ -1,4 +1,5 @@
 """Output formats: a registry of small formatter classes, each turning FileResults into text."""
+
 from __future__ import annotations
 
 import importlib

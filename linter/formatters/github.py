@@ -1,4 +1,5 @@
 """GitHub Actions workflow commands: ``::error file=…,line=…,col=…,title=…::message``."""
+
 from __future__ import annotations
 
 LEVEL = {"error": "error", "warning": "warning", "info": "notice"}

@@ -1,4 +1,5 @@
 """JSON: every file with its report metadata (era, year and where it was found, agency) and diagnostics."""
+
 from __future__ import annotations
 
 import json
@@ -11,9 +12,11 @@ class JsonFormatter:
     def format(self, results) -> str:
         files = []
         for r in results:
-            files.append({
-                "path": r.path,
-                "meta": r.meta,
-                "diagnostics": [d.to_dict() for d in r.diagnostics],
-            })
+            files.append(
+                {
+                    "path": r.path,
+                    "meta": r.meta,
+                    "diagnostics": [d.to_dict() for d in r.diagnostics],
+                }
+            )
         return json.dumps({"files": files}, ensure_ascii=False, indent=2) + "\n"

@@ -5,6 +5,7 @@ Columns are 1-based and counted in Unicode code points, as everywhere in nblint,
 as help, and its default level; a diagnostic with a fix carries it as a SARIF ``fixes`` entry (regions in the same
 line/column terms), related positions become ``relatedLocations``.
 """
+
 from __future__ import annotations
 
 import json
@@ -52,7 +53,7 @@ class SarifFormatter:
         self.rules = rules or []
 
     def _rule(self, r) -> dict:
-        from ..cli import explain_text
+        from ..ruleset import explain_text
 
         return {
             "id": r.code,
@@ -61,8 +62,13 @@ class SarifFormatter:
             "fullDescription": {"text": r.description},
             "help": {"text": explain_text(r, "zh")},
             "defaultConfiguration": {"level": LEVEL[r.severity]},
-            "properties": {"basis": r.basis, "eras": list(r.eras), "fixable": r.fixable, "aliases": list(r.aliases),
-                           "kind": r.kind},
+            "properties": {
+                "basis": r.basis,
+                "eras": list(r.eras),
+                "fixable": r.fixable,
+                "aliases": list(r.aliases),
+                "kind": r.kind,
+            },
         }
 
     def format(self, results) -> str:
@@ -80,8 +86,10 @@ class SarifFormatter:
             artifacts.setdefault(uri, len(artifacts))
             starts = None
             for d in fr.diagnostics:
-                loc = {"artifactLocation": {"uri": uri, "index": artifacts[uri]},
-                       "region": _region(d.line, d.col, d.end_line, d.end_col)}
+                loc = {
+                    "artifactLocation": {"uri": uri, "index": artifacts[uri]},
+                    "region": _region(d.line, d.col, d.end_line, d.end_col),
+                }
                 item = {
                     "ruleId": d.code,
                     "level": LEVEL.get(d.severity, "warning"),
@@ -93,9 +101,14 @@ class SarifFormatter:
                 related = d.extra.get("related") if d.extra else None
                 if related:
                     item["relatedLocations"] = [
-                        {"id": k, "message": {"text": rl["message"]},
-                         "physicalLocation": {"artifactLocation": {"uri": uri, "index": artifacts[uri]},
-                                              "region": _region(rl["line"], rl["col"], rl["line"], rl["col"])}}
+                        {
+                            "id": k,
+                            "message": {"text": rl["message"]},
+                            "physicalLocation": {
+                                "artifactLocation": {"uri": uri, "index": artifacts[uri]},
+                                "region": _region(rl["line"], rl["col"], rl["line"], rl["col"]),
+                            },
+                        }
                         for k, rl in enumerate(related, 1)
                     ]
                 if d.fix is not None and fr.source_text is not None:
@@ -103,11 +116,23 @@ class SarifFormatter:
                     replacements = []
                     for e in d.fix.edits:
                         (l1, c1), (l2, c2) = _line_col(starts, e.start), _line_col(starts, e.end)
-                        replacements.append({"deletedRegion": _region(l1, c1, l2, c2, nonempty=False),
-                                             "insertedContent": {"text": e.text}})
-                    item["fixes"] = [{"description": {"text": d.fix.description},
-                                      "artifactChanges": [{"artifactLocation": {"uri": uri, "index": artifacts[uri]},
-                                                           "replacements": replacements}]}]
+                        replacements.append(
+                            {
+                                "deletedRegion": _region(l1, c1, l2, c2, nonempty=False),
+                                "insertedContent": {"text": e.text},
+                            }
+                        )
+                    item["fixes"] = [
+                        {
+                            "description": {"text": d.fix.description},
+                            "artifactChanges": [
+                                {
+                                    "artifactLocation": {"uri": uri, "index": artifacts[uri]},
+                                    "replacements": replacements,
+                                }
+                            ],
+                        }
+                    ]
                 props = {k: v for k, v in (d.extra or {}).items() if k != "related"}
                 if props:
                     item["properties"] = props
@@ -115,12 +140,20 @@ class SarifFormatter:
         doc = {
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
             "version": "2.1.0",
-            "runs": [{
-                "tool": {"driver": {"name": "nblint", "version": __version__, "semanticVersion": __version__,
-                                    "rules": rules}},
-                "columnKind": "unicodeCodePoints",
-                "artifacts": [{"location": {"uri": u}} for u in artifacts],
-                "results": res,
-            }],
+            "runs": [
+                {
+                    "tool": {
+                        "driver": {
+                            "name": "nblint",
+                            "version": __version__,
+                            "semanticVersion": __version__,
+                            "rules": rules,
+                        }
+                    },
+                    "columnKind": "unicodeCodePoints",
+                    "artifacts": [{"location": {"uri": u}} for u in artifacts],
+                    "results": res,
+                }
+            ],
         }
         return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

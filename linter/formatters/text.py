@@ -1,4 +1,5 @@
 """``path:line:col: CODE message`` (flake8/ruff style), coloured on a terminal; ``full`` adds the source line."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -55,8 +56,12 @@ class TextFormatter:
         if self.show_summary:
             total = sum(counts.values())
             if total:
-                parts = ", ".join(f"{sev[s]} {s}{'s' if sev[s] != 1 else ''}" for s in ("error", "warning", "info") if sev[s])
-                out.append(f"Found {total} problem{'s' if total != 1 else ''} ({parts}) in {files} file{'s' if files != 1 else ''}.")
+                parts = ", ".join(
+                    f"{sev[s]} {s}{'s' if sev[s] != 1 else ''}" for s in ("error", "warning", "info") if sev[s]
+                )
+                out.append(
+                    f"Found {total} problem{'s' if total != 1 else ''} ({parts}) in {files} file{'s' if files != 1 else ''}."
+                )
             else:
                 out.append(f"All checks passed ({files} file{'s' if files != 1 else ''}).")
         return "\n".join(out) + ("\n" if out else "")
@@ -82,6 +87,6 @@ class FullFormatter(TextFormatter):
         lead = d.col - 1
         if len(src) > 100:  # a long line (a web crawl on one line): a window around the column
             start = max(0, lead - 40)
-            src, lead = src[start:start + 100], lead - start
+            src, lead = src[start : start + 100], lead - start
         caret = self._c("^", self.Style.BRIGHT, self.Fore.RED) if self.color else "^"
         return [f"    {src}", "    " + " " * _width(src[:lead]) + caret, ""]

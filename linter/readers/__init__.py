@@ -4,6 +4,7 @@ Each format lives in its own module and is imported only when a file of that for
 pre-commit run never imports the PDF or DOCX libraries.  A reader raises :class:`ReadError` for anything that
 cannot be read; the engine turns that into NB001.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -39,7 +40,7 @@ def bad_input(what: str):
         raise
     except RecursionError:
         raise ReadError(f"corrupt {what}: nested too deeply to read") from None
-    except Exception as e:  # noqa: BLE001 - any failure on bad input becomes NB001
+    except Exception as e:
         raise ReadError(f"corrupt {what}: {type(e).__name__}: {e}") from None
 
 
@@ -64,6 +65,8 @@ def read_bytes(path: str, data: bytes) -> Source:
     with bad_input(module.upper()):  # the last net under every reader
         source = reader.read(path, data)
     if len(source.text) > MAX_CHARS:
-        raise ReadError(f"the text is {len(source.text):,} characters long, far more than one annual report "
-                        f"(limit {MAX_CHARS:,}); not linted")
+        raise ReadError(
+            f"the text is {len(source.text):,} characters long, far more than one annual report "
+            f"(limit {MAX_CHARS:,}); not linted"
+        )
     return source

@@ -18,6 +18,7 @@ from numbering.xml for the common formats, because a heading's number often exis
 Positions are line:col in the extracted text; ``line_info`` gives ``{"block": "paragraph 12"}`` or
 ``{"block": "table 2 row 3"}`` (1-based; paragraphs are counted among the body's paragraphs, empty ones included).
 """
+
 from __future__ import annotations
 
 import io
@@ -38,10 +39,25 @@ def _q(tag: str) -> str:
     return f"{{{_W}}}{tag}"
 
 
-_P, _TBL, _TR, _TC, _SDT, _SDTCONTENT, _CUSTOMXML = (_q(t) for t in (
-    "p", "tbl", "tr", "tc", "sdt", "sdtContent", "customXml"))
-_SKIP_IN_PARA = {_q(t) for t in ("pPr", "rPr", "del", "moveFrom", "delText", "instrText", "fldData", "footnoteReference",
-                                 "endnoteReference", "commentReference", "annotationRef")}
+_P, _TBL, _TR, _TC, _SDT, _SDTCONTENT, _CUSTOMXML = (
+    _q(t) for t in ("p", "tbl", "tr", "tc", "sdt", "sdtContent", "customXml")
+)
+_SKIP_IN_PARA = {
+    _q(t)
+    for t in (
+        "pPr",
+        "rPr",
+        "del",
+        "moveFrom",
+        "delText",
+        "instrText",
+        "fldData",
+        "footnoteReference",
+        "endnoteReference",
+        "commentReference",
+        "annotationRef",
+    )
+}
 _SKIP_IN_PARA.add(f"{{{_MC}}}Fallback")
 _VAL = _q("val")
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -57,8 +73,9 @@ def _read(path: str, data: bytes) -> Source:
     if not data:
         raise ReadError("empty file")
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ReadError("not a DOCX file: this is an old binary Word .doc file or a password-protected document; "
-                        "save it as .docx")
+        raise ReadError(
+            "not a DOCX file: this is an old binary Word .doc file or a password-protected document; save it as .docx"
+        )
     if not data.startswith(b"PK"):
         raise ReadError("not a DOCX file (zip archive expected)")
     try:
@@ -79,7 +96,7 @@ def _read(path: str, data: bytes) -> Source:
 
     try:
         document = docx.Document(io.BytesIO(data))
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:
         msg = str(e)
         if "content type" in msg.lower() or "not a Word file" in msg:
             raise ReadError("not a Word document (the zip archive is another Office format)") from None
@@ -136,7 +153,7 @@ class _Walker:
         rid = el.get(f"{{{_R}}}id")
         try:
             part = self.part.related_parts[rid]
-        except Exception:  # noqa: BLE001 - a dangling reference: nothing to read
+        except Exception:
             return
         if "html" not in (getattr(part, "content_type", "") or ""):
             return
@@ -315,8 +332,21 @@ def _letters(n: int, upper: bool) -> str:
 def _roman(n: int, upper: bool) -> str:
     if not 0 < n < 4000:
         return str(n)
-    vals = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
-            (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+    vals = [
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ]
     out = []
     for v, s in vals:
         while n >= v:
@@ -327,8 +357,15 @@ def _roman(n: int, upper: bool) -> str:
 
 
 def _format(n: int, fmt: str) -> str:
-    if fmt in ("chineseCounting", "chineseCountingThousand", "chineseLegalSimplified", "ideographDigital",
-               "japaneseCounting", "taiwaneseCounting", "taiwaneseCountingThousand"):
+    if fmt in (
+        "chineseCounting",
+        "chineseCountingThousand",
+        "chineseLegalSimplified",
+        "ideographDigital",
+        "japaneseCounting",
+        "taiwaneseCounting",
+        "taiwaneseCountingThousand",
+    ):
         s = _chinese(n)
         if fmt == "chineseLegalSimplified":
             s = s.translate(str.maketrans("一二三四五六七八九十", "壹贰叁肆伍陆柒捌玖拾"))
@@ -362,14 +399,14 @@ class _Numbering:
         self.style_num: dict[str, tuple[str, int]] = {}
         try:
             self._load(document)
-        except Exception:  # noqa: BLE001 - numbering is a nicety; a broken numbering part just gives no labels
+        except Exception:
             self.levels = {}
 
     def _load(self, document):
         part = document.part
         try:
             numbering = part.numbering_part.element
-        except Exception:  # noqa: BLE001 - no numbering part
+        except Exception:
             return
         abstract: dict[str, dict[int, dict]] = {}
         for an in numbering.findall(_q("abstractNum")):
@@ -401,7 +438,7 @@ class _Numbering:
             self.abstract_of[nid] = aid or nid
         try:
             styles = part.styles.element
-        except Exception:  # noqa: BLE001
+        except Exception:
             return
         based: dict[str, str] = {}
         direct: dict[str, tuple[str | None, int | None]] = {}
@@ -470,5 +507,8 @@ class _Numbering:
         text = re.sub(r"%([1-9])", sub, lvl["text"])
         if not text:
             return ""
-        return text + {"tab": " ", "space": " ", "nothing": ""}.get(lvl["suff"], " ") \
-            if not text.endswith(("、", "）", ")", "．", "。")) else text
+        return (
+            text + {"tab": " ", "space": " ", "nothing": ""}.get(lvl["suff"], " ")
+            if not text.endswith(("、", "）", ")", "．", "。"))
+            else text
+        )

@@ -24,6 +24,7 @@ entities / source newlines inside a node get their own run so columns stay exact
 found there, on the same file lines as the diagnostics (which map through the runs), so the extracted text does not
 carry them.
 """
+
 from __future__ import annotations
 
 import html as _html
@@ -38,28 +39,123 @@ from . import bad_input
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 _DROP = {
-    "script", "style", "noscript", "iframe", "frame", "frameset", "template", "svg", "math", "object", "embed",
-    "applet", "canvas", "select", "option", "optgroup", "button", "input", "textarea", "nav", "aside", "map",
-    "audio", "video", "source", "track", "link", "meta", "head", "title", "base",
+    "script",
+    "style",
+    "noscript",
+    "iframe",
+    "frame",
+    "frameset",
+    "template",
+    "svg",
+    "math",
+    "object",
+    "embed",
+    "applet",
+    "canvas",
+    "select",
+    "option",
+    "optgroup",
+    "button",
+    "input",
+    "textarea",
+    "nav",
+    "aside",
+    "map",
+    "audio",
+    "video",
+    "source",
+    "track",
+    "link",
+    "meta",
+    "head",
+    "title",
+    "base",
 }
 _BLOCK = {
-    "address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog", "dir", "div", "dl",
-    "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr",
-    "html", "legend", "li", "listing", "main", "menu", "ol", "p", "plaintext", "pre", "section", "summary", "ul",
-    "xmp", "caption", "table", "tbody", "thead", "tfoot", "tr", "td", "th", "ucapcontent",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "body",
+    "center",
+    "dd",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "html",
+    "legend",
+    "li",
+    "listing",
+    "main",
+    "menu",
+    "ol",
+    "p",
+    "plaintext",
+    "pre",
+    "section",
+    "summary",
+    "ul",
+    "xmp",
+    "caption",
+    "table",
+    "tbody",
+    "thead",
+    "tfoot",
+    "tr",
+    "td",
+    "th",
+    "ucapcontent",
 }
-_NO_DESCEND = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "pre", "a", "span", "font", "b",
-               "strong", "em", "i", "u"}
+_NO_DESCEND = {
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "pre",
+    "a",
+    "span",
+    "font",
+    "b",
+    "strong",
+    "em",
+    "i",
+    "u",
+}
 _CONTENT_HINT = re.compile(
-    r"trs_editor|custom_unionstyle|article|content|zoom|main|text|detail|zw|body|ucap|wenzhang|news_?con|view",
-    re.I)
+    r"trs_editor|custom_unionstyle|article|content|zoom|main|text|detail|zw|body|ucap|wenzhang|news_?con|view", re.I
+)
 _CHROME_HINT = re.compile(
     r"share|fenxiang|bdshare|jiathis|print|dayin|breadcrumb|crumb|(?:^|[-_ ])nav|menu|footer|toolbar|sidebar|"
     r"related|xglj|qrcode|erweima|wxcode|font[-_]?size|zihao",
-    re.I)
+    re.I,
+)
 _TITLE_HINT = re.compile(r"title|biaoti", re.I)
 _DATE_LINE = re.compile(
-    r"(?:日期|时间|日\s*期|时\s*间)\s*[:：]?\s*(?:\|\s*)?(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}(?:\s*[-/.月]\s*\d{1,2})?")
+    r"(?:日期|时间|日\s*期|时\s*间)\s*[:：]?\s*(?:\|\s*)?(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}(?:\s*[-/.月]\s*\d{1,2})?"
+)
 _PREAMBLE = re.compile(r"本报告|年度报告|工作年报|统计期限|政府信息公开条例")
 _HEADING = re.compile(r"^[\s\xa0\u3000]*([一二三四五六七八九十]{1,2})\s*、")
 _DATE_HINT = re.compile(r"日\s*期|时\s*间|(?:19|20)\d\d")
@@ -139,7 +235,8 @@ def _decode(data: bytes) -> str:
 # JavaScript string literals that hold the report
 
 _JS_LITERAL = re.compile(
-    r"""(?:[=:(,+\[]|\breturn)\s*(?:"((?:[^"\\\n]|\\[\s\S])*)"|'((?:[^'\\\n]|\\[\s\S])*)'|`((?:[^`\\]|\\[\s\S])*)`)""")
+    r"""(?:[=:(,+\[]|\breturn)\s*(?:"((?:[^"\\\n]|\\[\s\S])*)"|'((?:[^'\\\n]|\\[\s\S])*)'|`((?:[^`\\]|\\[\s\S])*)`)"""
+)
 _JS_HTML = re.compile(r"<\s*(?:p|div|table|tr|td|span|br|h[1-6])\b", re.I)
 _JS_ESC = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
 
@@ -161,21 +258,21 @@ def _js_unescape(raw: str, base: int) -> tuple[str, list[int]]:
         if e in _JS_ESC:
             out.append(_JS_ESC[e])
             i += 2
-        elif e == "x" and re.fullmatch(r"[0-9a-fA-F]{2}", raw[i + 2:i + 4]):
-            out.append(chr(int(raw[i + 2:i + 4], 16)))
+        elif e == "x" and re.fullmatch(r"[0-9a-fA-F]{2}", raw[i + 2 : i + 4]):
+            out.append(chr(int(raw[i + 2 : i + 4], 16)))
             i += 4
-        elif e == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", raw[i + 2:i + 6]):
-            out.append(chr(int(raw[i + 2:i + 6], 16)))
+        elif e == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", raw[i + 2 : i + 6]):
+            out.append(chr(int(raw[i + 2 : i + 6], 16)))
             i += 6
-        elif e == "u" and raw[i + 2:i + 3] == "{":
+        elif e == "u" and raw[i + 2 : i + 3] == "{":
             j = raw.find("}", i + 3)
             try:
-                out.append(chr(int(raw[i + 3:j], 16)))
+                out.append(chr(int(raw[i + 3 : j], 16)))
                 i = j + 1
             except ValueError:
                 out.append("u")
                 i += 2
-        elif e == "\r" and raw[i + 2:i + 3] == "\n":
+        elif e == "\r" and raw[i + 2 : i + 3] == "\n":
             i += 3
             continue
         elif e in "\n\r\u2028\u2029":
@@ -220,8 +317,11 @@ def _find_js_report(src: str, soup) -> tuple[str, list[int]] | None:
     cjk, text, where, bare = best
     if not bare:
         body = soup.body or soup
-        visible = sum(len(_CJK.findall(s)) for s in body.find_all(string=True)
-                      if s.parent is not None and s.parent.name not in ("script", "style"))
+        visible = sum(
+            len(_CJK.findall(s))
+            for s in body.find_all(string=True)
+            if s.parent is not None and s.parent.name not in ("script", "style")
+        )
         if visible >= cjk * 0.5:
             return None  # the page shows the report itself; the script only carries a copy
     return text, where
@@ -454,7 +554,7 @@ class _Extractor:
             while ps < len(text) and text[ps] in _PROBE_STOP:
                 ps += 1
             probe = []
-            for ch in text[ps:ps + 6]:
+            for ch in text[ps : ps + 6]:
                 if ch in _PROBE_STOP:
                     break
                 probe.append(ch)
@@ -475,7 +575,7 @@ class _Extractor:
                 continue
             bps = [(lead, found)]
             end_guess = found + (len(text) - lead) * 2 + 16
-            if "\n" in text or "&" in markup[found:min(end_guess, hi)]:
+            if "\n" in text or "&" in markup[found : min(end_guess, hi)]:
                 bps = self._walk(text, lead, found, hi)
                 cursor = bps[-1][1]
             else:
@@ -613,8 +713,9 @@ class _Extractor:
         if isinstance(cls, list):
             cls = " ".join(cls)
         ident = attrs.get("id", "")
-        return bool(pattern.search(f"{cls} {ident}")) or (pattern is _CONTENT_HINT and tag.name in (
-            "article", "main", "ucapcontent"))
+        return bool(pattern.search(f"{cls} {ident}")) or (
+            pattern is _CONTENT_HINT and tag.name in ("article", "main", "ucapcontent")
+        )
 
     def _title(self, content, order, c_lo, counts):
         """The nearest title-like element before the content (h1, or class/id naming a title)."""
@@ -627,8 +728,10 @@ class _Extractor:
                 break
             if not isinstance(el, Tag) or el.name in ("table", "tr", "td", "body", "html"):
                 continue
-            if not (el.name == "h1" or (el.name in ("h2", "h3", "div", "p", "span", "td", "strong")
-                                          and self._hint(el, _TITLE_HINT))):
+            if not (
+                el.name == "h1"
+                or (el.name in ("h2", "h3", "div", "p", "span", "td", "strong") and self._hint(el, _TITLE_HINT))
+            ):
                 continue
             text = el.get_text("", strip=True)
             if not (4 <= len(text) <= 150) or not _CJK.search(text):
@@ -666,8 +769,12 @@ class _Extractor:
         tr = hit.find_parent("tr")
         if tr is not None:
             table = tr.find_parent("table")
-            if table is not None and len(table.find_all("tr")) <= 12 and len(table.get_text()) < 1500 \
-                    and table.find("table") is None:
+            if (
+                table is not None
+                and len(table.find_all("tr")) <= 12
+                and len(table.get_text()) < 1500
+                and table.find("table") is None
+            ):
                 return tr
         block = hit.parent
         while block is not None and block.name not in _BLOCK:
@@ -719,7 +826,7 @@ class _Extractor:
         cut = a
         while k < len(keys) and keys[k] < b:
             if keys[k] > cut:
-                out.add(text[cut:keys[k]], off(cut))
+                out.add(text[cut : keys[k]], off(cut))
                 cut = keys[k]
             k += 1
         out.add(text[cut:b], off(cut))
@@ -729,8 +836,9 @@ class _Extractor:
         if "hidden" in attrs:
             return True
         style = attrs.get("style", "")
-        return isinstance(style, str) and re.search(r"display\s*:\s*none|visibility\s*:\s*hidden", style, re.I) \
-            is not None
+        return (
+            isinstance(style, str) and re.search(r"display\s*:\s*none|visibility\s*:\s*hidden", style, re.I) is not None
+        )
 
     def _blocks(self, node, out: _Out, cell: bool = False):
         """Walk ``node`` iteratively: text to the current line, blocks and <br> end lines, tables as rows."""
@@ -769,8 +877,12 @@ class _Extractor:
                     out.flush()
                     self._table(el, out)
                     continue
-                if not cell and el.name not in ("tr", "td", "th", "tbody") and self._hint(el, _CHROME_HINT) \
-                        and el.find(["table", "p"]) is None:
+                if (
+                    not cell
+                    and el.name not in ("tr", "td", "th", "tbody")
+                    and self._hint(el, _CHROME_HINT)
+                    and el.find(["table", "p"]) is None
+                ):
                     continue
             if name in _BLOCK or name == "br":
                 if not cell:
@@ -826,11 +938,18 @@ class _Extractor:
                 self._blocks(td, cell_out, cell=True)
                 cell_out.flush()
                 atoms = _strip_atoms([a for line, _ in cell_out.lines for a in line])
-                cells.append((atoms, self.tag_off.get(id(td), 0), _span(td, "colspan", 1, _MAX_CELLS),
-                              _span(td, "rowspan", 1, _MAX_SPAN)))
+                cells.append(
+                    (
+                        atoms,
+                        self.tag_off.get(id(td), 0),
+                        _span(td, "colspan", 1, _MAX_CELLS),
+                        _span(td, "rowspan", 1, _MAX_SPAN),
+                    )
+                )
             row = grid.add_row(cells)
-            if not any(c[0] for c in row) and (str(tr.get("height", "")).strip() == "0"
-                                                or re.search(r"height\s*:\s*0", str(tr.get("style", "")))):
+            if not any(c[0] for c in row) and (
+                str(tr.get("height", "")).strip() == "0" or re.search(r"height\s*:\s*0", str(tr.get("style", "")))
+            ):
                 continue  # Word's invisible sizing row
             atoms: list[tuple[str, int]] = []
             for k, (cell_atoms, td_off) in enumerate(row):

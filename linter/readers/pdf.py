@@ -13,6 +13,7 @@ Failure modes become :class:`ReadError`: not a PDF, damaged or truncated, passwo
 layer without Chinese characters (a font without a usable ToUnicode map: the text comes out as Latin-1 mojibake or
 ``(cid:123)`` codes).
 """
+
 from __future__ import annotations
 
 import io
@@ -48,11 +49,12 @@ def read(path: str, data: bytes) -> Source:
     except ReadError:
         raise
     except _Timeout:
-        raise ReadError(f"PDF took more than {TIME_LIMIT:.0f} s to read; not read (damaged or pathological file?)") \
-            from None
+        raise ReadError(
+            f"PDF took more than {TIME_LIMIT:.0f} s to read; not read (damaged or pathological file?)"
+        ) from None
     except RecursionError:
         raise ReadError("corrupt PDF: objects nested too deeply") from None
-    except Exception as e:  # noqa: BLE001 - any failure on bad input becomes NB001
+    except Exception as e:
         name = type(e).__name__
         detail = f"{name} {e!r} {e.__cause__!r} {e.__context__!r}".lower()
         if "password" in detail or "encrypt" in detail:
@@ -166,8 +168,18 @@ def _closing_lines(page) -> list[dict]:
             hs = [h["top"] for h in horizontal if h["x1"] > x0 + 1 and h["x0"] < x1 - 1]
             if hs and beyond(y, hs):
                 at = es[0][key]
-                out.append({"x0": x0, "x1": x1, "top": at, "bottom": at, "width": x1 - x0, "height": 0,
-                            "orientation": "h", "object_type": "line"})
+                out.append(
+                    {
+                        "x0": x0,
+                        "x1": x1,
+                        "top": at,
+                        "bottom": at,
+                        "width": x1 - x0,
+                        "height": 0,
+                        "orientation": "h",
+                        "object_type": "line",
+                    }
+                )
     return out
 
 
@@ -284,8 +296,11 @@ def _text_in(page, bbox) -> str:
     from pdfplumber.utils import extract_text
 
     x0, top, x1, bottom = bbox
-    chars = [ch for ch in page.chars
-             if x0 <= (ch["x0"] + ch["x1"]) / 2 <= x1 and top <= (ch["top"] + ch["bottom"]) / 2 <= bottom]
+    chars = [
+        ch
+        for ch in page.chars
+        if x0 <= (ch["x0"] + ch["x1"]) / 2 <= x1 and top <= (ch["top"] + ch["bottom"]) / 2 <= bottom
+    ]
     if not chars:
         return ""
     return "".join(extract_text(chars).split("\n")).strip(_STRIP)
@@ -324,9 +339,13 @@ class _alarm:
         self.armed = False
 
     def __enter__(self):
-        if (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-                and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None)
-                and signal.getitimer(signal.ITIMER_REAL)[0] == 0):
+        if (
+            hasattr(signal, "setitimer")
+            and threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None)
+            and signal.getitimer(signal.ITIMER_REAL)[0] == 0
+        ):
+
             def on_alarm(signum, frame):
                 raise _Timeout()
 

@@ -1,4 +1,5 @@
 """Plain text and Markdown: decode bytes, detecting the encoding (UTF-8/BOM, UTF-16, GB18030 ...)."""
+
 from __future__ import annotations
 
 import re

@@ -9,14 +9,15 @@ numbering (``2.``) glued to the previous row's digits, and be followed by notes.
 Digits written without separators are split only when that is unambiguous (as many digits as cells); otherwise
 the row is recorded as ``unparseable`` and no rule guesses its values.
 """
+
 from __future__ import annotations
 
 from ..model import Report, Table
 from ..normalize import normalize_label
 from .anchors import NoSpace, align_rows, extend_back, out_of_order, scattered
-from .cells import Atom, Region, atoms, fill_cells  # noqa: F401 - the package's public names
+from .cells import Atom, Region, atoms, fill_cells
 from .rows import assemble_unlabelled, assign_numbers
-from .spec import RowSpec, TableSpec, core, table_specs  # noqa: F401
+from .spec import RowSpec, TableSpec, core, table_specs
 
 __all__ = ["build", "assemble", "choose_format", "core", "table_specs", "atoms", "fill_cells", "Atom", "Region"]
 
@@ -67,7 +68,6 @@ def assemble(report: Report, table_id: str, spec: TableSpec, start: int, end: in
     return table
 
 
-
 def _looks_like_table(report: Report, table: Table, spec: TableSpec) -> bool:
     """Enough official rows with values that this is a table, not a few label words met in prose."""
     data_rows = [r for r in spec.rows if not r.group]
@@ -100,8 +100,9 @@ def choose_format(report: Report, table_id: str, start: int, end: int, skip) -> 
         if region is None:
             text = Region(report, start, end, skip).text
             region = (text, NoSpace(text))
-        score = sum(1 for _, sig in spec.signals
-                    if (region[1].find(sig) if isinstance(sig, str) else sig.search(region[0])))
+        score = sum(
+            1 for _, sig in spec.signals if (region[1].find(sig) if isinstance(sig, str) else sig.search(region[0]))
+        )
         if score > best[1]:
             best = (fid, score)
     return best[0]
@@ -121,10 +122,13 @@ def build(report: Report) -> None:
             continue  # the section itself is missing (NB101 says so); its table is not searched elsewhere
         else:
             # no recognisable section at all (headings lost in a copy): search the whole text
-            start, end, skip = 0, len(report.text), [b.span for s in report.sections for b in s.blocks if b.kind == "furniture"]
+            start, end, skip = (
+                0,
+                len(report.text),
+                [b.span for s in report.sections for b in s.blocks if b.kind == "furniture"],
+            )
         fid = choose_format(report, tid, start, end, skip)
         spec = table_specs(fid)[tid]
         table = assemble(report, tid, spec, start, end, skip, sec)
         if table is not None:
             report.tables[tid] = table
-

@@ -1,4 +1,5 @@
 """Finding the official row labels in a table's text: which occurrence of each label is the row."""
+
 from __future__ import annotations
 
 import re
@@ -64,9 +65,12 @@ def align_rows(keyed: list[RowSpec], R: str, ns: NoSpace) -> dict[str, Hit]:
         hits = sorted(h for k in r.keys for h in ns.find_all(k, MAX_CANDIDATES))[:MAX_CANDIDATES]
         for m in (Hit(a, b, R[a:b]) for a, b in hits if not _in_sentence(R, b)):
             top = None
-            for k, (score, negend, row, pm, _prev) in enumerate(best):
-                if row < i and -negend <= m.start and (top is None or score > best[top][0]
-                                                        or (score == best[top][0] and negend > best[top][1])):
+            for k, (score, negend, row, _pm, _prev) in enumerate(best):
+                if (
+                    row < i
+                    and -negend <= m.start
+                    and (top is None or score > best[top][0] or (score == best[top][0] and negend > best[top][1]))
+                ):
                     top = k
             if top is not None:
                 new.append((best[top][0] + w, -m.end, i, m, top))
@@ -113,7 +117,7 @@ def _table_line(R: str, a: int, b: int) -> bool:
     if "|" in R[ls:le]:
         cs = R.rfind("|", ls, a) + 1 or ls
         ce = R.find("|", b, le)
-        cell = R[cs:ce if ce >= 0 else le].strip()
+        cell = R[cs : ce if ce >= 0 else le].strip()
         after = R[ce:le] if ce >= 0 else ""
         # a short label cell with numbers after it on its row (a header cell such as 总计 has none)
         return len(cell) <= 60 and "。" not in cell and any(ch.isdigit() for ch in after)
@@ -151,4 +155,3 @@ def extend_back(R: str, m: Hit, official: str, floor: int) -> tuple[int, int]:
         j -= 1
         start = i
     return start, m.end
-

@@ -4,6 +4,7 @@ On pipe rows the cells are the atoms; elsewhere numbers and text are cut apart w
 cells together).  Digits written without separators are split only when that is unambiguous (as many digits as
 cells); otherwise the row is recorded as ``unparseable``.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,7 +28,6 @@ class Atom:
     start: int  # offset in the region string
     end: int
     pipe: bool = False  # a cell of a line written with pipes
-
 
 
 class Region:
@@ -163,7 +163,7 @@ def cell_atom(body: str, cs: int, ce: int, cell_start: int, cell_end: int, out: 
     """One table cell: a number (with an optional unit after it), a blank, or text."""
     if not body:
         out.append(Atom(BLANK, "", cell_start, cell_end, True))
-    elif (m := cell_spec()[1].fullmatch(body)):
+    elif m := cell_spec()[1].fullmatch(body):
         out.append(Atom(NUM, m.group(1), cs, cs + len(m.group(1)), True))
     elif body in cell_spec()[0]:
         out.append(Atom(BLANK, body, cs, ce, True))
@@ -191,7 +191,7 @@ def _standalone(text: str, s: int, e: int) -> bool:
     return (before.isspace() or before == "|") and (after.isspace() or after == "|")
 
 
-def _glued(a: Atom, region: "Region") -> bool:
+def _glued(a: Atom, region: Region) -> bool:
     """Digits that may hold several cells: a leading zero ("000023") or digits written against a word with no
     separator in the original text ("规范性文件898989")."""
     if len(a.text) > 1 and a.text[0] == "0" and a.text.isdigit():
@@ -232,8 +232,10 @@ def fill_cells(row: Row, cand: list[Atom], region: Region, columns: list[dict]) 
                 for k, ch in enumerate(a.text):
                     split.append(Atom(NUM, ch, a.start + k, a.start + k + 1))
             cells = split
-        elif nums and len(cells) < expected and (
-            any(_glued(a, region) for a in nums) or (len(nums) <= expected / 2 and digits >= expected)
+        elif (
+            nums
+            and len(cells) < expected
+            and (any(_glued(a, region) for a in nums) or (len(nums) <= expected / 2 and digits >= expected))
         ):
             row.status = "unparseable"
             row.cells = [Cell(a.text, None, region.span(a.start, a.end), "invalid") for a in cells]
@@ -246,5 +248,6 @@ def fill_cells(row: Row, cand: list[Atom], region: Region, columns: list[dict]) 
             row.cells.append(Cell(a.text, None, region.span(a.start, a.end), "blank", col))
         else:
             v = _value(a.text)
-            row.cells.append(Cell(a.text, v, region.span(a.start, a.end), "number" if v is not None else "invalid", col))
-
+            row.cells.append(
+                Cell(a.text, v, region.span(a.start, a.end), "number" if v is not None else "invalid", col)
+            )

@@ -1,4 +1,5 @@
 """Giving each row label its numbers, in every layout real reports use."""
+
 from __future__ import annotations
 
 import re
@@ -78,7 +79,7 @@ def assign_numbers(table: Table, spec: TableSpec, found, R: str, region: Region)
     segs: list[_Seg] = []
     flat = cell_per_line(R)
     grids = {} if flat else _header_grids(R, spec, found)
-    for k, (r, (mstart, mend)) in enumerate(found):
+    for k, (r, (_mstart, mend)) in enumerate(found):
         nxt = found[k + 1][1][0] if k + 1 < len(found) else len(R)
         ats = atoms(R, mend, nxt, flat, mid_cell=True)  # starts inside the label's cell
         label_end = mend
@@ -125,16 +126,21 @@ def assign_numbers(table: Table, spec: TableSpec, found, R: str, region: Region)
                 cells[nxt] = run
             else:
                 extras.append((k, before, run))
-    for k, (r, (mstart, mend)) in enumerate(found):
+    for k, (r, (mstart, _mend)) in enumerate(found):
         seg = segs[k]
-        label = re.sub(r"\s+", "", R[mstart:seg.label_end]).strip("|")
+        label = re.sub(r"\s+", "", R[mstart : seg.label_end]).strip("|")
         if prose_label(label, r.norm_label):
             if not r.group:
                 table.missing.append(r.id)
             continue
         # a label that stops at a line break, or whose text goes on after its numbers, was wrapped
-        row = Row(r.id, label, region.span(mstart, seg.label_end), part=r.part,
-                  label_wrapped=seg.wrapped or bool(seg.after_text))
+        row = Row(
+            r.id,
+            label,
+            region.span(mstart, seg.label_end),
+            part=r.part,
+            label_wrapped=seg.wrapped or bool(seg.after_text),
+        )
         cand = cells.get(k, [])
         if grids.get(r.part) and not r.group:
             aligned = _grid_cells(R, mstart, grids[r.part])
@@ -230,7 +236,7 @@ def _header_grids(R: str, spec: TableSpec, found) -> dict[int, list[tuple[int, i
 
 def _grid_cells(R: str, mstart: int, spans: list[tuple[int, int]]) -> list[Atom] | None:
     """The row's value for each column range; None when the row does not fit the header grid."""
-    if "|" not in R[R.rfind("\n", 0, mstart) + 1:R.find("\n", mstart) if R.find("\n", mstart) >= 0 else len(R)]:
+    if "|" not in R[R.rfind("\n", 0, mstart) + 1 : R.find("\n", mstart) if R.find("\n", mstart) >= 0 else len(R)]:
         return None
     cells = _line_cells(R, mstart)
     label_idx = next((i for i, c in enumerate(cells) if c[3] <= mstart <= c[4]), None)
@@ -238,7 +244,7 @@ def _grid_cells(R: str, mstart: int, spans: list[tuple[int, int]]) -> list[Atom]
         return None
     out: list[Atom] = []
     for a, b in spans:
-        filled = [c for c in cells[a:b + 1] if c[0]]
+        filled = [c for c in cells[a : b + 1] if c[0]]
         if len(filled) > 1:
             return None
         body, cs, ce, xs, xe = filled[0] if filled else cells[a]
@@ -281,7 +287,7 @@ def assemble_unlabelled(table: Table, r: RowSpec, spec: TableSpec, region: Regio
             # the runs that follow make up exactly the official number of cells
             if len(run) < expected:
                 joined = list(run)
-                for nxt in runs[i + 1:]:
+                for nxt in runs[i + 1 :]:
                     joined += nxt
                     if len(joined) >= expected:
                         break
@@ -294,4 +300,3 @@ def assemble_unlabelled(table: Table, r: RowSpec, spec: TableSpec, region: Regio
             table.rows.append(row)
             return
     table.missing.append(r.id)
-

@@ -1,16 +1,21 @@
 """The official tables as data: rows, columns and parts of each format (grammar/formats/*.yaml), and the label
 comparison (``core``) that ignores numbering, notes and punctuation."""
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from ..layout import load_formats
 from ..normalize import normalize_label
 
-_ORDINAL = re.compile(r"^\s*(?:(?P<paren>\((?P<pn>[一二三四五六七八九十]{1,2})\))|(?P<cn>[一二三四五六七八九十]{1,2})\s*[、.,]|(?P<d>\d{1,2})\s*[.、,])")
-_CORE_STRIP = re.compile(r"^\s*(?:\([一二三四五六七八九十]{1,2}\)|[一二三四五六七八九十]{1,2}\s*[、.,]|\d{1,2}\s*[.、,])")
+_ORDINAL = re.compile(
+    r"^\s*(?:(?P<paren>\((?P<pn>[一二三四五六七八九十]{1,2})\))|(?P<cn>[一二三四五六七八九十]{1,2})\s*[、.,]|(?P<d>\d{1,2})\s*[.、,])"
+)
+_CORE_STRIP = re.compile(
+    r"^\s*(?:\([一二三四五六七八九十]{1,2}\)|[一二三四五六七八九十]{1,2}\s*[、.,]|\d{1,2}\s*[.、,])"
+)
 _NOTE = re.compile(r"\([^()]*\)?$|\([^()]*\)")
 _PUNCT = re.compile(r"[\s\"'“”‘’、,，.。:：;；()（）\[\]【】《》<>「」『』/|\-—_]+")
 
@@ -62,7 +67,7 @@ class TableSpec:
     signals: list[tuple[str, str | re.Pattern]]  # literal labels, or regular expressions
 
 
-@lru_cache(maxsize=None)
+@cache
 def table_specs(fmt_id: str) -> dict[str, TableSpec]:
     fmt = load_formats()[fmt_id]
     out = {}
@@ -80,7 +85,18 @@ def table_specs(fmt_id: str) -> dict[str, TableSpec]:
                     k = re.sub(r"\s+", "", normalize_label(key))
                     # a row whose key is a common word ("3.其他") must carry its numbering to be recognised
                     keys = tuple(n + k for n in _numberings(nl)) if r.get("numbered") else (k,)
-                rows.append(RowSpec(r["id"], r["label"], normalize_label(r["label"]), keys, bool(r.get("group")), pi, cols, r.get("tags") or []))
+                rows.append(
+                    RowSpec(
+                        r["id"],
+                        r["label"],
+                        normalize_label(r["label"]),
+                        keys,
+                        bool(r.get("group")),
+                        pi,
+                        cols,
+                        r.get("tags") or [],
+                    )
+                )
         sigs = []
         for sig in t.get("signals") or []:
             if isinstance(sig, dict):  # {pattern: regular expression, label: what to call it in messages}
@@ -92,4 +108,3 @@ def table_specs(fmt_id: str) -> dict[str, TableSpec]:
 
 
 # --------------------------------------------------------------------------------------------------------------
-

@@ -5,6 +5,7 @@ table, escaped with :func:`html.escape`.  Client side: the table of reports (sor
 filterable by agency, year, code and text) and each report's details, built by a small script from JSON
 embedded in the page; the script only ever sets ``textContent``, so no report text is parsed as HTML.
 """
+
 from __future__ import annotations
 
 import json
@@ -31,10 +32,25 @@ class HtmlCollector:
     def add(self, rep: dict) -> None:
         diags = rep["diagnostics"]
         # strings repeated across reports are interned: thousands of rows then share one "NB203", one agency ...
-        codes = [intern(c) for c, _ in sorted(Counter(d["code"] for d in diags).items(), key=lambda kv: (-kv[1], kv[0]))]
+        codes = [
+            intern(c) for c, _ in sorted(Counter(d["code"] for d in diags).items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
         c = rep["counts"]
-        self.rows.append([rep["file"], _intern(rep["agency"]), rep["year"], _intern(rep["era"]), c["error"],
-                          c["warning"], c["info"], codes, rep["error"], rep["previous"], rep.get("title")])
+        self.rows.append(
+            [
+                rep["file"],
+                _intern(rep["agency"]),
+                rep["year"],
+                _intern(rep["era"]),
+                c["error"],
+                c["warning"],
+                c["info"],
+                codes,
+                rep["error"],
+                rep["previous"],
+                rep.get("title"),
+            ]
+        )
         if rep["error"] or not diags:
             self.details.append({"d": [], "more": 0})
         elif self.budget <= 0:
@@ -42,12 +58,16 @@ class HtmlCollector:
         else:
             shown = diags[: min(self.budget, self.per_report)]
             self.budget -= len(shown)
-            self.details.append({
-                "d": [[intern(d["severity"]), intern(d["code"]), d["line"], d["col"], d["message"]]
-                      + ([d["source"]["text"], d["source"]["start"], d["source"]["end"]] if d.get("source") else [])
-                      for d in shown],
-                "more": len(diags) - len(shown),
-            })
+            self.details.append(
+                {
+                    "d": [
+                        [intern(d["severity"]), intern(d["code"]), d["line"], d["col"], d["message"]]
+                        + ([d["source"]["text"], d["source"]["start"], d["source"]["end"]] if d.get("source") else [])
+                        for d in shown
+                    ],
+                    "more": len(diags) - len(shown),
+                }
+            )
 
     def close(self) -> None:
         pass
@@ -65,14 +85,21 @@ def _intern(s: str | None) -> str | None:
 
 def _script_safe(s: str) -> str:
     """JSON text safe inside <script type="application/json">: no "</script", "<!--" or "]]>" can appear."""
-    return s.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace(
-        "\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return (
+        s.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 def _card(label: str, value, cls: str = "", sub: str = "") -> str:
     sub_html = f'<div class="sub">{escape(sub)}</div>' if sub else ""
-    return (f'<div class="card {cls}"><div class="value">{escape(str(value))}</div>'
-            f'<div class="label">{escape(label)}</div>{sub_html}</div>')
+    return (
+        f'<div class="card {cls}"><div class="value">{escape(str(value))}</div>'
+        f'<div class="label">{escape(label)}</div>{sub_html}</div>'
+    )
 
 
 def bar_chart(totals) -> str:
@@ -83,17 +110,23 @@ def bar_chart(totals) -> str:
     row_h, label_w, bar_w, right = 22, 230, 520, 70
     top = max(n for _, n in items)
     h, width = row_h * len(items) + 8, label_w + bar_w + right
-    out = [f'<svg id="rule-chart" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{h}" '
-           f'viewBox="0 0 {width} {h}" role="img" aria-label="diagnostics per rule">']
+    out = [
+        f'<svg id="rule-chart" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{h}" '
+        f'viewBox="0 0 {width} {h}" role="img" aria-label="diagnostics per rule">'
+    ]
     for i, (code, n) in enumerate(items):
         y = 4 + i * row_h
         name = totals.names.get(code, "")
         sev = totals.code_severity[code]
         tip = f"{code} {name}: {n} (" + ", ".join(f"{sev[s]} {s}" for s in SEV_COLOUR if sev[s]) + ")"
-        out.append(f'<g class="bar" data-code="{escape(code)}" tabindex="0"><title>{escape(tip)}</title>'
-                   f'<rect class="hit" x="0" y="{y}" width="{width}" height="{row_h}" fill="transparent"/>')
-        out.append(f'<text x="0" y="{y + 15}" class="code">{escape(code)}<tspan class="name" dx="6">'
-                   f'{escape(name[:26])}</tspan></text>')
+        out.append(
+            f'<g class="bar" data-code="{escape(code)}" tabindex="0"><title>{escape(tip)}</title>'
+            f'<rect class="hit" x="0" y="{y}" width="{width}" height="{row_h}" fill="transparent"/>'
+        )
+        out.append(
+            f'<text x="0" y="{y + 15}" class="code">{escape(code)}<tspan class="name" dx="6">'
+            f"{escape(name[:26])}</tspan></text>"
+        )
         x = label_w
         for s, colour in SEV_COLOUR.items():
             if sev[s]:
@@ -110,10 +143,13 @@ def _missing_table(missing: list[dict]) -> str:
         return '<p class="empty">No agency has a gap between its first and last year.</p>'
     rows = "".join(
         f"<tr><td>{escape(m['agency'])}</td><td>{m['first']}–{m['last']}</td>"
-        f"<td>{escape(', '.join(map(str, m['years'])))}</td><td class=\"miss\">{escape(', '.join(map(str, m['missing'])))}</td></tr>"
-        for m in missing)
-    return (f'<table id="missing"><thead><tr><th>Agency</th><th>First–last</th><th>Years present</th>'
-            f'<th>Missing years</th></tr></thead><tbody>{rows}</tbody></table>')
+        f'<td>{escape(", ".join(map(str, m["years"])))}</td><td class="miss">{escape(", ".join(map(str, m["missing"])))}</td></tr>'
+        for m in missing
+    )
+    return (
+        f'<table id="missing"><thead><tr><th>Agency</th><th>First–last</th><th>Years present</th>'
+        f"<th>Missing years</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
 
 
 def _common_dir(paths: list[str]) -> str:
@@ -133,16 +169,18 @@ def write_page(fh, rows: list[list], details: list, totals, missing: list[dict],
     s = totals.severity
     years = sorted(totals.years)
     span = f"{years[0]}–{years[-1]}" if years else "—"
-    cards = "".join([
-        _card("reports", totals.reports, sub=f"{totals.paired} paired with the year before"),
-        _card("agencies", len(totals.agencies), sub=f"agency unknown in {totals.unknown_agency}"),
-        _card("years", len(years), sub=f"{span}; year unknown in {totals.unknown_year}"),
-        _card("errors", s["error"], "error"),
-        _card("warnings", s["warning"], "warning"),
-        _card("infos", s["info"], "info"),
-        _card("unreadable (NB001)", totals.unreadable),
-        _card("internal errors", totals.errors, "error" if totals.errors else ""),
-    ])
+    cards = "".join(
+        [
+            _card("reports", totals.reports, sub=f"{totals.paired} paired with the year before"),
+            _card("agencies", len(totals.agencies), sub=f"agency unknown in {totals.unknown_agency}"),
+            _card("years", len(years), sub=f"{span}; year unknown in {totals.unknown_year}"),
+            _card("errors", s["error"], "error"),
+            _card("warnings", s["warning"], "warning"),
+            _card("infos", s["info"], "info"),
+            _card("unreadable (NB001)", totals.unreadable),
+            _card("internal errors", totals.errors, "error" if totals.errors else ""),
+        ]
+    )
     root = _common_dir([r[0] for r in rows])
     if root:  # paths in the table relative to the directory they all share (the subtitle names it)
         rows = [[_rel(r[0], root)] + r[1:9] + [_rel(r[9], root) if r[9] else r[9]] + r[10:] for r in rows]
@@ -155,8 +193,7 @@ def write_page(fh, rows: list[list], details: list, totals, missing: list[dict],
     where = ", ".join(info.get("paths", []))
     if root:
         where += f" (paths below are relative to {root})"
-    subtitle = (f"{where} · generated {generated} · {info.get('elapsed', 0):.1f} s with {info.get('jobs', 1)} "
-                f"worker(s)")
+    subtitle = f"{where} · generated {generated} · {info.get('elapsed', 0):.1f} s with {info.get('jobs', 1)} worker(s)"
     parts = {
         "SUBTITLE": escape(subtitle),
         "CARDS": cards,

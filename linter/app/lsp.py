@@ -11,13 +11,14 @@ conversion uses the document's own text, split at "\\n" exactly as :class:`nblin
 The conversion helpers and :class:`DocumentLinter` import neither pygls nor lsprotocol, so the CLI can import this
 module on every start; the server itself is built in :func:`run`.
 """
+
 from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from .source import line_starts
+from ..source import line_starts
 
 HELP = "language server for editors (LSP over stdio)"
 
@@ -26,8 +27,12 @@ CONFIG_FILES = (".nblint.yaml", "pyproject.toml")
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--stdio", action="store_true", help="talk over standard input/output (the default and only transport)")
-    parser.add_argument("--lang", choices=["zh", "en"], help="message language (default: from the configuration, else zh)")
+    parser.add_argument(
+        "--stdio", action="store_true", help="talk over standard input/output (the default and only transport)"
+    )
+    parser.add_argument(
+        "--lang", choices=["zh", "en"], help="message language (default: from the configuration, else zh)"
+    )
 
 
 def run(args) -> int:
@@ -62,7 +67,7 @@ class PositionMap:
         if line0 < 0 or line0 >= len(self.starts):
             return ""
         end = self.starts[line0 + 1] - 1 if line0 + 1 < len(self.starts) else len(self.text)
-        return self.text[self.starts[line0]:end]
+        return self.text[self.starts[line0] : end]
 
     def _width(self, s: str) -> int:
         if self.encoding == "utf-16":
@@ -81,7 +86,7 @@ class PositionMap:
         """0-based code-point offset into the text -> 0-based (line, client units)."""
         offset = max(0, min(offset, len(self.text)))
         line0 = bisect_right(self.starts, offset) - 1
-        return line0, self._width(self.text[self.starts[line0]:offset])
+        return line0, self._width(self.text[self.starts[line0] : offset])
 
     def line_col(self, line0: int, character: int) -> tuple[int, int]:
         """0-based (line, client units) -> 1-based (line, code-point column).  A position inside a character
@@ -153,7 +158,7 @@ class DocumentLinter:
     directories (the built-in rules, plus a project's `extend-rules`), built once and kept for the session."""
 
     def __init__(self, lang: str | None = None):
-        from .engine import Engine
+        from ..engine import Engine
 
         self.engine = Engine()
         self.engines = {(): self.engine}
@@ -162,7 +167,7 @@ class DocumentLinter:
         self.encoding = "utf-16"
 
     def engine_for(self, extend_rules: tuple[str, ...]):
-        from .engine import Engine, Settings
+        from ..engine import Engine, Settings
 
         if extend_rules not in self.engines:
             self.engines[extend_rules] = Engine(Settings(extend_rules=extend_rules))
@@ -174,10 +179,10 @@ class DocumentLinter:
         import os
         from types import SimpleNamespace
 
-        from . import config as configmod
+        from .. import config as configmod
+        from ..engine import Settings
+        from ..ruleset import RuleError
         from .cli import UsageError, settings_for
-        from .engine import Settings
-        from .ruleset import RuleError
 
         try:
             cfg = configmod.for_file(path) if os.path.isabs(path) else configmod.Config()
@@ -189,19 +194,19 @@ class DocumentLinter:
             return self.engine, Settings(lang=self.lang or "zh")
 
     def source(self, path: str, text: str):
-        from .source import Source
+        from ..source import Source
 
         kind = kind_for(path)
         if kind == "html":
-            from .readers import read_bytes
+            from ..readers import read_bytes
 
             # a BOM makes the reader decode as UTF-8 whatever <meta charset> says; it is not part of the text
             return read_bytes(path, b"\xef\xbb\xbf" + text.encode("utf-8"))
         return Source(path=path, text=text, kind=kind)
 
     def lint(self, uri: str, text: str, version: int | None = None) -> DocumentState:
-        from .diagnostics import Diagnostic
-        from .source import ReadError
+        from ..diagnostics import Diagnostic
+        from ..source import ReadError
 
         path = uri_to_path(uri)
         engine, settings = self.settings_for(path)
@@ -210,9 +215,16 @@ class DocumentLinter:
             diags = result.diagnostics
         except ReadError as e:
             diags = engine.unreadable(path, e, settings).diagnostics
-        except Exception as e:  # noqa: BLE001 - an editor session must survive an internal error
-            diags = [Diagnostic(path, "NB000", "internal-error", "error",
-                                f"nblint internal error: {type(e).__name__}: {e} (please report this)")]
+        except Exception as e:
+            diags = [
+                Diagnostic(
+                    path,
+                    "NB000",
+                    "internal-error",
+                    "error",
+                    f"nblint internal error: {type(e).__name__}: {e} (please report this)",
+                )
+            ]
         pm = PositionMap(text, self.encoding)
         items = []
         for d in diags:
@@ -239,7 +251,7 @@ class DocumentLinter:
         return [p for p in state.items if p.contains(pos)] if state else []
 
     def explain(self, code: str, lang: str = "zh") -> str | None:
-        from .cli import explain_text
+        from ..ruleset import explain_text
 
         rule = self.engine.by_code.get(code)
         return explain_text(rule, lang) if rule else None
@@ -253,7 +265,7 @@ def build_server(lang: str | None = None):
     from lsprotocol import types as T
     from pygls.lsp.server import LanguageServer
 
-    from . import __version__
+    from .. import __version__
 
     server = LanguageServer("nblint", __version__, text_document_sync_kind=T.TextDocumentSyncKind.Full)
     linter = DocumentLinter(lang)
@@ -272,15 +284,22 @@ def build_server(lang: str | None = None):
                 pos = pm.position(r["line"], r["col"])
                 related.append(T.DiagnosticRelatedInformation(T.Location(uri, rng(pos, pos)), r["message"]))
         return T.Diagnostic(
-            range=rng(p.start, p.end), message=d.message, severity=T.DiagnosticSeverity(SEVERITY.get(d.severity, 2)),
-            code=d.code, source="nblint", related_information=related,
+            range=rng(p.start, p.end),
+            message=d.message,
+            severity=T.DiagnosticSeverity(SEVERITY.get(d.severity, 2)),
+            code=d.code,
+            source="nblint",
+            related_information=related,
             data={"name": d.name, "fixable": d.fix is not None},
         )
 
     def publish(uri: str, text: str, version: int | None) -> None:
         state = linter.lint(uri, text, version)
-        server.text_document_publish_diagnostics(T.PublishDiagnosticsParams(
-            uri=uri, version=version, diagnostics=[lsp_diagnostic(uri, p) for p in state.items]))
+        server.text_document_publish_diagnostics(
+            T.PublishDiagnosticsParams(
+                uri=uri, version=version, diagnostics=[lsp_diagnostic(uri, p) for p in state.items]
+            )
+        )
 
     @server.feature(T.INITIALIZED)
     def initialized(ls: LanguageServer, params: T.InitializedParams):
@@ -288,11 +307,11 @@ def build_server(lang: str | None = None):
         linter.encoding = str(getattr(enc, "value", enc) or "utf-16")
         # warm up: the first lint builds the parser and loads the formats (~0.1 s); do it before any document
         try:
-            from .template import render
+            from .new import render
 
             linter.lint("file:///warm-up.md", render(2024, "某某县人民政府"))
             linter.docs.pop("file:///warm-up.md", None)
-        except Exception:  # noqa: BLE001
+        except Exception:
             pass
 
     @server.feature(T.TEXT_DOCUMENT_DID_OPEN)
@@ -311,7 +330,7 @@ def build_server(lang: str | None = None):
         name = PurePosixPath(uri_to_path(uri)).name
         if name in CONFIG_FILES:
             # the project configuration changed: forget it and lint every open report again
-            from . import config as configmod
+            from .. import config as configmod
 
             configmod.find_for_dir.cache_clear()
             for st in list(linter.docs.values()):
@@ -327,8 +346,10 @@ def build_server(lang: str | None = None):
         linter.docs.pop(uri, None)
         server.text_document_publish_diagnostics(T.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
-    @server.feature(T.TEXT_DOCUMENT_CODE_ACTION, T.CodeActionOptions(
-        code_action_kinds=[T.CodeActionKind.QuickFix, T.CodeActionKind.SourceFixAll]))
+    @server.feature(
+        T.TEXT_DOCUMENT_CODE_ACTION,
+        T.CodeActionOptions(code_action_kinds=[T.CodeActionKind.QuickFix, T.CodeActionKind.SourceFixAll]),
+    )
     def code_action(ls: LanguageServer, params: T.CodeActionParams):
         uri = params.text_document.uri
         state = linter.docs.get(uri)
@@ -347,11 +368,15 @@ def build_server(lang: str | None = None):
             for p in fixable:
                 if not p.overlaps(start, end):
                     continue
-                actions.append(T.CodeAction(
-                    title=f"{p.diag.code}: {p.diag.fix.description}", kind=T.CodeActionKind.QuickFix,
-                    diagnostics=[lsp_diagnostic(uri, p)], is_preferred=True,
-                    edit=T.WorkspaceEdit(changes={uri: [T.TextEdit(rng(a, b), t) for a, b, t in p.edits]}),
-                ))
+                actions.append(
+                    T.CodeAction(
+                        title=f"{p.diag.code}: {p.diag.fix.description}",
+                        kind=T.CodeActionKind.QuickFix,
+                        diagnostics=[lsp_diagnostic(uri, p)],
+                        is_preferred=True,
+                        edit=T.WorkspaceEdit(changes={uri: [T.TextEdit(rng(a, b), t) for a, b, t in p.edits]}),
+                    )
+                )
         if fixable and (wanted(T.CodeActionKind.SourceFixAll.value) and (only or len(fixable) > 1)):
             edits, last = [], (-1, -1)
             for a, b, t in sorted((e for p in fixable for e in p.edits), key=lambda e: (e[0], e[1])):
@@ -359,10 +384,13 @@ def build_server(lang: str | None = None):
                     continue  # overlapping edits: keep the first, as `nblint check --fix` does
                 edits.append(T.TextEdit(rng(a, b), t))
                 last = b
-            actions.append(T.CodeAction(
-                title="nblint: fix all auto-fixable problems", kind=f"{T.CodeActionKind.SourceFixAll.value}.nblint",
-                edit=T.WorkspaceEdit(changes={uri: edits}),
-            ))
+            actions.append(
+                T.CodeAction(
+                    title="nblint: fix all auto-fixable problems",
+                    kind=f"{T.CodeActionKind.SourceFixAll.value}.nblint",
+                    edit=T.WorkspaceEdit(changes={uri: edits}),
+                )
+            )
         return actions
 
     @server.feature(T.TEXT_DOCUMENT_HOVER)
@@ -377,9 +405,15 @@ def build_server(lang: str | None = None):
             if p.diag.code in seen:
                 continue
             seen.add(p.diag.code)
-            parts.append(p.diag.message + "\n\n" + (linter.explain(p.diag.code, linter.docs[uri].lang) or f"{p.diag.code} {p.diag.name}\n"))
+            parts.append(
+                p.diag.message
+                + "\n\n"
+                + (linter.explain(p.diag.code, linter.docs[uri].lang) or f"{p.diag.code} {p.diag.name}\n")
+            )
         first = hits[0]
-        return T.Hover(contents=T.MarkupContent(kind=T.MarkupKind.PlainText, value="\n".join(parts)),
-                       range=rng(first.start, first.end))
+        return T.Hover(
+            contents=T.MarkupContent(kind=T.MarkupKind.PlainText, value="\n".join(parts)),
+            range=rng(first.start, first.end),
+        )
 
     return server

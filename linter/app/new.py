@@ -6,11 +6,12 @@ required-pattern rules scoped to a section (NB105, NB406), and whether the accou
 the agency kinds of NB404.  Only the connecting prose and the 【…】 fill-in notes are written here.  Every number is
 0, so the skeleton passes the arithmetic rules as it stands; filling it in is the author's job.
 """
+
 from __future__ import annotations
 
 import sys
 
-from .layout import CN_NUM
+from ..layout import CN_NUM
 
 HELP = "write a skeleton of a compliant report (Markdown) for a year and an agency"
 
@@ -48,8 +49,10 @@ def run(args) -> int:
     except OSError as e:
         print(f"nblint new: cannot write {out}: {e.strerror or e}", file=sys.stderr)
         return 2
-    print(f"wrote {out} ({era_of(args.year)} format); fill in the 【…】 notes and the tables, then run `nblint check {out}`",
-          file=sys.stderr)
+    print(
+        f"wrote {out} ({era_of(args.year)} format); fill in the 【…】 notes and the tables, then run `nblint check {out}`",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -57,7 +60,7 @@ def run(args) -> int:
 
 
 def era_of(year: int) -> str:
-    from .layout import era_of as _era
+    from ..layout import era_of as _era
 
     return _era(year)
 
@@ -66,7 +69,7 @@ def agency_kind(agency: str) -> str | None:
     """The kind of an agency from the end of its name, by the patterns of grammar/meta.yaml (as the linter does)."""
     import re
 
-    from . import data
+    from .. import data
 
     name = re.sub(r"\s", "", agency)
     for k in data.load_yaml("grammar/meta.yaml")["agency-kinds"]:
@@ -100,7 +103,7 @@ def _needs_accountability(rules, era: str, kind: str | None) -> bool:
 
 def _text(key: str, **fields) -> str:
     """A wording of grammar/template.yaml, filled in."""
-    from . import data
+    from .. import data
 
     return data.load_yaml("grammar/template.yaml")[key].format(**fields)
 
@@ -212,8 +215,8 @@ def _header_grid_lines(table: dict) -> list[str]:
 
 
 def render(year: int, agency: str, kind: str | None = None) -> str:
-    from .layout import load_formats
-    from .ruleset import load_rules
+    from ..layout import load_formats
+    from ..ruleset import load_rules
 
     era = era_of(year)
     fmt = load_formats()[era]
@@ -249,7 +252,9 @@ def _items(names: list[str], start: int = 0) -> list[str]:
     return out
 
 
-def _section_body(sid: str, title: str, era: str, year: int, agency: str, topics: list[str], accountability: bool) -> list[str]:
+def _section_body(
+    sid: str, title: str, era: str, year: int, agency: str, topics: list[str], accountability: bool
+) -> list[str]:
     plain = _plain_title(title)
     # section ids: 一 … 六 in the 2019/2021 formats, the content items of grammar/formats/2008.yaml before
     if sid == "收费及减免":
@@ -275,7 +280,7 @@ def _section_body(sid: str, title: str, era: str, year: int, agency: str, topics
 
 
 def _improvement() -> list[str]:
-    from . import data
+    from .. import data
 
     out = []
     for line in data.load_yaml("grammar/template.yaml")["improvement"]:

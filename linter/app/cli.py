@@ -3,6 +3,7 @@
 Exit codes (ruff/sqlfluff convention): 0 no diagnostics at or above --fail-on, 1 diagnostics, 2 usage,
 configuration or internal error.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -12,9 +13,9 @@ import sys
 # Subcommands that live in their own modules: name -> module exposing HELP, add_arguments(parser) and run(args) -> int.
 # They are imported only to build the parser for their own name, or for --help.
 PLUGIN_COMMANDS = {
-    "lsp": ("nblint.lsp", "language server over stdio (diagnostics, quick fixes, hover)"),
-    "new": ("nblint.template", "write a compliant report skeleton for a year and agency"),
-    "audit": ("nblint.audit", "lint a folder of published reports in parallel; HTML/CSV/JSONL summaries"),
+    "lsp": ("nblint.app.lsp", "language server over stdio (diagnostics, quick fixes, hover)"),
+    "new": ("nblint.app.new", "write a compliant report skeleton for a year and agency"),
+    "audit": ("nblint.app.audit", "lint a folder of published reports in parallel; HTML/CSV/JSONL summaries"),
 }
 
 SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
@@ -26,7 +27,7 @@ class UsageError(Exception):
 
 
 def discover(paths: list[str]) -> list[str]:
-    from .readers import supported
+    from ..readers import supported
 
     out: list[str] = []
     for p in paths:
@@ -52,13 +53,21 @@ def discover(paths: list[str]) -> list[str]:
 
 def _add_check_args(sp: argparse.ArgumentParser) -> None:
     sp.add_argument("paths", nargs="*", default=["."], help="files or directories (recursive)")
-    sp.add_argument("--output-format", choices=["auto", "text", "full", "json", "sarif", "github"], default="auto",
-                    help="full: text with the source line and a caret under each diagnostic")
+    sp.add_argument(
+        "--output-format",
+        choices=["auto", "text", "full", "json", "sarif", "github"],
+        default="auto",
+        help="full: text with the source line and a caret under each diagnostic",
+    )
     sp.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are diagnostics")
     sp.add_argument("--select", help="comma-separated codes, prefixes or names to enable (default: all)")
-    sp.add_argument("--extend-select", help="codes or names to enable on top of the selection (opt-in rules such as NB212)")
+    sp.add_argument(
+        "--extend-select", help="codes or names to enable on top of the selection (opt-in rules such as NB212)"
+    )
     sp.add_argument("--ignore", help="comma-separated codes, prefixes or names to disable")
-    sp.add_argument("--fail-on", choices=["error", "warning", "info"], help="lowest severity that fails the run (default: info)")
+    sp.add_argument(
+        "--fail-on", choices=["error", "warning", "info"], help="lowest severity that fails the run (default: info)"
+    )
     sp.add_argument("--statistics", action="store_true", help="print counts per rule")
     sp.add_argument("--config", help="configuration file (.nblint.yaml or pyproject.toml)")
     sp.add_argument("--previous", help="last year's report of the same agency (cross-year rules)")
@@ -72,9 +81,11 @@ def _add_check_args(sp: argparse.ArgumentParser) -> None:
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    from . import __version__
+    from .. import __version__
 
-    ap = argparse.ArgumentParser(prog="nblint", description="Lint 政府信息公开工作年度报告 against the national format.")
+    ap = argparse.ArgumentParser(
+        prog="nblint", description="Lint 政府信息公开工作年度报告 against the national format."
+    )
     ap.add_argument("--version", action="version", version=f"nblint {__version__}")
     sub = ap.add_subparsers(dest="command")
     _add_check_args(sub.add_parser("check", help="lint reports"))
@@ -141,9 +152,9 @@ def _split(v: str | None) -> list[str]:
 
 
 def _load_engine_and_settings(args, extend_rules=()):
-    from .config import ConfigError
-    from .engine import Engine, Settings
-    from .ruleset import RuleError
+    from ..config import ConfigError
+    from ..engine import Engine, Settings
+    from ..ruleset import RuleError
 
     try:
         eng = Engine(Settings(extend_rules=tuple(extend_rules)))
@@ -157,9 +168,9 @@ def _load_engine_and_settings(args, extend_rules=()):
 
 
 def settings_for(args, eng, cfg, path: str):
-    from .config import per_file_ignored
-    from .engine import Settings
-    from .ruleset import resolve_codes
+    from ..config import per_file_ignored
+    from ..engine import Settings
+    from ..ruleset import resolve_codes
 
     opts = cfg.options
     try:
@@ -178,7 +189,9 @@ def settings_for(args, eng, cfg, path: str):
     except ValueError as e:
         raise UsageError(str(e)) from None
     return Settings(
-        select=sel, ignore=ign, severity=sev,
+        select=sel,
+        ignore=ign,
+        severity=sev,
         agency_kind=getattr(args, "agency_kind", None) or opts.get("agency-kind"),
         lang=getattr(args, "lang", None) or opts.get("lang") or "zh",
         extend_rules=tuple(str((cfg.base / d).resolve()) for d in opts.get("extend-rules") or []),
@@ -186,9 +199,9 @@ def settings_for(args, eng, cfg, path: str):
 
 
 def cmd_check(args) -> int:
-    from . import config as configmod
-    from .diagnostics import SEVERITY_RANK
-    from .formatters import get as get_formatter
+    from .. import config as configmod
+    from ..diagnostics import SEVERITY_RANK
+    from ..formatters import get as get_formatter
 
     if args.fix and args.diff:
         raise UsageError("--fix and --diff cannot be combined")
@@ -228,7 +241,10 @@ def cmd_check(args) -> int:
                 res = eng.lint_path(path, previous=args.previous, settings=s)
         except Exception as e:  # an internal error must not stop the other files
             internal_errors += 1
-            print(f"nblint: internal error while linting {path}: {type(e).__name__}: {e} (please report this)", file=sys.stderr)
+            print(
+                f"nblint: internal error while linting {path}: {type(e).__name__}: {e} (please report this)",
+                file=sys.stderr,
+            )
             if os.environ.get("NBLINT_DEBUG"):
                 import traceback
 
@@ -240,7 +256,7 @@ def cmd_check(args) -> int:
     rules = next(iter(engines.values())).rules
 
     if args.fix or args.diff:
-        from .fixes import apply_fixes
+        from ..fixes import apply_fixes
 
         out = apply_fixes(results, write=args.fix)
         if args.diff:
@@ -249,8 +265,12 @@ def cmd_check(args) -> int:
         if out:
             print(out, file=sys.stderr, end="")
         # re-lint the fixed files so that what is printed is what remains
-        results = [used[r.path][0].lint_path(r.path, previous=args.previous, settings=used[r.path][1])
-                   if r.source_text is not None else r for r in results]
+        results = [
+            used[r.path][0].lint_path(r.path, previous=args.previous, settings=used[r.path][1])
+            if r.source_text is not None
+            else r
+            for r in results
+        ]
 
     fmt = args.output_format
     if fmt == "auto":
@@ -284,9 +304,9 @@ def cmd_check(args) -> int:
 
 def _lint_stdin(eng, name: str, previous: str | None, settings):
     """A report piped in (editors, scripts): decoded like a text file, judged as Markdown or text by its name."""
-    from .engine import previous_report
-    from .readers import read_bytes
-    from .source import ReadError
+    from ..engine import previous_report
+    from ..readers import read_bytes
+    from ..source import ReadError
 
     data = sys.stdin.buffer.read()
     try:
@@ -300,10 +320,10 @@ def _lint_stdin(eng, name: str, previous: str | None, settings):
 def cmd_parse(args) -> int:
     import json
 
-    from .engine import parse
+    from ..engine import parse
+    from ..readers import read_path
+    from ..source import ReadError
     from .outline import outline, to_json
-    from .readers import read_path
-    from .source import ReadError
 
     rc = EXIT_CLEAN
     docs = []
@@ -328,12 +348,30 @@ def cmd_rules(args) -> int:
 
     eng = _load_engine_and_settings(args)
     if args.json:
-        print(json.dumps([{
-            "code": r.code, "name": r.name, "severity": r.severity, "eras": list(r.eras), "kind": r.kind,
-            "fixable": r.fixable, "enabled": r.enabled, "aliases": list(r.aliases), "basis": r.basis,
-        } for r in eng.rules], ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                [
+                    {
+                        "code": r.code,
+                        "name": r.name,
+                        "severity": r.severity,
+                        "eras": list(r.eras),
+                        "kind": r.kind,
+                        "fixable": r.fixable,
+                        "enabled": r.enabled,
+                        "aliases": list(r.aliases),
+                        "basis": r.basis,
+                    }
+                    for r in eng.rules
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return EXIT_CLEAN
     if args.markdown:
+        from ..ruleset import rules_markdown
+
         sys.stdout.write(rules_markdown(eng.rules))
         return EXIT_CLEAN
     print(f"{'code':<6} {'name':<34} {'severity':<8} fix  {'kind':<12} eras")
@@ -344,51 +382,22 @@ def cmd_rules(args) -> int:
     return EXIT_CLEAN
 
 
-def rules_markdown(rules) -> str:
-    """The rule reference, generated from rules/*.yaml (docs/rules.md is this output; a test keeps it current)."""
-    out = ["# nblint rules", "", "Generated by `nblint rules --markdown` from `rules/*.yaml`; do not edit by hand.", "",
-           "| code | name | severity | eras | fixable |", "|---|---|---|---|---|"]
-    for r in rules:
-        out.append(f"| [{r.code}](#{r.code.lower()}) | {r.name} | {r.severity} | {', '.join(r.eras)} | "
-                   f"{'yes' if r.fixable else ''}{' (opt-in)' if not r.enabled else ''} |")
-    for r in rules:
-        out += ["", f"## {r.code}", "", explain_text(r, "zh").rstrip("\n").replace("\n", "  \n")]
-    return "\n".join(out) + "\n"
-
-
 def cmd_explain(args) -> int:
     eng = _load_engine_and_settings(args)
     ident = args.code
     rule = next((r for r in eng.rules if r.code == ident.upper() or r.name == ident or ident in r.aliases), None)
     if rule is None:
         raise UsageError(f"unknown rule {ident!r}; see `nblint rules`")
+    from ..ruleset import explain_text
+
     sys.stdout.write(explain_text(rule, args.lang))
     return EXIT_CLEAN
 
 
-def explain_text(rule, lang: str = "zh") -> str:
-    msg = rule.message_en if lang == "en" else rule.message
-    if isinstance(msg, dict):
-        msg = "\n  ".join(msg.values())
-    lines = [
-        f"{rule.code} {rule.name}",
-        "",
-        f"Severity: {rule.severity}    Eras: {', '.join(rule.eras)}    Kind: {rule.kind}    Fixable: {'yes' if rule.fixable else 'no'}",
-    ]
-    if rule.aliases:
-        lines.append(f"Aliases: {', '.join(rule.aliases)}")
-    lines += ["", rule.description, "", f"Basis: {rule.basis}", "", f"Message: {msg}", ""]
-    for key, title in (("fail", "Fails"), ("pass", "Passes")):
-        for ex in rule.examples.get(key, []):
-            lines.append(f"{title}:")
-            lines.extend("    " + ln for ln in str(ex).split("\n"))
-    return "\n".join(lines) + "\n"
-
-
 def cmd_extract(args) -> int:
-    from .normalize import normalize
-    from .readers import read_path
-    from .source import ReadError
+    from ..normalize import normalize
+    from ..readers import read_path
+    from ..source import ReadError
 
     try:
         src = read_path(args.path)

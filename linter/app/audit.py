@@ -17,11 +17,12 @@ known; reports without one are final at once.
 
 Results are written as they arrive — JSON Lines (one record per diagnostic) and CSV (one row per report) — and
 only a small summary per report (plus a capped number of source lines) is kept for the HTML page written at the
-end (:mod:`nblint.audit_html`).  A file that cannot be read is an NB001 row; an internal error or a time-out in a
+end (:mod:`nblint.app.audit_html`).  A file that cannot be read is an NB001 row; an internal error or a time-out in a
 worker is a row with ``error`` set; neither stops the run.
 
 The module is imported at every CLI start (to build the parser), so it imports nothing heavy at module level.
 """
+
 from __future__ import annotations
 
 import os
@@ -50,13 +51,20 @@ def add_arguments(p) -> None:
     p.add_argument("--html", metavar="OUT.html", help="write a self-contained HTML page (no network needed)")
     p.add_argument("--csv", metavar="OUT.csv", help="write one row per report")
     p.add_argument("--jsonl", metavar="OUT.jsonl", help="write one JSON record per diagnostic")
-    p.add_argument("--no-pairing", action="store_true",
-                   help="do not pair consecutive years of an agency (the cross-year rules then stay silent)")
+    p.add_argument(
+        "--no-pairing",
+        action="store_true",
+        help="do not pair consecutive years of an agency (the cross-year rules then stay silent)",
+    )
     p.add_argument("--select", help="comma-separated codes, prefixes or names to enable (default: all)")
     p.add_argument("--ignore", help="comma-separated codes, prefixes or names to disable")
     p.add_argument("--lang", choices=["zh", "en"], default="zh", help="message language (default zh)")
-    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
-                   help=f"seconds one file may take before it becomes an error row (default {DEFAULT_TIMEOUT:g}; 0: none)")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        help=f"seconds one file may take before it becomes an error row (default {DEFAULT_TIMEOUT:g}; 0: none)",
+    )
     p.add_argument("--quiet", "-q", action="store_true", help="no summary on stdout")
 
 
@@ -78,12 +86,15 @@ def agency_key(name: str | None) -> str | None:
 # (淮安市洪泽区人民政府 ⊃ 洪泽区人民政府): the same agency, named in full.
 def _division_patterns():
     """(division end, a run of higher divisions, a place name) from grammar/meta.yaml."""
-    from . import data
+    from .. import data
 
     meta = data.load_yaml("grammar/meta.yaml")
     higher, place = meta["higher-division-end"], meta["place-name-end"]
-    return (re.compile(higher), re.compile(rf"(?:[\u4e00-\u9fff]{{1,10}}?(?:{higher}))+"),
-            re.compile(rf"^[\u4e00-\u9fff]{{1,10}}?(?:{place})"))
+    return (
+        re.compile(higher),
+        re.compile(rf"(?:[\u4e00-\u9fff]{{1,10}}?(?:{higher}))+"),
+        re.compile(rf"^[\u4e00-\u9fff]{{1,10}}?(?:{place})"),
+    )
 
 
 def canonical_agencies(keys: Iterable[str]) -> dict[str, str]:
@@ -97,7 +108,7 @@ def canonical_agencies(keys: Iterable[str]) -> dict[str, str]:
     longer: dict[str, list[str]] = defaultdict(list)  # short name -> the names that extend it
     for name in names:
         for m in _DIVISION_END.finditer(name):
-            rest = name[m.end():]
+            rest = name[m.end() :]
             if rest in names and _HIGHER_DIVISIONS.fullmatch(name[: m.end()]):
                 longer[rest].append(name)
     out = {}
@@ -125,7 +136,9 @@ def pair_years(entries: Iterable[tuple[str, str | None, int | None]]) -> dict[st
         candidates = by_key.get((agency, year - 1))
         if candidates:
             here, ext = os.path.split(path)[0], os.path.splitext(path)[1].lower()
-            pairs[path] = min(candidates, key=lambda c: (os.path.split(c)[0] != here, os.path.splitext(c)[1].lower() != ext, c))
+            pairs[path] = min(
+                candidates, key=lambda c: (os.path.split(c)[0] != here, os.path.splitext(c)[1].lower() != ext, c)
+            )
     return pairs
 
 
@@ -164,7 +177,7 @@ def _init_worker(settings, timeout: float) -> None:
     import signal
     import threading
 
-    from .engine import Engine
+    from ..engine import Engine
 
     _ENGINE = Engine(settings)
     _TIMEOUT = 0.0
@@ -200,7 +213,7 @@ def _lint_one(task: tuple[str, str | None]) -> dict:
     try:
         with _alarm():
             res = _ENGINE.lint_path(path, previous=previous)
-    except Exception as e:  # noqa: BLE001 - an internal error becomes a row; the run goes on
+    except Exception as e:
         return _report(path, previous, {}, [], error=_error_text(e))
     return _report(path, previous, res.meta, res.diagnostics, res.source_text)
 
@@ -208,11 +221,19 @@ def _lint_one(task: tuple[str, str | None]) -> dict:
 def _report(path, previous, meta, diagnostics, text=None, error=None) -> dict:
     diags = []
     for i, d in enumerate(diagnostics):
-        diags.append({
-            "code": d.code, "name": d.name, "severity": d.severity, "line": d.line, "col": d.col,
-            "end_line": d.end_line, "end_col": d.end_col, "message": d.message,
-            "source": _snippet(text, d) if text is not None and i < MAX_SNIPPETS_PER_REPORT else None,
-        })
+        diags.append(
+            {
+                "code": d.code,
+                "name": d.name,
+                "severity": d.severity,
+                "line": d.line,
+                "col": d.col,
+                "end_line": d.end_line,
+                "end_col": d.end_col,
+                "message": d.message,
+                "source": _snippet(text, d) if text is not None and i < MAX_SNIPPETS_PER_REPORT else None,
+            }
+        )
     counts = Counter(d["severity"] for d in diags)
     return {
         "file": path,
@@ -252,7 +273,7 @@ def _snippet(text: str, d) -> dict | None:
     cut = 0
     if len(line) > MAX_SNIPPET_CHARS:  # keep a window around the span
         cut = max(0, min(start - MAX_SNIPPET_CHARS // 3, len(line) - MAX_SNIPPET_CHARS))
-        line = line[cut: cut + MAX_SNIPPET_CHARS]
+        line = line[cut : cut + MAX_SNIPPET_CHARS]
     return {"text": line, "start": start - cut, "end": min(end - cut, len(line)), "cut": cut}
 
 
@@ -284,8 +305,13 @@ class _InProcess:
 
 def _crashed(task: tuple[str, str | None]) -> dict:
     path, previous = task
-    return _report(path, previous, {}, [], error="the worker process died on this file (killed by the system: "
-                                                 "out of memory, or a crash in a library)")
+    return _report(
+        path,
+        previous,
+        {},
+        [],
+        error="the worker process died on this file (killed by the system: out of memory, or a crash in a library)",
+    )
 
 
 class _ProcessPool:
@@ -319,8 +345,8 @@ class _ProcessPool:
                 pending = []
             except BrokenProcessPool:
                 ex.shutdown(wait=False, cancel_futures=True)
-                in_flight = pending[done:done + self.jobs * chunksize]
-                pending = pending[done + len(in_flight):]
+                in_flight = pending[done : done + self.jobs * chunksize]
+                pending = pending[done + len(in_flight) :]
                 single = self._executor(1)
                 for task in in_flight:
                     try:
@@ -375,8 +401,10 @@ class Progress:
         width = 24
         bar = "#" * int(frac * width) + "." * (width - int(frac * width))
         eta = (self.total - self.done) / rate if rate > 0 else 0
-        self.stream.write(f"\r{self.label:<5} [{bar}] {self.done}/{self.total} {frac:4.0%} {rate:7.1f}/s "
-                          f"ETA {_hms(eta)}  elapsed {_hms(elapsed)}\x1b[K")
+        self.stream.write(
+            f"\r{self.label:<5} [{bar}] {self.done}/{self.total} {frac:4.0%} {rate:7.1f}/s "
+            f"ETA {_hms(eta)}  elapsed {_hms(elapsed)}\x1b[K"
+        )
         self.stream.flush()
 
     def close(self) -> None:
@@ -400,8 +428,15 @@ class Audit:
     info} and diagnostics [{code, name, severity, line, col, end_line, end_col, message, source}], where
     ``source`` is the line pointed to ({text, start, end, cut}) for the first few diagnostics of a report."""
 
-    def __init__(self, paths: Iterable[str], jobs: int | None = None, previous_pairing: bool = True,
-                 settings=None, timeout: float = DEFAULT_TIMEOUT, progress: bool | None = False):
+    def __init__(
+        self,
+        paths: Iterable[str],
+        jobs: int | None = None,
+        previous_pairing: bool = True,
+        settings=None,
+        timeout: float = DEFAULT_TIMEOUT,
+        progress: bool | None = False,
+    ):
         self.paths = [str(p) for p in paths]
         self.jobs = max(1, jobs or default_jobs())
         self.previous_pairing = previous_pairing
@@ -505,11 +540,35 @@ class JsonlWriter:
         head = {k: rep[k] for k in self.FIELDS}
         out = []
         for d in rep["diagnostics"]:
-            out.append(json.dumps({**head, "code": d["code"], "name": d["name"], "severity": d["severity"],
-                                   "line": d["line"], "col": d["col"], "message": d["message"]}, ensure_ascii=False))
+            out.append(
+                json.dumps(
+                    {
+                        **head,
+                        "code": d["code"],
+                        "name": d["name"],
+                        "severity": d["severity"],
+                        "line": d["line"],
+                        "col": d["col"],
+                        "message": d["message"],
+                    },
+                    ensure_ascii=False,
+                )
+            )
         if rep["error"]:
-            out.append(json.dumps({**head, "code": INTERNAL_ERROR, "name": INTERNAL_ERROR, "severity": "error",
-                                   "line": None, "col": None, "message": rep["error"]}, ensure_ascii=False))
+            out.append(
+                json.dumps(
+                    {
+                        **head,
+                        "code": INTERNAL_ERROR,
+                        "name": INTERNAL_ERROR,
+                        "severity": "error",
+                        "line": None,
+                        "col": None,
+                        "message": rep["error"],
+                    },
+                    ensure_ascii=False,
+                )
+            )
         if out:
             self.fh.write("\n".join(out) + "\n")
 
@@ -527,8 +586,22 @@ def top_codes(diags: list[dict], n: int = 5) -> tuple[list[tuple[str, int]], lis
 
 
 class CsvWriter:
-    HEADER = ["file", "agency", "year", "era", "previous", "errors", "warnings", "infos", "total",
-              "worst_severity", "worst_codes", "top_codes", "readable", "internal_error"]
+    HEADER = [
+        "file",
+        "agency",
+        "year",
+        "era",
+        "previous",
+        "errors",
+        "warnings",
+        "infos",
+        "total",
+        "worst_severity",
+        "worst_codes",
+        "top_codes",
+        "readable",
+        "internal_error",
+    ]
 
     def __init__(self, path: str):
         import csv
@@ -541,12 +614,24 @@ class CsvWriter:
         freq, worst_codes = top_codes(rep["diagnostics"])
         c = rep["counts"]
         worst = next((s for s in SEVERITY_ORDER if c[s]), "error" if rep["error"] else "")
-        self.w.writerow([
-            rep["file"], rep["agency"] or "", rep["year"] or "", rep["era"] or "", rep["previous"] or "",
-            c["error"], c["warning"], c["info"], sum(c.values()), worst, " ".join(worst_codes),
-            " ".join(f"{code}:{k}" for code, k in freq), "" if rep["readable"] is None else str(rep["readable"]).lower(),
-            rep["error"] or "",
-        ])
+        self.w.writerow(
+            [
+                rep["file"],
+                rep["agency"] or "",
+                rep["year"] or "",
+                rep["era"] or "",
+                rep["previous"] or "",
+                c["error"],
+                c["warning"],
+                c["info"],
+                sum(c.values()),
+                worst,
+                " ".join(worst_codes),
+                " ".join(f"{code}:{k}" for code, k in freq),
+                "" if rep["readable"] is None else str(rep["readable"]).lower(),
+                rep["error"] or "",
+            ]
+        )
 
     def close(self) -> None:
         self.fh.close()
@@ -599,22 +684,31 @@ def run(args) -> int:
         raise UsageError("--jobs must be at least 1")
     settings = None
     if args.select or args.ignore or args.lang != "zh":
-        from .engine import Settings
-        from .ruleset import load_rules, resolve_codes
+        from ..engine import Settings
+        from ..ruleset import load_rules, resolve_codes
 
         rules = load_rules()
         split = lambda v: [x.strip() for x in v.split(",") if x.strip()]  # noqa: E731
         try:
-            settings = Settings(select=resolve_codes(rules, split(args.select)) if args.select else None,
-                                ignore=resolve_codes(rules, split(args.ignore)) if args.ignore else set(), lang=args.lang)
+            settings = Settings(
+                select=resolve_codes(rules, split(args.select)) if args.select else None,
+                ignore=resolve_codes(rules, split(args.ignore)) if args.ignore else set(),
+                lang=args.lang,
+            )
         except ValueError as e:
             raise UsageError(str(e)) from None
     for out in (args.html, args.csv, args.jsonl):
         if out and not os.path.isdir(os.path.dirname(os.path.abspath(out))):
             raise UsageError(f"{out}: its directory does not exist")
 
-    audit = Audit(args.paths, jobs=args.jobs, previous_pairing=not args.no_pairing, settings=settings,
-                  timeout=args.timeout, progress=None)
+    audit = Audit(
+        args.paths,
+        jobs=args.jobs,
+        previous_pairing=not args.no_pairing,
+        settings=settings,
+        timeout=args.timeout,
+        progress=None,
+    )
     writers = []
     try:
         if args.jsonl:
@@ -644,8 +738,11 @@ def run(args) -> int:
                 w.close()
     elapsed = time.monotonic() - t0
     if totals.errors > MAX_ERRORS_SHOWN:
-        print(f"nblint: … and {totals.errors - MAX_ERRORS_SHOWN} more internal errors (the CSV and JSON Lines outputs "
-              f"list them all)", file=sys.stderr)
+        print(
+            f"nblint: … and {totals.errors - MAX_ERRORS_SHOWN} more internal errors (the CSV and JSON Lines outputs "
+            f"list them all)",
+            file=sys.stderr,
+        )
     missing = audit.missing_years()
     if html is not None:
         html.write(args.html, totals, missing, {"paths": args.paths, "elapsed": elapsed, "jobs": audit.jobs})

@@ -1,7 +1,8 @@
 """What the parser understood, for people (``nblint parse``) and machines (``--json``)."""
+
 from __future__ import annotations
 
-from .model import Report
+from ..model import Report
 
 
 def _pos(report: Report, offset: int) -> str:
@@ -16,8 +17,10 @@ def outline(report: Report) -> str:
     out.append(f"  title    {_pos(report, t.span[0]) if t else '-'}  {t.text if t else '(none)'}")
     out.append(f"  agency   {report.agency or '(unknown)'}  kind={report.agency_kind or '?'}")
     ys = f" at {_pos(report, report.year_span[0])}" if report.year_span else ""
-    out.append(f"  year     {report.year or '?'} (from {report.year_source or '-'}{ys})  era={report.era or '?'}"
-               + (f"  layout={report.layout}" if report.layout else ""))
+    out.append(
+        f"  year     {report.year or '?'} (from {report.year_source or '-'}{ys})  era={report.era or '?'}"
+        + (f"  layout={report.layout}" if report.layout else "")
+    )
     for s in report.sections:
         off = f" = {s.official}" if s.official else ""
         out.append(f"  section  {_pos(report, s.heading.span[0])}  {s.heading.text[:40]}{off}")
@@ -26,8 +29,10 @@ def outline(report: Report) -> str:
                 out.append(f"    sub    {_pos(report, b.span[0])}  {b.heading.text[:40]}")
     for tid, tb in report.tables.items():
         ncells = sum(len(r.cells) for r in tb.rows if r.id is not None and r.status != "extra")
-        out.append(f"  table {tid}  {_pos(report, tb.span[0])}  format={tb.format}  rows={sum(1 for r in tb.rows if r.id)}  cells={ncells}"
-                   + (f"  missing={','.join(tb.missing)}" if tb.missing else ""))
+        out.append(
+            f"  table {tid}  {_pos(report, tb.span[0])}  format={tb.format}  rows={sum(1 for r in tb.rows if r.id)}  cells={ncells}"
+            + (f"  missing={','.join(tb.missing)}" if tb.missing else "")
+        )
         for r in tb.rows:
             status = "" if r.status == "ok" else f"  [{r.status}]"
             vals = " ".join(c.raw if c.kind != "blank" else "_" for c in r.cells)
@@ -47,17 +52,31 @@ def to_json(report: Report) -> dict:
         **report.meta(),
         "title": {"text": report.title.text, **loc(report.title.span[0])} if report.title else None,
         "sections": [
-            {"number": s.number, "title": s.title, "official": s.official, **loc(s.heading.span[0]),
-             "blocks": [{"kind": b.kind, **loc(b.span[0])} for b in s.blocks if b.kind != "furniture"]}
+            {
+                "number": s.number,
+                "title": s.title,
+                "official": s.official,
+                **loc(s.heading.span[0]),
+                "blocks": [{"kind": b.kind, **loc(b.span[0])} for b in s.blocks if b.kind != "furniture"],
+            }
             for s in report.sections
         ],
         "tables": {
             tid: {
-                "format": tb.format, **loc(tb.span[0]), "missing": tb.missing,
+                "format": tb.format,
+                **loc(tb.span[0]),
+                "missing": tb.missing,
                 "rows": [
-                    {"id": r.id, "label": r.label, "status": r.status, **loc(r.span[0]),
-                     "cells": [{"raw": c.raw, "value": c.value, "kind": c.kind, "column": c.column, **loc(c.span[0])}
-                               for c in r.cells]}
+                    {
+                        "id": r.id,
+                        "label": r.label,
+                        "status": r.status,
+                        **loc(r.span[0]),
+                        "cells": [
+                            {"raw": c.raw, "value": c.value, "kind": c.kind, "column": c.column, **loc(c.span[0])}
+                            for c in r.cells
+                        ],
+                    }
                     for r in tb.rows
                 ],
             }

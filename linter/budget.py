@@ -1,0 +1,95 @@
+"""Time budgets that work in any thread.
+
+A lint must end in bounded time whoever calls it: the command line, the pre-commit hook, the language server (which
+lints off its message loop, in a worker thread), the audit's worker processes and any program that calls the Python API
+from its own threads.  Signals (SIGALRM) only reach the main thread, so the budget is cooperative instead: the caller
+opens a :func:`limit` around one file's work, and the stages that can take long (a reader's page loop, the line
+classifier, the rule loop) call :func:`check` between steps.  Each step is itself bounded (no line pattern backtracks
+super-linearly; the readers cap pages, objects and characters), so the deadline is never overshot by more than one step.
+
+``check`` raises :class:`Timeout` when the deadline has passed or when the budget was cancelled (the language server
+cancels a stale lint when the next change arrives).  The engine turns a ``Timeout`` into an NB001 diagnostic that says
+it was a time-out, at the file's first position.
+
+    with budget.limit(30):          # seconds; None = no limit (but still cancellable)
+        result = engine.lint_path(path)
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+__all__ = ["Budget", "Timeout", "check", "limit", "remaining", "DEFAULT_SECONDS"]
+
+# The default budget for one file in `nblint check`, the pre-commit hook, the Python API and the language server.
+DEFAULT_SECONDS = 60.0
+
+
+class Timeout(Exception):
+    """The work for one file ran past its budget (``cancelled`` is true when it was stopped by a newer request)."""
+
+    def __init__(self, seconds: float | None, cancelled: bool = False):
+        self.seconds = seconds
+        self.cancelled = cancelled
+        super().__init__("cancelled" if cancelled else f"time limit of {seconds:g} s exceeded")
+
+
+@dataclass
+class Budget:
+    seconds: float | None
+    deadline: float | None
+    cancel: threading.Event = field(default_factory=threading.Event)
+    parent: Budget | None = None
+
+    def cancelled(self) -> bool:
+        return self.cancel.is_set() or (self.parent is not None and self.parent.cancelled())
+
+    def expired(self) -> bool:
+        return self.cancelled() or (self.deadline is not None and time.monotonic() > self.deadline)
+
+    def check(self) -> None:
+        if self.cancelled():
+            raise Timeout(self.seconds, cancelled=True)
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise Timeout(self.seconds)
+
+    def remaining(self) -> float | None:
+        return None if self.deadline is None else max(0.0, self.deadline - time.monotonic())
+
+
+_current: ContextVar[Budget | None] = ContextVar("nblint_budget", default=None)
+
+
+@contextmanager
+def limit(seconds: float | None, cancel: threading.Event | None = None) -> Iterator[Budget]:
+    """Run the body under a budget of ``seconds`` (``None``: no deadline) in this thread (context).
+
+    A budget nested inside another never extends it: the earlier deadline wins, and either cancel event stops both."""
+    outer = _current.get()
+    deadline = None if seconds is None else time.monotonic() + seconds
+    if outer is not None and outer.deadline is not None and (deadline is None or outer.deadline < deadline):
+        deadline, seconds = outer.deadline, outer.seconds
+    b = Budget(seconds, deadline, cancel or threading.Event(), outer)
+    token = _current.set(b)
+    try:
+        yield b
+    finally:
+        _current.reset(token)
+
+
+def check() -> None:
+    """Raise :class:`Timeout` if the current budget (if any) has run out or was cancelled.  Cheap: call it often."""
+    b = _current.get()
+    if b is not None:
+        b.check()
+
+
+def remaining() -> float | None:
+    """Seconds left in the current budget (``None`` when there is none or it has no deadline)."""
+    b = _current.get()
+    return None if b is None else b.remaining()
