@@ -38,6 +38,7 @@ class Patterns:
         self.h2 = re.compile(spec["heading2"])
         self.h3 = re.compile(spec["heading3"])
         self.hmax = int(spec["heading-max-chars"])
+        self.max_chars = int(spec["classify-max-chars"])
         self.pipe = re.compile(spec["pipe"])
         self.numbers = re.compile(spec["numbers"])
         self.label_numbers = re.compile(spec["label-numbers"])
@@ -61,7 +62,7 @@ class Patterns:
         # a first-level heading inside a long line (one-line crawls): "…。二、主动公开政府信息情况 第二十条…"
         # (a few other characters may come before the title words: "四、政府信息公开行政法复议…" has a typo)
         self.inline_h1 = re.compile(rf"(?<!^)(?<![{CN_NUM}])[{CN_NUM}]{{1,2}}、[^。,;:\n\d]{{0,10}}?(?:{alts})")
-        self.known_title = re.compile(rf"^\s*#*\s*[{CN_NUM}]{{1,2}}、\s*(?P<key>[^。,;:\n\d]{{0,10}}?(?:{alts}))")
+        self.known_title = re.compile(rf"^\s*+#*+\s*+[{CN_NUM}]{{1,2}}、\s*+(?P<key>[^。,;:\n\d]{{0,10}}?(?:{alts}))")
         self.title_end_words = re.compile(spec["heading-title-end"])
         self.title_end = re.compile(rf"{spec['heading-title-end']}|\s|[。:,;]")
         self.title_not = re.compile(spec["title-not"])
@@ -157,6 +158,12 @@ def _classify_line(text: str, s: int, e: int, P: Patterns) -> list[LineTok]:
     stripped = line.strip()
     if not stripped:
         return [LineTok("BLANK", s, e)]
+    if len(stripped) > P.max_chars:
+        # prose: only a known section title at its start is cut off (one-line crawls); no other pattern runs
+        cut = _heading_split(line, P)
+        if cut is not None and cut < len(line.rstrip()):
+            return _classify_line(text, s, s + cut, P) + _classify_line(text, s + cut, e, P)
+        return [LineTok("TEXT", s, e)]
     # cheap character tests guard the regular expressions: most lines are prose and fail all of them
     if len(stripped) <= 120 and P.furniture.search(line):
         return [LineTok("FURN", s, e)]
