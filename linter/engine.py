@@ -194,47 +194,79 @@ class Suppression:
 
 
 def parse_suppressions(text: str, engine: Engine) -> list[Suppression]:
+    """The suppression comments of ``text``, in order, each with the lines it covers.  Linear in the number of
+    comments: an ``enable`` closes the open blocks it matches through an index by code, and each block is closed
+    (and leaves the index) once."""
     if "nblint" not in text:
         return []
     lines = text.split("\n")
+    nlines = len(lines)
     out: list[Suppression] = []
-    open_: list[Suppression] = []
+    open_all: list[Suppression] = []  # every open block (closed ones are dropped when an enable-all clears it)
+    open_any: list[Suppression] = []  # open blocks with no codes (disable = all), closed by every enable
+    open_by_code: dict[str, list[Suppression]] = {}
+    resolved: dict[str, set[str]] = {}
+    next_line: dict[int, int] = {}
     starts = [0]
     for ln in lines:
         starts.append(starts[-1] + len(ln) + 1)
     import bisect
+
+    def resolve(ident: str) -> set[str]:
+        hit = resolved.get(ident)
+        if hit is None:
+            hit = resolved[ident] = {
+                r.code
+                for r in engine.rules
+                if r.code == ident.upper()
+                or r.name == ident
+                or ident in r.aliases
+                or (ident.upper().startswith("NB") and r.code.startswith(ident.upper()))
+            }
+        return hit
+
+    def close(sup: Suppression, line: int) -> None:
+        if sup.end_line == nlines:
+            sup.end_line = line
 
     for m in _SUPP.finditer(text):
         line = bisect.bisect_right(starts, m.start())
         col = m.start() - starts[line - 1] + 1
         codes = None
         if m.group("codes"):
-            idents = [c for c in re.split(r"[,\s]+", m.group("codes")) if c]
             codes = set()
-            for ident in idents:
-                for r in engine.rules:
-                    if (
-                        r.code == ident.upper()
-                        or r.name == ident
-                        or ident in r.aliases
-                        or (ident.upper().startswith("NB") and r.code.startswith(ident.upper()))
-                    ):
-                        codes.add(r.code)
+            for ident in re.split(r"[,\s]+", m.group("codes")):
+                if ident:
+                    codes |= resolve(ident)
         verb = m.group("verb")
         if verb == "disable-next-line":
-            nxt = line + 1
-            while nxt <= len(lines) and not lines[nxt - 1].strip():
-                nxt += 1
+            nxt = next_line.get(line)
+            if nxt is None:
+                nxt = line + 1
+                while nxt <= nlines and not lines[nxt - 1].strip():
+                    nxt += 1
+                next_line[line] = nxt
             out.append(Suppression(verb, codes, line, col, nxt, nxt))
         elif verb == "disable":
-            sup = Suppression(verb, codes, line, col, line, len(lines))
+            sup = Suppression(verb, codes, line, col, line, nlines)
             out.append(sup)
-            open_.append(sup)
-        else:  # enable: closes the matching open blocks
-            for sup in open_:
-                if sup.end_line == len(lines) and (codes is None or sup.codes is None or sup.codes & codes):
-                    sup.end_line = line
-            open_ = [s for s in open_ if s.end_line == len(lines)]
+            open_all.append(sup)
+            if codes is None:
+                open_any.append(sup)
+            else:
+                for c in codes:
+                    open_by_code.setdefault(c, []).append(sup)
+        elif codes is None:  # enable: closes every open block
+            for sup in open_all:
+                close(sup, line)
+            open_all, open_any, open_by_code = [], [], {}
+        else:  # enable=codes: closes the open blocks that share a code, and the blocks of all codes
+            for sup in open_any:
+                close(sup, line)
+            open_any = []
+            for c in codes:
+                for sup in open_by_code.pop(c, ()):
+                    close(sup, line)
     return out
 
 
