@@ -36,21 +36,63 @@ def _yaml_safe():
     return YAML(typ="safe", pure=True)
 
 
-def plain(node):
-    """YAML nodes → built-in Python types (so that cached pickles never need ruamel to load)."""
-    if isinstance(node, dict):
-        return {plain(k): plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [plain(v) for v in node]
-    if isinstance(node, bool) or node is None:
-        return node
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        return float(node)
-    if isinstance(node, str):
-        return str(node)
-    return node
+MAX_NODES = 1_000_000  # no data file of nblint comes near; a document that expands beyond is refused
+
+
+def plain(node, limit: int = MAX_NODES):
+    """YAML nodes → built-in Python types (so that cached pickles never need ruamel to load).  Shared nodes
+    (YAML aliases) are copied, so the number of nodes copied is capped: past ``limit`` a ValueError is raised
+    instead of expanding an alias bomb into billions of nodes."""
+    count = 0
+
+    def conv(n):
+        nonlocal count
+        count += 1
+        if count > limit:
+            raise ValueError(f"YAML document expands to more than {limit} nodes")
+        if isinstance(n, dict):
+            return {conv(k): conv(v) for k, v in n.items()}
+        if isinstance(n, list):
+            return [conv(v) for v in n]
+        if isinstance(n, bool) or n is None:
+            return n
+        if isinstance(n, int):
+            return int(n)
+        if isinstance(n, float):
+            return float(n)
+        if isinstance(n, str):
+            return str(n)
+        return n
+
+    return conv(node)
+
+
+def refuse_references(text: str, where: str) -> str | None:
+    """For YAML from a repository being linted (rule files; configuration may use it too): plain data only, no
+    anchors, aliases or tags (an alias bomb expands a few hundred bytes into billions of nodes; a tag asks for an
+    object).  Checked on the parser's events, before any node is built; returns ``where:line:col: problem`` or
+    None.  Raises ruamel's YAMLError for malformed YAML."""
+    import io
+
+    from ruamel.yaml import YAML
+
+    for ev in YAML(typ="rt").parse(io.StringIO(text)):
+        kind = type(ev).__name__
+        what = None
+        if kind == "AliasEvent":
+            what = f"YAML alias '*{ev.anchor}'"
+        elif getattr(ev, "anchor", None) is not None:
+            what = f"YAML anchor '&{ev.anchor}'"
+        elif getattr(ev, "tag", None) is not None and kind in (
+            "ScalarEvent",
+            "SequenceStartEvent",
+            "MappingStartEvent",
+        ):
+            what = f"YAML tag '{getattr(ev.tag, 'value', ev.tag)}'"
+        if what:
+            m = ev.start_mark
+            return f"{where}:{m.line + 1}:{m.column + 1}: {what} not allowed here (plain data only)"
+    return None
 
 
 def read_yaml_file(p: Path):

@@ -11,6 +11,7 @@ import importlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import data
 from .diagnostics import SEVERITIES
@@ -130,21 +131,342 @@ def _tname(typ) -> str:
     return {str: "string", list: "list", dict: "mapping", bool: "boolean", int: "integer", float: "number"}[typ]
 
 
+# ---- validating the inside of a rule file ----
+# Rule files may come from a repository being linted (extend-rules), so they are untrusted data: every value is
+# checked against a shape, every regular expression is compiled and screened for nested quantifiers, and problems
+# are reported as file:line:col (see docs/trust.md).
+
+MAX_RULE_BYTES = 256 * 1024  # a rule file is a few KB; a larger one is refused before it is parsed
+
+Problem = tuple[tuple, str]  # (path into the rule document: keys and list indexes, message)
+
+
+class MapOf:
+    """Shape of a mapping from strings to values of one shape (``names:``, a message per variant)."""
+
+    def __init__(self, value):
+        self.value = value
+
+
+def _sname(shape) -> str:
+    if isinstance(shape, tuple):
+        return " or ".join(_sname(t) for t in shape)
+    if isinstance(shape, list):
+        return f"list of {_sname(shape[0])}s" if not isinstance(shape[0], (list, tuple)) else "list"
+    if isinstance(shape, (dict, MapOf)):
+        return "mapping"
+    return _tname(shape)
+
+
+def shape_problems(value, shape, path: tuple = ()) -> list[Problem]:
+    """Where ``value`` does not have ``shape``: a type (str, int, float, bool; int excludes bool, float accepts
+    int), ``[shape]`` (a list of such items), ``{"key": shape, "key?": shape}`` (a mapping with exactly these keys,
+    ``?`` marking optional ones), ``MapOf(shape)`` or a tuple of alternatives."""
+    if isinstance(shape, tuple):
+        for alt in shape:
+            if _kind_ok(value, alt):
+                return shape_problems(value, alt, path)
+        return [(path, f"must be a {_sname(shape)}")]
+    if isinstance(shape, list):
+        if not isinstance(value, list):
+            return [(path, f"must be a {_sname(shape)}")]
+        return [q for i, v in enumerate(value) for q in shape_problems(v, shape[0], (*path, i))]
+    if isinstance(shape, MapOf):
+        if not isinstance(value, dict):
+            return [(path, "must be a mapping")]
+        out = [((*path, k), "keys must be strings") for k in value if not isinstance(k, str)]
+        return out + [q for k, v in value.items() for q in shape_problems(v, shape.value, (*path, k))]
+    if isinstance(shape, dict):
+        if not isinstance(value, dict):
+            return [(path, "must be a mapping")]
+        out = []
+        keys = {k.rstrip("?"): k for k in shape}
+        for k in value:
+            if k not in keys:
+                out.append(((*path, k), f"unknown key {k!r} (known: {', '.join(keys)})"))
+        for name, k in keys.items():
+            if name in value:
+                out += shape_problems(value[name], shape[k], (*path, name))
+            elif not k.endswith("?"):
+                out.append((path, f"needs {name!r}"))
+        return out
+    if not _type_ok(value, shape):
+        return [(path, f"must be a {_tname(shape)}")]
+    return []
+
+
+def _kind_ok(value, shape) -> bool:
+    """For alternatives: the value is of the kind of ``shape`` (so its inner problems are the ones to report)."""
+    if isinstance(shape, list):
+        return isinstance(value, list)
+    if isinstance(shape, (dict, MapOf)):
+        return isinstance(value, dict)
+    return _type_ok(value, shape)
+
+
+def scope_problems(scope, path: tuple) -> list[Problem]:
+    """``scope``: ``document`` or a section id of the official formats, or per era ({"2021": 六, default: …})."""
+    from .layout import load_formats
+
+    formats = load_formats()
+    if isinstance(scope, dict):
+        out = []
+        for era, value in scope.items():
+            if era != "default" and era not in formats:
+                out.append(((*path, era), f"unknown era {era!r} in scope (known: {', '.join(formats)}, default)"))
+            else:
+                out += scope_problems(value, (*path, era)) if era == "default" else _one_scope(value, [era], path, era)
+        return out
+    return _one_scope(scope, list(formats), path[:-1], path[-1])
+
+
+def _one_scope(value, eras: list[str], parent: tuple, key) -> list[Problem]:
+    from .layout import load_formats
+
+    if not isinstance(value, str):
+        return [((*parent, key), "scope must be a string")]
+    ids = {s["id"] for e in eras for s in load_formats()[e]["sections"]}
+    if value != "document" and value not in ids:
+        return [((*parent, key), f"unknown section {value!r} in scope (known: document, {', '.join(sorted(ids))})")]
+    return []
+
+
+def negative_problems(value, path: tuple = ()) -> list[Problem]:
+    """Numbers in rule parameters are counts, lengths, limits and tolerances: none may be negative."""
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, (int, float)):
+        return [(path, "must not be negative")] if value < 0 else []
+    if isinstance(value, list):
+        return [q for i, v in enumerate(value) for q in negative_problems(v, (*path, i))]
+    if isinstance(value, dict):
+        return [q for k, v in value.items() for q in negative_problems(v, (*path, k))]
+    return []
+
+
+def regex_problem(pattern: str) -> str | None:
+    r"""Why ``pattern`` may not be a rule's regular expression: it does not compile, or it can backtrack
+    super-linearly (a repeated group holding another variable repeat, ``(\d+)+``, ``(a*)*``, ``(\d{1,3})+``; or a
+    repeated choice whose alternatives can start with the same character, ``(x|x)+``).  Possessive quantifiers
+    and atomic groups (``(?:\d+)++``, ``(?>…)``) are accepted: they cannot backtrack."""
+    from re import _constants as C
+    from re import _parser
+
+    try:
+        re.compile(pattern)
+        tree = _parser.parse(pattern)
+    except (re.error, RecursionError, OverflowError) as e:
+        return f"bad regular expression {pattern!r}: {e}"
+    universe = _universe(tree, C)
+    why = _screen(tree, C, universe)
+    if why:
+        return f"regular expression {pattern!r} can backtrack super-linearly ({why}); write it unambiguously or make the repeat possessive ('++', '*+') or atomic ('(?>…)')"
+    return None
+
+
+def _walk(seq, C):
+    """(op, av) pairs of a parsed pattern, depth first."""
+    for op, av in seq:
+        yield op, av
+        for sub in _children(op, av, C):
+            yield from _walk(sub, C)
+
+
+def _children(op, av, C) -> list:
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+        return [av[2]]
+    if op is C.SUBPATTERN:
+        return [av[3]]
+    if op is C.ATOMIC_GROUP:
+        return [av]
+    if op in (C.ASSERT, C.ASSERT_NOT):
+        return [av[1]]
+    if op is C.BRANCH:
+        return list(av[1])
+    if op is C.GROUPREF_EXISTS:
+        return [x for x in av[1:] if x is not None]
+    return []
+
+
+def _universe(tree, C) -> list[str]:
+    chars = set("0a A\n中_.-,。:;(")
+    for op, av in _walk(tree, C):
+        if op is C.LITERAL:
+            chars.add(chr(av))
+        elif op is C.IN:
+            for iop, iav in av:
+                if iop is C.LITERAL:
+                    chars.add(chr(iav))
+                elif iop is C.RANGE:
+                    chars.update((chr(iav[0]), chr(iav[1])))
+    return sorted(chars)
+
+
+def _in_class(ch: str, items, C) -> bool:
+    neg = False
+    hit = False
+    for op, av in items:
+        if op is C.NEGATE:
+            neg = True
+        elif op is C.LITERAL:
+            hit |= ch == chr(av)
+        elif op is C.RANGE:
+            hit |= av[0] <= ord(ch) <= av[1]
+        elif op is C.CATEGORY:
+            name = str(av)
+            if "DIGIT" in name:
+                ok = ch.isdecimal()
+            elif "SPACE" in name:
+                ok = ch.isspace()
+            elif "WORD" in name:
+                ok = ch.isalnum() or ch == "_"
+            else:
+                ok = ch == "\n"
+            hit |= ok != ("NOT" in name)
+    return hit != neg
+
+
+def _first(seq, C, U) -> tuple[set[str], bool]:
+    """The characters of U a sequence can start with, and whether it can match the empty string."""
+    out: set[str] = set()
+    for op, av in seq:
+        f, nullable = _first_one(op, av, C, U)
+        out |= f
+        if not nullable:
+            return out, False
+    return out, True
+
+
+def _first_one(op, av, C, U) -> tuple[set[str], bool]:
+    if op is C.LITERAL:
+        return {chr(av)}, False
+    if op is C.NOT_LITERAL:
+        return {c for c in U if c != chr(av)}, False
+    if op is C.ANY:
+        return set(U), False
+    if op is C.IN:
+        return {c for c in U if _in_class(c, av, C)}, False
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+        f, n = _first(av[2], C, U)
+        return f, n or av[0] == 0
+    if op is C.SUBPATTERN:
+        return _first(av[3], C, U)
+    if op is C.ATOMIC_GROUP:
+        return _first(av, C, U)
+    if op is C.BRANCH:
+        out: set[str] = set()
+        nullable = False
+        for alt in av[1]:
+            f, n = _first(alt, C, U)
+            out |= f
+            nullable |= n
+        return out, nullable
+    if op is C.GROUPREF_EXISTS:
+        fs = [_first(x, C, U) for x in av[1:] if x is not None]
+        return set().union(*(f for f, _ in fs)), len(fs) < 2 or any(n for _, n in fs)
+    if op is C.GROUPREF:
+        return set(U), True
+    return set(), True  # anchors and lookarounds match no character
+
+
+def _variable(op, av, C) -> bool:
+    return op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[1] > 1 and av[0] != av[1]
+
+
+def _walk_open(seq, C):
+    """Like _walk, but not into atomic groups and possessive repeats (no backtracking happens inside them)."""
+    for op, av in seq:
+        if op in (C.POSSESSIVE_REPEAT, C.ATOMIC_GROUP):
+            continue
+        yield op, av
+        for sub in _children(op, av, C):
+            yield from _walk_open(sub, C)
+
+
+def _screen(seq, C, U) -> str | None:
+    for op, av in _walk_open(seq, C):
+        if op not in (C.MAX_REPEAT, C.MIN_REPEAT) or av[1] <= 1:
+            continue
+        unbounded = av[1] == C.MAXREPEAT
+        for iop, iav in _walk_open(av[2], C):
+            if _variable(iop, iav, C) and (unbounded or iav[1] == C.MAXREPEAT):
+                return "a repeat inside a repeat"
+        if unbounded:
+            why = _overlap(av[2], C, U)
+            if why:
+                return why
+    return None
+
+
+def _overlap(body, C, U) -> str | None:
+    """A choice inside a repeated group whose alternatives can start with the same character, or where one
+    alternative may match nothing (``(xx|x)+`` is parsed as ``(x(?:x|))+``): each iteration can then be matched
+    in more than one way."""
+    for op, av in _walk_open(body, C):
+        if op is C.BRANCH:
+            firsts = [_first(alt, C, U) for alt in av[1]]
+            if any(n for _, n in firsts):
+                return "a repeated choice with an empty alternative"
+            for i in range(len(firsts)):
+                for j in range(i + 1, len(firsts)):
+                    if firsts[i][0] & firsts[j][0]:
+                        return "a repeated choice whose alternatives can start alike"
+    return None
+
+
+def _locate(doc, path: tuple) -> tuple[int, int]:
+    """file line:col (1-based) of the value at ``path`` in a round-trip YAML document."""
+    node: Any = doc
+    pos = (1, 1)
+    for k in path:
+        try:
+            lc = node.lc  # ruamel's line/column record of a round-trip node
+            if isinstance(node, list):
+                ln, col = lc.item(k)
+            else:
+                ln, col = lc.value(k) if not isinstance(node.get(k), (dict, list)) else lc.key(k)
+            pos = (ln + 1, col + 1)
+            node = node[k]
+        except Exception:
+            break
+    return pos
+
+
 def load_rule_file(p: Path) -> tuple[Rule | None, list[str]]:
+    """One rule file, validated: the rule, or the problems as ``file:line:col: message`` lines."""
+    try:
+        return _load_rule_file(p)
+    except Exception as e:  # the last net: a rule file the checks above did not foresee is still a rule error
+        return None, [f"{p}:1:1: cannot load rule file ({type(e).__name__}: {e})"]
+
+
+def _load_rule_file(p: Path) -> tuple[Rule | None, list[str]]:
     from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
 
     problems: list[str] = []
     where = str(p)
     try:
-        with open(p, encoding="utf-8") as fh:
-            doc = YAML(typ="rt").load(fh)
-    except YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        ln, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return None, [f"{where}:{ln}:{col}: invalid YAML: {getattr(e, 'problem', e)}"]
+        with open(p, "rb") as fh:
+            raw = fh.read(MAX_RULE_BYTES + 1)
     except OSError as e:
         return None, [f"{where}:1:1: cannot read rule file: {e.strerror}"]
+    if len(raw) > MAX_RULE_BYTES:
+        return None, [f"{where}:1:1: rule file larger than {MAX_RULE_BYTES // 1024} KB"]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        ln = raw[: e.start].count(b"\n") + 1
+        col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+        return None, [f"{where}:{ln}:{col}: rule file is not UTF-8"]
+    try:
+        refused = data.refuse_references(text, where)
+        if refused:
+            return None, [refused]
+        doc = YAML(typ="rt").load(text)
+    except Exception as e:  # ruamel's YAMLError and whatever a malformed document makes it raise
+        mark = getattr(e, "problem_mark", None)
+        ln, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return None, [f"{where}:{ln}:{col}: invalid YAML: {getattr(e, 'problem', None) or e}"]
     if not isinstance(doc, dict):
         return None, [f"{where}:1:1: a rule file must be a mapping"]
 
@@ -152,10 +474,16 @@ def load_rule_file(p: Path) -> tuple[Rule | None, list[str]]:
         ln, col = _pos(doc, key) if key is not None else (1, 1)
         problems.append(f"{where}:{ln}:{col}: {msg}")
 
+    def err_at(path: tuple, msg: str):
+        ln, col = _locate(doc, path) if path else (1, 1)
+        name = "".join(f"[{k}]" if isinstance(k, int) else (f".{k}" if i else str(k)) for i, k in enumerate(path))
+        problems.append(f"{where}:{ln}:{col}: {f'{name}: ' if name else ''}{msg}")
+
     kind = doc.get("kind")
     params_schema: dict = {}
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         err("kind" if "kind" in doc else None, f"unknown check kind {kind!r} (known: {', '.join(KINDS)})")
+        kind = None
     else:
         params_schema = check_module(kind).PARAMS
     for schema, where_from in ((COMMON, ""), (params_schema, f" for kind '{kind}'")):
@@ -167,7 +495,7 @@ def load_rule_file(p: Path) -> tuple[Rule | None, list[str]]:
                 err(key, f"'{key}' must be a {_tname(typ)}")
     for key in doc:
         if key not in COMMON and key not in params_schema:
-            err(key, f"unknown key '{key}'" + (f" for kind '{kind}'" if kind in KINDS else ""))
+            err(key, f"unknown key '{key}'" + (f" for kind '{kind}'" if kind else ""))
     code = doc.get("code")
     if isinstance(code, str) and not re.fullmatch(r"[A-Z]{2,4}\d{3}", code):
         err("code", f"code {code!r} must look like NB123")
@@ -179,14 +507,14 @@ def load_rule_file(p: Path) -> tuple[Rule | None, list[str]]:
         err("severity", f"severity must be one of {', '.join(SEVERITIES)}")
     eras = doc.get("eras")
     if isinstance(eras, list):
-        for e in eras:
-            if str(e) not in ERAS + ("any",):
-                err("eras", f"unknown era {e!r} (known: {', '.join(ERAS)}, any)")
+        for i, e in enumerate(eras):
+            if not isinstance(e, (str, int)) or isinstance(e, bool) or str(e) not in ERAS + ("any",):
+                err_at(("eras", i), f"unknown era {e!r} (known: {', '.join(ERAS)}, any)")
     ak = doc.get("agency-kinds")
     if isinstance(ak, list):
-        for k in ak:
-            if k not in AGENCY_KINDS:
-                err("agency-kinds", f"unknown agency kind {k!r} (known: {', '.join(AGENCY_KINDS)})")
+        for i, k in enumerate(ak):
+            if not isinstance(k, str) or k not in AGENCY_KINDS:
+                err_at(("agency-kinds", i), f"unknown agency kind {k!r} (known: {', '.join(AGENCY_KINDS)})")
     ex = doc.get("examples")
     if isinstance(ex, dict):
         for k in ex:
@@ -194,18 +522,22 @@ def load_rule_file(p: Path) -> tuple[Rule | None, list[str]]:
                 err("examples", f"examples may hold 'pass' and 'fail', not {k!r}")
         if "fail" not in ex or "pass" not in ex:
             err("examples", "examples need at least one 'fail' and one 'pass' case")
+    for key, shape in COMMON_SHAPES.items():
+        if key in doc and _type_ok(doc[key], COMMON[key][0]):
+            for path, msg in shape_problems(doc[key], shape, (key,)):
+                err_at(path, msg)
     if problems:
         return None, problems
     plain = data.plain(doc)
     params = {k: v for k, v in plain.items() if k in params_schema}
-    if kind in KINDS:
+    if kind:
         mod = check_module(kind)
         checks = getattr(mod, "CHECKS", None)
         if checks and "check" in params and params["check"] not in checks:
             err("check", f"check must be one of {', '.join(checks)}")
-        elif hasattr(mod, "validate"):
-            for msg in mod.validate(params):
-                err(None, msg)
+        else:
+            for path, msg in param_problems(mod, params):
+                err_at(path, msg)
         if problems:
             return None, problems
     rule = Rule(
@@ -213,7 +545,7 @@ def load_rule_file(p: Path) -> tuple[Rule | None, list[str]]:
         name=plain["name"],
         severity=plain["severity"],
         eras=tuple(str(e) for e in plain["eras"]),
-        kind=kind,
+        kind=str(kind),
         message=plain["message"],
         message_en=plain["message-en"],
         description=plain["description"].strip(),
@@ -227,6 +559,41 @@ def load_rule_file(p: Path) -> tuple[Rule | None, list[str]]:
         file=where,
     )
     return rule, []
+
+
+# inner shapes of the common keys (their outer types are in COMMON)
+COMMON_SHAPES = {
+    "aliases": [str],
+    "message": (str, MapOf(str)),
+    "message-en": (str, MapOf(str)),
+    "examples": MapOf([str]),
+}
+
+
+def param_problems(mod, params: dict) -> list[Problem]:
+    """Everything wrong with a check kind's parameters: the kind's own ``validate`` (shapes and meanings, as
+    (path, message) pairs), negative numbers, unknown sections in ``scope``, and its regular expressions
+    (``regexes(params)``: each must compile and must not backtrack super-linearly)."""
+    out: list[Problem] = []
+    if hasattr(mod, "validate"):
+        for prob in mod.validate(params):
+            out.append(prob if isinstance(prob, tuple) else ((), prob))
+    if out:
+        return out
+    out += negative_problems(params)
+    if "scope" in params:
+        out += scope_problems(params["scope"], ("scope",))
+    for path, pattern in rule_regexes(mod, params):
+        why = regex_problem(pattern)
+        if why:
+            out.append((path, why))
+    return out
+
+
+def rule_regexes(mod, params: dict) -> list[tuple[tuple, str]]:
+    """The regular expressions of a rule's parameters as (path, pattern), from its kind's ``regexes``."""
+    fn = getattr(mod, "regexes", None)
+    return list(fn(params)) if fn else []
 
 
 def rule_files(extra_dirs: list[str] | tuple[str, ...] = ()) -> list[Path]:

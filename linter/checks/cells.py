@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from ..ruleset import shape_problems
 from ..tables import table_specs
 from . import Finding, fmt_num
 
@@ -25,11 +26,23 @@ CHECKS = ("blank", "number", "unit", "zero")
 
 
 def validate(params):
+    shapes = {"tables": [str], "cells": [str]}
+    probs = [q for k, shape in shapes.items() if k in params for q in shape_problems(params[k], shape, (k,))]
+    if probs:
+        return probs
+    for i, ref in enumerate(params.get("cells") or []):
+        if len(ref.split(":")) != 3 or not all(ref.split(":")):
+            probs.append((("cells", i), f"cell {ref!r} must be table:row:column"))
     if params["check"] == "zero" and not params.get("cells"):
-        return ["check 'zero' needs 'cells' (table:row:column)"]
+        probs.append(((), "check 'zero' needs 'cells' (table:row:column)"))
     if params["check"] == "unit" and not params.get("unit-pattern"):
-        return ["check 'unit' needs 'unit-pattern'"]
-    return []
+        probs.append(((), "check 'unit' needs 'unit-pattern'"))
+    return probs
+
+
+def regexes(params):
+    if params.get("unit-pattern"):
+        yield ("unit-pattern",), params["unit-pattern"]
 
 
 def _columns(table):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from ..ruleset import shape_problems
 from . import Finding, era_value, fmt_num, joined, joined_to_canon, scope_span
 
 CHECKS = ("number-equals", "zero-when")
@@ -23,17 +24,45 @@ PARAMS = {
 
 
 def validate(params):
-    probs = []
-    for c in params.get("claims") or []:
-        if not isinstance(c, dict) or "pattern" not in c or "cells" not in c or "name" not in c:
-            probs.append("each claim needs 'name', 'pattern' (with a group named n) and 'cells'")
-            continue
+    shapes = {
+        "claims": [{"name": str, "pattern": str, "cells": [(str, [str])], "cells-name?": str}],
+        "patterns": [str],
+        "cells": [str],
+    }
+    probs = [q for k, shape in shapes.items() if k in params for q in shape_problems(params[k], shape, (k,))]
+    if probs:
+        return probs
+    if params["check"] == "number-equals" and not params.get("claims"):
+        probs.append(((), "check 'number-equals' needs 'claims'"))
+    if params["check"] == "zero-when" and not (params.get("patterns") and params.get("cells")):
+        probs.append(((), "check 'zero-when' needs 'patterns' and 'cells'"))
+    refs = [(("cells", i), r) for i, r in enumerate(params.get("cells") or [])]
+    for i, c in enumerate(params.get("claims") or []):
+        cl = c["cells"]
+        # one sum (a list of cells) or alternative sums (a list of lists)
+        if any(isinstance(x, list) for x in cl):
+            if not all(isinstance(x, list) for x in cl):
+                probs.append((("claims", i, "cells"), "cells must be a list of cells or a list of lists of cells"))
+                continue
+            refs += [(("claims", i, "cells", j, k), r) for j, alt in enumerate(cl) for k, r in enumerate(alt)]
+        else:
+            refs += [(("claims", i, "cells", k), r) for k, r in enumerate(cl)]
         try:
             if "n" not in re.compile(c["pattern"]).groupindex:
-                probs.append(f"claim pattern {c['pattern']!r} has no group named n")
-        except re.error as e:
-            probs.append(f"bad regular expression {c['pattern']!r}: {e}")
+                probs.append((("claims", i, "pattern"), f"claim pattern {c['pattern']!r} has no group named n"))
+        except re.error:
+            pass  # reported with the other regular expressions
+    for path, r in refs:
+        if len(r.split(":")) != 3 or not all(r.split(":")):
+            probs.append((path, f"cell {r!r} must be table:row:column"))
     return probs
+
+
+def regexes(params):
+    for i, c in enumerate(params.get("claims") or []):
+        yield ("claims", i, "pattern"), c["pattern"]
+    for i, p in enumerate(params.get("patterns") or []):
+        yield ("patterns", i), p
 
 
 def _cell(report, ref):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from ..layout import find_empty_period, find_period, published_dates
+from ..ruleset import shape_problems
 from . import Finding, era_value, joined, joined_to_canon, scope_span
 
 PARAMS = {
@@ -25,15 +26,33 @@ CHECKS = ("period-stated", "period-matches", "year-consistent", "deadline", "sta
 
 
 def validate(params):
+    shapes = {"deadlines": [{"eras?": [str], "kinds?": [str], "date": str}]}
+    probs = [q for k, shape in shapes.items() if k in params for q in shape_problems(params[k], shape, (k,))]
+    if probs:
+        return probs
+    for i, d in enumerate(params.get("deadlines") or []):
+        m = re.fullmatch(r"(\d{2})-(\d{2})", d["date"])
+        if not m or not (1 <= int(m[1]) <= 12 and 1 <= int(m[2]) <= 31):
+            probs.append((("deadlines", i, "date"), f"date {d['date']!r} must be MM-DD"))
     if params["check"] == "deadline" and not params.get("deadlines"):
-        return ["check 'deadline' needs 'deadlines'"]
+        probs.append(((), "check 'deadline' needs 'deadlines'"))
     if params["check"] == "stale-year":
         try:
             if "y" not in re.compile(params.get("pattern") or "").groupindex:
-                return ["check 'stale-year' needs a pattern with a group named y"]
-        except re.error as e:
-            return [f"bad regular expression in pattern: {e}"]
-    return []
+                probs.append(
+                    (
+                        ("pattern",) if "pattern" in params else (),
+                        "check 'stale-year' needs a pattern with a group named y",
+                    )
+                )
+        except re.error:
+            pass  # reported with the other regular expressions
+    return probs
+
+
+def regexes(params):
+    if params.get("pattern"):
+        yield ("pattern",), params["pattern"]
 
 
 def _period(report):

@@ -9,6 +9,7 @@ unverifiable, and it is skipped.
 
 from __future__ import annotations
 
+from ..ruleset import MapOf, shape_problems
 from ..tables import table_specs
 from . import Finding, fmt_num
 
@@ -28,12 +29,15 @@ BLANKS_NOTE = "，含空白"
 
 
 def validate(params):
-    probs = []
+    shapes = {
+        "identities": [{"left": [str], "right": [str], "name?": str}],
+        "rows": [str],
+        "columns": [str],
+        "names": MapOf(str),
+    }
+    probs = [q for k, shape in shapes.items() if k in params for q in shape_problems(params[k], shape, (k,))]
     if params["for-each"] not in ("row", "column"):
-        probs.append("for-each must be 'row' or 'column'")
-    for ident in params["identities"]:
-        if not isinstance(ident, dict) or "left" not in ident or "right" not in ident:
-            probs.append("each identity needs 'left' and 'right' term lists")
+        probs.append((("for-each",), "for-each must be 'row' or 'column'"))
     return probs
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from ..ruleset import shape_problems
 from . import Finding, era_value, joined, joined_to_canon, scope_span, where_missing
 
 PARAMS = {
@@ -27,22 +28,23 @@ PARAMS = {
 
 
 def validate(params):
-    probs = []
+    shapes = {"patterns": [str], "topics": [{"name": str, "patterns": [str]}]}
+    probs = [q for k, shape in shapes.items() if k in params for q in shape_problems(params[k], shape, (k,))]
     if params["mode"] not in ("required", "forbidden"):
-        probs.append("mode must be 'required' or 'forbidden'")
+        probs.append((("mode",), "mode must be 'required' or 'forbidden'"))
     if not params.get("patterns") and not params.get("topics"):
-        probs.append("give 'patterns' or 'topics'")
-    for p in list(params.get("patterns") or []) + [
-        q for t in params.get("topics") or [] for q in t.get("patterns", [])
-    ]:
-        try:
-            re.compile(p)
-        except re.error as e:
-            probs.append(f"bad regular expression {p!r}: {e}")
-    for t in params.get("topics") or []:
-        if not isinstance(t, dict) or "name" not in t or "patterns" not in t:
-            probs.append("each topic needs 'name' and 'patterns'")
+        probs.append(((), "give 'patterns' or 'topics'"))
+    if params.get("max") is not None and params["max"] < 1:
+        probs.append((("max",), "must be at least 1"))
     return probs
+
+
+def regexes(params):
+    for i, p in enumerate(params.get("patterns") or []):
+        yield ("patterns", i), p
+    for i, t in enumerate(params.get("topics") or []):
+        for j, p in enumerate(t["patterns"]):
+            yield ("topics", i, "patterns", j), p
 
 
 @cache

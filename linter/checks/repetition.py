@@ -18,6 +18,13 @@ PARAMS = {
     "min-chars": (int, True),
 }
 
+
+def validate(params):
+    if not 0 <= params["threshold"] <= 1:
+        return [(("threshold",), "threshold is a similarity ratio between 0 and 1")]
+    return []
+
+
 _MASK = re.compile(r"\d+")
 
 

@@ -22,17 +22,18 @@ PARAMS = {
 
 
 def validate(params):
-    probs = []
+    try:
+        if "n" not in re.compile(params["marker"]).groupindex:
+            return [(("marker",), "marker needs a group named n")]
+    except re.error:
+        pass  # reported with the other regular expressions
+    return []
+
+
+def regexes(params):
     for key in ("marker", "restart"):
         if params.get(key):
-            try:
-                rx = re.compile(params[key])
-            except re.error as e:
-                probs.append(f"bad regular expression in {key}: {e}")
-                continue
-            if key == "marker" and "n" not in rx.groupindex:
-                probs.append("marker needs a group named n")
-    return probs
+            yield (key,), params[key]
 
 
 @cache

@@ -9,6 +9,7 @@ table uses another era's labels; one diagnostic per report), ``group-complete`` 
 from __future__ import annotations
 
 from ..layout import load_formats
+from ..ruleset import shape_problems
 from ..tables import core, table_specs
 from . import Finding
 
@@ -33,9 +34,11 @@ CHECKS = (
 
 
 def validate(params):
+    shapes = {"tables": [str], "exclude-tags": [str], "header-tables": [str]}
+    probs = [q for k, shape in shapes.items() if k in params for q in shape_problems(params[k], shape, (k,))]
     if params["check"] == "group-complete" and not params.get("group"):
-        return ["group-complete needs 'group' (a row tag)"]
-    return []
+        probs.append(((), "group-complete needs 'group' (a row tag)"))
+    return probs
 
 
 def _spec(table):
