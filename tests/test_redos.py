@@ -1,0 +1,171 @@
+"""No pattern backtracks super-linearly (issue 11, F1 and the quadratic rows of the reliability review).
+
+Every regular expression of grammar/lines.yaml, every one the line classifier compiles, and every regex of every
+rule in rules/*.yaml runs (search and match) on adversarial lines of up to 100,000 characters within
+PATTERN_BUDGET seconds each (linear patterns take a few milliseconds; the old label-numbers pattern needed ~1 day
+for 40 digits, the old numbers pattern >60 s for a 100,000-digit line).  The whole pipeline, the CLI and the
+suppression parser get the same inputs.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+
+import pytest
+
+import nblint
+from nblint import data, layout
+from nblint.engine import Engine, parse_suppressions
+from nblint.ruleset import check_module, load_rules, rule_regexes
+
+PATTERN_BUDGET = 0.5  # seconds per pattern per input (search or match)
+PIPELINE_BUDGET = 5.0  # seconds for lint_text on one adversarial line
+CLI_BUDGET = 3.0  # seconds for `nblint check` on the F1 reproducers (process start included)
+
+TITLE = "某某市人民政府2024年政府信息公开工作年度报告\n"
+
+ADVERSARIAL = {
+    "F1 digits, bad tail": "收到申请" + "1" * 40 + ",5",
+    "F1 digits, two dots": "合计" + "1" * 40 + ".5.5",
+    "digits then a letter": "1" * 100_000 + "a",
+    "digit-space pairs then a letter": "1 " * 50_000 + "a",
+    "dashes and digits, bad tail": "-1" * 50_000 + ",",
+    "heading then spaces": "一、x" + " " * 100_000 + "y",
+    "subheading then spaces": "(一)x" + " " * 100_000 + "y",
+    "item then spaces": "1.x" + " " * 100_000 + "y",
+    "spaces then a heading": " " * 100_000 + "一、x",
+    "spaces then a separator": " " * 100_000 + "---x",
+    "page number then spaces": "第1页" + " " * 100_000 + "x",
+    "CJK": "政府信息公开" * 16_667,
+    "pipes": "|" * 100_000,
+    "pipe cells": "| 1 " * 25_000 + "x",
+    "brackets": "(" * 50_000 + ")" * 50_000,
+    "full stops and digits": "1。" * 50_000,
+}
+
+# keys of grammar/lines.yaml that are not regular expressions
+NOT_REGEX = {"heading-max-chars", "classify-max-chars", "blank-cells"}
+
+
+def grammar_patterns() -> list[tuple[str, str]]:
+    spec = data.load_yaml("grammar/lines.yaml")
+    out = []
+    for key, value in spec.items():
+        if key in NOT_REGEX:
+            continue
+        items = value if isinstance(value, list) else [value]
+        assert all(isinstance(v, str) for v in items), f"{key}: a pattern must be a string"
+        out += [(f"{key}[{i}]" if isinstance(value, list) else key, v) for i, v in enumerate(items)]
+    return out
+
+
+def classifier_patterns() -> list[tuple[str, str]]:
+    P = layout.patterns()
+    return [(f"layout.{k}", v.pattern) for k, v in vars(P).items() if isinstance(v, re.Pattern)]
+
+
+def rule_patterns() -> list[tuple[str, str]]:
+    out = []
+    for r in load_rules():
+        for path, p in rule_regexes(check_module(r.kind), r.params):
+            out.append((f"{r.code}:{'.'.join(map(str, path))}", p))
+    return out
+
+
+ALL_PATTERNS = grammar_patterns() + classifier_patterns() + rule_patterns()
+
+
+def test_the_pattern_list_is_complete():
+    names = [n for n, _ in ALL_PATTERNS]
+    for must in ("label-numbers", "numbers", "heading1", "heading2", "heading3", "furniture[0]", "layout.known_title"):
+        assert must in names
+    assert sum(1 for n in names if n.startswith("NB")) >= 10  # the rules' regexes are in the list too
+
+
+@pytest.mark.parametrize("name,pattern", ALL_PATTERNS, ids=[n for n, _ in ALL_PATTERNS])
+def test_pattern_is_linear_on_adversarial_lines(name, pattern):
+    rx = re.compile(pattern)
+    slow = []
+    for label, line in ADVERSARIAL.items():
+        for op in (rx.search, rx.match):
+            t = time.perf_counter()
+            op(line)
+            dt = time.perf_counter() - t
+            if dt > PATTERN_BUDGET:
+                slow.append(f"{op.__name__} on {label!r}: {dt:.2f} s")
+    assert not slow, f"{name} backtracks: " + "; ".join(slow)
+
+
+def test_label_numbers_still_reads_table_rows():
+    P = layout.patterns()
+    for line, label, nums in [
+        ("收到申请 28 3", "收到申请", "28 3"),
+        ("合计 12", "合计", "12"),  # one number of two digits: as before
+        ("(七)总计 1.5 / 2 — 3", "(七)总计", "1.5 / 2 — 3"),
+        ("办理结果 - 1 2", "办理结果", "- 1 2"),
+    ]:
+        m = P.label_numbers.match(line)
+        assert m is not None, line
+        assert (m.group("label"), m.group("nums")) == (label, nums)
+    for line in ("收到申请" + "1" * 40 + ",5", "合计 5", "合计 1.5", "合计 1.5.5 2"):
+        assert P.label_numbers.match(line) is None, line
+
+
+@pytest.mark.parametrize("label", list(ADVERSARIAL))
+def test_lint_text_on_adversarial_line(label):
+    t = time.perf_counter()
+    diags = nblint.lint_text(TITLE + ADVERSARIAL[label] + "\n")
+    assert time.perf_counter() - t < PIPELINE_BUDGET
+    assert isinstance(diags, list)
+
+
+def test_long_line_is_prose_and_keeps_its_heading():
+    P = layout.patterns()
+    numbers = "收到申请 " + " ".join(["1"] * (P.max_chars // 2 + 1))
+    assert [t.type for t in layout.classify(numbers)] == ["TEXT"]  # over the cap: no table row
+    assert [t.type for t in layout.classify(numbers[:100])] == ["LNUMS"]
+    crawl = "二、主动公开政府信息情况 " + "本机关主动公开文件。" * 200
+    assert [t.type for t in layout.classify(crawl)][:2] == ["H1", "TEXT"]
+
+
+@pytest.mark.parametrize("n", [28, 40])
+def test_cli_on_f1_reproducer(tmp_path, n):
+    f = tmp_path / "redos.txt"
+    f.write_text(TITLE + "收到申请" + "1" * n + ",5\n", encoding="utf-8")
+    t = time.perf_counter()
+    p = subprocess.run([sys.executable, "-m", "nblint", "check", str(f)], capture_output=True, text=True, timeout=60)
+    dt = time.perf_counter() - t
+    assert p.returncode in (0, 1), p.stderr
+    assert "Traceback" not in p.stderr
+    assert dt < CLI_BUDGET, f"{dt:.1f} s"
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return Engine()
+
+
+@pytest.mark.parametrize("enable", ["enable=NB207", "enable=NB301", "enable"])
+def test_parse_suppressions_is_linear(engine, enable):
+    n = 16_000
+    text = "<!-- nblint: disable=NB207 -->\n" * n + f"<!-- nblint: {enable} -->\n" * n
+    t = time.perf_counter()
+    sups = parse_suppressions(text, engine)
+    assert time.perf_counter() - t < 1.0
+    disables = [s for s in sups if s.verb == "disable"]
+    assert len(disables) == n
+    if enable == "enable=NB301":
+        assert all(s.end_line == 2 * n + 1 for s in disables)  # nothing closed them
+    else:
+        assert all(s.end_line == n + 1 for s in disables)  # the first enable closed them all
+
+
+def test_parse_suppressions_many_next_line_comments_before_blank_lines(engine):
+    text = "<!-- nblint: disable-next-line=NB207 -->" * 5_000 + "\n" * 20_000 + "x"
+    t = time.perf_counter()
+    sups = parse_suppressions(text, engine)
+    assert time.perf_counter() - t < 1.0
+    assert {(s.start_line, s.end_line) for s in sups} == {(20_001, 20_001)}
