@@ -14,6 +14,7 @@ from .diagnostics import Diagnostic, Edit, FileResult, Fix
 from .model import Report
 from .ruleset import Rule, check_module, load_rules
 from .source import ReadError, Source
+from .spans import LineIndex
 
 ENGINE_CODES = {"readable": "NB001", "unused-suppression": "NB009"}
 
@@ -199,14 +200,9 @@ def parse_suppressions(text: str, engine: Engine) -> list[Suppression]:
     lines = text.split("\n")
     out: list[Suppression] = []
     open_: list[Suppression] = []
-    starts = [0]
-    for ln in lines:
-        starts.append(starts[-1] + len(ln) + 1)
-    import bisect
-
+    index = LineIndex(text)
     for m in _SUPP.finditer(text):
-        line = bisect.bisect_right(starts, m.start())
-        col = m.start() - starts[line - 1] + 1
+        line, col = index.line_col(m.start())
         codes = None
         if m.group("codes"):
             idents = [c for c in re.split(r"[,\s]+", m.group("codes")) if c]
