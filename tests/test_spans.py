@@ -1,6 +1,6 @@
 """The position spine (nblint.spans): offset maps compose and round-trip, every character maps back to itself,
 span ends are never short; the line index round-trips in code points, UTF-16 and UTF-8, with astral characters
-and CRLF."""
+and CRLF.  Plus the bug a shared spine ended: NB409 ended one character short across a line break."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import nblint
 from nblint.normalize import normalize
 from nblint.spans import Joined, LineIndex, OffsetMap, width
 
@@ -172,3 +173,10 @@ def test_line_index_clamps_and_splits_characters():
     assert idx.position(text.index("b"), "utf-16") == (1, 6)
     assert idx.position(text.index("b"), "utf-8") == (1, 12)
     assert width("𠀀中a", "utf-16") == 4 and width("𠀀中a", "utf-8") == 8 and width("𠀀中a", "utf-32") == 3
+
+
+def test_nb409_span_ends_after_the_marker_across_a_line_break():
+    text = "某某镇人民政府2024年政府信息公开工作年度报告\n五、存在的主要问题及改进情况\n主要问题：一是公开不及时；三\n是解读不够深入。\n"
+    (d,) = nblint.lint_text(text, select=["NB409"])
+    assert (d["line"], d["col"], d["end_line"], d["end_col"]) == (3, 14, 4, 2)
+    assert text[d["offset"] : d["end_offset"]] == "三\n是"
