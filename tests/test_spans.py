@@ -1,11 +1,16 @@
 """The position spine (nblint.spans): offset maps compose and round-trip, every character maps back to itself,
 span ends are never short; the line index round-trips in code points, UTF-16 and UTF-8, with astral characters
-and CRLF.  Plus the bug a shared spine ended: NB409 ended one character short across a line break."""
+and CRLF.  Plus the two bugs a shared spine ended: NB409 ends one character short across a line break, and
+``nblint extract`` counting different lines from ``nblint check``."""
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 
+from conftest import EXAMPLES, ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -180,3 +185,30 @@ def test_nb409_span_ends_after_the_marker_across_a_line_break():
     (d,) = nblint.lint_text(text, select=["NB409"])
     assert (d["line"], d["col"], d["end_line"], d["end_col"]) == (3, 14, 4, 2)
     assert text[d["offset"] : d["end_offset"]] == "三\n是"
+
+
+def _cli(*args):
+    p = subprocess.run([sys.executable, "-m", "nblint", *map(str, args)], capture_output=True, text=True, cwd=ROOT)
+    return p.stdout
+
+
+def test_extract_shows_the_lines_diagnostics_count(tmp_path):
+    """Normalisation deletes a multi-line HTML comment with its line breaks; ``nblint extract`` still numbers
+    the reader's lines, so a diagnostic's line shows the text it is about."""
+    text = (EXAMPLES / "compliant-2024.md").read_text(encoding="utf-8")
+    heading = "## 二、主动公开政府信息情况"
+    assert heading in text
+    text = text.replace(heading, "<!-- 第一行\n第二行\n第三行 -->\n## 二、主动公开信息情况")
+    p = tmp_path / "report.md"
+    p.write_text(text, encoding="utf-8")
+    (d,) = json.loads(_cli("check", "--select", "NB103", "--output-format", "json", p))["files"][0]["diagnostics"]
+    lines = {}
+    for row in _cli("extract", p).splitlines():
+        no, _, rest = row.strip().partition("  ")
+        lines[int(no)] = rest
+    assert lines[d["line"]] == "## 二、主动公开信息情况"
+    assert lines[d["line"] - 2] == ""  # inside the deleted comment
+    assert len(lines) == text.count("\n") + 1
+    assert [ln.partition("  ")[2] for ln in _cli("extract", "--raw", p).splitlines()][d["line"] - 1] == (
+        "## 二、主动公开信息情况"
+    )
