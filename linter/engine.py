@@ -14,6 +14,7 @@ from .diagnostics import Diagnostic, Edit, FileResult, Fix
 from .model import Report
 from .ruleset import Rule, check_module, load_rules
 from .source import ReadError, Source
+from .spans import LineIndex
 
 ENGINE_CODES = {"readable": "NB001", "unused-suppression": "NB009"}
 
@@ -207,10 +208,7 @@ def parse_suppressions(text: str, engine: Engine) -> list[Suppression]:
     open_by_code: dict[str, list[Suppression]] = {}
     resolved: dict[str, set[str]] = {}
     next_line: dict[int, int] = {}
-    starts = [0]
-    for ln in lines:
-        starts.append(starts[-1] + len(ln) + 1)
-    import bisect
+    index = LineIndex(text)
 
     def resolve(ident: str) -> set[str]:
         hit = resolved.get(ident)
@@ -230,8 +228,7 @@ def parse_suppressions(text: str, engine: Engine) -> list[Suppression]:
             sup.end_line = line
 
     for m in _SUPP.finditer(text):
-        line = bisect.bisect_right(starts, m.start())
-        col = m.start() - starts[line - 1] + 1
+        line, col = index.line_col(m.start())
         codes = None
         if m.group("codes"):
             codes = set()

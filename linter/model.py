@@ -128,10 +128,10 @@ class Report:
 
     # -- positions -------------------------------------------------------------------------------------------
     def location(self, offset: int):
-        return self.source.location(self.norm.to_source(offset))
+        return self.source.location(self.norm.map.to_outer(offset))
 
     def source_span(self, span: Span) -> Span:
-        return self.norm.span_to_source(*span)
+        return self.norm.map.span_to_outer(*span)
 
     # -- navigation ------------------------------------------------------------------------------------------
     def section(self, official: str) -> Section | None:

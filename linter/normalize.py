@@ -7,39 +7,25 @@ What changes (all decided by patterns in grammar/normalize.yaml):
   ``１．`` → ``1.``), ideographic and no-break spaces to spaces, curly quotes to straight ones;
 - Traditional → Simplified with OpenCC (length-preserving per character, checked per line).
 
-The map is two parallel integer lists (run starts in the output, the source offsets they came from); a position
-in the canonical text maps back with one ``bisect``.
+The map back is a :class:`nblint.spans.OffsetMap` (canonical text → source text), built from the deletions.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
 from . import data
+from .spans import OffsetMap
 
 
 @dataclass
 class Normalized:
+    """The canonical text and its map to the source text (``map.to_outer(len(text))`` is the end of the source)."""
+
     text: str
-    out_starts: list[int]
-    src_starts: list[int]
-    source_len: int
-
-    def to_source(self, i: int) -> int:
-        """Offset in the source text of the character at canonical offset ``i`` (``len(text)`` maps to the end)."""
-        if i >= len(self.text):
-            return self.source_len
-        k = bisect_right(self.out_starts, i) - 1
-        return self.src_starts[k] + (i - self.out_starts[k])
-
-    def span_to_source(self, start: int, end: int) -> tuple[int, int]:
-        if end <= start:
-            s = self.to_source(start)
-            return s, s
-        return self.to_source(start), self.to_source(end - 1) + 1
+    map: OffsetMap
 
 
 @lru_cache(maxsize=1)
@@ -100,27 +86,20 @@ def to_simplified(text: str) -> str:
 def normalize(text: str) -> Normalized:
     deletions, table = _tables()
     out_parts: list[str] = []
-    out_starts = [0]
-    src_starts = [0]
+    deleted: list[tuple[int, int]] = []
     pos = 0
-    out_len = 0
     for m in deletions.finditer(text):
         s, e = m.span()
         if s == e:
             continue
         if s > pos:
             out_parts.append(text[pos:s])
-            out_len += s - pos
+        deleted.append((s, e))
         pos = e
-        if out_starts[-1] == out_len:
-            src_starts[-1] = e
-        else:
-            out_starts.append(out_len)
-            src_starts.append(e)
     out_parts.append(text[pos:])
     canon = "".join(out_parts).translate(table)
     canon = to_simplified(canon)
-    return Normalized(canon, out_starts, src_starts, len(text))
+    return Normalized(canon, OffsetMap.deleting(deleted, len(text)))
 
 
 @lru_cache(maxsize=4096)

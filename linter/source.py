@@ -1,13 +1,18 @@
 """What a reader produces: the extracted text of one file and how to find its characters in the original.
 
-Every later stage works in character offsets into ``Source.text``; only formatters turn an offset into
-line:col (or page, paragraph ...) through :meth:`Source.location`.
+Every later stage works in character offsets into ``Source.text``; the engine turns an offset into line:col (or
+page, paragraph ...) through :meth:`Source.location` when it makes a diagnostic.  Lines and runs are indexed by
+:mod:`nblint.spans`.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
+
+from .spans import LineIndex, Run, RunIndex, line_starts
+
+__all__ = ["Location", "ReadError", "Run", "Source", "line_starts"]
 
 
 class ReadError(Exception):
@@ -18,17 +23,6 @@ class ReadError(Exception):
         self.reason = reason
         self.line = line
         self.col = col
-
-
-def line_starts(text: str) -> list[int]:
-    """Offset of the first character of every line of ``text`` (lines end with "\\n")."""
-    starts = [0]
-    find = text.find
-    i = find("\n")
-    while i >= 0:
-        starts.append(i + 1)
-        i = find("\n", i + 1)
-    return starts
 
 
 @dataclass(frozen=True)
@@ -49,15 +43,6 @@ class Location:
         return out
 
 
-@dataclass(frozen=True)
-class Run:
-    """From ``start`` (offset in Source.text) on, text characters continue the original at line:col."""
-
-    start: int
-    line: int
-    col: int
-
-
 @dataclass
 class Source:
     """The text of one report as extracted by a reader.
@@ -75,40 +60,26 @@ class Source:
     line_info: dict[int, dict] = field(default_factory=dict)  # 1-based text line -> {"page": 3} / {"block": ...}
     original: str | None = None  # the decoded file when it differs from ``text`` (HTML): suppression comments
     encoding: str = "utf-8"  # of a text file, so that --fix writes it back as it was
-    _line_starts: list[int] | None = field(default=None, repr=False)
-    _run_starts: list[int] | None = field(default=None, repr=False)
 
     @property
     def editable(self) -> bool:
         """Whether fixes may be written back into the file (text shapes only)."""
         return self.kind in ("text", "markdown")
 
-    def line_starts(self) -> list[int]:
-        if self._line_starts is None:
-            self._line_starts = line_starts(self.text)
-        return self._line_starts
+    @cached_property
+    def lines(self) -> LineIndex:
+        """Line index of ``text``: the lines diagnostics count when there are no runs."""
+        return LineIndex(self.text)
 
-    def text_line_col(self, offset: int) -> tuple[int, int]:
-        """1-based line and column of ``offset`` within ``text``."""
-        offset = max(0, min(offset, len(self.text)))
-        starts = self.line_starts()
-        i = bisect_right(starts, offset) - 1
-        return i + 1, offset - starts[i] + 1
+    @cached_property
+    def _runs(self) -> RunIndex | None:
+        return RunIndex(self.runs) if self.runs else None
 
     def location(self, offset: int) -> Location:
-        line, col = self.text_line_col(offset)
+        line, col = self.lines.line_col(offset)
         info = self.line_info.get(line, {})
-        if self.runs:
-            if self._run_starts is None:
-                self._run_starts = [r.start for r in self.runs]
-            k = bisect_right(self._run_starts, offset) - 1
-            if k >= 0:
-                r = self.runs[k]
-                return Location(r.line, r.col + (offset - r.start), info.get("page"), info.get("block"))
+        if self._runs is not None:
+            at = self._runs.line_col(offset)
+            if at is not None:
+                return Location(at[0], at[1], info.get("page"), info.get("block"))
         return Location(line, col, info.get("page"), info.get("block"))
-
-    def offset_of(self, line: int, col: int) -> int:
-        """Inverse of :meth:`text_line_col` (for fixes and LSP edits on text sources)."""
-        starts = self.line_starts()
-        line = max(1, min(line, len(starts)))
-        return min(starts[line - 1] + col - 1, len(self.text))

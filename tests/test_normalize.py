@@ -18,14 +18,14 @@ def test_traditional_to_simplified_keeps_positions():
     src = "2024年政府信息公開工作年度報告"
     n = normalize(src)
     assert n.text == "2024年政府信息公开工作年度报告"
-    assert [n.to_source(i) for i in range(len(n.text))] == list(range(len(src)))
+    assert [n.map.to_outer(i) for i in range(len(n.text))] == list(range(len(src)))
 
 
 def test_pinyin_annotation_removed_and_mapped():
     src = "信息公開(kāi)工作"
     n = normalize(src)
     assert n.text == "信息公开工作"
-    assert src[n.to_source(n.text.index("工"))] == "工"
+    assert src[n.map.to_outer(n.text.index("工"))] == "工"
 
 
 def test_width_quotes_and_numbering():
@@ -53,17 +53,17 @@ def test_position_after_deletions_points_to_same_character():
     src = "報(bào)告\r\n第 1 页 商业 企业"
     n = normalize(src)
     for i, ch in enumerate(n.text):
-        assert ch in (src[n.to_source(i)], "报", "告")
+        assert ch in (src[n.map.to_outer(i)], "报", "告")
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(ALPHABET), max_size=80).map("".join))
 def test_every_canonical_character_maps_back_to_its_source(src):
     n = normalize(src)
-    assert len(n.out_starts) == len(n.src_starts)
+    assert len(n.map.inner) == len(n.map.outer)
     prev = -1
     for i, ch in enumerate(n.text):
-        j = n.to_source(i)
+        j = n.map.to_outer(i)
         assert 0 <= j < len(src)
         assert j > prev  # order is kept, nothing is mapped twice
         prev = j
@@ -71,7 +71,7 @@ def test_every_canonical_character_maps_back_to_its_source(src):
         # either the same character, or the one-for-one replacement of it
         same = normalize(s).text
         assert ch == s or ch == same or (len(same) == 1 and same == ch) or _t2s(s) == ch, (i, ch, s)
-    assert n.to_source(len(n.text)) == len(src)
+    assert n.map.to_outer(len(n.text)) == len(src)
 
 
 def _t2s(ch: str) -> str:

@@ -63,7 +63,7 @@ def line_no(src, text: str, start: int = 1) -> int:
 
 
 def offset_of_line(src, n: int) -> int:
-    return src.offset_of(n, 1)
+    return src.lines.offset(n, 1)
 
 
 def read_bad(name: str, data: bytes):

@@ -404,10 +404,20 @@ def cmd_extract(args) -> int:
     except ReadError as e:
         print(f"{args.path}:{e.line}:{e.col}: NB001 {e.reason}", file=sys.stderr)
         return EXIT_PROBLEMS
-    # line numbers are those of the extracted text: the numbers PDF and DOCX diagnostics refer to
-    text = src.text if args.raw else normalize(src.text).text
-    width = len(str(text.count("\n") + 1))
-    for i, line in enumerate(text.split("\n"), 1):
+    # the lines are those of the extracted text, the lines diagnostics count (PDF, DOCX, text); normalisation is
+    # shown within each line, as it may delete whole line breaks (a multi-line <!-- comment -->)
+    index = src.lines
+    if args.raw:
+        lines = [index.line_text(n) for n in range(1, len(index) + 1)]
+    else:
+        norm = normalize(src.text)
+        to_canon = norm.map.to_inner
+        lines = []
+        for n in range(1, len(index) + 1):
+            a, b = index.line_span(n)
+            lines.append(norm.text[to_canon(a) : to_canon(b)])
+    width = len(str(len(lines)))
+    for i, line in enumerate(lines, 1):
         info = src.line_info.get(i)
         tag = ""
         if info:

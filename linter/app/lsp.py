@@ -14,11 +14,10 @@ module on every start; the server itself is built in :func:`run`.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from ..source import line_starts
+from ..spans import LineIndex, width
 
 HELP = "language server for editors (LSP over stdio)"
 
@@ -45,62 +44,36 @@ def run(args) -> int:
 # Positions
 
 
-def _units_fn(encoding: str | None):
-    enc = (encoding or "utf-16").lower()
-    if enc == "utf-8":
-        return lambda ch: len(ch.encode("utf-8"))
-    if enc == "utf-32":
-        return lambda ch: 1
-    return lambda ch: 2 if ord(ch) > 0xFFFF else 1
-
-
 class PositionMap:
-    """Converts between code-point positions (engine) and LSP positions (0-based line, client units)."""
+    """Converts between code-point positions (engine) and LSP positions (0-based line, client units): the
+    document's :class:`nblint.spans.LineIndex` in the negotiated encoding."""
 
     def __init__(self, text: str, encoding: str | None = "utf-16"):
         self.text = text
-        self.units = _units_fn(encoding)
         self.encoding = (encoding or "utf-16").lower()
-        self.starts = line_starts(text)
+        self.index = LineIndex(text)
 
-    def line_text(self, line0: int) -> str:
-        if line0 < 0 or line0 >= len(self.starts):
-            return ""
-        end = self.starts[line0 + 1] - 1 if line0 + 1 < len(self.starts) else len(self.text)
-        return self.text[self.starts[line0] : end]
+    def units(self, ch: str) -> int:
+        return width(ch, self.encoding)
 
     def _width(self, s: str) -> int:
-        if self.encoding == "utf-16":
-            return len(s) + sum(1 for ch in s if ord(ch) > 0xFFFF)
-        if self.encoding == "utf-32":
-            return len(s)
-        return sum(self.units(ch) for ch in s)
+        return width(s, self.encoding)
+
+    def line_text(self, line0: int) -> str:
+        return self.index.line_text(line0 + 1)
 
     def position(self, line: int, col: int) -> tuple[int, int]:
         """1-based (line, code-point column) -> 0-based (line, client units); clamped to the document."""
-        line0 = min(max(line, 1), len(self.starts)) - 1
-        text = self.line_text(line0)
-        return line0, self._width(text[: max(col - 1, 0)])
+        return self.index.position(self.index.offset(line, col), self.encoding)
 
     def position_at(self, offset: int) -> tuple[int, int]:
         """0-based code-point offset into the text -> 0-based (line, client units)."""
-        offset = max(0, min(offset, len(self.text)))
-        line0 = bisect_right(self.starts, offset) - 1
-        return line0, self._width(self.text[self.starts[line0] : offset])
+        return self.index.position(offset, self.encoding)
 
     def line_col(self, line0: int, character: int) -> tuple[int, int]:
         """0-based (line, client units) -> 1-based (line, code-point column).  A position inside a character
         (between the two halves of a surrogate pair) counts as that character."""
-        line0 = min(max(line0, 0), len(self.starts) - 1)
-        text = self.line_text(line0)
-        used = 0
-        for i, ch in enumerate(text):
-            if used >= character:
-                return line0 + 1, i + 1
-            used += self.units(ch)
-            if used > character:
-                return line0 + 1, i + 1
-        return line0 + 1, len(text) + 1
+        return self.index.line_col(self.index.offset_at(line0, character, self.encoding))
 
 
 # ----------------------------------------------------------------------------------------------------------------

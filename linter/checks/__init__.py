@@ -7,11 +7,11 @@ diagnostics (message template, severity, position in the original file, fix edit
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from ..layout import load_formats
 from ..model import Report
+from ..spans import Joined
 
 
 @dataclass
@@ -71,34 +71,11 @@ def where_missing(report: Report, section_id: str | None) -> int:
     return report.anchor()
 
 
-def joined(report: Report, start: int, end: int) -> tuple[str, list[int]]:
-    """The text of [start, end) with line breaks removed (PDF wrapping splits words), and for each character its
-    offset in the normalised text."""
+def joined(report: Report, start: int, end: int) -> Joined:
+    """The text of [start, end) with line breaks removed (PDF wrapping splits words), and its map back to the
+    normalised text: ``j.text`` to search, ``j.span(match)`` / ``j.span(match, group)`` for a finding's span."""
     key = ("joined", start, end)
     hit = report.cache.get(key)
-    if hit is not None:
-        return hit
-    text = report.text
-    parts = []
-    starts = []  # run start in joined text, canonical offset
-    jlen = 0
-    pos = start
-    while pos < end:
-        nl = text.find("\n", pos, end)
-        stop = end if nl < 0 else nl
-        if stop > pos:
-            starts.append((jlen, pos))
-            parts.append(text[pos:stop])
-            jlen += stop - pos
-        pos = stop + 1
-    out = ("".join(parts), starts)
-    report.cache[key] = out
-    return out
-
-
-def joined_to_canon(starts: list, i: int) -> int:
-    if not starts:
-        return 0
-    k = bisect_right(starts, i, key=lambda s: s[0]) - 1
-    k = max(k, 0)
-    return starts[k][1] + (i - starts[k][0])
+    if hit is None:
+        hit = report.cache[key] = Joined(report.text, start, end)
+    return hit

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ..ruleset import shape_problems
-from . import Finding, era_value, fmt_num, joined, joined_to_canon, scope_span
+from . import Finding, era_value, fmt_num, joined, scope_span
 
 CHECKS = ("number-equals", "zero-when")
 PARAMS = {
@@ -93,7 +93,8 @@ def run(rule, report, ctx):
     span = scope_span(report, era_value(p.get("scope", "document"), report))
     if span is None:
         return
-    text, starts = joined(report, *span)
+    j = joined(report, *span)
+    text = j.text
     if p["check"] == "number-equals":
         for claim in p["claims"]:
             alts = claim["cells"]
@@ -110,11 +111,8 @@ def run(rule, report, ctx):
                 if any(abs(n - v) < 1e-9 for v, _ in sums):
                     continue
                 v, cells = sums[0]
-                s = joined_to_canon(starts, m.start("n"))
-                e = joined_to_canon(starts, m.end("n") - 1) + 1
                 yield Finding(
-                    s,
-                    e,
+                    *j.span(m, "n"),
                     {
                         "claim": claim["name"],
                         "text": m.group(),
@@ -133,9 +131,8 @@ def run(rule, report, ctx):
         for ref in p["cells"]:
             c = _cell(report, ref)
             if c is not None and c.kind == "number" and c.value:
-                s = joined_to_canon(starts, m.start())
                 yield Finding(
                     *c.span,
                     {"statement": m.group(), "value": fmt_num(c.value)},
-                    related=[(s, s + len(m.group()), "收费说明")],
+                    related=[(*j.span(m), "收费说明")],
                 )

@@ -14,7 +14,7 @@ import re
 
 from ..layout import find_empty_period, find_period, published_dates
 from ..ruleset import shape_problems
-from . import Finding, era_value, joined, joined_to_canon, scope_span
+from . import Finding, era_value, joined, scope_span
 
 PARAMS = {
     "check": (str, True),
@@ -108,13 +108,13 @@ def run(rule, report, ctx):
         span = scope_span(report, era_value(rule.params.get("scope", "document"), report))
         if span is None:
             return
-        text, starts = joined(report, *span)
+        j = joined(report, *span)
+        text = j.text
         for m in re.finditer(rule.params["pattern"], text):
             if int(m.group("y")) == report.year - 1:
-                s = joined_to_canon(starts, m.start("y"))
                 end = text.find("。", m.end())
                 quote = text[m.start("y") : end if 0 <= end - m.start("y") <= 40 else m.start("y") + 30]
-                yield Finding(s, s + 4, {"text": quote, "stale": report.year - 1, "year": report.year})
+                yield Finding(*j.span(m, "y"), {"text": quote, "stale": report.year - 1, "year": report.year})
     elif check == "deadline":
         if report.year is None:
             return

@@ -15,7 +15,7 @@ import re
 from functools import cache
 
 from ..ruleset import shape_problems
-from . import Finding, era_value, joined, joined_to_canon, scope_span, where_missing
+from . import Finding, era_value, joined, scope_span, where_missing
 
 PARAMS = {
     "mode": (str, True),
@@ -59,11 +59,10 @@ def run(rule, report, ctx):
     if p["mode"] == "forbidden":
         if span is None:
             return
-        text, starts = joined(report, *span)
+        j = joined(report, *span)
         n = 0
-        for m in _rx(tuple(p["patterns"])).finditer(text):
-            s = joined_to_canon(starts, m.start())
-            yield Finding(s, joined_to_canon(starts, m.end() - 1) + 1, {"match": m.group()})
+        for m in _rx(tuple(p["patterns"])).finditer(j.text):
+            yield Finding(*j.span(m), {"match": m.group()})
             n += 1
             if p.get("max") and n >= p["max"]:
                 break
@@ -71,7 +70,7 @@ def run(rule, report, ctx):
     # required
     if span is None:
         return  # the section itself is missing: NB101 says so
-    text, _ = joined(report, *span)
+    text = joined(report, *span).text
     anchor = where_missing(report, scope)
     if p.get("min-length") is not None:
         body = re.sub(r"\s+", "", text)

@@ -12,7 +12,7 @@ import re
 from functools import cache
 
 from ..layout import CN_NUM, cn_int
-from . import Finding, era_value, joined, joined_to_canon, scope_span
+from . import Finding, era_value, joined, scope_span
 
 PARAMS = {
     "marker": (str, True),
@@ -53,7 +53,8 @@ def run(rule, report, ctx):
         for b in blocks:
             if b.kind != "paragraph" or not (span[0] <= b.span[0] < span[1]):
                 continue
-            text, starts = joined(report, *b.span)
+            j = joined(report, *b.span)
+            text = j.text
             cuts = [0] + ([m.start() for m in restart.finditer(text)] if restart else []) + [len(text)]
             for a, z in zip(cuts, cuts[1:]):
                 prev = None
@@ -62,10 +63,8 @@ def run(rule, report, ctx):
                     if not n:
                         continue
                     if prev is not None and n != prev + 1 and n != 1:
-                        s = joined_to_canon(starts, m.start())
                         yield Finding(
-                            s,
-                            s + len(m.group()),
+                            *j.span(m),
                             {
                                 "marker": m.group(),
                                 "prev": CN_NUM[prev - 1] if prev <= 10 else prev,

@@ -12,6 +12,8 @@ import json
 from pathlib import Path
 from urllib.parse import quote
 
+from ..spans import LineIndex
+
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 
@@ -30,22 +32,6 @@ def _region(line: int, col: int, end_line: int, end_col: int, nonempty: bool = T
     if nonempty and (end_line, end_col) == (line, col):
         end_col = col + 1  # a point (where something missing belongs): one character
     return {"startLine": line, "startColumn": col, "endLine": end_line, "endColumn": end_col}
-
-
-def _line_col(starts: list[int], offset: int) -> tuple[int, int]:
-    from bisect import bisect_right
-
-    i = bisect_right(starts, offset) - 1
-    return i + 1, offset - starts[i] + 1
-
-
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    i = text.find("\n")
-    while i >= 0:
-        starts.append(i + 1)
-        i = text.find("\n", i + 1)
-    return starts
 
 
 class SarifFormatter:
@@ -84,7 +70,7 @@ class SarifFormatter:
         for fr in results:
             uri = artifact_uri(fr.path)
             artifacts.setdefault(uri, len(artifacts))
-            starts = None
+            lines = None
             for d in fr.diagnostics:
                 loc = {
                     "artifactLocation": {"uri": uri, "index": artifacts[uri]},
@@ -112,10 +98,11 @@ class SarifFormatter:
                         for k, rl in enumerate(related, 1)
                     ]
                 if d.fix is not None and fr.source_text is not None:
-                    starts = starts or _line_starts(fr.source_text)
+                    if lines is None:
+                        lines = LineIndex(fr.source_text)
                     replacements = []
                     for e in d.fix.edits:
-                        (l1, c1), (l2, c2) = _line_col(starts, e.start), _line_col(starts, e.end)
+                        (l1, c1), (l2, c2) = lines.line_col(e.start), lines.line_col(e.end)
                         replacements.append(
                             {
                                 "deletedRegion": _region(l1, c1, l2, c2, nonempty=False),

@@ -5,28 +5,30 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..spans import OffsetMap
 from .cells import cell_spec
 from .spec import RowSpec
 
 
 class NoSpace:
     """A text without its whitespace, for finding labels that line wrapping or PDF extraction has interrupted
-    ("重新出\n具", "商业 企业"), with each character's offset in the original string.  Plain ``str.find`` on it
-    is much cheaper than compiling a regular expression per label."""
+    ("重新出\n具", "商业 企业"), with its map back to the original string.  Plain ``str.find`` on it is much
+    cheaper than compiling a regular expression per label."""
 
-    __slots__ = ("text", "index")
+    __slots__ = ("text", "map")
+
+    _WORDS = re.compile(r"\S+")
 
     def __init__(self, text: str):
-        keep = [i for i, ch in enumerate(text) if not ch.isspace()]
-        self.index = keep
-        self.text = "".join(text[i] for i in keep)
+        self.map = OffsetMap.keeping(text, self._WORDS)
+        self.text = "".join(text.split())
 
     def find_all(self, needle: str, limit: int = 1_000_000):
         """(start, end) in the original string of each occurrence of ``needle`` (which has no whitespace)."""
         out = []
         i = self.text.find(needle)
         while i >= 0 and len(out) < limit:
-            out.append((self.index[i], self.index[i + len(needle) - 1] + 1))
+            out.append(self.map.span_to_outer(i, i + len(needle)))
             i = self.text.find(needle, i + len(needle))
         return out
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..model import Cell, Report, Row
+from ..spans import OffsetMap
 
 NUM = "num"
 BLANK = "blank"
@@ -31,49 +32,31 @@ class Atom:
 
 
 class Region:
-    """The text a table is searched in (a section's body without page furniture) and its offset map."""
+    """The text a table is searched in (a section's body without page furniture) and its map to the canonical
+    text."""
 
     def __init__(self, report: Report, start: int, end: int, skip: list[tuple[int, int]]):
         self.report = report
-        parts = []
-        self.map: list[tuple[int, int]] = []  # (region offset, canonical offset)
+        pieces = []
         pos = start
-        rlen = 0
         for s, e in sorted(skip) + [(end, end)]:
             if s < pos:
                 continue
             if s > pos:
-                chunk = report.text[pos:s]
-                self.map.append((rlen, pos))
-                parts.append(chunk)
-                rlen += len(chunk)
+                pieces.append((pos, s))
             pos = max(pos, e)
-        self.text = "".join(parts)
+        self.map = OffsetMap.from_pieces(pieces, origin=start)
+        self.text = "".join(report.text[a:b] for a, b in pieces)
 
     def source_char_before(self, i: int) -> str | None:
         """The character just before region offset ``i`` in the original (reader) text."""
-        src = self.report.norm.to_source(self.to_canon(i))
+        src = self.report.norm.map.to_outer(self.map.to_outer(i))
         text = self.report.source.text
         return text[src - 1] if src > 0 else None
 
-    def to_canon(self, i: int) -> int:
-        lo, hi = 0, len(self.map) - 1
-        if hi < 0:
-            return 0
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self.map[mid][0] <= i:
-                lo = mid
-            else:
-                hi = mid - 1
-        r, c = self.map[lo]
-        return c + (i - r)
-
     def span(self, s: int, e: int) -> tuple[int, int]:
-        if e <= s:
-            c = self.to_canon(s)
-            return c, c
-        return self.to_canon(s), self.to_canon(e - 1) + 1
+        """Canonical span of the region span ``[s, e)``."""
+        return self.map.span_to_outer(s, e)
 
 
 @lru_cache(maxsize=1)
