@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 
-from ..layout import CN_NUM
+from ..normalize import CN_NUM
 
 HELP = "write a skeleton of a compliant report (Markdown) for a year and an agency"
 
@@ -60,7 +60,7 @@ def run(args) -> int:
 
 
 def era_of(year: int) -> str:
-    from ..layout import era_of as _era
+    from ..formats import era_of as _era
 
     return _era(year)
 
@@ -215,7 +215,7 @@ def _header_grid_lines(table: dict) -> list[str]:
 
 
 def render(year: int, agency: str, kind: str | None = None) -> str:
-    from ..layout import load_formats
+    from ..formats import load_formats
     from ..ruleset import load_rules
 
     era = era_of(year)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from ..layout import load_formats
+from ..formats import load_formats
 from ..model import Report
 
 

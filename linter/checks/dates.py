@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 
-from ..layout import find_empty_period, find_period, published_dates
 from . import Finding, era_value, joined, joined_to_canon, scope_span
 
 PARAMS = {
@@ -36,50 +35,36 @@ def validate(params):
     return []
 
 
-def _period(report):
-    key = "period"
-    if key not in report.cache:
-        report.cache[key] = find_period(report)
-    return report.cache[key]
-
-
-def _g(m, name):
-    try:
-        v = m.group(name)
-    except IndexError:
-        return None
-    return int(v) if v else None
-
-
 def run(rule, report, ctx):
     check = rule.params["check"]
-    m = _period(report)
+    m = report.period
     if check == "period-stated":
         if m is None:
-            empty = find_empty_period(report)
+            empty = report.empty_period
             if empty is not None:  # the wording is there, the dates are not
-                yield Finding(*empty.span(), {"variant": "empty", "text": empty.group(), "year": report.year or "YYYY"})
+                text = report.text[empty[0] : empty[1]]
+                yield Finding(*empty, {"variant": "empty", "text": text, "year": report.year or "YYYY"})
                 return
             a = report.anchor()
             yield Finding(a, a, {"year": report.year or "YYYY"})
     elif check == "period-matches":
-        if m is None or report.year is None or "m1" not in m.re.groupindex:
+        if m is None or report.year is None or not m.dated:
             return
-        y1, m1, d1 = _g(m, "y1"), _g(m, "m1"), _g(m, "d1")
-        y2, m2, d2 = _g(m, "y2"), _g(m, "m2"), _g(m, "d2")
+        y1, m1, d1 = m.start
+        y2, m2, d2 = m.end
         y2 = y2 or y1
         y = report.year
         ok = (y1 in (None, y)) and (m1, d1) == (1, 1) and (y2 in (None, y)) and (m2, d2) == (12, 31)
         if not ok:
-            yield Finding(*m.span(), {"stated": m.group(), "year": y})
+            yield Finding(*m.span, {"stated": m.text, "year": y})
     elif check == "year-consistent":
         if m is None or report.year_source != "title":
             return
-        py = _g(m, "y1")
-        if py is not None and py != report.year:
+        py = m.start[0]
+        if py is not None and m.year_span is not None and py != report.year:
             yield Finding(
-                *m.span("y1"),
-                {"title_year": report.year, "period_year": py, "text": m.group()},
+                *m.year_span,
+                {"title_year": report.year, "period_year": py, "text": m.text},
                 related=[(report.year_span[0], report.year_span[1], "标题年份")] if report.year_span else [],
             )
     elif check == "stale-year":
@@ -112,7 +97,7 @@ def run(rule, report, ctx):
             return
         mm, dd = (int(x) for x in dl.split("-"))
         limit = (report.year + 1, mm, dd)
-        for date, span in published_dates(report):
+        for date, span in report.published:
             if date[0] < report.year + 1:
                 continue  # a date inside the report year is not the publication date
             if date > limit:

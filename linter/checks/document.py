@@ -7,7 +7,6 @@ checks: ``readable`` (NB001) and ``unused-suppression`` (NB009) are emitted by t
 
 from __future__ import annotations
 
-from ..layout import recognisable
 from . import Finding
 
 PARAMS = {"check": (str, True)}
@@ -17,7 +16,7 @@ CHECKS = ("readable", "unused-suppression", "annual-report", "year-known", "old-
 def run(rule, report, ctx):
     check = rule.params["check"]
     if check == "annual-report":
-        if report.title is None and not recognisable(report):
+        if not report.recognisable:
             yield Finding(0, 0, {})
     elif check == "year-known":
         if report.year is None:

@@ -87,10 +87,10 @@ def _present(report, fmt, official):
     ids = [s["id"] for s in official]
     present = [i for i, sid in enumerate(ids) if report.section(sid) is not None]
     tail = [s for s in missing if present and ids.index(s["id"]) > max(present)]
-    if len(tail) > 1 and not by_text and _cut_off(report.text):
+    if len(tail) > 1 and not by_text and report.truncated is not None:
         # the text stops in the middle of its last section: what follows is missing as one block
         last = report.section(ids[max(present)])
-        end = len(report.text.rstrip())
+        end = report.truncated[1]
         yield Finding(
             end,
             end,
@@ -100,9 +100,3 @@ def _present(report, fmt, official):
     for s in missing:
         a = where_missing(report, s["id"])
         yield Finding(a, a, {"section": s["title"], "id": s["id"]})
-
-
-def _cut_off(text: str) -> bool:
-    from .. import data
-
-    return not re.search(data.load_yaml("grammar/lines.yaml")["text-end"], text)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from ..layout import CN_NUM, cn_int
+from ..normalize import CN_NUM, cn_int
 from . import Finding, era_value, joined, joined_to_canon, scope_span
 
 PARAMS = {

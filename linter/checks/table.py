@@ -8,7 +8,7 @@ table uses another era's labels; one diagnostic per report), ``group-complete`` 
 
 from __future__ import annotations
 
-from ..layout import load_formats
+from ..formats import load_formats
 from ..tables import core, table_specs
 from . import Finding
 
@@ -205,7 +205,7 @@ def _cut_off(report, table, spec):
     order = [r.id for r in spec.rows]
     last = max(rows, key=lambda r: order.index(r.id))
     end = max([last.span[1]] + [c.span[1] for c in last.cells])
-    if len(report.text[end:].strip()) <= 20:
+    if report.ends_after(end):
         return last.id, end
     return None
 

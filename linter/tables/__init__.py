@@ -80,7 +80,7 @@ def _looks_like_table(report: Report, table: Table, spec: TableSpec) -> bool:
     if len(found) < need and len(found) >= 2:
         # a copy that ends inside the table (web excerpts) keeps only its first rows
         end = max(c.span[1] for r in found for c in r.cells) if any(r.cells for r in found) else 0
-        return len(report.text[end:].strip()) <= 20
+        return report.ends_after(end)
     return len(found) >= need
 
 

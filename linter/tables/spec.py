@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from ..layout import load_formats
+from ..formats import load_formats
 from ..normalize import normalize_label
 
 _ORDINAL = re.compile(

@@ -1,0 +1,56 @@
+"""Report facts on the model (nblint.meta) and the format registry (nblint.formats): what the pipeline finds once at
+parse time, and the eras, years and tables read from grammar/."""
+
+from __future__ import annotations
+
+from conftest import EXAMPLES
+
+from nblint import formats
+from nblint.pipeline import parse_text
+
+
+def _compliant() -> str:
+    return (EXAMPLES / "compliant-2024.md").read_text(encoding="utf-8")
+
+
+def test_facts_are_on_the_model():
+    r = parse_text(_compliant())
+    assert r.year == 2024 and r.year_source == "title" and r.era == formats.era_of(2024)
+    assert r.agency and r.agency_kind in formats.agency_kinds()
+    assert r.recognisable
+    assert r.truncated is None
+    p = r.period
+    assert p is not None and p.dated and p.start == (2024, 1, 1) and p.end == (2024, 12, 31)
+    assert r.text[p.span[0] : p.span[1]] == p.text
+    assert all(r.text[s:e] for _, (s, e) in r.published)
+
+
+def test_period_without_dates_and_year_from_period():
+    r = parse_text("一、总体情况\n本报告所列数据的统计期限自至。\n")
+    assert r.period is None and r.empty_period is not None
+    assert r.text[r.empty_period[0] : r.empty_period[1]].startswith("统计期限")
+    r = parse_text("一、总体情况\n本报告统计期限为2023年1月1日至2023年12月31日。\n")
+    assert r.year == 2023 and r.year_source == "statistics-period"
+    assert r.text[r.year_span[0] : r.year_span[1]] == "2023"
+
+
+def test_not_recognisable():
+    assert not parse_text("会议纪要\n今天开会。\n").recognisable
+
+
+def test_cut_off_is_one_judgement():
+    """A text that stops inside a table is cut off: the sections after it are missing as one block (NB101) and
+    the table's remaining rows too (NB202), both from the one fact on the model."""
+    text = _compliant()
+    cut = text.index("（三）不予公开")
+    r = parse_text(text[:cut])
+    assert r.truncated is not None and r.truncated[1] == len(r.text.rstrip())
+    assert r.ends_after(r.truncated[1] - 1)
+    from nblint.engine import Engine, Settings
+
+    res = Engine(Settings(select={"NB101", "NB202"})).lint_source(r.source)
+    cut_off = {d.code for d in res.diagnostics if "截断" in d.message or "文本到此结束" in d.message}
+    assert cut_off == {"NB101", "NB202"}
+    assert sum(d.code == "NB101" for d in res.diagnostics) == 1
+    # a complete text ending in a sentence is not cut off
+    assert parse_text(text).truncated is None
