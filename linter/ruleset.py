@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import data
+from . import data, formats
 from .diagnostics import SEVERITIES
 
 # kind -> module in nblint.checks
@@ -28,9 +28,6 @@ KINDS = {
     "repetition": "repetition",
     "sequence": "sequence",
 }
-
-ERAS = ("2021", "2019", "2008")
-AGENCY_KINDS = ("government", "township", "subdistrict", "department")
 
 # common keys: name -> (python type(s), required)
 COMMON = {
@@ -180,13 +177,13 @@ def load_rule_file(p: Path) -> tuple[Rule | None, list[str]]:
     eras = doc.get("eras")
     if isinstance(eras, list):
         for e in eras:
-            if str(e) not in ERAS + ("any",):
-                err("eras", f"unknown era {e!r} (known: {', '.join(ERAS)}, any)")
+            if str(e) not in formats.era_ids() + ("any",):
+                err("eras", f"unknown era {e!r} (known: {', '.join(formats.era_ids())}, any)")
     ak = doc.get("agency-kinds")
     if isinstance(ak, list):
         for k in ak:
-            if k not in AGENCY_KINDS:
-                err("agency-kinds", f"unknown agency kind {k!r} (known: {', '.join(AGENCY_KINDS)})")
+            if k not in formats.agency_kinds():
+                err("agency-kinds", f"unknown agency kind {k!r} (known: {', '.join(formats.agency_kinds())})")
     ex = doc.get("examples")
     if isinstance(ex, dict):
         for k in ex:

@@ -54,3 +54,33 @@ def test_cut_off_is_one_judgement():
     assert sum(d.code == "NB101" for d in res.diagnostics) == 1
     # a complete text ending in a sentence is not cut off
     assert parse_text(text).truncated is None
+
+
+def test_registry_reads_eras_from_grammar():
+    ids = formats.era_ids()
+    assert len(ids) == 3 and formats.default_era() == ids[0]
+    firsts = [int(formats.get(e)["years"]["from"]) for e in ids]
+    assert firsts == sorted(firsts, reverse=True)
+    # each era governs its years; years before the earliest format are judged by it
+    for e, first in zip(ids, firsts):
+        assert formats.era_of(first) == e
+    assert formats.era_of(formats.earliest_year() - 5) == ids[-1]
+    assert formats.era_of(None) is None
+    with_tables = [e for e in ids if formats.has_tables(e)]
+    without = [e for e in ids if not formats.has_tables(e)]
+    assert with_tables and without
+    assert formats.table_eras(without[0])[0] == formats.default_era()
+    assert set(formats.table_eras(with_tables[-1])) == set(with_tables)
+    assert set(formats.agency_kinds()) == {"government", "township", "subdistrict", "department"}
+
+
+def test_a_new_format_is_data(monkeypatch):
+    """A format added in grammar/ governs its years without a Python change."""
+    import copy
+
+    reg = copy.deepcopy(formats.load_formats())
+    new = copy.deepcopy(reg[formats.default_era()])
+    new.update(id="2099", name="test format", years={"from": 2099})
+    monkeypatch.setattr(formats, "load_formats", lambda: {"2099": new, **reg})
+    assert formats.default_era() == "2099" and formats.era_of(2100) == "2099"
+    assert formats.table_eras(None)[0] == "2099"

@@ -72,7 +72,9 @@ def _add_check_args(sp: argparse.ArgumentParser) -> None:
     sp.add_argument("--config", help="configuration file (.nblint.yaml or pyproject.toml)")
     sp.add_argument("--previous", help="last year's report of the same agency (cross-year rules)")
     sp.add_argument("--lang", choices=["zh", "en"], help="message language (default zh)")
-    sp.add_argument("--agency-kind", choices=["government", "township", "subdistrict", "department"])
+    from ..formats import agency_kinds
+
+    sp.add_argument("--agency-kind", choices=agency_kinds())
     sp.add_argument("--color", choices=["auto", "always", "never"], default="auto")
     sp.add_argument("--quiet", "-q", action="store_true", help="no summary line")
     sp.add_argument("--fix", action="store_true", help="apply fixable edits to Markdown/text sources")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from ..formats import load_formats
+from .. import formats
 from ..model import Report
 
 
@@ -35,11 +35,11 @@ def fmt_num(v) -> str:
 
 
 def report_format(report: Report) -> dict:
-    return load_formats()[report.layout or report.era or "2021"]
+    return formats.get(report.layout or report.era or formats.default_era())
 
 
 def era_value(value, report: Report):
-    """A parameter that may be given per era: {"2021": x, "default": y}."""
+    """A parameter that may be given per era: {<era>: x, "default": y}."""
     if isinstance(value, dict):
         era = report.layout or report.era
         return value.get(era, value.get("default"))

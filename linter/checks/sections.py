@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..normalize import normalize_label
+from ..normalize import CN_NUM, normalize_label
 from ..tables import core
 from . import Finding, report_format, where_missing
 
@@ -71,7 +71,7 @@ def run(rule, report, ctx):
 
 
 def _num(title: str) -> str:
-    m = re.match(r"\s*#*\s*([一二三四五六七八九十]+)", title)
+    m = re.match(rf"\s*#*\s*([{CN_NUM}]+)", title)
     return m.group(1) if m else ""
 
 

@@ -8,7 +8,7 @@ table uses another era's labels; one diagnostic per report), ``group-complete`` 
 
 from __future__ import annotations
 
-from ..formats import load_formats
+from .. import formats
 from ..tables import core, table_specs
 from . import Finding
 
@@ -48,9 +48,7 @@ def _era_format(report):
 
 def run(rule, report, ctx):
     p = rule.params
-    tids = p.get("tables") or list(
-        table_specs(_era_format(report) if _era_format(report) in ("2021", "2019") else "2021")
-    )
+    tids = p.get("tables") or list(table_specs(formats.table_era(_era_format(report))))
     check = p["check"]
     if check == "format":
         yield from _format(report, tids)
@@ -252,9 +250,8 @@ def _subtotal(table, spec, row):
 def _format(report, tids):
     """NB205: tables in another era's format — one diagnostic, at the first distinctive label found."""
     era = _era_format(report)
-    if era not in ("2021", "2019"):
+    if not formats.has_tables(era):
         return
-    formats = load_formats()
     first = None
     for tid in tids:
         table = report.tables.get(tid)
@@ -266,5 +263,11 @@ def _format(report, tids):
     if first:
         name, span, used = first
         yield Finding(
-            *span, {"label": name, "used": formats[used]["name"], "required": formats[era]["name"], "year": report.year}
+            *span,
+            {
+                "label": name,
+                "used": formats.get(used)["name"],
+                "required": formats.get(era)["name"],
+                "year": report.year,
+            },
         )
