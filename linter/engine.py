@@ -10,9 +10,10 @@ import re
 from dataclasses import dataclass, field
 
 from .checks import Finding
+from .checks import run as run_check
 from .diagnostics import Diagnostic, Edit, FileResult, Fix
 from .model import Report
-from .ruleset import Rule, check_module, load_rules
+from .ruleset import Rule, load_rules
 from .source import ReadError, Source
 
 ENGINE_CODES = {"readable": "NB001", "unused-suppression": "NB009"}
@@ -96,7 +97,7 @@ class Engine:
         ctx = Context(s, previous)
         diags: list[Diagnostic] = []
         gate = self.by_kind_check.get("annual-report")
-        not_a_report = gate is not None and next(check_module(gate.kind).run(gate, report, ctx), None)
+        not_a_report = next(run_check(gate, report, ctx), None) if gate is not None else None
         if not_a_report is not None:
             # NB002 decides whether the text is an annual report at all: if not, no other rule runs
             if s.enabled(gate.code, self.opt_in):
@@ -105,7 +106,7 @@ class Engine:
             for rule in self.rules:
                 if rule is gate or not s.enabled(rule.code, self.opt_in) or not self._applies(rule, report):
                     continue
-                for f in check_module(rule.kind).run(rule, report, ctx):
+                for f in run_check(rule, report, ctx):
                     diags.append(self._diagnostic(rule, f, report, s))
         diags = apply_suppressions(diags, source, self, s)
         diags.sort(key=Diagnostic.sort_key)

@@ -1,33 +1,20 @@
 """Rules are data: load rules/*.yaml (plus configured extra directories), validate them, and describe them.
 
-Every rule file instantiates one check kind from the closed set in :data:`KINDS`.  A rule file with an unknown
-key, a wrong type, an unknown kind or a duplicate code is reported as ``file:line:col: message`` (positions from
+Every rule file instantiates one check of one check kind from the closed set in :data:`KINDS` (each kind's
+``CHECKS`` table).  A rule file with an unknown key, a wrong type, an unknown kind or check or a duplicate code is
+reported as ``file:line:col: message`` (positions from
 ruamel.yaml) and the run stops with exit code 2.
 """
 
 from __future__ import annotations
 
-import importlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import data, formats
+from .checks import KINDS, check_name, kind_module, selector
 from .diagnostics import SEVERITIES
-
-# kind -> module in nblint.checks
-KINDS = {
-    "document": "document",
-    "sections": "sections",
-    "pattern": "pattern",
-    "table": "table",
-    "cells": "cells",
-    "identity": "identity",
-    "consistency": "consistency",
-    "dates": "dates",
-    "repetition": "repetition",
-    "sequence": "sequence",
-}
 
 # common keys: name -> (python type(s), required)
 COMMON = {
@@ -72,6 +59,7 @@ class Rule:
     examples: dict = field(default_factory=dict)
     params: dict = field(default_factory=dict)
     file: str = ""
+    check: str = ""  # the name of its check in the kind's CHECKS table
 
     def applies_to(self, era: str | None) -> bool:
         if era is None:
@@ -88,10 +76,6 @@ class Rule:
             return tmpl.format(**values)
         except (KeyError, IndexError, ValueError):
             return tmpl
-
-
-def check_module(kind: str):
-    return importlib.import_module(f"nblint.checks.{KINDS[kind]}")
 
 
 def _pos(node, key=None) -> tuple[int, int]:
@@ -154,7 +138,7 @@ def load_rule_file(p: Path) -> tuple[Rule | None, list[str]]:
     if kind not in KINDS:
         err("kind" if "kind" in doc else None, f"unknown check kind {kind!r} (known: {', '.join(KINDS)})")
     else:
-        params_schema = check_module(kind).PARAMS
+        params_schema = kind_module(kind).PARAMS
     for schema, where_from in ((COMMON, ""), (params_schema, f" for kind '{kind}'")):
         for key, (typ, required) in schema.items():
             if key not in doc:
@@ -195,11 +179,13 @@ def load_rule_file(p: Path) -> tuple[Rule | None, list[str]]:
         return None, problems
     plain = data.plain(doc)
     params = {k: v for k, v in plain.items() if k in params_schema}
+    check = ""
     if kind in KINDS:
-        mod = check_module(kind)
-        checks = getattr(mod, "CHECKS", None)
-        if checks and "check" in params and params["check"] not in checks:
-            err("check", f"check must be one of {', '.join(checks)}")
+        mod = kind_module(kind)
+        key = selector(mod)
+        check = check_name(mod, params) or ""
+        if check not in mod.CHECKS:
+            err(key, f"{key} must be one of {', '.join(mod.CHECKS)}")
         elif hasattr(mod, "validate"):
             for msg in mod.validate(params):
                 err(None, msg)
@@ -222,6 +208,7 @@ def load_rule_file(p: Path) -> tuple[Rule | None, list[str]]:
         examples=plain.get("examples") or {},
         params=params,
         file=where,
+        check=check,
     )
     return rule, []
 

@@ -92,3 +92,56 @@ def test_the_import_check_sees_relative_imports():
     assert "nblint.model" in _imports(trees["checks/__init__.py"], "checks/__init__.py")
     assert "nblint.layout" in _imports(trees["meta.py"], "meta.py")
     assert "nblint.formats" in _imports(trees["app/new.py"], "app/new.py")
+
+
+def test_check_kinds_are_dispatch_tables_of_typed_documented_functions():
+    import inspect
+
+    from nblint.checks import KINDS, kind_module
+
+    for kind in KINDS:
+        mod = kind_module(kind)
+        assert mod.CHECKS and not hasattr(mod, "run"), kind
+        for name, fn in mod.CHECKS.items():
+            sig = inspect.signature(fn)
+            assert list(sig.parameters) == ["rule", "report", "ctx"], (kind, name)
+            assert [p.annotation for p in sig.parameters.values()] == ["Rule", "Report", "Context"], (kind, name)
+            assert sig.return_annotation == "Iterator[Finding]", (kind, name)
+            assert (fn.__doc__ or "").strip(), f"{kind}/{name} needs a docstring"
+
+
+def test_every_rule_names_a_check_of_its_kind():
+    from nblint.checks import kind_module
+    from nblint.ruleset import load_rules
+
+    for r in load_rules():
+        assert r.check in kind_module(r.kind).CHECKS, r.code
+
+
+def test_loader_rejects_an_unknown_check_at_its_key(tmp_path):
+    from nblint.ruleset import RuleError, load_rules
+
+    src = Path(__file__).resolve().parents[1] / "rules" / "NB204-label-mismatch.yaml"
+    text = (
+        src.read_text(encoding="utf-8")
+        .replace("code: NB204", "code: ZJ204")
+        .replace("name: label-mismatch", "name: zj-label")
+    )
+    lines = text.split("\n")
+    row = next(i for i, ln in enumerate(lines) if ln.startswith("check:"))
+    lines[row] = "check: lables"
+    (tmp_path / "ZJ204.yaml").write_text("\n".join(lines), encoding="utf-8")
+    try:
+        load_rules([str(tmp_path)])
+    except RuleError as e:
+        msg = "\n".join(e.problems)
+    else:
+        raise AssertionError("an unknown check was accepted")
+    assert f"ZJ204.yaml:{row + 1}:1: check must be one of present, rows," in msg
+
+
+def test_checks_reference_is_current():
+    from nblint.checks import checks_markdown
+
+    doc = Path(__file__).resolve().parents[1] / "docs" / "checks.md"
+    assert doc.read_text(encoding="utf-8") == checks_markdown(), "regenerate: python -m nblint.checks > docs/checks.md"

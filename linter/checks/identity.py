@@ -9,8 +9,16 @@ unverifiable, and it is skipped.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ..model import Report
 from ..tables import table_specs
 from . import Finding, fmt_num
+
+if TYPE_CHECKING:
+    from ..engine import Context
+    from ..ruleset import Rule
 
 PARAMS = {
     "table": (str, True),
@@ -37,7 +45,7 @@ def validate(params):
     return probs
 
 
-def _terms(terms, spec, for_each, names):
+def _terms(terms, spec, names):
     """Parse terms into (sign, previous?, [ids], display name); ``@tag`` sums every row with that tag."""
     out = []
     for t in terms:
@@ -57,7 +65,9 @@ def _terms(terms, spec, for_each, names):
     return out
 
 
-def run(rule, report, ctx):
+def balance(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
+    """NB301–NB306: each identity's two sides must be equal (within ``tolerance``) in every line (row or
+    column) it is checked in; reported at the first cell of the left side, the other cells as related positions."""
     p = rule.params
     tid = p["table"]
     table = report.tables.get(tid)
@@ -82,8 +92,8 @@ def run(rule, report, ctx):
         lines = p.get("rows") or [r.id for r in spec.rows if not r.group]
     for ident in p["identities"]:
         names = p.get("names") or {}
-        left = _terms(ident["left"], spec, fe, names)
-        right = _terms(ident["right"], spec, fe, names)
+        left = _terms(ident["left"], spec, names)
+        right = _terms(ident["right"], spec, names)
         for line in lines:
             ls = _side(left, line, fe, table, prev_table)
             rs = _side(right, line, fe, table, prev_table)
@@ -107,7 +117,7 @@ def run(rule, report, ctx):
                 "table": tid,
             }
             related = [(c.span[0], c.span[1], "") for c in lcells[1:] + rcells if c is not None]
-            yield Finding(*target.span, values, related=related)
+            yield Finding(target.span[0], target.span[1], values, related=related)
 
 
 def _side(terms, line, fe, table, prev_table):
@@ -137,3 +147,6 @@ def _side(terms, line, fe, table, prev_table):
     if len(terms) > 1:
         text += f" = {fmt_num(total)}"
     return total, text, cells
+
+
+CHECKS = {"balance": balance}

@@ -1,21 +1,25 @@
 """Kind ``pattern``: wording required in (or forbidden from) a section or the whole report.
 
-mode ``required``: one of ``patterns`` must occur in ``scope`` (or, with ``topics``, each topic's patterns; one
-finding names all the topics not covered);
-``min-length`` also requires that many characters of text in the scope.  A missing statement is reported at the
-scope's heading (or where the section should be).
-mode ``forbidden``: each match of ``patterns`` is reported (at most ``max``).
-``scope``: ``document`` or an official section id; may be given per era ({"2021": 六, default: document}).
+``mode`` names the check (``required`` or ``forbidden``).
+``scope``: ``document`` or an official section id; may be given per era ({<era>: 六, default: document}).
 Patterns are Python regular expressions over the normalised text with line breaks removed.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cache
+from typing import TYPE_CHECKING
 
+from ..model import Report
 from . import Finding, era_value, joined, joined_to_canon, scope_span, where_missing
 
+if TYPE_CHECKING:
+    from ..engine import Context
+    from ..ruleset import Rule
+
+SELECT = "mode"
 PARAMS = {
     "mode": (str, True),
     "scope": ((str, dict), False),
@@ -28,8 +32,6 @@ PARAMS = {
 
 def validate(params):
     probs = []
-    if params["mode"] not in ("required", "forbidden"):
-        probs.append("mode must be 'required' or 'forbidden'")
     if not params.get("patterns") and not params.get("topics"):
         probs.append("give 'patterns' or 'topics'")
     for p in list(params.get("patterns") or []) + [
@@ -50,25 +52,32 @@ def _rx(patterns: tuple[str, ...]) -> re.Pattern:
     return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
-def run(rule, report, ctx):
+def forbidden(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
+    """Each match of ``patterns`` in ``scope`` is reported (at most ``max``)."""
+    p = rule.params
+    span = scope_span(report, era_value(p.get("scope", "document"), report))
+    if span is None:
+        return
+    text, starts = joined(report, *span)
+    n = 0
+    for m in _rx(tuple(p["patterns"])).finditer(text):
+        s = joined_to_canon(starts, m.start())
+        yield Finding(s, joined_to_canon(starts, m.end() - 1) + 1, {"match": m.group()})
+        n += 1
+        if p.get("max") and n >= p["max"]:
+            break
+
+
+def required(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
+    """One of ``patterns`` must occur in ``scope`` (or, with ``topics``, each topic's patterns: one finding names
+    all the topics not covered); ``min-length`` also requires that many characters of text in the scope.  A
+    missing statement is reported at the scope's heading (or where the section should be); nothing is reported
+    when the section itself is missing (NB101 says so)."""
     p = rule.params
     scope = era_value(p.get("scope", "document"), report)
     span = scope_span(report, scope)
-    if p["mode"] == "forbidden":
-        if span is None:
-            return
-        text, starts = joined(report, *span)
-        n = 0
-        for m in _rx(tuple(p["patterns"])).finditer(text):
-            s = joined_to_canon(starts, m.start())
-            yield Finding(s, joined_to_canon(starts, m.end() - 1) + 1, {"match": m.group()})
-            n += 1
-            if p.get("max") and n >= p["max"]:
-                break
-        return
-    # required
     if span is None:
-        return  # the section itself is missing: NB101 says so
+        return
     text, _ = joined(report, *span)
     anchor = where_missing(report, scope)
     if p.get("min-length") is not None:
@@ -82,3 +91,6 @@ def run(rule, report, ctx):
     missing = [t["name"] for t in p.get("topics") or [] if not _rx(tuple(t["patterns"])).search(text)]
     if missing:
         yield Finding(anchor, anchor, {"topic": "」「".join(missing), "count": len(missing), "scope": scope})
+
+
+CHECKS = {"required": required, "forbidden": forbidden}
