@@ -125,11 +125,13 @@ class Engine:
         src_start, src_end = report.source_span((f.start, f.end))
         loc = report.source.location(src_start)
         end_loc = report.source.location(max(src_start, src_end))
-        msg = rule.render({"era": report.layout or report.era or "", **f.values}, s.lang)
+        values = {"era": report.layout or report.era or "", **f.values}
+        msg = rule.render(values, s.lang)
         extra = loc.extra()
         if f.related:
             extra["related"] = []
-            for a, _b, label in f.related:
+            label = rule.render_related(values, s.lang)
+            for a, _b in f.related:
                 rl = report.location(a)
                 extra["related"].append({"line": rl.line, "col": rl.col, "message": label})
         fix = None
@@ -138,7 +140,7 @@ class Engine:
             for a, b, text in f.fix:
                 sa, sb = report.source_span((a, b))
                 edits.append(Edit(sa, sb, text))
-            fix = Fix(f.fix_description or msg, edits)
+            fix = Fix(rule.render_fix_title(values, s.lang) or msg, edits)
         return Diagnostic(
             report.path,
             rule.code,

@@ -32,7 +32,17 @@ COMMON = {
     "enabled": (bool, False),  # false: an opt-in rule, run only when selected by code, prefix or name
     "agency-kinds": (list, False),
     "examples": (dict, True),
+    # message fragments outside the message, in both languages: the title of a fix ("改为「{official}」"), the
+    # label of the related positions a finding points to ("表格数值"), and words a check puts into values ("空白")
+    "fix-title": (str, False),
+    "fix-title-en": (str, False),
+    "related": (str, False),
+    "related-en": (str, False),
+    "words": (dict, False),
+    "words-en": (dict, False),
 }
+# keys that come in pairs: one without the other leaves a language without its text
+PAIRS = (("fix-title", "fix-title-en"), ("related", "related-en"), ("words", "words-en"))
 
 
 class RuleError(Exception):
@@ -60,6 +70,12 @@ class Rule:
     params: dict = field(default_factory=dict)
     file: str = ""
     check: str = ""  # the name of its check in the kind's CHECKS table
+    fix_title: str = ""
+    fix_title_en: str = ""
+    related: str = ""
+    related_en: str = ""
+    words: dict = field(default_factory=dict)
+    words_en: dict = field(default_factory=dict)
 
     def applies_to(self, era: str | None) -> bool:
         if era is None:
@@ -72,10 +88,26 @@ class Rule:
             # a message may vary by the finding's variant or by the report's era ("2021": …, default: …)
             key = next((k for k in (values.get("variant"), values.get("era"), "default") if k in tmpl), None)
             tmpl = tmpl[key] if key else next(iter(tmpl.values()))
-        try:
-            return tmpl.format(**values)
-        except (KeyError, IndexError, ValueError):
-            return tmpl
+        return _fill(tmpl, values)
+
+    def render_fix_title(self, values: dict, lang: str = "zh") -> str:
+        """The title of a fix ("改为「{official}」"), empty when the rule has none."""
+        return _fill(self.fix_title_en if lang == "en" else self.fix_title, values)
+
+    def render_related(self, values: dict, lang: str = "zh") -> str:
+        """The label of a finding's related positions ("表格数值")."""
+        return _fill(self.related_en if lang == "en" else self.related, values)
+
+    def word(self, key: str, lang: str = "zh") -> str:
+        """A word a check puts into a message value (``words`` / ``words-en``)."""
+        return (self.words_en if lang == "en" else self.words).get(key, "")
+
+
+def _fill(tmpl: str, values: dict) -> str:
+    try:
+        return tmpl.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return tmpl
 
 
 def _pos(node, key=None) -> tuple[int, int]:
@@ -168,6 +200,11 @@ def load_rule_file(p: Path) -> tuple[Rule | None, list[str]]:
         for k in ak:
             if k not in formats.agency_kinds():
                 err("agency-kinds", f"unknown agency kind {k!r} (known: {', '.join(formats.agency_kinds())})")
+    for a, b in PAIRS:
+        if (a in doc) != (b in doc):
+            err(a if a in doc else b, f"'{a}' and '{b}' go together (one text per language)")
+    if doc.get("fixable") and "fix-title" not in doc:
+        err("fixable", "a fixable rule needs 'fix-title' and 'fix-title-en'")
     ex = doc.get("examples")
     if isinstance(ex, dict):
         for k in ex:
@@ -209,6 +246,12 @@ def load_rule_file(p: Path) -> tuple[Rule | None, list[str]]:
         params=params,
         file=where,
         check=check,
+        fix_title=plain.get("fix-title", ""),
+        fix_title_en=plain.get("fix-title-en", ""),
+        related=plain.get("related", ""),
+        related_en=plain.get("related-en", ""),
+        words=plain.get("words") or {},
+        words_en=plain.get("words-en") or {},
     )
     return rule, []
 

@@ -145,3 +145,17 @@ def test_checks_reference_is_current():
 
     doc = Path(__file__).resolve().parents[1] / "docs" / "checks.md"
     assert doc.read_text(encoding="utf-8") == checks_markdown(), "regenerate: python -m nblint.checks > docs/checks.md"
+
+
+def test_loader_wants_message_fragments_in_both_languages(tmp_path):
+    from nblint.ruleset import load_rule_file
+
+    src = Path(__file__).resolve().parents[1] / "rules" / "NB204-label-mismatch.yaml"
+    text = src.read_text(encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(text.replace("fix-title-en:", "# fix-title-en:"), encoding="utf-8")
+    rule, probs = load_rule_file(tmp_path / "a.yaml")
+    assert rule is None and any("'fix-title' and 'fix-title-en' go together" in p for p in probs)
+    lines = [ln for ln in text.split("\n") if not ln.startswith("fix-title")]
+    (tmp_path / "b.yaml").write_text("\n".join(lines), encoding="utf-8")
+    rule, probs = load_rule_file(tmp_path / "b.yaml")
+    assert rule is None and any("a fixable rule needs 'fix-title'" in p for p in probs)

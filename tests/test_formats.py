@@ -84,3 +84,37 @@ def test_a_new_format_is_data(monkeypatch):
     monkeypatch.setattr(formats, "load_formats", lambda: {"2099": new, **reg})
     assert formats.default_era() == "2099" and formats.era_of(2100) == "2099"
     assert formats.table_eras(None)[0] == "2099"
+
+
+def _check_json(lang: str) -> list[dict]:
+    import json
+    import subprocess
+    import sys
+
+    p = subprocess.run(
+        [sys.executable, "-m", "nblint", "check", "--lang", lang, "--output-format", "json", str(EXAMPLES)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
+    return [d for f in json.loads(p.stdout)["files"] for d in f["diagnostics"]]
+
+
+def test_fix_titles_and_related_labels_come_from_the_rule_in_its_language():
+    """--lang en has no Chinese scaffolding and --lang zh no English: fix titles and related-position labels are
+    rule YAML (fix-title, related, words); only quoted report text (「…」) may be in the other script."""
+    import re
+
+    cjk = re.compile(r"[\u3400-\u9fff]")
+    latin = re.compile(r"[A-Za-z]")
+    quoted = re.compile(r"「[^」]*」")
+    for lang, foreign in (("en", cjk), ("zh", latin)):
+        diags = _check_json(lang)
+        labels = [r["message"] for d in diags for r in (d.get("extra") or {}).get("related", [])]
+        fixes = [d["fix"]["description"] for d in diags if d.get("fix")]
+        assert labels and fixes
+        for text in labels + fixes:
+            assert text and not foreign.search(quoted.sub("", text)), (lang, text)
+        if lang == "en":
+            late = [d["message"] for d in diags if d["code"] == "NB504"]
+            assert late and not cjk.search(late[0])

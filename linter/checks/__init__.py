@@ -32,8 +32,7 @@ class Finding:
     end: int
     values: dict = field(default_factory=dict)
     fix: list[tuple[int, int, str]] | None = None  # (start, end, replacement) in normalised offsets
-    fix_description: str | None = None
-    related: list[tuple[int, int, str]] = field(default_factory=list)
+    related: list[tuple[int, int]] = field(default_factory=list)  # other positions (labelled by the rule's related)
 
 
 CheckFn = Callable[["Rule", Report, "Context"], Iterator[Finding]]

@@ -98,7 +98,7 @@ def number_equals(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]
                     "table_value": fmt_num(v),
                     "cells": claim.get("cells-name", ""),
                 },
-                related=[(c.span[0], c.span[1], "表格数值") for c in cells[:1]],
+                related=[c.span for c in cells[:1]],
             )
             break  # the first statement of a claim is enough
 
@@ -123,7 +123,7 @@ def zero_when(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
                 c.span[0],
                 c.span[1],
                 {"statement": m.group(), "value": fmt_num(c.value)},
-                related=[(s, s + len(m.group()), "收费说明")],
+                related=[(s, s + len(m.group()))],
             )
 
 

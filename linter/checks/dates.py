@@ -71,7 +71,7 @@ def year_consistent(rule: Rule, report: Report, ctx: Context) -> Iterator[Findin
         yield Finding(
             *m.year_span,
             {"title_year": report.year, "period_year": py, "text": m.text},
-            related=[(report.year_span[0], report.year_span[1], "标题年份")] if report.year_span else [],
+            related=[report.year_span] if report.year_span else [],
         )
 
 
@@ -117,8 +117,12 @@ def deadline(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
             yield Finding(
                 *span,
                 {
-                    "date": f"{date[0]}年{date[1]}月{date[2]}日",
-                    "deadline": f"{limit[0]}年{mm}月{dd}日",
+                    "y": date[0],
+                    "m": date[1],
+                    "d": date[2],
+                    "deadline_y": limit[0],
+                    "deadline_m": mm,
+                    "deadline_d": dd,
                     "kind": report.agency_kind or "",
                 },
             )

@@ -31,10 +31,6 @@ PARAMS = {
 }
 
 
-BLANK = "空白"  # a blank cell, counted as 0
-BLANKS_NOTE = "，含空白"
-
-
 def validate(params):
     probs = []
     if params["for-each"] not in ("row", "column"):
@@ -90,13 +86,16 @@ def balance(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
         lines = p.get("columns") or list(dict.fromkeys(c["id"] for c in columns))
     else:
         lines = p.get("rows") or [r.id for r in spec.rows if not r.group]
+    lang = ctx.settings.lang
+    # a blank cell counts as 0 (NB207 reports it); the message says so, or "总计(0)" reads as a written zero
+    blank_words = (rule.word("blank", lang), rule.word("with-blanks", lang))
     for ident in p["identities"]:
         names = p.get("names") or {}
         left = _terms(ident["left"], spec, names)
         right = _terms(ident["right"], spec, names)
         for line in lines:
-            ls = _side(left, line, fe, table, prev_table)
-            rs = _side(right, line, fe, table, prev_table)
+            ls = _side(left, line, fe, table, prev_table, blank_words)
+            rs = _side(right, line, fe, table, prev_table, blank_words)
             if ls is None or rs is None:
                 continue
             (lv, ltext, lcells), (rv, rtext, rcells) = ls, rs
@@ -116,11 +115,14 @@ def balance(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
                 "right": rtext,
                 "table": tid,
             }
-            related = [(c.span[0], c.span[1], "") for c in lcells[1:] + rcells if c is not None]
+            related = [c.span for c in lcells[1:] + rcells if c is not None]
             yield Finding(target.span[0], target.span[1], values, related=related)
 
 
-def _side(terms, line, fe, table, prev_table):
+def _side(terms, line, fe, table, prev_table, blank_words):
+    """One side of an identity in one line: (sum, text for the message, its cells); None when unverifiable.
+    ``blank_words``: how the message calls a blank term, and a sum that includes blanks (rule ``words``)."""
+    blank, with_blanks = blank_words
     total = 0
     parts = []
     cells = []
@@ -141,7 +143,7 @@ def _side(terms, line, fe, table, prev_table):
             cells.append(None if prev else cell)
         total += sign * sub
         # a blank cell counts as 0 (NB207 reports it); say so, or "总计(0)" reads as a written zero
-        shown = BLANK if blanks and len(ids) == 1 else fmt_num(sub) + (BLANKS_NOTE if blanks else "")
+        shown = blank if blanks and len(ids) == 1 else fmt_num(sub) + (with_blanks if blanks else "")
         parts.append(("- " if sign < 0 else ("+ " if parts else "")) + f"{label}({shown})")
     text = " ".join(parts)
     if len(terms) > 1:

@@ -95,7 +95,7 @@ def title(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
             hashes = re.match(r"#*\s*", line[lead:])
             start = s + lead + (hashes.end() if hashes else 0)
             fix = [(start, e, want)]
-            yield Finding(start, e, {"title": have, "official": want}, fix=fix, fix_description=f"改为「{want}」")
+            yield Finding(start, e, {"title": have, "official": want}, fix=fix)
 
 
 def duplicate(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:

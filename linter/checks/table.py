@@ -166,7 +166,6 @@ def labels(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
                     *row.span,
                     {"table": tid, "label": row.label, "official": r.label},
                     fix=[(row.span[0], row.span[1], r.label)],
-                    fix_description=f"改为「{r.label}」",
                 )
 
 
@@ -185,7 +184,6 @@ def label_width(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
                 *row.span,
                 {"table": tid, "label": written, "official": r.label},
                 fix=[(row.span[0], row.span[1], r.label)],
-                fix_description=f"改为「{r.label}」",
             )
 
 
