@@ -16,8 +16,6 @@ from .model import Report
 from .ruleset import Rule, load_rules
 from .source import ReadError, Source
 
-ENGINE_CODES = {"readable": "NB001", "unused-suppression": "NB009"}
-
 
 @dataclass
 class Settings:

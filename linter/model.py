@@ -89,10 +89,6 @@ class Table:
                 return r
         return None
 
-    @property
-    def parsed(self) -> bool:
-        return bool(self.rows)
-
 
 Date = tuple[int, int, int]  # year, month, day
 

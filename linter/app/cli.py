@@ -10,7 +10,8 @@ import argparse
 import os
 import sys
 
-# Subcommands that live in their own modules: name -> module exposing HELP, add_arguments(parser) and run(args) -> int.
+# Subcommands that live in their own modules: name -> (module exposing add_arguments(parser) and run(args) -> int,
+# help text).
 # They are imported only to build the parser for their own name, or for --help.
 PLUGIN_COMMANDS = {
     "lsp": ("nblint.app.lsp", "language server over stdio (diagnostics, quick fixes, hover)"),

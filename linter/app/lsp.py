@@ -20,8 +20,6 @@ from pathlib import PurePosixPath
 
 from ..source import line_starts
 
-HELP = "language server for editors (LSP over stdio)"
-
 SEVERITY = {"error": 1, "warning": 2, "info": 3}  # lsprotocol DiagnosticSeverity values
 CONFIG_FILES = (".nblint.yaml", "pyproject.toml")
 

@@ -14,8 +14,6 @@ import sys
 from .. import formats
 from ..normalize import CN_NUM
 
-HELP = "write a skeleton of a compliant report (Markdown) for a year and an agency"
-
 
 def add_arguments(parser) -> None:
     parser.add_argument("--year", type=int, required=True, help="report year (the year the statistics cover)")

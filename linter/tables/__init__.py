@@ -85,7 +85,7 @@ def _looks_like_table(report: Report, table: Table, spec: TableSpec) -> bool:
     return len(found) >= need
 
 
-def _skips(report: Report, sec) -> list[tuple[int, int]]:
+def _skips(sec) -> list[tuple[int, int]]:
     return [b.span for b in sec.blocks if b.kind == "furniture"]
 
 
@@ -118,7 +118,7 @@ def build(report: Report) -> None:
     for tid in ids:
         sec = secs[tid]
         if sec is not None:
-            start, end, skip = sec.body[0], sec.body[1], _skips(report, sec)
+            start, end, skip = sec.body[0], sec.body[1], _skips(sec)
         elif any(s.official for s in report.sections):
             continue  # the section itself is missing (NB101 says so); its table is not searched elsewhere
         else:
