@@ -22,7 +22,6 @@ OPTIONS = {
     "fail-on": str,
     "exclude": list,
 }
-AGENCY_KINDS = ("government", "township", "subdistrict", "department")
 
 
 class ConfigError(Exception):
@@ -54,8 +53,11 @@ def _validate(opts: dict, where: str) -> dict:
     for code, sev in (out.get("severity") or {}).items():
         if sev not in SEVERITIES:
             raise ConfigError(f"{where}: severity of {code} must be one of {', '.join(SEVERITIES)}")
-    if "agency-kind" in out and out["agency-kind"] not in AGENCY_KINDS:
-        raise ConfigError(f"{where}: agency-kind must be one of {', '.join(AGENCY_KINDS)}")
+    if "agency-kind" in out:
+        from .formats import agency_kinds
+
+        if out["agency-kind"] not in agency_kinds():
+            raise ConfigError(f"{where}: agency-kind must be one of {', '.join(agency_kinds())}")
     if "fail-on" in out and out["fail-on"] not in SEVERITIES:
         raise ConfigError(f"{where}: fail-on must be one of {', '.join(SEVERITIES)}")
     if "lang" in out and out["lang"] not in ("zh", "en"):

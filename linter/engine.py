@@ -10,13 +10,12 @@ import re
 from dataclasses import dataclass, field
 
 from .checks import Finding
+from .checks import run as run_check
 from .diagnostics import Diagnostic, Edit, FileResult, Fix
 from .model import Report
-from .ruleset import Rule, check_module, load_rules
+from .ruleset import Rule, load_rules
 from .source import ReadError, Source
 from .spans import LineIndex
-
-ENGINE_CODES = {"readable": "NB001", "unused-suppression": "NB009"}
 
 
 @dataclass
@@ -97,7 +96,7 @@ class Engine:
         ctx = Context(s, previous)
         diags: list[Diagnostic] = []
         gate = self.by_kind_check.get("annual-report")
-        not_a_report = gate is not None and next(check_module(gate.kind).run(gate, report, ctx), None)
+        not_a_report = next(run_check(gate, report, ctx), None) if gate is not None else None
         if not_a_report is not None:
             # NB002 decides whether the text is an annual report at all: if not, no other rule runs
             if s.enabled(gate.code, self.opt_in):
@@ -106,7 +105,7 @@ class Engine:
             for rule in self.rules:
                 if rule is gate or not s.enabled(rule.code, self.opt_in) or not self._applies(rule, report):
                     continue
-                for f in check_module(rule.kind).run(rule, report, ctx):
+                for f in run_check(rule, report, ctx):
                     diags.append(self._diagnostic(rule, f, report, s))
         diags = apply_suppressions(diags, source, self, s)
         diags.sort(key=Diagnostic.sort_key)
@@ -125,11 +124,13 @@ class Engine:
         src_start, src_end = report.source_span((f.start, f.end))
         loc = report.source.location(src_start)
         end_loc = report.source.location(max(src_start, src_end))
-        msg = rule.render({"era": report.layout or report.era or "", **f.values}, s.lang)
+        values = {"era": report.layout or report.era or "", **f.values}
+        msg = rule.render(values, s.lang)
         extra = loc.extra()
         if f.related:
             extra["related"] = []
-            for a, _b, label in f.related:
+            label = rule.render_related(values, s.lang)
+            for a, _b in f.related:
                 rl = report.location(a)
                 extra["related"].append({"line": rl.line, "col": rl.col, "message": label})
         fix = None
@@ -138,7 +139,7 @@ class Engine:
             for a, b, text in f.fix:
                 sa, sb = report.source_span((a, b))
                 edits.append(Edit(sa, sb, text))
-            fix = Fix(f.fix_description or msg, edits)
+            fix = Fix(rule.render_fix_title(values, s.lang) or msg, edits)
         return Diagnostic(
             report.path,
             rule.code,

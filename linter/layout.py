@@ -1,23 +1,21 @@
-"""Layout: line tokens → Lark (LALR) → sections and blocks; then title, year, era and agency.
+"""Layout: line tokens → Lark (LALR) → sections and blocks.
 
-Stage 3 and 4 of the pipeline (see DESIGN notes in the README): the normalised text is cut into lines, each line
-is classified by the patterns of grammar/lines.yaml into one token, and the grammar of grammar/layout.lark groups
-the tokens into preamble, sections, paragraphs and table blocks.  Table contents are assembled afterwards by
+Stage 3 of the pipeline: the normalised text is cut into lines, each line is classified by the patterns of
+grammar/lines.yaml into one token, and the grammar of grammar/layout.lark groups the tokens into preamble, sections, paragraphs and table blocks.  What the text says about itself (title, year,
+agency, statistics period…) is found next by :mod:`nblint.meta`; table contents are assembled afterwards by
 :mod:`nblint.tables`.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
 from . import data
+from .formats import load_formats
 from .model import Block, Heading, Report, Section
-from .normalize import normalize_label
-
-CN_NUM = "一二三四五六七八九十"
+from .normalize import CN_NUM, cn_int, normalize_label
 
 
 @dataclass
@@ -70,15 +68,6 @@ class Patterns:
 
 
 @lru_cache(maxsize=1)
-def load_formats() -> dict:
-    """All report formats of grammar/formats/*.yaml by id ("2021", "2019", "2008")."""
-    out = {}
-    for name in ("2021", "2019", "2008"):
-        out[name] = data.load_yaml(f"grammar/formats/{name}.yaml")
-    return out
-
-
-@lru_cache(maxsize=1)
 def patterns() -> Patterns:
     return Patterns()
 
@@ -114,18 +103,6 @@ def _heading_split(line: str, P: Patterns) -> int | None:
         return len(line)
     stop = e.end() if P.title_end_words.fullmatch(e.group()) else e.start()
     return stop if stop <= 40 else None
-
-
-def cn_int(num: str) -> int:
-    """一 … 九十九 (or digits) as a number: section numbers, list ordinals; 0 when it is neither."""
-    if num.isdigit():
-        return int(num)
-    if num == "十":
-        return 10
-    if "十" in num:
-        a, _, b = num.partition("十")
-        return (CN_NUM.index(a) + 1 if a else 1) * 10 + (CN_NUM.index(b) + 1 if b else 0)
-    return CN_NUM.index(num[0]) + 1 if num and num[0] in CN_NUM else 0
 
 
 def classify(text: str) -> list[LineTok]:
@@ -292,169 +269,3 @@ def _blocks(text: str, children, lines: list[LineTok]) -> list[Block]:
             if ch.type == "FURN":
                 out.append(Block("furniture", (t.start, t.end)))
     return out
-
-
-# ----------------------------------------------------------------------------------------------------------------
-# Title, year, era, agency
-
-
-@lru_cache(maxsize=1)
-def _meta():
-    spec = data.load_yaml("grammar/meta.yaml")
-    date = spec["date"]
-    lead = spec["period-lead"]
-    gap = int(spec["period-gap"])
-    sep = spec["period-separator"]
-    period = re.compile(rf"{lead}[^。\n]{{0,{gap}}}?{date.format(n=1)}{sep}{date.format(n=2)}")
-    return {
-        "period": period,
-        "period_year_only": re.compile(spec["period-year-only"]),
-        "period_empty": re.compile(spec["period-empty"]),
-        "published": [re.compile(p, re.M) for p in spec["published"]],
-        "kinds": [(k["kind"], re.compile(k["pattern"])) for k in spec["agency-kinds"]],
-        "year": re.compile(spec["year"]),
-        "body_year": re.compile(spec["body-year"]),
-        "agency_before": re.compile(spec["agency-before"]),
-    }
-
-
-def era_of(year: int | None) -> str | None:
-    if year is None:
-        return None
-    if year >= 2021:
-        return "2021"
-    if year >= 2019:
-        return "2019"
-    return "2008"
-
-
-def find_title(report: Report) -> None:
-    P = patterns()
-    text = report.text
-    prev: tuple[int, int] | None = None
-    cands = [b for b in report.preamble if b.kind == "paragraph"]
-    if not cands and report.sections:
-        return
-    for b in cands:
-        # a paragraph may hold several lines (title split over two lines in PDF extraction)
-        pos = b.span[0]
-        for line in text[b.span[0] : b.span[1]].split("\n"):
-            s, e = pos, pos + len(line)
-            pos = e + 1
-            st = line.strip().lstrip("#").strip()
-            if not st:
-                continue
-            pm = P.title_prefix.match(st)
-            if pm:
-                st = st[pm.end() :]
-            st = P.title_suffix.sub("", st)
-            if len(st) <= 60 and "。" not in st and P.title.search(st) and not P.title_not.match(st):
-                lead = len(line) - len(line.lstrip().lstrip("#").lstrip()) + (pm.end() if pm else 0)
-                report.title = Heading(0, "", st, (s + lead, e), st)
-                _title_meta(report, st, s + lead, prev)
-                return
-            prev = (s, e) if len(st) <= 30 else None
-
-
-def _title_meta(report: Report, title: str, start: int, prev: tuple[int, int] | None) -> None:
-    M = _meta()
-    m = M["year"].search(title)
-    prev_text = report.text[prev[0] : prev[1]].strip() if prev else ""
-    if m:
-        report.year = int(m.group("y"))
-        report.year_source = "title"
-        report.year_span = (start + m.start("y"), start + m.end("y"))
-        agency = title[: m.start()].strip()
-    else:
-        pm = M["year"].search(prev_text) if prev_text else None
-        if pm and prev:
-            report.year = int(pm.group("y"))
-            report.year_source = "title"
-            off = report.text.index(prev_text, prev[0])
-            report.year_span = (off + pm.start("y"), off + pm.end("y"))
-            agency = prev_text[: pm.start()].strip()
-        else:
-            agency = M["agency_before"].split(title)[0].strip()
-    if not agency and prev_text and not M["year"].search(prev_text):
-        agency = prev_text
-    agency = M["agency_before"].split(agency)[0].strip() if agency else agency
-    # a name needs more than a word ("政府" alone, from "政府政务公开年报", names nobody)
-    report.agency = agency if agency and len(agency) >= 3 else None
-
-
-def find_period(report: Report):
-    """The statistics-period statement: (match, offset) or None."""
-    M = _meta()
-    m = M["period"].search(report.text)
-    if m:
-        return m
-    return M["period_year_only"].search(report.text)
-
-
-def find_empty_period(report: Report):
-    """A statistics-period statement without its dates, or None."""
-    return _meta()["period_empty"].search(report.text)
-
-
-def find_meta(report: Report) -> None:
-    M = _meta()
-    if report.year is None:
-        m = find_period(report)
-        if m and m.group("y1"):
-            report.year = int(m.group("y1"))
-            report.year_source = "statistics-period"
-            report.year_span = m.span("y1")
-    if report.year is None:
-        first = report.sections[0] if report.sections else None
-        seg = report.text[first.span[0] : first.span[1]] if first else report.text
-        base = first.span[0] if first else 0
-        years = [(int(x.group(1)), x.start(1)) for x in M["body_year"].finditer(seg)]
-        if years:
-            y, _ = Counter(y for y, _ in years).most_common(1)[0]
-            pos = next(p for yy, p in years if yy == y)
-            report.year = y
-            report.year_source = "body"
-            report.year_span = (base + pos, base + pos + 4)
-    report.era = era_of(report.year)
-    if report.agency:
-        name = re.sub(r"[\s#]", "", report.agency)
-        report.agency = name
-        for kind, rx in M["kinds"]:
-            if rx.search(name):
-                report.agency_kind = kind
-                break
-
-
-def published_dates(report: Report):
-    """Publication dates found in the text: list of (date tuple, span)."""
-    out = []
-    for rx in _meta()["published"]:
-        for m in rx.finditer(report.text):
-            try:
-                out.append(((int(m.group("y")), int(m.group("m")), int(m.group("d"))), m.span()))
-            except (TypeError, ValueError):
-                continue
-    return out
-
-
-def recognisable(report: Report) -> bool:
-    """Whether the text shows itself an annual report without a title: a first-level heading carrying the words
-    of a section of any format (2021/2019/2008), or an opening that says so ("本报告根据…条例…编制")."""
-    keys = [normalize_label(k) for f in load_formats().values() for s in f["sections"] for k in s["keys"]]
-    if any(any(k in s.title for k in keys) for s in report.sections):
-        return True
-    return bool(patterns().report_statement.search(report.text, 0, 600))
-
-
-def match_sections(report: Report, fmt: dict) -> None:
-    """Assign each first-level section the id of the official section whose title words it carries."""
-    keys = [(s["id"], [normalize_label(k) for k in s["keys"]]) for s in fmt["sections"]]
-    for sec in report.sections:
-        title = sec.title
-        best = None
-        for sid, ks in keys:
-            for k in ks:
-                i = title.find(k)
-                if i >= 0 and (best is None or (len(k), -i) > (best[1], -best[2])):
-                    best = (sid, len(k), i)
-        sec.official = best[0] if best else None

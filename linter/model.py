@@ -89,9 +89,20 @@ class Table:
                 return r
         return None
 
-    @property
-    def parsed(self) -> bool:
-        return bool(self.rows)
+
+Date = tuple[int, int, int]  # year, month, day
+
+
+@dataclass
+class Period:
+    """The statistics-period statement ("统计期限为2024年1月1日至2024年12月31日"); parts not written are None."""
+
+    span: Span
+    text: str
+    year_span: Span | None  # where its (first) year is written
+    dated: bool  # False for a statement that gives only the year ("统计期限为2024年度")
+    start: tuple[int | None, int | None, int | None]  # year, month, day
+    end: tuple[int | None, int | None, int | None]
 
 
 @dataclass
@@ -108,6 +119,11 @@ class Report:
     year_span: Span | None = None
     era: str | None = None  # "2021" | "2019" | "2008": the format the report is judged by
     layout: str | None = None  # the format its layout follows, when that differs (a 2019 report in the 2008 layout)
+    period: Period | None = None  # the statistics-period statement
+    empty_period: Span | None = None  # a statistics-period statement without its dates (when there is no period)
+    published: list[tuple[Date, Span]] = field(default_factory=list)  # publication dates found in the text
+    recognisable: bool = True  # the text shows itself an annual report (a title, a known section, a statement)
+    truncated: Span | None = None  # (tail, end): the text was cut off at end; content ending at/after tail is its last
     preamble: list[Block] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     tables: dict[str, Table] = field(default_factory=dict)
@@ -139,6 +155,10 @@ class Report:
             if s.official == official:
                 return s
         return None
+
+    def ends_after(self, offset: int) -> bool:
+        """Whether the text was cut off right after ``offset`` (the judgement is made once, at parse time)."""
+        return self.truncated is not None and offset >= self.truncated[0]
 
     def anchor(self) -> int:
         """Where a diagnostic about the whole report points: the title, else the first heading, else 0."""

@@ -19,6 +19,21 @@ from functools import lru_cache
 from . import data
 from .spans import OffsetMap
 
+# Chinese numerals: section numbers (一、), list ordinals (一是), table captions ((一))
+CN_NUM = "一二三四五六七八九十"
+
+
+def cn_int(num: str) -> int:
+    """一 … 九十九 (or digits) as a number: section numbers, list ordinals; 0 when it is neither."""
+    if num.isdigit():
+        return int(num)
+    if num == "十":
+        return 10
+    if "十" in num:
+        a, _, b = num.partition("十")
+        return (CN_NUM.index(a) + 1 if a else 1) * 10 + (CN_NUM.index(b) + 1 if b else 0)
+    return CN_NUM.index(num[0]) + 1 if num and num[0] in CN_NUM else 0
+
 
 @dataclass
 class Normalized:

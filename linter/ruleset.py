@@ -1,37 +1,21 @@
 """Rules are data: load rules/*.yaml (plus configured extra directories), validate them, and describe them.
 
-Every rule file instantiates one check kind from the closed set in :data:`KINDS`.  A rule file with an unknown
-key, a wrong type, an unknown kind or a duplicate code is reported as ``file:line:col: message`` (positions from
+Every rule file instantiates one check of one check kind from the closed set in :data:`KINDS` (each kind's
+``CHECKS`` table).  A rule file with an unknown key, a wrong type, an unknown kind or check or a duplicate code is
+reported as ``file:line:col: message`` (positions from
 ruamel.yaml) and the run stops with exit code 2.
 """
 
 from __future__ import annotations
 
-import importlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import data
+from . import data, formats
+from .checks import KINDS, check_name, kind_module, selector
 from .diagnostics import SEVERITIES
-
-# kind -> module in nblint.checks
-KINDS = {
-    "document": "document",
-    "sections": "sections",
-    "pattern": "pattern",
-    "table": "table",
-    "cells": "cells",
-    "identity": "identity",
-    "consistency": "consistency",
-    "dates": "dates",
-    "repetition": "repetition",
-    "sequence": "sequence",
-}
-
-ERAS = ("2021", "2019", "2008")
-AGENCY_KINDS = ("government", "township", "subdistrict", "department")
 
 # common keys: name -> (python type(s), required)
 COMMON = {
@@ -49,7 +33,17 @@ COMMON = {
     "enabled": (bool, False),  # false: an opt-in rule, run only when selected by code, prefix or name
     "agency-kinds": (list, False),
     "examples": (dict, True),
+    # message fragments outside the message, in both languages: the title of a fix ("改为「{official}」"), the
+    # label of the related positions a finding points to ("表格数值"), and words a check puts into values ("空白")
+    "fix-title": (str, False),
+    "fix-title-en": (str, False),
+    "related": (str, False),
+    "related-en": (str, False),
+    "words": (dict, False),
+    "words-en": (dict, False),
 }
+# keys that come in pairs: one without the other leaves a language without its text
+PAIRS = (("fix-title", "fix-title-en"), ("related", "related-en"), ("words", "words-en"))
 
 
 class RuleError(Exception):
@@ -76,6 +70,13 @@ class Rule:
     examples: dict = field(default_factory=dict)
     params: dict = field(default_factory=dict)
     file: str = ""
+    check: str = ""  # the name of its check in the kind's CHECKS table
+    fix_title: str = ""
+    fix_title_en: str = ""
+    related: str = ""
+    related_en: str = ""
+    words: dict = field(default_factory=dict)
+    words_en: dict = field(default_factory=dict)
 
     def applies_to(self, era: str | None) -> bool:
         if era is None:
@@ -88,14 +89,26 @@ class Rule:
             # a message may vary by the finding's variant or by the report's era ("2021": …, default: …)
             key = next((k for k in (values.get("variant"), values.get("era"), "default") if k in tmpl), None)
             tmpl = tmpl[key] if key else next(iter(tmpl.values()))
-        try:
-            return tmpl.format(**values)
-        except (KeyError, IndexError, ValueError):
-            return tmpl
+        return _fill(tmpl, values)
+
+    def render_fix_title(self, values: dict, lang: str = "zh") -> str:
+        """The title of a fix ("改为「{official}」"), empty when the rule has none."""
+        return _fill(self.fix_title_en if lang == "en" else self.fix_title, values)
+
+    def render_related(self, values: dict, lang: str = "zh") -> str:
+        """The label of a finding's related positions ("表格数值")."""
+        return _fill(self.related_en if lang == "en" else self.related, values)
+
+    def word(self, key: str, lang: str = "zh") -> str:
+        """A word a check puts into a message value (``words`` / ``words-en``)."""
+        return (self.words_en if lang == "en" else self.words).get(key, "")
 
 
-def check_module(kind: str):
-    return importlib.import_module(f"nblint.checks.{KINDS[kind]}")
+def _fill(tmpl: str, values: dict) -> str:
+    try:
+        return tmpl.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return tmpl
 
 
 def _pos(node, key=None) -> tuple[int, int]:
@@ -440,6 +453,29 @@ def load_rule_file(p: Path) -> tuple[Rule | None, list[str]]:
         return None, [f"{p}:1:1: cannot load rule file ({type(e).__name__}: {e})"]
 
 
+def _vocabulary_problems(doc: dict) -> list[Problem]:
+    """Eras and agency kinds the format registry knows; the paired zh/en keys given together."""
+    out: list[Problem] = []
+    eras = doc.get("eras")
+    if isinstance(eras, list):
+        known = formats.era_ids() + ("any",)
+        for i, e in enumerate(eras):
+            if not isinstance(e, (str, int)) or isinstance(e, bool) or str(e) not in known:
+                out.append((("eras", i), f"unknown era {e!r} (known: {', '.join(known)})"))
+    ak = doc.get("agency-kinds")
+    if isinstance(ak, list):
+        kinds = formats.agency_kinds()
+        for i, k in enumerate(ak):
+            if not isinstance(k, str) or k not in kinds:
+                out.append((("agency-kinds", i), f"unknown agency kind {k!r} (known: {', '.join(kinds)})"))
+    for a, b in PAIRS:
+        if (a in doc) != (b in doc):
+            out.append(((a if a in doc else b,), f"'{a}' and '{b}' go together (one text per language)"))
+    if doc.get("fixable") and "fix-title" not in doc:
+        out.append((("fixable",), "a fixable rule needs 'fix-title' and 'fix-title-en'"))
+    return out
+
+
 def _load_rule_file(p: Path) -> tuple[Rule | None, list[str]]:
     from ruamel.yaml import YAML
 
@@ -485,7 +521,7 @@ def _load_rule_file(p: Path) -> tuple[Rule | None, list[str]]:
         err("kind" if "kind" in doc else None, f"unknown check kind {kind!r} (known: {', '.join(KINDS)})")
         kind = None
     else:
-        params_schema = check_module(kind).PARAMS
+        params_schema = kind_module(kind).PARAMS
     for schema, where_from in ((COMMON, ""), (params_schema, f" for kind '{kind}'")):
         for key, (typ, required) in schema.items():
             if key not in doc:
@@ -505,16 +541,8 @@ def _load_rule_file(p: Path) -> tuple[Rule | None, list[str]]:
     sev = doc.get("severity")
     if isinstance(sev, str) and sev not in SEVERITIES:
         err("severity", f"severity must be one of {', '.join(SEVERITIES)}")
-    eras = doc.get("eras")
-    if isinstance(eras, list):
-        for i, e in enumerate(eras):
-            if not isinstance(e, (str, int)) or isinstance(e, bool) or str(e) not in ERAS + ("any",):
-                err_at(("eras", i), f"unknown era {e!r} (known: {', '.join(ERAS)}, any)")
-    ak = doc.get("agency-kinds")
-    if isinstance(ak, list):
-        for i, k in enumerate(ak):
-            if not isinstance(k, str) or k not in AGENCY_KINDS:
-                err_at(("agency-kinds", i), f"unknown agency kind {k!r} (known: {', '.join(AGENCY_KINDS)})")
+    for path, msg in _vocabulary_problems(doc):
+        err_at(path, msg)
     ex = doc.get("examples")
     if isinstance(ex, dict):
         for k in ex:
@@ -530,11 +558,13 @@ def _load_rule_file(p: Path) -> tuple[Rule | None, list[str]]:
         return None, problems
     plain = data.plain(doc)
     params = {k: v for k, v in plain.items() if k in params_schema}
-    if kind:
-        mod = check_module(kind)
-        checks = getattr(mod, "CHECKS", None)
-        if checks and "check" in params and params["check"] not in checks:
-            err("check", f"check must be one of {', '.join(checks)}")
+    check = ""
+    if kind in KINDS:
+        mod = kind_module(kind)
+        key = selector(mod)
+        check = check_name(mod, params) or ""
+        if check not in mod.CHECKS:
+            err(key, f"{key} must be one of {', '.join(mod.CHECKS)}")
         else:
             for path, msg in param_problems(mod, params):
                 err_at(path, msg)
@@ -557,6 +587,13 @@ def _load_rule_file(p: Path) -> tuple[Rule | None, list[str]]:
         examples=plain.get("examples") or {},
         params=params,
         file=where,
+        check=check,
+        fix_title=plain.get("fix-title", ""),
+        fix_title_en=plain.get("fix-title-en", ""),
+        related=plain.get("related", ""),
+        related_en=plain.get("related-en", ""),
+        words=plain.get("words") or {},
+        words_en=plain.get("words-en") or {},
     )
     return rule, []
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from nblint.app.new import render
-from nblint.layout import load_formats
+from nblint.formats import load_formats
 from nblint.normalize import normalize_label
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -139,9 +139,9 @@ def test_tables_follow_the_format_data(monkeypatch):
     """Labels come from grammar/formats, not from Python: a changed label in the data shows up in the skeleton."""
     import copy
 
-    from nblint import layout
+    from nblint import formats as registry
 
     formats = copy.deepcopy(load_formats())
     formats["2021"]["tables"][0]["parts"][0]["rows"][0]["label"] = "规章（测试标签）"
-    monkeypatch.setattr(layout, "load_formats", lambda: formats)
+    monkeypatch.setattr(registry, "load_formats", lambda: formats)
     assert "| 规章（测试标签） | 0 | 0 | 0 |" in render(2024, "某某区人民政府")

@@ -17,9 +17,10 @@ import time
 import pytest
 
 import nblint
-from nblint import data, layout
+from nblint import data, layout, meta
+from nblint.checks import kind_module
 from nblint.engine import Engine, parse_suppressions
-from nblint.ruleset import check_module, load_rules, rule_regexes
+from nblint.ruleset import load_rules, rule_regexes
 
 PATTERN_BUDGET = 0.5  # seconds per pattern per input (search or match)
 PIPELINE_BUDGET = 5.0  # seconds for lint_text on one adversarial line
@@ -46,6 +47,14 @@ ADVERSARIAL = {
     "full stops and digits": "1。" * 50_000,
 }
 
+# The report-facts patterns run over the whole text (with re.M), not over one line: they also get many lines.
+WHOLE_TEXT = {
+    **ADVERSARIAL,
+    "blank lines then a letter": "\n" * 100_000 + "x",
+    "spaced blank lines": " \n" * 50_000 + "x",
+    "date lines without a time": "2024-01-20\n" * 10_000,
+}
+
 # keys of grammar/lines.yaml that are not regular expressions
 NOT_REGEX = {"heading-max-chars", "classify-max-chars", "blank-cells"}
 
@@ -70,26 +79,39 @@ def classifier_patterns() -> list[tuple[str, str]]:
 def rule_patterns() -> list[tuple[str, str]]:
     out = []
     for r in load_rules():
-        for path, p in rule_regexes(check_module(r.kind), r.params):
+        for path, p in rule_regexes(kind_module(r.kind), r.params):
             out.append((f"{r.code}:{'.'.join(map(str, path))}", p))
     return out
 
 
-ALL_PATTERNS = grammar_patterns() + classifier_patterns() + rule_patterns()
+def meta_patterns() -> list[tuple[str, re.Pattern]]:
+    """The report-facts patterns of grammar/meta.yaml, compiled as nblint.meta compiles them (flags included)."""
+    out = []
+    for key, value in meta._meta().items():
+        items = value if isinstance(value, list) else [value]
+        for i, v in enumerate(items):
+            rx = v[1] if isinstance(v, tuple) else v
+            if isinstance(rx, re.Pattern):
+                out.append((f"meta.{key}[{i}]", rx))
+    return out
+
+
+ALL_PATTERNS = grammar_patterns() + classifier_patterns() + rule_patterns() + meta_patterns()
+META = {n for n, _ in meta_patterns()}
 
 
 def test_the_pattern_list_is_complete():
     names = [n for n, _ in ALL_PATTERNS]
-    for must in ("label-numbers", "numbers", "heading1", "heading2", "heading3", "furniture[0]", "layout.known_title"):
+    for must in ("meta.published[1]", "label-numbers", "numbers", "heading1", "heading2", "heading3", "furniture[0]", "layout.known_title"):
         assert must in names
     assert sum(1 for n in names if n.startswith("NB")) >= 10  # the rules' regexes are in the list too
 
 
 @pytest.mark.parametrize("name,pattern", ALL_PATTERNS, ids=[n for n, _ in ALL_PATTERNS])
 def test_pattern_is_linear_on_adversarial_lines(name, pattern):
-    rx = re.compile(pattern)
+    rx = pattern if isinstance(pattern, re.Pattern) else re.compile(pattern)
     slow = []
-    for label, line in ADVERSARIAL.items():
+    for label, line in (WHOLE_TEXT if name in META else ADVERSARIAL).items():
         for op in (rx.search, rx.match):
             t = time.perf_counter()
             op(line)

@@ -33,8 +33,6 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 
-HELP = "audit many published reports: parallel lint, automatic year pairing, JSONL/CSV/HTML outputs"
-
 SEVERITY_ORDER = ("error", "warning", "info")
 INTERNAL_ERROR = "internal-error"  # the code of the one JSONL record written for a file whose lint crashed
 

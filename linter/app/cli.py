@@ -10,7 +10,8 @@ import argparse
 import os
 import sys
 
-# Subcommands that live in their own modules: name -> module exposing HELP, add_arguments(parser) and run(args) -> int.
+# Subcommands that live in their own modules: name -> (module exposing add_arguments(parser) and run(args) -> int,
+# help text).
 # They are imported only to build the parser for their own name, or for --help.
 PLUGIN_COMMANDS = {
     "lsp": ("nblint.app.lsp", "language server over stdio (diagnostics, quick fixes, hover)"),
@@ -72,7 +73,9 @@ def _add_check_args(sp: argparse.ArgumentParser) -> None:
     sp.add_argument("--config", help="configuration file (.nblint.yaml or pyproject.toml)")
     sp.add_argument("--previous", help="last year's report of the same agency (cross-year rules)")
     sp.add_argument("--lang", choices=["zh", "en"], help="message language (default zh)")
-    sp.add_argument("--agency-kind", choices=["government", "township", "subdistrict", "department"])
+    from ..formats import agency_kinds
+
+    sp.add_argument("--agency-kind", choices=agency_kinds())
     sp.add_argument("--color", choices=["auto", "always", "never"], default="auto")
     sp.add_argument("--quiet", "-q", action="store_true", help="no summary line")
     sp.add_argument("--fix", action="store_true", help="apply fixable edits to Markdown/text sources")

@@ -19,8 +19,6 @@ from pathlib import PurePosixPath
 
 from ..spans import LineIndex, width
 
-HELP = "language server for editors (LSP over stdio)"
-
 SEVERITY = {"error": 1, "warning": 2, "info": 3}  # lsprotocol DiagnosticSeverity values
 CONFIG_FILES = (".nblint.yaml", "pyproject.toml")
 

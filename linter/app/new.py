@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import sys
 
-from ..layout import CN_NUM
-
-HELP = "write a skeleton of a compliant report (Markdown) for a year and an agency"
-
-KINDS = ("government", "township", "subdistrict", "department")
+from .. import formats
+from ..normalize import CN_NUM
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("--year", type=int, required=True, help="report year (the year the statistics cover)")
     parser.add_argument("--agency", required=True, help="name of the agency, e.g. 某某镇人民政府")
-    parser.add_argument("--kind", choices=KINDS, help="agency kind (default: from the end of the name)")
+    parser.add_argument(
+        "--kind", choices=formats.agency_kinds(), help="agency kind (default: from the end of the name)"
+    )
     parser.add_argument("--output", "-o", help="file to write (default: standard output)")
     parser.add_argument("--force", action="store_true", help="overwrite --output if it exists")
 
@@ -29,8 +28,9 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     from pathlib import Path
 
-    if args.year < 2008 or args.year > 2100:
-        print(f"nblint new: no report format for the year {args.year} (reports exist from 2008 on)", file=sys.stderr)
+    first = formats.earliest_year()
+    if args.year < first or args.year > 2100:
+        print(f"nblint new: no report format for the year {args.year} (reports exist from {first} on)", file=sys.stderr)
         return 2
     agency = args.agency.strip()
     if not agency:
@@ -60,22 +60,16 @@ def run(args) -> int:
 
 
 def era_of(year: int) -> str:
-    from ..layout import era_of as _era
-
-    return _era(year)
+    era = formats.era_of(year)
+    assert era is not None
+    return era
 
 
 def agency_kind(agency: str) -> str | None:
     """The kind of an agency from the end of its name, by the patterns of grammar/meta.yaml (as the linter does)."""
-    import re
+    from ..meta import agency_kind as kind_of
 
-    from .. import data
-
-    name = re.sub(r"\s", "", agency)
-    for k in data.load_yaml("grammar/meta.yaml")["agency-kinds"]:
-        if re.search(k["pattern"], name):
-            return k["kind"]
-    return None
+    return kind_of(agency)
 
 
 def _section_topics(rules, era: str) -> dict[str, list[str]]:
@@ -103,9 +97,13 @@ def _needs_accountability(rules, era: str, kind: str | None) -> bool:
 
 def _text(key: str, **fields) -> str:
     """A wording of grammar/template.yaml, filled in."""
+    return _template()[key].format(**fields)
+
+
+def _template() -> dict:
     from .. import data
 
-    return data.load_yaml("grammar/template.yaml")[key].format(**fields)
+    return data.load_yaml("grammar/template.yaml")
 
 
 def _fill(what: str) -> str:
@@ -215,11 +213,10 @@ def _header_grid_lines(table: dict) -> list[str]:
 
 
 def render(year: int, agency: str, kind: str | None = None) -> str:
-    from ..layout import load_formats
     from ..ruleset import load_rules
 
     era = era_of(year)
-    fmt = load_formats()[era]
+    fmt = formats.load_formats()[era]
     rules = load_rules()
     kind = kind or agency_kind(agency)
     topics = _section_topics(rules, era)
@@ -233,7 +230,8 @@ def render(year: int, agency: str, kind: str | None = None) -> str:
     names = "、".join(_plain_title(t) for _, t in sections)
 
     out = ["# " + _text("title", agency=agency, year=year), ""]
-    basis = _text("basis-2008") if era == "2008" else _text("basis", format=fmt["name"])
+    # a format may have its own basis sentence (basis-<era> in grammar/template.yaml), else the general one
+    basis = _text(f"basis-{era}") if f"basis-{era}" in _template() else _text("basis", format=fmt["name"])
     out.append(_text("preamble", basis=basis, sections=names, year=year, agency=agency))
     out.append("")
     for sid, title in sections:
@@ -261,7 +259,8 @@ def _section_body(
         return [_text("fees-2008") + _fill(plain), ""]
     if sid in ("五", "问题及改进"):
         return _improvement()
-    if era == "2008":
+    if not formats.has_tables(era):
+        # a format without fixed tables: every section is prose to write
         return [_fill(plain), ""]
     if sid == "一":
         out = [_text("overview", year=year, agency=agency), ""]

@@ -1,20 +1,19 @@
-"""Kind ``cells``: what each table cell holds.
-
-checks: ``blank`` (NB207: blank, "/", "—", "-", "无" instead of a number; counted as 0 by the arithmetic; one
-finding per row, naming its blank columns),
-``number`` (NB208: not a non-negative integer, except where the column type allows: ``delta`` may be negative,
-``amount`` may have decimals), ``unit`` (NB209: an amount column written in 元 rather than 万元, per
-``unit-pattern`` found right after the number), ``zero`` (NB505: listed cells must be 0 for the agency kinds of the
-rule, e.g. 规章 for a township).
-"""
+"""Kind ``cells``: what each table cell holds."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
+from ..model import Cell, Report, Row
 from ..ruleset import shape_problems
 from ..tables import table_specs
 from . import Finding, fmt_num
+
+if TYPE_CHECKING:
+    from ..engine import Context
+    from ..ruleset import Rule
 
 PARAMS = {
     "check": (str, True),
@@ -22,7 +21,6 @@ PARAMS = {
     "cells": (list, False),
     "unit-pattern": (str, False),
 }
-CHECKS = ("blank", "number", "unit", "zero")
 
 
 def validate(params):
@@ -54,69 +52,70 @@ def _columns(table):
     return spec, out
 
 
-def run(rule, report, ctx):
-    p = rule.params
-    check = p["check"]
-    if check == "zero":
-        yield from _zero(rule, report)
-        return
-    for tid in p.get("tables") or list(report.tables):
+def _rows(rule: Rule, report: Report) -> Iterator[tuple[str, Row, dict, dict]]:
+    """The readable rows of the rule's tables (default: all), with the columns by id and official labels by id."""
+    for tid in rule.params.get("tables") or list(report.tables):
         table = report.tables.get(tid)
         if table is None:
             continue
         spec, cols = _columns(table)
         labels = {r.id: r.label for r in spec.rows}
         for row in table.rows:
-            if row.status in ("unparseable", "extra"):
-                continue
-            if check == "blank":
-                yield from _blanks(tid, row, cols, labels)
-                continue
-            for cell in row.cells:
-                col = cols.get(cell.column or "")
-                if col is None:
-                    continue
+            if row.status not in ("unparseable", "extra"):
+                yield tid, row, cols, labels
+
+
+def _cells(rule: Rule, report: Report) -> Iterator[tuple[Cell, dict, dict]]:
+    """Every cell of an official column, with its column and what to call its place in a message."""
+    for tid, row, cols, labels in _rows(rule, report):
+        for cell in row.cells:
+            col = cols.get(cell.column or "")
+            if col is not None:
                 where = {"table": tid, "row": labels.get(row.id, row.label), "column": col["label"], "raw": cell.raw}
-                if check == "number" and cell.kind != "blank":
-                    v = cell.value
-                    typ = col.get("type", "count")
-                    bad = v is None
-                    if not bad and typ == "count":
-                        bad = v < 0 or (isinstance(v, float) and not v.is_integer()) or "." in cell.raw
-                    elif not bad and typ == "amount":
-                        bad = v < 0
-                    elif not bad and typ == "delta":
-                        bad = isinstance(v, float) and not v.is_integer()
-                    if bad:
-                        yield Finding(*cell.span, dict(where, type=typ))
-                elif check == "unit" and col.get("type") == "amount" and cell.kind == "number":
-                    after = report.text[cell.span[1] : cell.span[1] + 4]
-                    if re.match(p["unit-pattern"], after):
-                        yield Finding(cell.span[0], cell.span[1] + 1, where)
+                yield cell, col, where
 
 
-def _blanks(tid, row, cols, labels):
-    """Blank cells of one row: one finding for the row (at its first blank cell), naming the columns."""
-    blanks = [c for c in row.cells if c.kind == "blank" and (c.column or "") in cols]
-    if not blanks:
-        return
-    first = blanks[0]
-    where = {
-        "table": tid,
-        "row": labels.get(row.id, row.label),
-        "column": cols[first.column]["label"],
-        "raw": first.raw,
-        "count": len(blanks),
-        "columns": "、".join(cols[c.column]["label"] for c in blanks),
-    }
-    if len(blanks) > 1:
-        where["variant"] = "many"
-    else:
-        where["variant"] = "marker" if first.raw else "empty"
-    yield Finding(first.span[0], blanks[-1].span[1], where)
+def blank(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
+    """NB207: blank, "/", "—", "-" or "无" instead of a number (counted as 0 by the arithmetic); one finding per
+    row, naming its blank columns."""
+    for tid, row, cols, labels in _rows(rule, report):
+        yield from _blanks(tid, row, cols, labels)
 
 
-def _zero(rule, report):
+def number(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
+    """NB208: not a non-negative integer, except where the column type allows: ``delta`` may be negative,
+    ``amount`` may have decimals."""
+    for cell, col, where in _cells(rule, report):
+        if cell.kind == "blank":
+            continue
+        v = cell.value
+        typ = col.get("type", "count")
+        if v is None:
+            bad = True
+        elif typ == "count":
+            bad = v < 0 or (isinstance(v, float) and not v.is_integer()) or "." in cell.raw
+        elif typ == "amount":
+            bad = v < 0
+        elif typ == "delta":
+            bad = isinstance(v, float) and not v.is_integer()
+        else:
+            bad = False
+        if bad:
+            yield Finding(*cell.span, dict(where, type=typ))
+
+
+def unit(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
+    """NB209: an amount column written in 元 rather than 万元 (``unit-pattern`` right after the number)."""
+    for cell, col, where in _cells(rule, report):
+        if col.get("type") == "amount" and cell.kind == "number":
+            after = report.text[cell.span[1] : cell.span[1] + 4]
+            if re.match(rule.params["unit-pattern"], after):
+                yield Finding(cell.span[0], cell.span[1] + 1, where)
+
+
+def zero(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
+    """NB505: the listed ``cells`` (table:row:column) must be 0 for the agency kinds of the rule (e.g. 规章 for a
+    township)."""
     for ref in rule.params["cells"]:
         tid, rid, cid = ref.split(":")
         table = report.tables.get(tid)
@@ -138,3 +137,27 @@ def _zero(rule, report):
                     "kind": report.agency_kind or "",
                 },
             )
+
+
+CHECKS = {"blank": blank, "number": number, "unit": unit, "zero": zero}
+
+
+def _blanks(tid, row, cols, labels):
+    """Blank cells of one row: one finding for the row (at its first blank cell), naming the columns."""
+    blanks = [c for c in row.cells if c.kind == "blank" and (c.column or "") in cols]
+    if not blanks:
+        return
+    first = blanks[0]
+    where = {
+        "table": tid,
+        "row": labels.get(row.id, row.label),
+        "column": cols[first.column]["label"],
+        "raw": first.raw,
+        "count": len(blanks),
+        "columns": "、".join(cols[c.column]["label"] for c in blanks),
+    }
+    if len(blanks) > 1:
+        where["variant"] = "many"
+    else:
+        where["variant"] = "marker" if first.raw else "empty"
+    yield Finding(first.span[0], blanks[-1].span[1], where)

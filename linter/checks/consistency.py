@@ -1,19 +1,22 @@
 """Kind ``consistency``: what the prose says against what the tables say.
 
-check ``number-equals`` (NB501): each claim is a regular expression with a named group ``n`` (a number stated
-in the text of ``scope``) and ``cells``: one or more alternative sums of table cells (``table:row:column`` terms);
-the claim must equal one of them.  Both positions are given.
-check ``zero-when`` (NB405): when one of ``patterns`` occurs in ``scope``, the ``cells`` must all be 0.
+Claims and cells are data (rule parameters); ``scope`` is ``document`` or an official section id.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
+from ..model import Report
 from ..ruleset import shape_problems
 from . import Finding, era_value, fmt_num, joined, scope_span
 
-CHECKS = ("number-equals", "zero-when")
+if TYPE_CHECKING:
+    from ..engine import Context
+    from ..ruleset import Rule
+
 PARAMS = {
     "check": (str, True),
     "scope": ((str, dict), False),
@@ -88,51 +91,67 @@ def _sum(report, refs):
     return total, cells
 
 
-def run(rule, report, ctx):
+def number_equals(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
+    """NB501: each claim is a regular expression with a named group ``n`` (a number stated in the text of
+    ``scope``) and ``cells``: one or more alternative sums of table cells (``table:row:column`` terms); the claim
+    must equal one of them.  Both positions are given."""
     p = rule.params
     span = scope_span(report, era_value(p.get("scope", "document"), report))
     if span is None:
         return
     j = joined(report, *span)
     text = j.text
-    if p["check"] == "number-equals":
-        for claim in p["claims"]:
-            alts = claim["cells"]
-            if alts and isinstance(alts[0], str):
-                alts = [alts]
-            sums = [_sum(report, refs) for refs in alts]
-            if any(v is None for v, _ in sums) or not sums:
+    for claim in p["claims"]:
+        alts = claim["cells"]
+        if alts and isinstance(alts[0], str):
+            alts = [alts]
+        sums = [_sum(report, refs) for refs in alts]
+        if any(v is None for v, _ in sums) or not sums:
+            continue
+        for m in re.finditer(claim["pattern"], text):
+            try:
+                n = float(m.group("n"))
+            except (TypeError, ValueError):
                 continue
-            for m in re.finditer(claim["pattern"], text):
-                try:
-                    n = float(m.group("n"))
-                except (TypeError, ValueError):
-                    continue
-                if any(abs(n - v) < 1e-9 for v, _ in sums):
-                    continue
-                v, cells = sums[0]
-                yield Finding(
-                    *j.span(m, "n"),
-                    {
-                        "claim": claim["name"],
-                        "text": m.group(),
-                        "n": fmt_num(n),
-                        "table_value": fmt_num(v),
-                        "cells": claim.get("cells-name", ""),
-                    },
-                    related=[(c.span[0], c.span[1], "表格数值") for c in cells[:1]],
-                )
-                break  # the first statement of a claim is enough
-    else:
-        rx = re.compile("|".join(f"(?:{q})" for q in p["patterns"]))
-        m = rx.search(text)
-        if not m:
-            return
-        for ref in p["cells"]:
-            c = _cell(report, ref)
-            if c is not None and c.kind == "number" and c.value:
-                yield Finding(
-                    *c.span,
-                    {"statement": m.group(), "value": fmt_num(c.value)},
-                    related=[(*j.span(m), "收费说明")],
-                )
+            if any(abs(n - v) < 1e-9 for v, _ in sums):
+                continue
+            v, cells = sums[0]
+            yield Finding(
+                *j.span(m, "n"),
+                {
+                    "claim": claim["name"],
+                    "text": m.group(),
+                    "n": fmt_num(n),
+                    "table_value": fmt_num(v),
+                    "cells": claim.get("cells-name", ""),
+                },
+                related=[c.span for c in cells[:1]],
+            )
+            break  # the first statement of a claim is enough
+
+
+def zero_when(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
+    """NB405: when one of ``patterns`` occurs in ``scope`` (a statement that no fee was charged), the ``cells``
+    must all be 0."""
+    p = rule.params
+    span = scope_span(report, era_value(p.get("scope", "document"), report))
+    if span is None:
+        return
+    j = joined(report, *span)
+    text = j.text
+    rx = re.compile("|".join(f"(?:{q})" for q in p["patterns"]))
+    m = rx.search(text)
+    if not m:
+        return
+    for ref in p["cells"]:
+        c = _cell(report, ref)
+        if c is not None and c.kind == "number" and c.value:
+            yield Finding(
+                c.span[0],
+                c.span[1],
+                {"statement": m.group(), "value": fmt_num(c.value)},
+                related=[j.span(m)],
+            )
+
+
+CHECKS = {"number-equals": number_equals, "zero-when": zero_when}

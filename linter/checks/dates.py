@@ -1,18 +1,13 @@
-"""Kind ``dates``: the report year, the statistics period and the publication date.
-
-checks: ``period-stated`` (NB401: no statistics-period statement; wordings in grammar/meta.yaml),
-``period-matches`` (NB402: the stated period is not 1 January – 31 December of the report year),
-``year-consistent`` (NB502: title year and statistics-period year disagree),
-``stale-year`` (NB410: a sentence of ``scope`` that opens with the year before the report year, per ``pattern``),
-``deadline`` (NB504: a publication date after the deadline; ``deadlines`` is a list of {eras, kinds, date: "MM-DD"},
-the first entry whose eras and kinds fit the report wins; the deadline falls in the year after the report year).
-"""
+"""Kind ``dates``: the report year, the statistics period and the publication date (facts found at parse time,
+``Report.period`` / ``empty_period`` / ``published``; their wordings are in grammar/meta.yaml)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from ..layout import find_empty_period, find_period, published_dates
+from ..model import Report
 from ..ruleset import shape_problems
 from . import Finding, era_value, joined, scope_span
 
@@ -22,7 +17,10 @@ PARAMS = {
     "pattern": (str, False),
     "scope": ((str, dict), False),
 }
-CHECKS = ("period-stated", "period-matches", "year-consistent", "deadline", "stale-year")
+
+if TYPE_CHECKING:
+    from ..engine import Context
+    from ..ruleset import Rule
 
 
 def validate(params):
@@ -55,92 +53,105 @@ def regexes(params):
         yield ("pattern",), params["pattern"]
 
 
-def _period(report):
-    key = "period"
-    if key not in report.cache:
-        report.cache[key] = find_period(report)
-    return report.cache[key]
+def period_stated(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
+    """NB401: no statistics-period statement (variant ``empty``: the wording is there, its dates are not)."""
+    m = report.period
+    if m is None:
+        empty = report.empty_period
+        if empty is not None:
+            text = report.text[empty[0] : empty[1]]
+            yield Finding(*empty, {"variant": "empty", "text": text, "year": report.year or "YYYY"})
+            return
+        a = report.anchor()
+        yield Finding(a, a, {"year": report.year or "YYYY"})
 
 
-def _g(m, name):
-    try:
-        v = m.group(name)
-    except IndexError:
-        return None
-    return int(v) if v else None
+def period_matches(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
+    """NB402: the stated period is not 1 January – 31 December of the report year."""
+    m = report.period
+    if m is None or report.year is None or not m.dated:
+        return
+    y1, m1, d1 = m.start
+    y2, m2, d2 = m.end
+    y2 = y2 or y1
+    y = report.year
+    ok = (y1 in (None, y)) and (m1, d1) == (1, 1) and (y2 in (None, y)) and (m2, d2) == (12, 31)
+    if not ok:
+        yield Finding(*m.span, {"stated": m.text, "year": y})
 
 
-def run(rule, report, ctx):
-    check = rule.params["check"]
-    m = _period(report)
-    if check == "period-stated":
-        if m is None:
-            empty = find_empty_period(report)
-            if empty is not None:  # the wording is there, the dates are not
-                yield Finding(*empty.span(), {"variant": "empty", "text": empty.group(), "year": report.year or "YYYY"})
-                return
-            a = report.anchor()
-            yield Finding(a, a, {"year": report.year or "YYYY"})
-    elif check == "period-matches":
-        if m is None or report.year is None or "m1" not in m.re.groupindex:
-            return
-        y1, m1, d1 = _g(m, "y1"), _g(m, "m1"), _g(m, "d1")
-        y2, m2, d2 = _g(m, "y2"), _g(m, "m2"), _g(m, "d2")
-        y2 = y2 or y1
-        y = report.year
-        ok = (y1 in (None, y)) and (m1, d1) == (1, 1) and (y2 in (None, y)) and (m2, d2) == (12, 31)
-        if not ok:
-            yield Finding(*m.span(), {"stated": m.group(), "year": y})
-    elif check == "year-consistent":
-        if m is None or report.year_source != "title":
-            return
-        py = _g(m, "y1")
-        if py is not None and py != report.year:
-            yield Finding(
-                *m.span("y1"),
-                {"title_year": report.year, "period_year": py, "text": m.group()},
-                related=[(report.year_span[0], report.year_span[1], "标题年份")] if report.year_span else [],
-            )
-    elif check == "stale-year":
-        # a sentence about the year's work that names the year before: text carried over from last year's report
-        if report.year is None:
-            return
-        span = scope_span(report, era_value(rule.params.get("scope", "document"), report))
-        if span is None:
-            return
-        j = joined(report, *span)
-        text = j.text
-        for m in re.finditer(rule.params["pattern"], text):
-            if int(m.group("y")) == report.year - 1:
-                end = text.find("。", m.end())
-                quote = text[m.start("y") : end if 0 <= end - m.start("y") <= 40 else m.start("y") + 30]
-                yield Finding(*j.span(m, "y"), {"text": quote, "stale": report.year - 1, "year": report.year})
-    elif check == "deadline":
-        if report.year is None:
-            return
-        era = report.layout or report.era
-        dl = next(
-            (
-                d["date"]
-                for d in rule.params["deadlines"]
-                if era in d.get("eras", [era]) and report.agency_kind in d.get("kinds", [report.agency_kind])
-            ),
-            None,
+def year_consistent(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
+    """NB502: the title year and the statistics-period year disagree."""
+    m = report.period
+    if m is None or report.year_source != "title":
+        return
+    py = m.start[0]
+    if py is not None and m.year_span is not None and py != report.year:
+        yield Finding(
+            *m.year_span,
+            {"title_year": report.year, "period_year": py, "text": m.text},
+            related=[report.year_span] if report.year_span else [],
         )
-        if not dl:
+
+
+def stale_year(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
+    """NB410: a sentence of ``scope`` that opens with the year before the report year (``pattern``, with a
+    group ``y``): text carried over from last year's report."""
+    if report.year is None:
+        return
+    span = scope_span(report, era_value(rule.params.get("scope", "document"), report))
+    if span is None:
+        return
+    j = joined(report, *span)
+    text = j.text
+    for m in re.finditer(rule.params["pattern"], text):
+        if int(m.group("y")) == report.year - 1:
+            end = text.find("。", m.end())
+            quote = text[m.start("y") : end if 0 <= end - m.start("y") <= 40 else m.start("y") + 30]
+            yield Finding(*j.span(m, "y"), {"text": quote, "stale": report.year - 1, "year": report.year})
+
+
+def deadline(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
+    """NB504: a publication date after the deadline.  ``deadlines`` is a list of {eras, kinds, date: "MM-DD"};
+    the first entry whose eras and kinds fit the report wins; the deadline falls in the year after the report year."""
+    if report.year is None:
+        return
+    era = report.layout or report.era
+    dl = next(
+        (
+            d["date"]
+            for d in rule.params["deadlines"]
+            if era in d.get("eras", [era]) and report.agency_kind in d.get("kinds", [report.agency_kind])
+        ),
+        None,
+    )
+    if not dl:
+        return
+    mm, dd = (int(x) for x in dl.split("-"))
+    limit = (report.year + 1, mm, dd)
+    for date, span in report.published:
+        if date[0] < report.year + 1:
+            continue  # a date inside the report year is not the publication date
+        if date > limit:
+            yield Finding(
+                *span,
+                {
+                    "y": date[0],
+                    "m": date[1],
+                    "d": date[2],
+                    "deadline_y": limit[0],
+                    "deadline_m": mm,
+                    "deadline_d": dd,
+                    "kind": report.agency_kind or "",
+                },
+            )
             return
-        mm, dd = (int(x) for x in dl.split("-"))
-        limit = (report.year + 1, mm, dd)
-        for date, span in published_dates(report):
-            if date[0] < report.year + 1:
-                continue  # a date inside the report year is not the publication date
-            if date > limit:
-                yield Finding(
-                    *span,
-                    {
-                        "date": f"{date[0]}年{date[1]}月{date[2]}日",
-                        "deadline": f"{limit[0]}年{mm}月{dd}日",
-                        "kind": report.agency_kind or "",
-                    },
-                )
-                return
+
+
+CHECKS = {
+    "period-stated": period_stated,
+    "period-matches": period_matches,
+    "year-consistent": year_consistent,
+    "stale-year": stale_year,
+    "deadline": deadline,
+}

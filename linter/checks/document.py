@@ -1,29 +1,60 @@
 """Kind ``document``: facts about the file as a whole.
 
-checks: ``readable`` (NB001) and ``unused-suppression`` (NB009) are emitted by the engine itself;
-``annual-report`` (NB002: no report title and no recognisable section; stops all other rules);
-``year-known`` (NB003); ``old-layout`` (a 2019 report written in the pre-2019 layout, tolerated with a warning).
+``readable`` (NB001) and ``unused-suppression`` (NB009) are emitted by the engine itself; ``annual-report`` (NB002)
+is the gate: when it finds something, no other rule runs.
 """
 
 from __future__ import annotations
 
-from ..layout import recognisable
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ..model import Report
 from . import Finding
 
+if TYPE_CHECKING:
+    from ..engine import Context
+    from ..ruleset import Rule
+
 PARAMS = {"check": (str, True)}
-CHECKS = ("readable", "unused-suppression", "annual-report", "year-known", "old-layout")
 
 
-def run(rule, report, ctx):
-    check = rule.params["check"]
-    if check == "annual-report":
-        if report.title is None and not recognisable(report):
-            yield Finding(0, 0, {})
-    elif check == "year-known":
-        if report.year is None:
-            a = report.anchor()
-            yield Finding(a, a, {})
-    elif check == "old-layout":
-        if report.layout and report.layout != report.era:
-            a = report.anchor()
-            yield Finding(a, a, {"year": report.year, "layout": report.layout})
+def readable(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
+    """NB001: the file cannot be read.  The engine reports it when a reader fails; a parsed report has nothing
+    left to find."""
+    yield from ()
+
+
+def unused_suppression(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
+    """NB009: an inline suppression that suppressed nothing.  The engine reports it after all other rules."""
+    yield from ()
+
+
+def annual_report(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
+    """NB002: no report title and no recognisable section or report statement (``Report.recognisable``)."""
+    if not report.recognisable:
+        yield Finding(0, 0, {})
+
+
+def year_known(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
+    """NB003: no report year in the title, the statistics period or the body."""
+    if report.year is None:
+        a = report.anchor()
+        yield Finding(a, a, {})
+
+
+def old_layout(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
+    """NB106: a report judged by an older format's layout than its year's (``layout-for-years``), tolerated with
+    a warning."""
+    if report.layout and report.layout != report.era:
+        a = report.anchor()
+        yield Finding(a, a, {"year": report.year, "layout": report.layout})
+
+
+CHECKS = {
+    "readable": readable,
+    "unused-suppression": unused_suppression,
+    "annual-report": annual_report,
+    "year-known": year_known,
+    "old-layout": old_layout,
+}

@@ -9,9 +9,17 @@ unverifiable, and it is skipped.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ..model import Report
 from ..ruleset import MapOf, shape_problems
 from ..tables import table_specs
 from . import Finding, fmt_num
+
+if TYPE_CHECKING:
+    from ..engine import Context
+    from ..ruleset import Rule
 
 PARAMS = {
     "table": (str, True),
@@ -22,10 +30,6 @@ PARAMS = {
     "tolerance": (float, False),
     "names": (dict, False),
 }
-
-
-BLANK = "空白"  # a blank cell, counted as 0
-BLANKS_NOTE = "，含空白"
 
 
 def validate(params):
@@ -41,7 +45,7 @@ def validate(params):
     return probs
 
 
-def _terms(terms, spec, for_each, names):
+def _terms(terms, spec, names):
     """Parse terms into (sign, previous?, [ids], display name); ``@tag`` sums every row with that tag."""
     out = []
     for t in terms:
@@ -61,7 +65,9 @@ def _terms(terms, spec, for_each, names):
     return out
 
 
-def run(rule, report, ctx):
+def balance(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
+    """NB301–NB306: each identity's two sides must be equal (within ``tolerance``) in every line (row or
+    column) it is checked in; reported at the first cell of the left side, the other cells as related positions."""
     p = rule.params
     tid = p["table"]
     table = report.tables.get(tid)
@@ -84,13 +90,16 @@ def run(rule, report, ctx):
         lines = p.get("columns") or list(dict.fromkeys(c["id"] for c in columns))
     else:
         lines = p.get("rows") or [r.id for r in spec.rows if not r.group]
+    lang = ctx.settings.lang
+    # a blank cell counts as 0 (NB207 reports it); the message says so, or "总计(0)" reads as a written zero
+    blank_words = (rule.word("blank", lang), rule.word("with-blanks", lang))
     for ident in p["identities"]:
         names = p.get("names") or {}
-        left = _terms(ident["left"], spec, fe, names)
-        right = _terms(ident["right"], spec, fe, names)
+        left = _terms(ident["left"], spec, names)
+        right = _terms(ident["right"], spec, names)
         for line in lines:
-            ls = _side(left, line, fe, table, prev_table)
-            rs = _side(right, line, fe, table, prev_table)
+            ls = _side(left, line, fe, table, prev_table, blank_words)
+            rs = _side(right, line, fe, table, prev_table, blank_words)
             if ls is None or rs is None:
                 continue
             (lv, ltext, lcells), (rv, rtext, rcells) = ls, rs
@@ -110,11 +119,14 @@ def run(rule, report, ctx):
                 "right": rtext,
                 "table": tid,
             }
-            related = [(c.span[0], c.span[1], "") for c in lcells[1:] + rcells if c is not None]
-            yield Finding(*target.span, values, related=related)
+            related = [c.span for c in lcells[1:] + rcells if c is not None]
+            yield Finding(target.span[0], target.span[1], values, related=related)
 
 
-def _side(terms, line, fe, table, prev_table):
+def _side(terms, line, fe, table, prev_table, blank_words):
+    """One side of an identity in one line: (sum, text for the message, its cells); None when unverifiable.
+    ``blank_words``: how the message calls a blank term, and a sum that includes blanks (rule ``words``)."""
+    blank, with_blanks = blank_words
     total = 0
     parts = []
     cells = []
@@ -135,9 +147,12 @@ def _side(terms, line, fe, table, prev_table):
             cells.append(None if prev else cell)
         total += sign * sub
         # a blank cell counts as 0 (NB207 reports it); say so, or "总计(0)" reads as a written zero
-        shown = BLANK if blanks and len(ids) == 1 else fmt_num(sub) + (BLANKS_NOTE if blanks else "")
+        shown = blank if blanks and len(ids) == 1 else fmt_num(sub) + (with_blanks if blanks else "")
         parts.append(("- " if sign < 0 else ("+ " if parts else "")) + f"{label}({shown})")
     text = " ".join(parts)
     if len(terms) > 1:
         text += f" = {fmt_num(total)}"
     return total, text, cells
+
+
+CHECKS = {"balance": balance}

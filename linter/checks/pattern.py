@@ -1,22 +1,26 @@
 """Kind ``pattern``: wording required in (or forbidden from) a section or the whole report.
 
-mode ``required``: one of ``patterns`` must occur in ``scope`` (or, with ``topics``, each topic's patterns; one
-finding names all the topics not covered);
-``min-length`` also requires that many characters of text in the scope.  A missing statement is reported at the
-scope's heading (or where the section should be).
-mode ``forbidden``: each match of ``patterns`` is reported (at most ``max``).
-``scope``: ``document`` or an official section id; may be given per era ({"2021": 六, default: document}).
+``mode`` names the check (``required`` or ``forbidden``).
+``scope``: ``document`` or an official section id; may be given per era ({<era>: 六, default: document}).
 Patterns are Python regular expressions over the normalised text with line breaks removed.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cache
+from typing import TYPE_CHECKING
 
+from ..model import Report
 from ..ruleset import shape_problems
 from . import Finding, era_value, joined, scope_span, where_missing
 
+if TYPE_CHECKING:
+    from ..engine import Context
+    from ..ruleset import Rule
+
+SELECT = "mode"
 PARAMS = {
     "mode": (str, True),
     "scope": ((str, dict), False),
@@ -30,8 +34,6 @@ PARAMS = {
 def validate(params):
     shapes = {"patterns": [str], "topics": [{"name": str, "patterns": [str]}]}
     probs = [q for k, shape in shapes.items() if k in params for q in shape_problems(params[k], shape, (k,))]
-    if params["mode"] not in ("required", "forbidden"):
-        probs.append((("mode",), "mode must be 'required' or 'forbidden'"))
     if not params.get("patterns") and not params.get("topics"):
         probs.append(((), "give 'patterns' or 'topics'"))
     if params.get("max") is not None and params["max"] < 1:
@@ -52,24 +54,31 @@ def _rx(patterns: tuple[str, ...]) -> re.Pattern:
     return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
-def run(rule, report, ctx):
+def forbidden(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
+    """Each match of ``patterns`` in ``scope`` is reported (at most ``max``)."""
+    p = rule.params
+    span = scope_span(report, era_value(p.get("scope", "document"), report))
+    if span is None:
+        return
+    j = joined(report, *span)
+    n = 0
+    for m in _rx(tuple(p["patterns"])).finditer(j.text):
+        yield Finding(*j.span(m), {"match": m.group()})
+        n += 1
+        if p.get("max") and n >= p["max"]:
+            break
+
+
+def required(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
+    """One of ``patterns`` must occur in ``scope`` (or, with ``topics``, each topic's patterns: one finding names
+    all the topics not covered); ``min-length`` also requires that many characters of text in the scope.  A
+    missing statement is reported at the scope's heading (or where the section should be); nothing is reported
+    when the section itself is missing (NB101 says so)."""
     p = rule.params
     scope = era_value(p.get("scope", "document"), report)
     span = scope_span(report, scope)
-    if p["mode"] == "forbidden":
-        if span is None:
-            return
-        j = joined(report, *span)
-        n = 0
-        for m in _rx(tuple(p["patterns"])).finditer(j.text):
-            yield Finding(*j.span(m), {"match": m.group()})
-            n += 1
-            if p.get("max") and n >= p["max"]:
-                break
-        return
-    # required
     if span is None:
-        return  # the section itself is missing: NB101 says so
+        return
     text = joined(report, *span).text
     anchor = where_missing(report, scope)
     if p.get("min-length") is not None:
@@ -83,3 +92,6 @@ def run(rule, report, ctx):
     missing = [t["name"] for t in p.get("topics") or [] if not _rx(tuple(t["patterns"])).search(text)]
     if missing:
         yield Finding(anchor, anchor, {"topic": "」「".join(missing), "count": len(missing), "scope": scope})
+
+
+CHECKS = {"required": required, "forbidden": forbidden}

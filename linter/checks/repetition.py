@@ -8,9 +8,16 @@ year's report is reported.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from difflib import SequenceMatcher
+from typing import TYPE_CHECKING
 
+from ..model import Report
 from . import Finding, era_value, scope_span
+
+if TYPE_CHECKING:
+    from ..engine import Context
+    from ..ruleset import Rule
 
 PARAMS = {
     "scope": ((str, dict), False),
@@ -44,7 +51,9 @@ def _paragraphs(report, span):
     return out
 
 
-def run(rule, report, ctx):
+def copied(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
+    """NB503: a paragraph of ``scope`` at least ``threshold`` similar to one of last year's report (years and
+    digits masked); silent without ``--previous``."""
     if ctx.previous is None:
         return
     p = rule.params
@@ -83,3 +92,6 @@ def run(rule, report, ctx):
                     break
         if best >= threshold:
             yield Finding(pspan[0], pspan[1], {"ratio": f"{best:.0%}"})
+
+
+CHECKS = {"copied": copied}

@@ -9,10 +9,17 @@ reported (a repeated or skipped item).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cache
+from typing import TYPE_CHECKING
 
-from ..layout import CN_NUM, cn_int
+from ..model import Report
+from ..normalize import CN_NUM, cn_int
 from . import Finding, era_value, joined, scope_span
+
+if TYPE_CHECKING:
+    from ..engine import Context
+    from ..ruleset import Rule
 
 PARAMS = {
     "marker": (str, True),
@@ -41,7 +48,9 @@ def _rx(p: str) -> re.Pattern:
     return re.compile(p)
 
 
-def run(rule, report, ctx):
+def counts_up(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
+    """NB409: a marker that is neither the previous one plus one nor 1 (a repeated or skipped item); one per
+    list."""
     p = rule.params
     span = scope_span(report, era_value(p.get("scope", "document"), report))
     if span is None:
@@ -73,3 +82,6 @@ def run(rule, report, ctx):
                         )
                         break  # one slip per list: what follows it is its consequence
                     prev = n
+
+
+CHECKS = {"counts-up": counts_up}

@@ -12,6 +12,7 @@ the row is recorded as ``unparseable`` and no rule guesses its values.
 
 from __future__ import annotations
 
+from .. import formats
 from ..model import Report, Table
 from ..normalize import normalize_label
 from .anchors import NoSpace, align_rows, extend_back, out_of_order, scattered
@@ -80,20 +81,20 @@ def _looks_like_table(report: Report, table: Table, spec: TableSpec) -> bool:
     if len(found) < need and len(found) >= 2:
         # a copy that ends inside the table (web excerpts) keeps only its first rows
         end = max(c.span[1] for r in found for c in r.cells) if any(r.cells for r in found) else 0
-        return len(report.text[end:].strip()) <= 20
+        return report.ends_after(end)
     return len(found) >= need
 
 
-def _skips(report: Report, sec) -> list[tuple[int, int]]:
+def _skips(sec) -> list[tuple[int, int]]:
     return [b.span for b in sec.blocks if b.kind == "furniture"]
 
 
 def choose_format(report: Report, table_id: str, start: int, end: int, skip) -> str | None:
     """The format whose distinctive labels the table uses (ties go to the report's own era)."""
-    era = report.era if report.era in ("2021", "2019") else "2021"
+    candidates = formats.table_eras(report.era)
     region = None
-    best = (era, -1)
-    for fid in (era, "2021" if era == "2019" else "2019"):
+    best = (candidates[0], -1)
+    for fid in candidates:
         spec = table_specs(fid).get(table_id)
         if spec is None:
             continue
@@ -109,15 +110,15 @@ def choose_format(report: Report, table_id: str, start: int, end: int, skip) -> 
 
 
 def build(report: Report) -> None:
-    """Find and assemble tables 二, 三, 四 (report.tables).  Reports of the 2008 era have no fixed tables."""
-    if report.era == "2008":
+    """Find and assemble tables 二, 三, 四 (report.tables).  Reports of an era without fixed tables have none."""
+    if report.era is not None and not formats.has_tables(report.era):
         return
-    ids = list(table_specs("2021").keys())
+    ids = list(table_specs(formats.table_era(report.era)).keys())
     secs = {t: report.section(t) for t in ids}
     for tid in ids:
         sec = secs[tid]
         if sec is not None:
-            start, end, skip = sec.body[0], sec.body[1], _skips(report, sec)
+            start, end, skip = sec.body[0], sec.body[1], _skips(sec)
         elif any(s.official for s in report.sections):
             continue  # the section itself is missing (NB101 says so); its table is not searched elsewhere
         else:

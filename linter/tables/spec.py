@@ -7,15 +7,13 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from ..layout import load_formats
-from ..normalize import normalize_label
+from ..formats import load_formats
+from ..normalize import CN_NUM, normalize_label
 
 _ORDINAL = re.compile(
-    r"^\s*(?:(?P<paren>\((?P<pn>[一二三四五六七八九十]{1,2})\))|(?P<cn>[一二三四五六七八九十]{1,2})\s*[、.,]|(?P<d>\d{1,2})\s*[.、,])"
+    rf"^\s*(?:(?P<paren>\((?P<pn>[{CN_NUM}]{{1,2}})\))|(?P<cn>[{CN_NUM}]{{1,2}})\s*[、.,]|(?P<d>\d{{1,2}})\s*[.、,])"
 )
-_CORE_STRIP = re.compile(
-    r"^\s*(?:\([一二三四五六七八九十]{1,2}\)|[一二三四五六七八九十]{1,2}\s*[、.,]|\d{1,2}\s*[.、,])"
-)
+_CORE_STRIP = re.compile(rf"^\s*(?:\([{CN_NUM}]{{1,2}}\)|[{CN_NUM}]{{1,2}}\s*[、.,]|\d{{1,2}}\s*[.、,])")
 _NOTE = re.compile(r"\([^()]*\)?$|\([^()]*\)")
 _PUNCT = re.compile(r"[\s\"'“”‘’、,，.。:：;；()（）\[\]【】《》<>「」『』/|\-—_]+")
 
@@ -105,6 +103,3 @@ def table_specs(fmt_id: str) -> dict[str, TableSpec]:
                 sigs.append((sig, re.sub(r"\s+", "", normalize_label(sig))))
         out[t["id"]] = TableSpec(t["id"], t["section"], fmt_id, rows, parts, sigs)
     return out
-
-
-# --------------------------------------------------------------------------------------------------------------
