@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from .checks import Finding
 from .diagnostics import Diagnostic, Edit, FileResult, Fix
 from .model import Report
-from .ruleset import Rule, check_module, load_rules
+from .ruleset import Rule, check_module, load_rules, resolve
 from .source import ReadError, Source
 
 ENGINE_CODES = {"readable": "NB001", "unused-suppression": "NB009"}
@@ -210,16 +210,7 @@ def parse_suppressions(text: str, engine: Engine) -> list[Suppression]:
         codes = None
         if m.group("codes"):
             idents = [c for c in re.split(r"[,\s]+", m.group("codes")) if c]
-            codes = set()
-            for ident in idents:
-                for r in engine.rules:
-                    if (
-                        r.code == ident.upper()
-                        or r.name == ident
-                        or ident in r.aliases
-                        or (ident.upper().startswith("NB") and r.code.startswith(ident.upper()))
-                    ):
-                        codes.add(r.code)
+            codes = {r.code for ident in idents for r in resolve(engine.rules, ident, opt_in=True) or ()}
         verb = m.group("verb")
         if verb == "disable-next-line":
             nxt = line + 1
