@@ -79,7 +79,12 @@ def suggest(word: str, candidates) -> str:
 
 
 def _type_name(v) -> str:
-    return "null" if v is None else type(v).__name__
+    if v is None:
+        return "null"
+    for typ, name in ((bool, "boolean"), (str, "string"), (list, "list"), (dict, "mapping")):
+        if isinstance(v, typ):
+            return name
+    return type(v).__name__
 
 
 def _validate(opts, cfg: Config) -> dict:
@@ -95,13 +100,18 @@ def _validate(opts, cfg: Config) -> dict:
             raise cfg.error(f"unknown option '{k}'{suggest(key, OPTIONS)} (known: {', '.join(OPTIONS)})", (k, "<key>"))
         typ = OPTIONS[key]
         if not isinstance(v, typ):
-            raise cfg.error(f"option '{k}' must be a {typ.__name__}, not {_type_name(v)}", (k,))
+            where = (k, "<key>") if v is None else (k,)  # an empty value has no position of its own
+            raise cfg.error(f"option '{k}' must be a {_type_name(typ())}, not {_type_name(v)}", where)
         if typ is list:
             v = _strings(v, cfg, (k,), f"{k}[{{i}}] must be a string ({LIST_ITEM[key]})")
         elif typ is dict:
             v = _mapping(v, cfg, k, key)
         elif v not in CHOICES[key]:
             raise cfg.error(f"{k} must be one of {', '.join(CHOICES[key])}, not {v!r}", (k,))
+        if key == "extend-rules":
+            for i, d in enumerate(v):
+                if not (cfg.base / d).is_dir():
+                    raise cfg.error(f"extend-rules[{i}]: no such directory: {d}", (k, i))
         out[key] = v
         if k != key:  # positions are looked up by the canonical name
             cfg.positions.update({(key, *p[1:]): pos for p, pos in list(cfg.positions.items()) if p[0] == k})
@@ -203,11 +213,17 @@ def _toml_positions(text: str, table: tuple[str, ...], opts, out: dict) -> None:
     if not isinstance(opts, dict):
         return
     lines = text.split("\n")
-    header = re.compile(r"\s*\[\s*" + r"\s*\.\s*".join(re.escape(t) for t in table) + r"\s*\]")
+    dotted = r"\s*\.\s*".join(re.escape(t) for t in table)
+    header = re.compile(r"\s*\[\s*" + dotted + r"\s*[.\]]")  # [tool.nblint] or a sub-table [tool.nblint.x]
     start = next((i for i, ln in enumerate(lines) if header.match(ln)), None) if table else 0
     if start is None:
         return
     out[()] = (start + 1, 1)
+
+    def sub_table(name: str) -> tuple[int, int] | None:
+        pat = re.compile(r"\s*\[\s*" + dotted + r"\s*\.\s*[\"']?" + re.escape(name) + r"[\"']?\s*\]")
+        i = next((i for i, ln in enumerate(lines) if pat.match(ln)), None)
+        return None if i is None else (i + 1, lines[i].index("[") + 1)
 
     def find(name: str, frm: int, same_line_only: bool = False) -> tuple[int, int] | None:
         pat = re.compile(r"(?:^|[\s{,.\[])[\"']?" + re.escape(name) + r"[\"']?\s*[=\]]")
@@ -221,7 +237,7 @@ def _toml_positions(text: str, table: tuple[str, ...], opts, out: dict) -> None:
     for k, v in opts.items():
         if not isinstance(k, str):
             continue
-        pos = find(k, start)
+        pos = (sub_table(k) if table else None) or find(k, start)
         if pos is None:
             continue
         out[(k, "<key>")] = out[(k,)] = pos
@@ -241,6 +257,8 @@ def _load_toml(p: Path, text: str, cfg: Config):
     except tomllib.TOMLDecodeError as e:
         m = _TOML_AT.search(str(e))
         line, col = (int(m.group(1)), int(m.group(2))) if m else (1, 1)
+        if "end of document" in str(e):
+            line, col = text.count("\n") + 1, len(text) - text.rfind("\n")
         raise ConfigError(f"invalid TOML: {_TOML_AT.sub('', str(e)).strip()}", str(p), line, col) from None
     tool = data.get("tool")
     if tool is not None and not isinstance(tool, dict):
