@@ -13,22 +13,25 @@ Python API (plain data in, plain data out)::
 Settings are resolved as ``nblint check`` resolves them (:mod:`nblint.settings`): the project configuration found by
 walking up from each file (``.nblint.yaml`` or ``[tool.nblint]``), or the file given as ``config=``, or none with
 ``config=False``; the keyword arguments act as the command-line flags do.  A broken configuration raises
-:class:`nblint.config.ConfigError` (``file:line:col: message``), an unknown rule code :class:`nblint.settings.
-UsageError`.
+:class:`nblint.config.ConfigError` (``file:line:col: message``), an unknown rule code :class:`nblint.UsageError`
+(a ValueError).
 """
 
 from __future__ import annotations
 
-import threading
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # typing is not imported at `import nblint` (the CLI's start)
 if TYPE_CHECKING:
     from .settings import Workspace
 
 __version__ = "0.1.0"
 
-__all__ = ["Linter", "lint_text", "lint_path", "__version__"]
+__all__ = ["Linter", "UsageError", "lint_text", "lint_path", "__version__"]
+
+
+class UsageError(ValueError):
+    """A wrong argument: an unknown rule code in ``select``/``ignore``, a bad flag (the CLI's exit status 2)."""
 
 
 class Linter:
@@ -76,23 +79,16 @@ class Linter:
         return [d.to_dict() for d in res.diagnostics]
 
 
-_LOCK = threading.Lock()
-
-
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=32)  # thread-safe; two threads' first calls may build two Linters, one is kept
 def _cached(select, ignore, lang, agency_kind) -> Linter:
     return Linter(select=select, ignore=ignore, lang=lang, agency_kind=agency_kind)
 
 
 def _linter(select, ignore, lang, agency_kind) -> Linter:
-    key = (
-        tuple(select) if select and not isinstance(select, str) else select,
-        tuple(ignore) if ignore and not isinstance(ignore, str) else ignore,
-        lang,
-        agency_kind,
-    )
-    with _LOCK:
-        return _cached(*key)
+    """The default Linter for these arguments, built at the first call with them."""
+    select = tuple(select) if select and not isinstance(select, str) else select
+    ignore = tuple(ignore) if ignore and not isinstance(ignore, str) else ignore
+    return _cached(select, ignore, lang, agency_kind)
 
 
 def lint_text(

@@ -8,7 +8,6 @@ here or later (an unknown rule code in ``select``, see :mod:`nblint.settings`), 
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import re
 from dataclasses import dataclass, field
@@ -74,6 +73,8 @@ class Config:
 
 def suggest(word: str, candidates) -> str:
     """`` (did you mean 'x'?)`` for the closest candidate, or ''."""
+    import difflib
+
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 

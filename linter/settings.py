@@ -14,24 +14,20 @@ ConfigError` (``file:line:col: message``, also for an unknown rule code written 
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
-from . import config as configmod
-from .config import Config, ConfigError
+from . import UsageError
+
+TYPE_CHECKING = False  # typing is not imported at the CLI's start
 
 if TYPE_CHECKING:
+    from .config import Config
     from .diagnostics import FileResult
     from .engine import Engine, Settings
     from .model import Report
     from .source import Source
 
-__all__ = ["ConfigError", "Flags", "UsageError", "Workspace", "split"]
-
-
-class UsageError(Exception):
-    """A wrong command line or API argument (exit status 2)."""
+__all__ = ["Flags", "UsageError", "Workspace", "split"]
 
 
 def split(v: str | None) -> list[str]:
@@ -85,20 +81,20 @@ class Flags:
         )
 
 
-_NO_CONFIG = Config(None, None, {})  # type: ignore[arg-type]  # base is never read: no relative paths in it
-
-
 class Workspace:
     """Resolves (engine, settings) per linted path.  One engine per set of rule directories (the built-in rules
     plus a project's ``extend-rules``), built once; the settings of each configuration file resolved once.
     Thread-safe; picklable (a process pool's workers rebuild the caches)."""
 
     def __init__(self, flags: Flags | None = None):
+        import threading
+
         self.flags = flags or Flags()
         self._lock = threading.RLock()
         self._engines: dict[tuple[str, ...], Engine] = {}
         self._base: dict[tuple, tuple[Config, Settings]] = {}
-        self.fixed = configmod.load_file(self.flags.config) if self.flags.config else None
+        self._none: Config | None = None  # the configuration of a file when configuration files are not used
+        self.fixed = _config().load_file(self.flags.config) if self.flags.config else None
 
     def __getstate__(self):
         return {"flags": self.flags}
@@ -112,11 +108,13 @@ class Workspace:
         if self.fixed is not None:
             return self.fixed
         if not self.flags.use_config_files:
-            return _NO_CONFIG
-        return configmod.for_file(path)
+            if self._none is None:
+                self._none = _config().Config()
+            return self._none
+        return _config().for_file(path)
 
     def excluded(self, path: str, cfg: Config | None = None) -> bool:
-        return configmod.excluded(cfg or self.config_for(path), path)
+        return _config().excluded(cfg or self.config_for(path), path)
 
     def fail_on(self, cfg: Config | None) -> str:
         return self.flags.fail_on or (cfg.get("fail-on") if cfg else None) or "info"
@@ -148,7 +146,7 @@ class Workspace:
             with self._lock:
                 self._base[key] = hit
         eng, base = self.engine(cfg), hit[1]
-        per_file = configmod.per_file_ignored(cfg, path) if cfg.get("per-file-ignores") else []
+        per_file = _config().per_file_ignored(cfg, path) if cfg.get("per-file-ignores") else []
         if per_file:
             from .ruleset import resolve_codes
 
@@ -218,3 +216,10 @@ class Workspace:
     def lint_source(self, source: Source, previous: Report | None = None) -> FileResult:
         eng, s = self.resolve(source.path)
         return eng.lint_source(source, previous, s)
+
+
+def _config():
+    """nblint.config, imported when first needed (the CLI imports this module at every start)."""
+    from . import config
+
+    return config

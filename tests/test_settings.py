@@ -163,3 +163,36 @@ def test_language_server_reports_a_broken_configuration(project):
     config.find_for_dir.cache_clear()  # what didSave of a configuration file does
     state = lsp.lint(doc.as_uri(), doc.read_text(encoding="utf-8"))
     assert seen[-1] == (str(cfg), None) and len(state.items) == 3
+
+
+def test_language_server_session_shows_a_broken_configuration(tmp_path):
+    """Over stdio: a message window and an error diagnostic at the value in .nblint.yaml; the report is linted
+    with the defaults meanwhile; saving a mended configuration removes the diagnostic."""
+    from test_lsp import Client
+
+    cfg = tmp_path / ".nblint.yaml"
+    cfg.write_text("ignore: [NB103]\nseverity: {NB207: fatal}\n", encoding="utf-8")
+    report = tmp_path / "r.md"
+    text = DEFECTIVE.read_text(encoding="utf-8")
+    report.write_text(text, encoding="utf-8")
+    client = Client(tmp_path)
+    try:
+        client.request("initialize", {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {}})
+        client.notify("initialized", {})
+        doc = {"uri": report.as_uri(), "languageId": "markdown", "version": 1, "text": text}
+        client.notify("textDocument/didOpen", {"textDocument": doc})
+        shown = client.wait_notification("window/showMessage")
+        assert shown["type"] == 1 and f"{cfg}:2:19: severity of NB207 must be one of" in shown["message"]
+        at_cfg = client.wait_notification("textDocument/publishDiagnostics", lambda p: p["uri"] == cfg.as_uri())
+        [d] = at_cfg["diagnostics"]
+        assert d["range"]["start"] == {"line": 1, "character": 18} and d["severity"] == 1
+        pub = client.wait_notification("textDocument/publishDiagnostics", lambda p: p["uri"] == report.as_uri())
+        assert len(pub["diagnostics"]) == 4
+        cfg.write_text("ignore: [NB103]\n", encoding="utf-8")
+        client.notify("textDocument/didSave", {"textDocument": {"uri": cfg.as_uri()}, "text": cfg.read_text()})
+        cleared = client.wait_notification("textDocument/publishDiagnostics", lambda p: p["uri"] == cfg.as_uri())
+        assert cleared["diagnostics"] == []
+        pub = client.wait_notification("textDocument/publishDiagnostics", lambda p: p["uri"] == report.as_uri())
+        assert sorted(x["code"] for x in pub["diagnostics"]) == ["NB204", "NB204", "NB207"]
+    finally:
+        client.close()

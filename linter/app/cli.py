@@ -10,9 +10,7 @@ import argparse
 import os
 import sys
 
-from ..config import ConfigError
-from ..ruleset import RuleError
-from ..settings import UsageError  # re-exported: the plugin commands raise it
+from .. import UsageError  # re-exported: the plugin commands raise it
 
 # Subcommands that live in their own modules: name -> module exposing HELP, add_arguments(parser) and run(args) -> int.
 # They are imported only to build the parser for their own name, or for --help.
@@ -123,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         ap.print_help()
         return EXIT_ERROR
+    from ..config import ConfigError
+    from ..ruleset import RuleError
+
     try:
         if args.command == "check":
             return cmd_check(args)

@@ -376,6 +376,7 @@ def build_server(lang: str | None = None):
             configmod.find_for_dir.cache_clear()
             for st in list(linter.docs.values()):
                 publish(st.uri, st.text, st.version)
+            return  # a configuration is not a report: its diagnostics are its own problems (settings_problem)
         state = linter.docs.get(uri)
         if state is not None or params.text is not None:
             text = params.text if params.text is not None else ls.workspace.get_text_document(uri).source
