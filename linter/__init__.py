@@ -5,27 +5,90 @@ Python API (plain data in, plain data out)::
     import nblint
     diags = nblint.lint_text(text, path="report.md")      # list of dicts
     diags = nblint.lint_path("report.pdf", previous="last-year.pdf")
+
+    linter = nblint.Linter(select=["NB2"], lang="en")      # rules and grammar loaded once, for many files
+    for p in paths:
+        diags = linter.lint_path(p)
+
+Settings are resolved as ``nblint check`` resolves them (:mod:`nblint.settings`): the project configuration found by
+walking up from each file (``.nblint.yaml`` or ``[tool.nblint]``), or the file given as ``config=``, or none with
+``config=False``; the keyword arguments act as the command-line flags do.  A broken configuration raises
+:class:`nblint.config.ConfigError` (``file:line:col: message``), an unknown rule code :class:`nblint.UsageError`
+(a ValueError).
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+TYPE_CHECKING = False  # typing is not imported at `import nblint` (the CLI's start)
+if TYPE_CHECKING:
+    from .settings import Workspace
+
 __version__ = "0.1.0"
 
-__all__ = ["lint_text", "lint_path", "__version__"]
+__all__ = ["Linter", "UsageError", "lint_text", "lint_path", "__version__"]
 
 
-def _engine(select=None, ignore=None, lang="zh", agency_kind=None):
-    from .engine import Engine, Settings
-    from .ruleset import load_rules, resolve_codes
+class UsageError(ValueError):
+    """A wrong argument: an unknown rule code in ``select``/``ignore``, a bad flag (the CLI's exit status 2)."""
 
-    rules = load_rules()
-    s = Settings(
-        select=resolve_codes(rules, select) if select else None,
-        ignore=resolve_codes(rules, ignore) if ignore else set(),
-        lang=lang,
-        agency_kind=agency_kind,
-    )
-    return Engine(s, rules)
+
+class Linter:
+    """A reusable linter: built once (rules, grammar), then any number of ``lint_path``/``lint_text`` calls, from
+    any thread."""
+
+    def __init__(
+        self,
+        *,
+        select=None,
+        extend_select=None,
+        ignore=None,
+        lang: str | None = None,
+        agency_kind: str | None = None,
+        config: str | bool | None = None,
+    ):
+        from .settings import Flags, Workspace
+
+        flags = Flags.make(
+            select=select,
+            extend_select=extend_select,
+            ignore=ignore,
+            lang=lang,
+            agency_kind=agency_kind,
+            config=str(config) if config not in (None, True, False) else None,
+            use_config_files=config is not False,
+        )
+        self.workspace: Workspace = Workspace(flags)
+        self.workspace.engine(self.workspace.fixed)  # load the rules and the grammar now, not at the first call
+
+    def lint_path(self, path, previous: str | None = None) -> list[dict]:
+        """Lint a report file of any supported format (.md .txt .html .docx .pdf)."""
+        res = self.workspace.lint_path(str(path), previous=str(previous) if previous else None)
+        return [d.to_dict() for d in res.diagnostics]
+
+    def lint_text(
+        self, text: str, path: str = "<text>", *, kind: str = "markdown", previous_text: str | None = None
+    ) -> list[dict]:
+        """Lint report text; returns diagnostics as dicts (path, code, name, severity, message, line, col, …)."""
+        from .pipeline import parse_text
+        from .source import Source
+
+        prev = parse_text(previous_text) if previous_text else None
+        res = self.workspace.lint_source(Source(path=path, text=text, kind=kind), prev)
+        return [d.to_dict() for d in res.diagnostics]
+
+
+@lru_cache(maxsize=32)  # thread-safe; two threads' first calls may build two Linters, one is kept
+def _cached(select, ignore, lang, agency_kind) -> Linter:
+    return Linter(select=select, ignore=ignore, lang=lang, agency_kind=agency_kind)
+
+
+def _linter(select, ignore, lang, agency_kind) -> Linter:
+    """The default Linter for these arguments, built at the first call with them."""
+    select = tuple(select) if select and not isinstance(select, str) else select
+    ignore = tuple(ignore) if ignore and not isinstance(ignore, str) else ignore
+    return _cached(select, ignore, lang, agency_kind)
 
 
 def lint_text(
@@ -36,17 +99,11 @@ def lint_text(
     previous_text: str | None = None,
     select=None,
     ignore=None,
-    lang: str = "zh",
+    lang: str | None = None,
     agency_kind: str | None = None,
 ) -> list[dict]:
     """Lint report text; returns diagnostics as dicts (path, code, name, severity, message, line, col, …)."""
-    from .pipeline import parse_text
-    from .source import Source
-
-    eng = _engine(select, ignore, lang, agency_kind)
-    prev = parse_text(previous_text) if previous_text else None
-    res = eng.lint_source(Source(path=path, text=text, kind=kind), prev)
-    return [d.to_dict() for d in res.diagnostics]
+    return _linter(select, ignore, lang, agency_kind).lint_text(text, path, kind=kind, previous_text=previous_text)
 
 
 def lint_path(
@@ -55,9 +112,8 @@ def lint_path(
     previous: str | None = None,
     select=None,
     ignore=None,
-    lang: str = "zh",
+    lang: str | None = None,
     agency_kind: str | None = None,
 ) -> list[dict]:
     """Lint a report file of any supported format (.md .txt .html .docx .pdf)."""
-    eng = _engine(select, ignore, lang, agency_kind)
-    return [d.to_dict() for d in eng.lint_path(str(path), previous=previous).diagnostics]
+    return _linter(select, ignore, lang, agency_kind).lint_path(path, previous=previous)

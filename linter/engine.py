@@ -13,7 +13,7 @@ from .checks import Finding
 from .checks import run as run_check
 from .diagnostics import Diagnostic, Edit, FileResult, Fix
 from .model import Report
-from .ruleset import Rule, load_rules
+from .ruleset import Rule, load_rules, resolve
 from .source import ReadError, Source
 from .spans import LineIndex
 
@@ -211,17 +211,10 @@ def parse_suppressions(text: str, engine: Engine) -> list[Suppression]:
     next_line: dict[int, int] = {}
     index = LineIndex(text)
 
-    def resolve(ident: str) -> set[str]:
+    def codes_of(ident: str) -> set[str]:
         hit = resolved.get(ident)
         if hit is None:
-            hit = resolved[ident] = {
-                r.code
-                for r in engine.rules
-                if r.code == ident.upper()
-                or r.name == ident
-                or ident in r.aliases
-                or (ident.upper().startswith("NB") and r.code.startswith(ident.upper()))
-            }
+            hit = resolved[ident] = {r.code for r in resolve(engine.rules, ident, opt_in=True) or ()}
         return hit
 
     def close(sup: Suppression, line: int) -> None:
@@ -235,7 +228,7 @@ def parse_suppressions(text: str, engine: Engine) -> list[Suppression]:
             codes = set()
             for ident in re.split(r"[,\s]+", m.group("codes")):
                 if ident:
-                    codes |= resolve(ident)
+                    codes |= codes_of(ident)
         verb = m.group("verb")
         if verb == "disable-next-line":
             nxt = next_line.get(line)

@@ -671,27 +671,54 @@ def load_rules(extra_dirs: list[str] | tuple[str, ...] = ()) -> list[Rule]:
     return data.disk_cached("rules", files + code, lambda: _load(files))
 
 
+_CODE_PREFIX = re.compile(r"[A-Z]{2,}[0-9]*")
+
+
+def resolve(rules: list[Rule], ident: str, *, opt_in: bool = False) -> list[Rule] | None:
+    """The rules one identifier names — the one matcher of ``--select``/``--ignore``, the configuration,
+    suppression comments and ``nblint explain``.
+
+    An identifier is a code (any case), a rule name, an alias, ``ALL``, or a code prefix (``NB2``, ``nb20``: two
+    or more letters, then digits).  A prefix or ``ALL`` names an opt-in rule (``enabled: false``) only with
+    ``opt_in`` (a suppression comment silences whatever it names; a selection turns opt-in rules on only by their
+    full code or name).  Returns the rules named, ``[]`` for a prefix that names only opt-in rules, and ``None`` for
+    an identifier that names nothing."""
+    ident = ident.strip()
+    up = ident.upper()
+    exact = [r for r in rules if r.code == up or r.name == ident or ident in r.aliases]
+    if exact:
+        return exact
+    if up == "ALL":
+        return [r for r in rules if r.enabled or opt_in]
+    if not _CODE_PREFIX.fullmatch(up):
+        return None
+    under = [r for r in rules if r.code.startswith(up)]
+    if not under:
+        return None
+    return [r for r in under if r.enabled or opt_in]
+
+
+def unknown_code_message(rules: list[Rule], ident: str) -> str:
+    """``unknown rule code or name: X`` with the closest code or name, if any."""
+    import difflib
+
+    words = [r.code for r in rules] + [r.name for r in rules]
+    close = difflib.get_close_matches(ident.strip(), words, n=1, cutoff=0.6)
+    close = close or difflib.get_close_matches(ident.strip().upper(), words, n=1, cutoff=0.6)
+    return f"unknown rule code or name: {ident.strip()}" + (f" (did you mean {close[0]}?)" if close else "")
+
+
 def resolve_codes(rules: list[Rule], idents) -> set[str]:
-    """Codes, prefixes (NB2, NB20), names and aliases → the set of codes they select.  A prefix or ALL selects
-    the opt-in rules (``enabled: false``) only when it is their full code or name."""
+    """Codes, prefixes (NB2, NB20), names and aliases → the set of codes they select (see :func:`resolve`);
+    ValueError for an identifier that names nothing."""
     out = set()
     for ident in idents:
-        ident = ident.strip()
-        if not ident:
+        if not ident.strip():
             continue
-        if ident.upper() == "ALL":
-            out.update(r.code for r in rules if r.enabled)
-            continue
-        hit = False
-        for r in rules:
-            exact = r.code == ident.upper() or ident == r.name or ident in r.aliases
-            if exact or (r.code.startswith(ident.upper()) and r.enabled):
-                out.add(r.code)
-                hit = True
-            elif r.code.startswith(ident.upper()):
-                hit = True
-        if not hit:
-            raise ValueError(f"unknown rule code or name: {ident}")
+        named = resolve(rules, ident)
+        if named is None:
+            raise ValueError(unknown_code_message(rules, ident))
+        out.update(r.code for r in named)
     return out
 
 

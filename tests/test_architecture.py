@@ -7,8 +7,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 from nblint import formats
 
 LINTER = Path(__file__).resolve().parents[1] / "linter"
@@ -75,7 +73,6 @@ def test_checks_read_only_the_model():
 
 # app/lsp.py still takes settings_for from the CLI until the settings resolver (issue 12 item 4, another branch)
 # lands; strict, so that the marker must be removed when it does
-@pytest.mark.xfail(strict=True, reason="the LSP imports cli.settings_for until the settings resolver is merged")
 def test_formatters_and_lsp_do_not_import_the_cli():
     bad = []
     for name, tree in _modules():

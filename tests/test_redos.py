@@ -102,7 +102,16 @@ META = {n for n, _ in meta_patterns()}
 
 def test_the_pattern_list_is_complete():
     names = [n for n, _ in ALL_PATTERNS]
-    for must in ("meta.published[1]", "label-numbers", "numbers", "heading1", "heading2", "heading3", "furniture[0]", "layout.known_title"):
+    for must in (
+        "meta.published[1]",
+        "label-numbers",
+        "numbers",
+        "heading1",
+        "heading2",
+        "heading3",
+        "furniture[0]",
+        "layout.known_title",
+    ):
         assert must in names
     assert sum(1 for n in names if n.startswith("NB")) >= 10  # the rules' regexes are in the list too
 

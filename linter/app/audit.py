@@ -56,7 +56,7 @@ def add_arguments(p) -> None:
     )
     p.add_argument("--select", help="comma-separated codes, prefixes or names to enable (default: all)")
     p.add_argument("--ignore", help="comma-separated codes, prefixes or names to disable")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="message language (default zh)")
+    p.add_argument("--lang", choices=["zh", "en"], help="message language (default: the configuration's, else zh)")
     p.add_argument(
         "--timeout",
         type=float,
@@ -175,9 +175,9 @@ def _init_worker(settings, timeout: float) -> None:
     import signal
     import threading
 
-    from ..engine import Engine
+    from ..settings import Workspace
 
-    _ENGINE = Engine(settings)
+    _ENGINE = Workspace(settings)  # resolves each file's project configuration, like `nblint check`
     _TIMEOUT = 0.0
     if timeout and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGALRM, _on_alarm)
@@ -438,7 +438,7 @@ class Audit:
         self.paths = [str(p) for p in paths]
         self.jobs = max(1, jobs or default_jobs())
         self.previous_pairing = previous_pairing
-        self.settings = settings  # nblint.engine.Settings for every file (None: defaults)
+        self.settings = settings  # nblint.settings.Flags (None: none), applied over each file's configuration
         self.timeout = timeout
         self.progress = progress
         self.files: list[str] = []
@@ -680,21 +680,12 @@ def run(args) -> int:
             raise UsageError(f"{p}: no such file or directory")
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    settings = None
-    if args.select or args.ignore or args.lang != "zh":
-        from ..engine import Settings
-        from ..ruleset import load_rules, resolve_codes
+    from ..settings import Flags, Workspace
 
-        rules = load_rules()
-        split = lambda v: [x.strip() for x in v.split(",") if x.strip()]  # noqa: E731
-        try:
-            settings = Settings(
-                select=resolve_codes(rules, split(args.select)) if args.select else None,
-                ignore=resolve_codes(rules, split(args.ignore)) if args.ignore else set(),
-                lang=args.lang,
-            )
-        except ValueError as e:
-            raise UsageError(str(e)) from None
+    flags = Flags.from_args(args)  # the project's .nblint.yaml / [tool.nblint] apply per file, as in `check`
+    workspace = Workspace(flags)
+    for p in args.paths:  # a broken configuration or an unknown code is a usage error before any work starts
+        workspace.resolve(p if os.path.isfile(p) else os.path.join(p, "x"))
     for out in (args.html, args.csv, args.jsonl):
         if out and not os.path.isdir(os.path.dirname(os.path.abspath(out))):
             raise UsageError(f"{out}: its directory does not exist")
@@ -703,7 +694,7 @@ def run(args) -> int:
         args.paths,
         jobs=args.jobs,
         previous_pairing=not args.no_pairing,
-        settings=settings,
+        settings=flags,
         timeout=args.timeout,
         progress=None,
     )

@@ -10,6 +10,8 @@ import argparse
 import os
 import sys
 
+from .. import UsageError  # re-exported: the plugin commands raise it
+
 # Subcommands that live in their own modules: name -> (module exposing add_arguments(parser) and run(args) -> int,
 # help text).
 # They are imported only to build the parser for their own name, or for --help.
@@ -21,10 +23,6 @@ PLUGIN_COMMANDS = {
 
 SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
-
-
-class UsageError(Exception):
-    pass
 
 
 def discover(paths: list[str]) -> list[str]:
@@ -126,6 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         ap.print_help()
         return EXIT_ERROR
+    from ..config import ConfigError
+    from ..ruleset import RuleError
+
     try:
         if args.command == "check":
             return cmd_check(args)
@@ -142,6 +143,14 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as e:
         print(f"nblint: {e}", file=sys.stderr)
         return EXIT_ERROR
+    except ConfigError as e:  # file:line:col: message, where editors and CI logs link it
+        print(e if e.path else f"nblint: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    except RuleError as e:
+        for p in e.problems:
+            print(p, file=sys.stderr)
+        print("nblint: invalid rule files", file=sys.stderr)
+        return EXIT_ERROR
     except BrokenPipeError:
         return EXIT_CLEAN
     return EXIT_ERROR
@@ -150,70 +159,15 @@ def main(argv: list[str] | None = None) -> int:
 # ----------------------------------------------------------------------------------------------------------------
 
 
-def _split(v: str | None) -> list[str]:
-    return [x.strip() for x in v.split(",") if x.strip()] if v else []
-
-
-def _load_engine_and_settings(args, extend_rules=()):
-    from ..config import ConfigError
-    from ..engine import Engine, Settings
-    from ..ruleset import RuleError
-
-    try:
-        eng = Engine(Settings(extend_rules=tuple(extend_rules)))
-    except RuleError as e:
-        for p in e.problems:
-            print(p, file=sys.stderr)
-        raise UsageError("invalid rule files") from None
-    except ConfigError as e:
-        raise UsageError(str(e)) from None
-    return eng
-
-
-def settings_for(args, eng, cfg, path: str):
-    from ..config import per_file_ignored
-    from ..engine import Settings
-    from ..ruleset import resolve_codes
-
-    opts = cfg.options
-    try:
-        select = _split(args.select) or opts.get("select")
-        extend = list(opts.get("extend-select") or []) + _split(getattr(args, "extend_select", None))
-        ignore = list(opts.get("ignore") or []) + _split(args.ignore) + per_file_ignored(cfg, path)
-        sel = resolve_codes(eng.rules, select) if select else None
-        if extend:  # rules on top of the selection (or of the default set: the opt-in ones, e.g. NB212)
-            base = sel if sel is not None else {r.code for r in eng.rules if r.enabled}
-            sel = base | resolve_codes(eng.rules, extend)
-        ign = resolve_codes(eng.rules, ignore) if ignore else set()
-        sev = {}
-        for ident, level in (opts.get("severity") or {}).items():
-            for code in resolve_codes(eng.rules, [ident]):
-                sev[code] = level
-    except ValueError as e:
-        raise UsageError(str(e)) from None
-    return Settings(
-        select=sel,
-        ignore=ign,
-        severity=sev,
-        agency_kind=getattr(args, "agency_kind", None) or opts.get("agency-kind"),
-        lang=getattr(args, "lang", None) or opts.get("lang") or "zh",
-        extend_rules=tuple(str((cfg.base / d).resolve()) for d in opts.get("extend-rules") or []),
-    )
-
-
 def cmd_check(args) -> int:
-    from .. import config as configmod
     from ..diagnostics import SEVERITY_RANK
     from ..formatters import get as get_formatter
+    from ..settings import Flags, Workspace
 
     if args.fix and args.diff:
         raise UsageError("--fix and --diff cannot be combined")
-    try:
-        fixed_cfg = configmod.load_file(args.config) if args.config else None
-    except configmod.ConfigError as e:
-        raise UsageError(str(e)) from None
+    workspace = Workspace(Flags.from_args(args))
     files = discover(args.paths)
-    engines: dict = {}
     used: dict = {}  # path -> (engine, settings) that linted it
     results = []
     internal_errors = 0
@@ -223,20 +177,12 @@ def cmd_check(args) -> int:
         if stdin:
             if args.fix:
                 raise UsageError("--fix cannot write to standard input; use --diff")
-            path = args.stdin_filename or "<stdin>"
-        try:
-            cfg = fixed_cfg or configmod.for_file(path if not stdin or args.stdin_filename else ".")
-        except configmod.ConfigError as e:
-            raise UsageError(str(e)) from None
+            path = args.stdin_filename or "<stdin>"  # an unnamed one takes the configuration of the current folder
+        cfg = workspace.config_for(path)
         cfg_for_fmt = cfg_for_fmt or cfg
-        if configmod.excluded(cfg, path) and path not in args.paths:
+        if workspace.excluded(path, cfg) and path not in args.paths:
             continue
-        ext = tuple(str((cfg.base / d).resolve()) for d in cfg.get("extend-rules") or [])
-        if ext not in engines:
-            engines[ext] = _load_engine_and_settings(args, ext)
-        eng = engines[ext]
-        s = settings_for(args, eng, cfg, path)
-        used[path] = (eng, s)
+        eng, s = used[path] = workspace.resolve(path, cfg)
         try:
             if stdin:
                 res = _lint_stdin(eng, path, args.previous, s)
@@ -254,9 +200,7 @@ def cmd_check(args) -> int:
                 traceback.print_exc()
             continue
         results.append(res)
-    if not engines:
-        engines[()] = _load_engine_and_settings(args)
-    rules = next(iter(engines.values())).rules
+    rules = workspace.engine(cfg_for_fmt).rules
 
     if args.fix or args.diff:
         from ..fixes import apply_fixes
@@ -300,7 +244,7 @@ def cmd_check(args) -> int:
         return EXIT_ERROR
     if args.exit_zero:
         return EXIT_CLEAN
-    fail_on = args.fail_on or (cfg_for_fmt.get("fail-on") if cfg_for_fmt else None) or "info"
+    fail_on = workspace.fail_on(cfg_for_fmt)
     worst = max((SEVERITY_RANK[d.severity] for r in results for d in r.diagnostics), default=0)
     return EXIT_PROBLEMS if worst >= SEVERITY_RANK[fail_on] else EXIT_CLEAN
 
@@ -349,7 +293,10 @@ def cmd_parse(args) -> int:
 def cmd_rules(args) -> int:
     import json
 
-    eng = _load_engine_and_settings(args)
+    from ..settings import Flags, Workspace
+
+    workspace = Workspace(Flags(config=args.config))  # built-in rules, plus --config's extend-rules
+    eng = workspace.engine(workspace.fixed)
     if args.json:
         print(
             json.dumps(
@@ -386,14 +333,14 @@ def cmd_rules(args) -> int:
 
 
 def cmd_explain(args) -> int:
-    eng = _load_engine_and_settings(args)
-    ident = args.code
-    rule = next((r for r in eng.rules if r.code == ident.upper() or r.name == ident or ident in r.aliases), None)
-    if rule is None:
-        raise UsageError(f"unknown rule {ident!r}; see `nblint rules`")
-    from ..ruleset import explain_text
+    from ..ruleset import explain_text, resolve
+    from ..settings import Workspace
 
-    sys.stdout.write(explain_text(rule, args.lang))
+    rules = Workspace().engine().rules
+    named = resolve(rules, args.code)
+    if not named or len(named) > 1:  # one rule, by its code, name or alias (not a prefix)
+        raise UsageError(f"unknown rule {args.code!r}; see `nblint rules`")
+    sys.stdout.write(explain_text(named[0], args.lang))
     return EXIT_CLEAN
 
 

@@ -16,8 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 from ..spans import LineIndex, width
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 SEVERITY = {"error": 1, "warning": 2, "info": 3}  # lsprotocol DiagnosticSeverity values
 CONFIG_FILES = (".nblint.yaml", "pyproject.toml")
@@ -129,40 +133,51 @@ class DocumentLinter:
     directories (the built-in rules, plus a project's `extend-rules`), built once and kept for the session."""
 
     def __init__(self, lang: str | None = None):
-        from ..engine import Engine
+        from ..settings import Flags, Workspace
 
-        self.engine = Engine()
-        self.engines = {(): self.engine}
+        self.workspace = Workspace(Flags(lang=lang))
+        self.engine = self.workspace.engine()
         self.lang = lang
         self.docs: dict[str, DocumentState] = {}
         self.encoding = "utf-16"
-
-    def engine_for(self, extend_rules: tuple[str, ...]):
-        from ..engine import Engine, Settings
-
-        if extend_rules not in self.engines:
-            self.engines[extend_rules] = Engine(Settings(extend_rules=extend_rules))
-        return self.engines[extend_rules]
+        # called with (configuration file, problem or None) when a configuration turns broken or is mended
+        self.on_settings_problem: Callable[[str, Exception | None], None] | None = None
+        self._problems: dict[str, str] = {}  # configuration file -> the problem last reported
 
     def settings_for(self, path: str):
-        """(engine, settings) for the file's project configuration (.nblint.yaml / [tool.nblint]), applied as
-        `nblint check` applies it."""
+        """(engine, settings) for the file's project configuration (.nblint.yaml / [tool.nblint]), resolved as
+        `nblint check` resolves it.  A broken configuration is reported (``on_settings_problem``) and the file is
+        linted with the defaults meanwhile."""
         import os
-        from types import SimpleNamespace
 
-        from .. import config as configmod
+        from ..config import Config, ConfigError
         from ..engine import Settings
         from ..ruleset import RuleError
-        from .cli import UsageError, settings_for
+        from ..settings import UsageError
 
-        try:
-            cfg = configmod.for_file(path) if os.path.isabs(path) else configmod.Config()
-            ext = tuple(str((cfg.base / d).resolve()) for d in cfg.get("extend-rules") or [])
-            engine = self.engine_for(ext)
-            args = SimpleNamespace(select=None, ignore=None, agency_kind=None, lang=self.lang)
-            return engine, settings_for(args, engine, cfg, path)
-        except (configmod.ConfigError, UsageError, OSError, RuleError):
+        where = None
+        try:  # an unsaved, untitled document has no project: defaults
+            cfg = self.workspace.config_for(path) if os.path.isabs(path) else Config()
+            where = cfg.path
+            resolved = self.workspace.resolve(path, cfg)
+        except (ConfigError, UsageError, OSError, RuleError) as e:
+            self._settings_problem(where or getattr(e, "path", None), e)
             return self.engine, Settings(lang=self.lang or "zh")
+        if where is not None:
+            self._settings_problem(where, None)
+        return resolved
+
+    def _settings_problem(self, config_path: str | None, problem: Exception | None) -> None:
+        key = config_path or ""
+        text = str(problem) if problem is not None else None
+        if self._problems.get(key) == text:
+            return
+        if text is None:
+            self._problems.pop(key, None)
+        else:
+            self._problems[key] = text
+        if self.on_settings_problem is not None:
+            self.on_settings_problem(key, problem)
 
     def source(self, path: str, text: str):
         from ..source import Source
@@ -242,6 +257,32 @@ def build_server(lang: str | None = None):
     linter = DocumentLinter(lang)
     server.linter = linter  # for tests and embedding
 
+    def settings_problem(config_path: str, problem: Exception | None) -> None:
+        """A broken project configuration: an error diagnostic at its position in the configuration file and a
+        message window (the reports are linted with the defaults meanwhile); mended: the diagnostic goes."""
+        from pathlib import Path
+
+        uri = Path(config_path).as_uri() if config_path and Path(config_path).is_absolute() else None
+        items = []
+        if problem is not None:
+            line, col = max(getattr(problem, "line", 1) - 1, 0), max(getattr(problem, "col", 1) - 1, 0)
+            message = getattr(problem, "message", None) or str(problem)
+            items.append(
+                T.Diagnostic(
+                    range=rng((line, col), (line, col + 1)),
+                    message=message,
+                    severity=T.DiagnosticSeverity.Error,
+                    source="nblint",
+                )
+            )
+            server.window_show_message(
+                T.ShowMessageParams(type=T.MessageType.Error, message=f"nblint: {problem} (using the defaults)")
+            )
+        if uri is not None:
+            server.text_document_publish_diagnostics(T.PublishDiagnosticsParams(uri=uri, diagnostics=items))
+
+    linter.on_settings_problem = settings_problem
+
     def rng(start, end) -> T.Range:
         return T.Range(T.Position(*start), T.Position(*end))
 
@@ -306,6 +347,7 @@ def build_server(lang: str | None = None):
             configmod.find_for_dir.cache_clear()
             for st in list(linter.docs.values()):
                 publish(st.uri, st.text, st.version)
+            return  # a configuration is not a report: its diagnostics are its own problems (settings_problem)
         state = linter.docs.get(uri)
         if state is not None or params.text is not None:
             text = params.text if params.text is not None else ls.workspace.get_text_document(uri).source
