@@ -5,6 +5,9 @@ Python API (plain data in, plain data out)::
     import nblint
     diags = nblint.lint_text(text, path="report.md")      # list of dicts
     diags = nblint.lint_path("report.pdf", previous="last-year.pdf")
+
+Each call is bounded by ``timeout`` seconds (default ``nblint.budget.DEFAULT_SECONDS``; None or 0: no limit), also
+when called from a thread: a file that takes longer gives one NB001 diagnostic saying it timed out.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 __all__ = ["lint_text", "lint_path", "__version__"]
+
+_DEFAULT_TIMEOUT = 60.0  # = budget.DEFAULT_SECONDS (not imported here: `import nblint` stays light)
 
 
 def _engine(select=None, ignore=None, lang="zh", agency_kind=None):
@@ -38,14 +43,21 @@ def lint_text(
     ignore=None,
     lang: str = "zh",
     agency_kind: str | None = None,
+    timeout: float | None = _DEFAULT_TIMEOUT,
 ) -> list[dict]:
     """Lint report text; returns diagnostics as dicts (path, code, name, severity, message, line, col, …)."""
     from .pipeline import parse_text
     from .source import Source
 
     eng = _engine(select, ignore, lang, agency_kind)
-    prev = parse_text(previous_text) if previous_text else None
-    res = eng.lint_source(Source(path=path, text=text, kind=kind), prev)
+    from . import budget
+
+    try:
+        with budget.limit(timeout or None):
+            prev = parse_text(previous_text) if previous_text else None
+            res = eng.lint_source(Source(path=path, text=text, kind=kind), prev, timeout=None)
+    except budget.Timeout as e:
+        res = eng.timed_out(path, e.seconds)
     return [d.to_dict() for d in res.diagnostics]
 
 
@@ -57,7 +69,8 @@ def lint_path(
     ignore=None,
     lang: str = "zh",
     agency_kind: str | None = None,
+    timeout: float | None = _DEFAULT_TIMEOUT,
 ) -> list[dict]:
-    """Lint a report file of any supported format (.md .txt .html .docx .pdf)."""
+    """Lint a report file of any supported format (.md .txt .html .docx .pdf) within ``timeout`` seconds."""
     eng = _engine(select, ignore, lang, agency_kind)
-    return [d.to_dict() for d in eng.lint_path(str(path), previous=previous).diagnostics]
+    return [d.to_dict() for d in eng.lint_path(str(path), previous=previous, timeout=timeout).diagnostics]

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import data
+from . import budget, data
 from .model import Block, Heading, Report, Section
 from .normalize import normalize_label
 
@@ -134,6 +134,7 @@ def classify(text: str) -> list[LineTok]:
     n = len(text)
     last_h1 = 0
     while pos <= n:
+        budget.check()
         nl = text.find("\n", pos)
         if nl < 0:
             nl = n

@@ -63,7 +63,9 @@ def add_arguments(p) -> None:
         "--timeout",
         type=float,
         default=DEFAULT_TIMEOUT,
-        help=f"seconds one file may take before it becomes an error row (default {DEFAULT_TIMEOUT:g}; 0: none)",
+        metavar="SECONDS",
+        help=f"seconds one file may take before it becomes an NB001 time-out row (default {DEFAULT_TIMEOUT:g}; "
+        f"0: none)",
     )
     p.add_argument("--quiet", "-q", action="store_true", help="no summary on stdout")
 
@@ -161,46 +163,18 @@ def missing_years(entries: Iterable[tuple[str | None, int | None]]) -> list[dict
 # Worker side: one Engine per process, built once by the initializer.
 
 _ENGINE = None
-_TIMEOUT = 0.0
+_TIMEOUT: float | None = None
 
 
-class FileTimeout(Exception):
-    pass
-
-
-def _on_alarm(signum, frame):
-    raise FileTimeout(f"gave up after {_TIMEOUT:g} s")
-
-
-def _init_worker(settings, timeout: float) -> None:
+def _init_worker(settings, timeout: float | None) -> None:
+    """Build the worker's engine.  Each file then runs under a time budget of ``timeout`` seconds (nblint.budget:
+    cooperative checks between steps, plus its backstop alarm in a worker's main thread for a step that cannot
+    check); a file that runs out is an NB001 time-out row, whatever its format."""
     global _ENGINE, _TIMEOUT
-    import signal
-    import threading
-
     from ..engine import Engine
 
     _ENGINE = Engine(settings)
-    _TIMEOUT = 0.0
-    if timeout and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGALRM, _on_alarm)
-        _TIMEOUT = timeout
-
-
-class _alarm:
-    """Interrupt the work of one file after ``_TIMEOUT`` seconds (Unix, main thread of the worker)."""
-
-    def __enter__(self):
-        if _TIMEOUT:
-            import signal
-
-            signal.setitimer(signal.ITIMER_REAL, _TIMEOUT)
-
-    def __exit__(self, *exc):
-        if _TIMEOUT:
-            import signal
-
-            signal.setitimer(signal.ITIMER_REAL, 0)
-        return False
+    _TIMEOUT = timeout or None
 
 
 def _error_text(e: BaseException) -> str:
@@ -211,8 +185,7 @@ def _lint_one(task: tuple[str, str | None]) -> dict:
     """Lint one file (with last year's report when paired) into a small, picklable summary."""
     path, previous = task
     try:
-        with _alarm():
-            res = _ENGINE.lint_path(path, previous=previous)
+        res = _ENGINE.lint_path(path, previous=previous, timeout=_TIMEOUT)
     except Exception as e:
         return _report(path, previous, {}, [], error=_error_text(e))
     return _report(path, previous, res.meta, res.diagnostics, res.source_text)
@@ -244,6 +217,7 @@ def _report(path, previous, meta, diagnostics, text=None, error=None) -> dict:
         "title": meta.get("title"),
         "previous": previous,
         "readable": meta.get("readable", True) if error is None else None,
+        "timed_out": bool(meta.get("timed_out")),
         "error": error,
         "counts": {s: counts.get(s, 0) for s in SEVERITY_ORDER},
         "diagnostics": diags,
@@ -282,25 +256,16 @@ def _snippet(text: str, d) -> dict | None:
 
 
 class _InProcess:
-    """The pool interface, in this process (--jobs 1): simpler to debug and to profile.  ``close`` gives the
-    caller's SIGALRM handler back."""
+    """The pool interface, in this process (--jobs 1): simpler to debug and to profile."""
 
     def __init__(self, initializer, initargs):
-        import signal
-
-        self.alarm = signal.getsignal(signal.SIGALRM) if hasattr(signal, "SIGALRM") else None
         initializer(*initargs)
 
     def imap_unordered(self, fn, it, chunksize=1):
         return map(fn, it)
 
     def close(self) -> None:
-        global _TIMEOUT
-        import signal
-
-        if _TIMEOUT and self.alarm is not None:
-            signal.signal(signal.SIGALRM, self.alarm)
-        _TIMEOUT = 0.0
+        pass
 
 
 def _crashed(task: tuple[str, str | None]) -> dict:
@@ -496,6 +461,9 @@ class Audit:
                     if rep["error"]:  # keep what the first pass found, with the error of the second
                         spill.seek(offsets[rep["file"]])
                         rep = {**pickle.load(spill), "previous": rep["previous"], "error": rep["error"]}
+                    elif rep["timed_out"]:  # with last year's report it ran out of time: the lint on its own stands
+                        spill.seek(offsets[rep["file"]])
+                        rep = pickle.load(spill)
                     yield self._final(rep)
                 bar.close()
             finished = True
@@ -649,6 +617,7 @@ class Totals:
         self.agencies: set[str] = set()
         self.years = Counter()
         self.unreadable = 0
+        self.timed_out = 0
         self.errors = 0
         self.paired = 0
         self.unknown_agency = 0
@@ -670,6 +639,7 @@ class Totals:
         else:
             self.unknown_year += 1
         self.unreadable += rep["readable"] is False
+        self.timed_out += bool(rep.get("timed_out"))
         self.errors += bool(rep["error"])
         self.paired += bool(rep["previous"])
 
@@ -682,6 +652,8 @@ def run(args) -> int:
             raise UsageError(f"{p}: no such file or directory")
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    if not args.timeout >= 0 or args.timeout == float("inf"):
+        raise UsageError("--timeout must be 0 (no limit) or a positive number of seconds")
     settings = None
     if args.select or args.ignore or args.lang != "zh":
         from ..engine import Settings
@@ -762,7 +734,8 @@ def summary_text(totals: Totals, missing: list[dict], elapsed: float, limit: int
         f"Audited {totals.reports} reports in {elapsed:.1f} s ({totals.reports / max(elapsed, 1e-9):.0f}/s): "
         f"{len(totals.agencies)} agencies, years {span}, {totals.paired} paired with the year before.",
         f"{sum(s.values())} diagnostics: {s['error']} errors, {s['warning']} warnings, {s['info']} infos; "
-        f"{totals.unreadable} unreadable, {totals.errors} internal errors; "
+        f"{totals.unreadable} unreadable{f' ({totals.timed_out} timed out)' if totals.timed_out else ''}, "
+        f"{totals.errors} internal errors; "
         f"agency unknown in {totals.unknown_agency}, year unknown in {totals.unknown_year}.",
     ]
     if missing:
