@@ -493,19 +493,25 @@ def audit_paths(paths: Iterable[str], jobs: int | None = None, previous_pairing:
 
 
 # ----------------------------------------------------------------------------------------------------------------
-# Writers: each takes the per-report dicts as they arrive.
+# Writers: each takes the per-report dicts as they arrive.  File names are written in their display form (bytes
+# that are not UTF-8 as \xNN, nblint.paths), and the files are opened with errors="backslashreplace" as a last net:
+# a name or a text that cannot be encoded never stops the run (and a writer that fails anyway costs one row, see
+# ``run``).
 
 
 class JsonlWriter:
     FIELDS = ("file", "agency", "year", "era")
 
     def __init__(self, path: str):
-        self.fh = open(path, "w", encoding="utf-8", newline="\n")
+        self.fh = open(path, "w", encoding="utf-8", errors="backslashreplace", newline="\n")
 
     def add(self, rep: dict) -> None:
         import json
 
+        from ..paths import display
+
         head = {k: rep[k] for k in self.FIELDS}
+        head["file"] = display(rep["file"])
         out = []
         for d in rep["diagnostics"]:
             out.append(
@@ -574,21 +580,24 @@ class CsvWriter:
     def __init__(self, path: str):
         import csv
 
-        self.fh = open(path, "w", encoding="utf-8-sig", newline="")  # BOM: spreadsheet programs read UTF-8
+        # BOM: spreadsheet programs read UTF-8
+        self.fh = open(path, "w", encoding="utf-8-sig", errors="backslashreplace", newline="")
         self.w = csv.writer(self.fh)
         self.w.writerow(self.HEADER)
 
     def add(self, rep: dict) -> None:
+        from ..paths import display
+
         freq, worst_codes = top_codes(rep["diagnostics"])
         c = rep["counts"]
         worst = next((s for s in SEVERITY_ORDER if c[s]), "error" if rep["error"] else "")
         self.w.writerow(
             [
-                rep["file"],
+                display(rep["file"]),
                 rep["agency"] or "",
                 rep["year"] or "",
                 rep["era"] or "",
-                rep["previous"] or "",
+                display(rep["previous"] or ""),
                 c["error"],
                 c["warning"],
                 c["info"],
@@ -645,6 +654,7 @@ class Totals:
 
 
 def run(args) -> int:
+    from ..paths import display
     from .cli import EXIT_CLEAN, EXIT_ERROR, UsageError
 
     for p in args.paths:
@@ -697,13 +707,23 @@ def run(args) -> int:
         html = HtmlCollector(MAX_HTML_DETAILS, MAX_SNIPPETS_PER_REPORT)
         writers.append(html)
     t0 = time.monotonic()
+    write_errors = 0
     try:
         for rep in audit:
             totals.add(rep)
             for w in writers:
-                w.add(rep)
+                try:
+                    w.add(rep)
+                except Exception as e:  # a writer error costs this row of this output, never the run
+                    write_errors += 1
+                    if write_errors <= MAX_ERRORS_SHOWN:
+                        print(
+                            f"nblint: internal error while writing the row of {display(rep['file'])}: "
+                            f"{_error_text(e)} (please report this)",
+                            file=sys.stderr,
+                        )
             if rep["error"] and totals.errors <= MAX_ERRORS_SHOWN:
-                print(f"nblint: internal error while auditing {rep['file']}: {rep['error']}", file=sys.stderr)
+                print(f"nblint: internal error while auditing {display(rep['file'])}: {rep['error']}", file=sys.stderr)
     finally:
         for w in writers:
             if w is not html:
@@ -716,14 +736,20 @@ def run(args) -> int:
             file=sys.stderr,
         )
     missing = audit.missing_years()
+    if write_errors > MAX_ERRORS_SHOWN:
+        print(f"nblint: … and {write_errors - MAX_ERRORS_SHOWN} more rows that could not be written", file=sys.stderr)
     if html is not None:
-        html.write(args.html, totals, missing, {"paths": args.paths, "elapsed": elapsed, "jobs": audit.jobs})
+        try:
+            html.write(args.html, totals, missing, {"paths": args.paths, "elapsed": elapsed, "jobs": audit.jobs})
+        except OSError as e:
+            write_errors += 1
+            print(f"nblint: cannot write {display(args.html)}: {e.strerror or e}", file=sys.stderr)
     if not args.quiet:
         print(summary_text(totals, missing, elapsed))
         for label, path in (("JSON Lines", args.jsonl), ("CSV", args.csv), ("HTML", args.html)):
             if path:
-                print(f"{label}: {path}")
-    return EXIT_ERROR if totals.errors else EXIT_CLEAN
+                print(f"{label}: {display(path)}")
+    return EXIT_ERROR if totals.errors or write_errors else EXIT_CLEAN
 
 
 def summary_text(totals: Totals, missing: list[dict], elapsed: float, limit: int = 20) -> str:
