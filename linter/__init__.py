@@ -15,6 +15,9 @@ walking up from each file (``.nblint.yaml`` or ``[tool.nblint]``), or the file g
 ``config=False``; the keyword arguments act as the command-line flags do.  A broken configuration raises
 :class:`nblint.config.ConfigError` (``file:line:col: message``), an unknown rule code :class:`nblint.UsageError`
 (a ValueError).
+
+Each call is bounded by ``timeout`` seconds (default ``nblint.budget.DEFAULT_SECONDS``; None or 0: no limit), also
+when called from a thread: a file that takes longer gives one NB001 diagnostic saying it timed out.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 __all__ = ["Linter", "UsageError", "lint_text", "lint_path", "__version__"]
+
+_DEFAULT_TIMEOUT = 60.0  # = budget.DEFAULT_SECONDS (not imported here: `import nblint` stays light)
 
 
 class UsageError(ValueError):
@@ -62,20 +67,32 @@ class Linter:
         self.workspace: Workspace = Workspace(flags)
         self.workspace.engine(self.workspace.fixed)  # load the rules and the grammar now, not at the first call
 
-    def lint_path(self, path, previous: str | None = None) -> list[dict]:
-        """Lint a report file of any supported format (.md .txt .html .docx .pdf)."""
-        res = self.workspace.lint_path(str(path), previous=str(previous) if previous else None)
+    def lint_path(self, path, previous: str | None = None, *, timeout: float | None = _DEFAULT_TIMEOUT) -> list[dict]:
+        """Lint a report file of any supported format (.md .txt .html .docx .pdf) within ``timeout`` seconds."""
+        res = self.workspace.lint_path(str(path), previous=str(previous) if previous else None, timeout=timeout)
         return [d.to_dict() for d in res.diagnostics]
 
     def lint_text(
-        self, text: str, path: str = "<text>", *, kind: str = "markdown", previous_text: str | None = None
+        self,
+        text: str,
+        path: str = "<text>",
+        *,
+        kind: str = "markdown",
+        previous_text: str | None = None,
+        timeout: float | None = _DEFAULT_TIMEOUT,
     ) -> list[dict]:
         """Lint report text; returns diagnostics as dicts (path, code, name, severity, message, line, col, …)."""
+        from . import budget
         from .pipeline import parse_text
         from .source import Source
 
-        prev = parse_text(previous_text) if previous_text else None
-        res = self.workspace.lint_source(Source(path=path, text=text, kind=kind), prev)
+        try:
+            with budget.limit(timeout or None):
+                prev = parse_text(previous_text) if previous_text else None
+                res = self.workspace.lint_source(Source(path=path, text=text, kind=kind), prev, timeout=None)
+        except budget.Timeout as e:
+            eng, s = self.workspace.resolve(path)
+            res = eng.timed_out(path, e.seconds, s)
         return [d.to_dict() for d in res.diagnostics]
 
 
@@ -101,9 +118,12 @@ def lint_text(
     ignore=None,
     lang: str | None = None,
     agency_kind: str | None = None,
+    timeout: float | None = _DEFAULT_TIMEOUT,
 ) -> list[dict]:
     """Lint report text; returns diagnostics as dicts (path, code, name, severity, message, line, col, …)."""
-    return _linter(select, ignore, lang, agency_kind).lint_text(text, path, kind=kind, previous_text=previous_text)
+    return _linter(select, ignore, lang, agency_kind).lint_text(
+        text, path, kind=kind, previous_text=previous_text, timeout=timeout
+    )
 
 
 def lint_path(
@@ -114,6 +134,7 @@ def lint_path(
     ignore=None,
     lang: str | None = None,
     agency_kind: str | None = None,
+    timeout: float | None = _DEFAULT_TIMEOUT,
 ) -> list[dict]:
-    """Lint a report file of any supported format (.md .txt .html .docx .pdf)."""
-    return _linter(select, ignore, lang, agency_kind).lint_path(path, previous=previous)
+    """Lint a report file of any supported format (.md .txt .html .docx .pdf) within ``timeout`` seconds."""
+    return _linter(select, ignore, lang, agency_kind).lint_path(path, previous=previous, timeout=timeout)

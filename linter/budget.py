@@ -9,7 +9,14 @@ super-linearly; the readers cap pages, objects and characters), so the deadline 
 
 ``check`` raises :class:`Timeout` when the deadline has passed or when the budget was cancelled (the language server
 cancels a stale lint when the next change arrives).  The engine turns a ``Timeout`` into an NB001 diagnostic that says
-it was a time-out, at the file's first position.
+it was a time-out, at the file's first position.  ``Timeout`` derives from ``BaseException`` (like
+``asyncio.CancelledError`` and ``KeyboardInterrupt``): the "any failure of a reader is NB001" nets and libraries'
+own ``except Exception`` blocks must not turn a time-out into "corrupt file".
+
+Some steps cannot call ``check``: one regular expression from a rule file, one page of a PDF inside pdfminer.  In the
+main thread (the command line, an audit worker process) the outermost budget therefore also arms a backstop, a
+``SIGALRM`` shortly after its deadline that raises ``Timeout`` wherever the work is (Python's ``re`` and most
+C-level waits let a signal handler run).  Off the main thread only the cooperative checks apply.
 
     with budget.limit(30):          # seconds; None = no limit (but still cancellable)
         result = engine.lint_path(path)
@@ -17,20 +24,24 @@ it was a time-out, at the file's first position.
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = ["Budget", "Timeout", "check", "limit", "remaining", "DEFAULT_SECONDS"]
 
 # The default budget for one file in `nblint check`, the pre-commit hook, the Python API and the language server.
 DEFAULT_SECONDS = 60.0
+# The backstop alarm fires this long after the deadline, so that the cooperative checks normally come first.
+BACKSTOP_GRACE = 1.0
 
 
-class Timeout(Exception):
+class Timeout(BaseException):
     """The work for one file ran past its budget (``cancelled`` is true when it was stopped by a newer request)."""
 
     def __init__(self, seconds: float | None, cancelled: bool = False):
@@ -76,10 +87,50 @@ def limit(seconds: float | None, cancel: threading.Event | None = None) -> Itera
         deadline, seconds = outer.deadline, outer.seconds
     b = Budget(seconds, deadline, cancel or threading.Event(), outer)
     token = _current.set(b)
+    backstop = _Backstop(b) if deadline is not None else None
     try:
+        if backstop is not None:
+            backstop.arm()
         yield b
     finally:
+        if backstop is not None:
+            backstop.disarm()
         _current.reset(token)
+
+
+class _Backstop:
+    """A ``SIGALRM`` just after the budget's deadline, in the main thread on POSIX, when no other alarm is armed (an
+    outer budget's, the caller's own): it raises :class:`Timeout` inside steps that never call :func:`check`."""
+
+    def __init__(self, budget: Budget):
+        self.budget = budget
+        self.previous: Any = None
+        self.armed = False
+
+    def arm(self) -> None:
+        if (
+            not hasattr(signal, "setitimer")
+            or threading.current_thread() is not threading.main_thread()
+            or signal.getitimer(signal.ITIMER_REAL)[0] != 0
+            or signal.getsignal(signal.SIGALRM) not in (signal.SIG_DFL, signal.SIG_IGN, None)
+        ):
+            return
+        budget = self.budget
+
+        def on_alarm(signum, frame):
+            raise Timeout(budget.seconds)
+
+        self.previous = signal.signal(signal.SIGALRM, on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, (budget.remaining() or 0.0) + BACKSTOP_GRACE)
+        self.armed = True
+
+    def disarm(self) -> None:
+        if self.armed:
+            self.armed = False
+            try:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            finally:  # even when the alarm went off just now: the caller's handler comes back
+                signal.signal(signal.SIGALRM, self.previous if self.previous is not None else signal.SIG_DFL)
 
 
 def check() -> None:

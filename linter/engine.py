@@ -7,8 +7,10 @@ rules run and at what severity; inline suppressions are applied last and unused 
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 
+from . import budget
 from .checks import Finding
 from .checks import run as run_check
 from .diagnostics import Diagnostic, Edit, FileResult, Fix
@@ -16,6 +18,15 @@ from .model import Report
 from .ruleset import Rule, load_rules, resolve
 from .source import ReadError, Source
 from .spans import LineIndex
+
+# ``timeout`` of the lint methods when the caller gives none: the default per-file budget (None: no limit)
+DEFAULT_TIMEOUT: float | None = budget.DEFAULT_SECONDS
+
+
+def timeout_reason(seconds: float | None, lang: str = "zh") -> str:
+    """The NB001 reason for a file whose work ran past its budget (never "no text layer" or "corrupt")."""
+    n = f"{seconds:g}" if seconds is not None else "?"
+    return f"处理超时（超过 {n} 秒）" if lang == "zh" else f"timed out after {n} s"
 
 
 @dataclass
@@ -56,14 +67,58 @@ class Engine:
                 self.by_kind_check[r.params.get("check")] = r
 
     # ------------------------------------------------------------------------------------------------------
-    def lint_path(self, path: str, previous: str | None = None, settings: Settings | None = None) -> FileResult:
+    def lint_path(
+        self,
+        path: str,
+        previous: str | None = None,
+        settings: Settings | None = None,
+        *,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        cancel: threading.Event | None = None,
+    ) -> FileResult:
+        """Lint one file within ``timeout`` seconds (None or 0: no limit), reading last year's report too.
+
+        A time-out is an NB001 diagnostic that says so; a lint stopped through ``cancel`` raises
+        :class:`budget.Timeout` (``cancelled`` set): its result is stale and nobody wants it."""
         from .readers import read_path
 
         try:
-            source = read_path(path)
-        except ReadError as e:
-            return self.unreadable(path, e, settings)
-        return self.lint_source(source, previous_report(previous), settings)
+            with budget.limit(timeout or None, cancel):
+                try:
+                    source = read_path(path)
+                except ReadError as e:
+                    return self.unreadable(path, e, settings)
+                budget.check()
+                return self._lint_source(source, previous_report(previous), settings)
+        except budget.Timeout as e:
+            if e.cancelled:
+                raise
+            return self.timed_out(path, e.seconds, settings)
+
+    def lint_source(
+        self,
+        source: Source,
+        previous: Report | None = None,
+        settings: Settings | None = None,
+        *,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        cancel: threading.Event | None = None,
+    ) -> FileResult:
+        """Lint a source already read, within ``timeout`` seconds (see :meth:`lint_path`)."""
+        try:
+            with budget.limit(timeout or None, cancel):
+                return self._lint_source(source, previous, settings)
+        except budget.Timeout as e:
+            if e.cancelled:
+                raise
+            return self.timed_out(source.path, e.seconds, settings)
+
+    def timed_out(self, path: str, seconds: float | None, settings: Settings | None = None) -> FileResult:
+        """The result for a file whose work ran past its budget: NB001 at 1:1 saying it timed out."""
+        s = settings or self.settings
+        res = self.unreadable(path, ReadError(timeout_reason(seconds, s.lang)), settings)
+        res.meta["timed_out"] = True
+        return res
 
     def unreadable(self, path: str, e: ReadError, settings: Settings | None = None) -> FileResult:
         s = settings or self.settings
@@ -86,11 +141,12 @@ class Engine:
             )
         return FileResult(path, diags, {"readable": False})
 
-    def lint_source(
+    def _lint_source(
         self, source: Source, previous: Report | None = None, settings: Settings | None = None
     ) -> FileResult:
         s = settings or self.settings
         report = parse(source)
+        budget.check()
         if s.agency_kind:
             report.agency_kind = s.agency_kind
         ctx = Context(s, previous)
@@ -105,8 +161,10 @@ class Engine:
             for rule in self.rules:
                 if rule is gate or not s.enabled(rule.code, self.opt_in) or not self._applies(rule, report):
                     continue
+                budget.check()
                 for f in run_check(rule, report, ctx):
                     diags.append(self._diagnostic(rule, f, report, s))
+        budget.check()
         diags = apply_suppressions(diags, source, self, s)
         diags.sort(key=Diagnostic.sort_key)
         return FileResult(source.path, diags, report.meta(), source.text, source.encoding, source.kind)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import data
+from . import budget, data
 from .formats import load_formats
 from .model import Block, Heading, Report, Section
 from .normalize import CN_NUM, cn_int, normalize_label
@@ -112,6 +112,7 @@ def classify(text: str) -> list[LineTok]:
     n = len(text)
     last_h1 = 0
     while pos <= n:
+        budget.check()
         nl = text.find("\n", pos)
         if nl < 0:
             nl = n

@@ -209,13 +209,15 @@ class Workspace:
         return out
 
     # ---- linting ----------------------------------------------------------------------------------------------
-    def lint_path(self, path: str, previous: str | None = None) -> FileResult:
+    def lint_path(self, path: str, previous: str | None = None, **limits) -> FileResult:
+        """Lint one file with the settings that apply to it; ``limits``: ``timeout``/``cancel`` of
+        :meth:`Engine.lint_path`."""
         eng, s = self.resolve(path)
-        return eng.lint_path(path, previous=previous, settings=s)
+        return eng.lint_path(path, previous=previous, settings=s, **limits)
 
-    def lint_source(self, source: Source, previous: Report | None = None) -> FileResult:
+    def lint_source(self, source: Source, previous: Report | None = None, **limits) -> FileResult:
         eng, s = self.resolve(source.path)
-        return eng.lint_source(source, previous, s)
+        return eng.lint_source(source, previous, s, **limits)
 
 
 def _config():

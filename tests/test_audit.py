@@ -127,10 +127,10 @@ def test_internal_error_becomes_a_row(reports, tmp_path, capsys, monkeypatch):
 
     real = Engine.lint_path
 
-    def flaky(self, path, previous=None, settings=None):
+    def flaky(self, path, previous=None, settings=None, **kw):
         if path.endswith("c.md"):
             raise RuntimeError("boom")
-        return real(self, path, previous, settings)
+        return real(self, path, previous, settings, **kw)
 
     monkeypatch.setattr(Engine, "lint_path", flaky)  # --jobs 1 lints in this process
     rc, stdout, stderr = run_audit(
@@ -162,21 +162,25 @@ def test_a_file_that_hangs_times_out(reports, tmp_path, monkeypatch):
     import signal
     import time
 
-    from nblint.engine import Engine
+    from nblint import pipeline
 
-    real = Engine.lint_path
+    real = pipeline.parse_source
 
-    def slow(self, path, previous=None, settings=None):
-        if path.endswith("c.md"):
+    def slow(source):  # a step that never checks the budget: only the backstop alarm can stop it
+        if source.path.endswith("c.md"):
             time.sleep(5)
-        return real(self, path, previous, settings)
+        return real(source)
 
-    monkeypatch.setattr(Engine, "lint_path", slow)
+    monkeypatch.setattr(pipeline, "parse_source", slow)
     handler = signal.getsignal(signal.SIGALRM)
     t0 = time.monotonic()
     reps = {Path(r["file"]).name: r for r in auditmod.Audit([reports], jobs=1, timeout=0.5)}
     assert time.monotonic() - t0 < 4
-    assert reps["c.md"]["error"].startswith("FileTimeout")
+    c = reps["c.md"]  # a time-out row: NB001 that says so, not an internal error
+    assert c["error"] is None and c["timed_out"] and c["readable"] is False
+    assert [(d["code"], d["line"], d["col"], d["message"]) for d in c["diagnostics"]] == [
+        ("NB001", 1, 1, "无法读取文件：处理超时（超过 0.5 秒）")
+    ]
     assert reps["a.md"]["error"] is None and reps["a.md"]["counts"]["warning"] > 0
     assert signal.getsignal(signal.SIGALRM) == handler  # the caller's handler is back
 
@@ -306,10 +310,10 @@ def test_an_error_in_the_paired_lint_keeps_the_first_result(reports, monkeypatch
 
     real = Engine.lint_path
 
-    def cross_year_crash(self, path, previous=None, settings=None):
+    def cross_year_crash(self, path, previous=None, settings=None, **kw):
         if previous:
             raise ValueError("cross-year")
-        return real(self, path, previous, settings)
+        return real(self, path, previous, settings, **kw)
 
     monkeypatch.setattr(Engine, "lint_path", cross_year_crash)
     reps = {Path(r["file"]).name: r for r in auditmod.Audit([reports], jobs=1)}

@@ -61,7 +61,9 @@ def add_arguments(p) -> None:
         "--timeout",
         type=float,
         default=DEFAULT_TIMEOUT,
-        help=f"seconds one file may take before it becomes an error row (default {DEFAULT_TIMEOUT:g}; 0: none)",
+        metavar="SECONDS",
+        help=f"seconds one file may take before it becomes an NB001 time-out row (default {DEFAULT_TIMEOUT:g}; "
+        f"0: none)",
     )
     p.add_argument("--quiet", "-q", action="store_true", help="no summary on stdout")
 
@@ -159,46 +161,18 @@ def missing_years(entries: Iterable[tuple[str | None, int | None]]) -> list[dict
 # Worker side: one Engine per process, built once by the initializer.
 
 _ENGINE = None
-_TIMEOUT = 0.0
+_TIMEOUT: float | None = None
 
 
-class FileTimeout(Exception):
-    pass
-
-
-def _on_alarm(signum, frame):
-    raise FileTimeout(f"gave up after {_TIMEOUT:g} s")
-
-
-def _init_worker(settings, timeout: float) -> None:
+def _init_worker(settings, timeout: float | None) -> None:
+    """Build the worker's engine.  Each file then runs under a time budget of ``timeout`` seconds (nblint.budget:
+    cooperative checks between steps, plus its backstop alarm in a worker's main thread for a step that cannot
+    check); a file that runs out is an NB001 time-out row, whatever its format."""
     global _ENGINE, _TIMEOUT
-    import signal
-    import threading
-
     from ..settings import Workspace
 
     _ENGINE = Workspace(settings)  # resolves each file's project configuration, like `nblint check`
-    _TIMEOUT = 0.0
-    if timeout and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGALRM, _on_alarm)
-        _TIMEOUT = timeout
-
-
-class _alarm:
-    """Interrupt the work of one file after ``_TIMEOUT`` seconds (Unix, main thread of the worker)."""
-
-    def __enter__(self):
-        if _TIMEOUT:
-            import signal
-
-            signal.setitimer(signal.ITIMER_REAL, _TIMEOUT)
-
-    def __exit__(self, *exc):
-        if _TIMEOUT:
-            import signal
-
-            signal.setitimer(signal.ITIMER_REAL, 0)
-        return False
+    _TIMEOUT = timeout or None
 
 
 def _error_text(e: BaseException) -> str:
@@ -209,8 +183,7 @@ def _lint_one(task: tuple[str, str | None]) -> dict:
     """Lint one file (with last year's report when paired) into a small, picklable summary."""
     path, previous = task
     try:
-        with _alarm():
-            res = _ENGINE.lint_path(path, previous=previous)
+        res = _ENGINE.lint_path(path, previous=previous, timeout=_TIMEOUT)
     except Exception as e:
         return _report(path, previous, {}, [], error=_error_text(e))
     return _report(path, previous, res.meta, res.diagnostics, res.source_text)
@@ -242,6 +215,7 @@ def _report(path, previous, meta, diagnostics, text=None, error=None) -> dict:
         "title": meta.get("title"),
         "previous": previous,
         "readable": meta.get("readable", True) if error is None else None,
+        "timed_out": bool(meta.get("timed_out")),
         "error": error,
         "counts": {s: counts.get(s, 0) for s in SEVERITY_ORDER},
         "diagnostics": diags,
@@ -280,25 +254,16 @@ def _snippet(text: str, d) -> dict | None:
 
 
 class _InProcess:
-    """The pool interface, in this process (--jobs 1): simpler to debug and to profile.  ``close`` gives the
-    caller's SIGALRM handler back."""
+    """The pool interface, in this process (--jobs 1): simpler to debug and to profile."""
 
     def __init__(self, initializer, initargs):
-        import signal
-
-        self.alarm = signal.getsignal(signal.SIGALRM) if hasattr(signal, "SIGALRM") else None
         initializer(*initargs)
 
     def imap_unordered(self, fn, it, chunksize=1):
         return map(fn, it)
 
     def close(self) -> None:
-        global _TIMEOUT
-        import signal
-
-        if _TIMEOUT and self.alarm is not None:
-            signal.signal(signal.SIGALRM, self.alarm)
-        _TIMEOUT = 0.0
+        pass
 
 
 def _crashed(task: tuple[str, str | None]) -> dict:
@@ -494,6 +459,9 @@ class Audit:
                     if rep["error"]:  # keep what the first pass found, with the error of the second
                         spill.seek(offsets[rep["file"]])
                         rep = {**pickle.load(spill), "previous": rep["previous"], "error": rep["error"]}
+                    elif rep["timed_out"]:  # with last year's report it ran out of time: the lint on its own stands
+                        spill.seek(offsets[rep["file"]])
+                        rep = pickle.load(spill)
                     yield self._final(rep)
                 bar.close()
             finished = True
@@ -523,19 +491,25 @@ def audit_paths(paths: Iterable[str], jobs: int | None = None, previous_pairing:
 
 
 # ----------------------------------------------------------------------------------------------------------------
-# Writers: each takes the per-report dicts as they arrive.
+# Writers: each takes the per-report dicts as they arrive.  File names are written in their display form (bytes
+# that are not UTF-8 as \xNN, nblint.paths), and the files are opened with errors="backslashreplace" as a last net:
+# a name or a text that cannot be encoded never stops the run (and a writer that fails anyway costs one row, see
+# ``run``).
 
 
 class JsonlWriter:
     FIELDS = ("file", "agency", "year", "era")
 
     def __init__(self, path: str):
-        self.fh = open(path, "w", encoding="utf-8", newline="\n")
+        self.fh = open(path, "w", encoding="utf-8", errors="backslashreplace", newline="\n")
 
     def add(self, rep: dict) -> None:
         import json
 
+        from ..paths import display
+
         head = {k: rep[k] for k in self.FIELDS}
+        head["file"] = display(rep["file"])
         out = []
         for d in rep["diagnostics"]:
             out.append(
@@ -604,21 +578,24 @@ class CsvWriter:
     def __init__(self, path: str):
         import csv
 
-        self.fh = open(path, "w", encoding="utf-8-sig", newline="")  # BOM: spreadsheet programs read UTF-8
+        # BOM: spreadsheet programs read UTF-8
+        self.fh = open(path, "w", encoding="utf-8-sig", errors="backslashreplace", newline="")
         self.w = csv.writer(self.fh)
         self.w.writerow(self.HEADER)
 
     def add(self, rep: dict) -> None:
+        from ..paths import display
+
         freq, worst_codes = top_codes(rep["diagnostics"])
         c = rep["counts"]
         worst = next((s for s in SEVERITY_ORDER if c[s]), "error" if rep["error"] else "")
         self.w.writerow(
             [
-                rep["file"],
+                display(rep["file"]),
                 rep["agency"] or "",
                 rep["year"] or "",
                 rep["era"] or "",
-                rep["previous"] or "",
+                display(rep["previous"] or ""),
                 c["error"],
                 c["warning"],
                 c["info"],
@@ -647,6 +624,7 @@ class Totals:
         self.agencies: set[str] = set()
         self.years = Counter()
         self.unreadable = 0
+        self.timed_out = 0
         self.errors = 0
         self.paired = 0
         self.unknown_agency = 0
@@ -668,11 +646,13 @@ class Totals:
         else:
             self.unknown_year += 1
         self.unreadable += rep["readable"] is False
+        self.timed_out += bool(rep.get("timed_out"))
         self.errors += bool(rep["error"])
         self.paired += bool(rep["previous"])
 
 
 def run(args) -> int:
+    from ..paths import display
     from .cli import EXIT_CLEAN, EXIT_ERROR, UsageError
 
     for p in args.paths:
@@ -680,6 +660,8 @@ def run(args) -> int:
             raise UsageError(f"{p}: no such file or directory")
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    if not args.timeout >= 0 or args.timeout == float("inf"):
+        raise UsageError("--timeout must be 0 (no limit) or a positive number of seconds")
     from ..settings import Flags, Workspace
 
     flags = Flags.from_args(args)  # the project's .nblint.yaml / [tool.nblint] apply per file, as in `check`
@@ -714,13 +696,23 @@ def run(args) -> int:
         html = HtmlCollector(MAX_HTML_DETAILS, MAX_SNIPPETS_PER_REPORT)
         writers.append(html)
     t0 = time.monotonic()
+    write_errors = 0
     try:
         for rep in audit:
             totals.add(rep)
             for w in writers:
-                w.add(rep)
+                try:
+                    w.add(rep)
+                except Exception as e:  # a writer error costs this row of this output, never the run
+                    write_errors += 1
+                    if write_errors <= MAX_ERRORS_SHOWN:
+                        print(
+                            f"nblint: internal error while writing the row of {display(rep['file'])}: "
+                            f"{_error_text(e)} (please report this)",
+                            file=sys.stderr,
+                        )
             if rep["error"] and totals.errors <= MAX_ERRORS_SHOWN:
-                print(f"nblint: internal error while auditing {rep['file']}: {rep['error']}", file=sys.stderr)
+                print(f"nblint: internal error while auditing {display(rep['file'])}: {rep['error']}", file=sys.stderr)
     finally:
         for w in writers:
             if w is not html:
@@ -733,14 +725,20 @@ def run(args) -> int:
             file=sys.stderr,
         )
     missing = audit.missing_years()
+    if write_errors > MAX_ERRORS_SHOWN:
+        print(f"nblint: … and {write_errors - MAX_ERRORS_SHOWN} more rows that could not be written", file=sys.stderr)
     if html is not None:
-        html.write(args.html, totals, missing, {"paths": args.paths, "elapsed": elapsed, "jobs": audit.jobs})
+        try:
+            html.write(args.html, totals, missing, {"paths": args.paths, "elapsed": elapsed, "jobs": audit.jobs})
+        except OSError as e:
+            write_errors += 1
+            print(f"nblint: cannot write {display(args.html)}: {e.strerror or e}", file=sys.stderr)
     if not args.quiet:
         print(summary_text(totals, missing, elapsed))
         for label, path in (("JSON Lines", args.jsonl), ("CSV", args.csv), ("HTML", args.html)):
             if path:
-                print(f"{label}: {path}")
-    return EXIT_ERROR if totals.errors else EXIT_CLEAN
+                print(f"{label}: {display(path)}")
+    return EXIT_ERROR if totals.errors or write_errors else EXIT_CLEAN
 
 
 def summary_text(totals: Totals, missing: list[dict], elapsed: float, limit: int = 20) -> str:
@@ -751,7 +749,8 @@ def summary_text(totals: Totals, missing: list[dict], elapsed: float, limit: int
         f"Audited {totals.reports} reports in {elapsed:.1f} s ({totals.reports / max(elapsed, 1e-9):.0f}/s): "
         f"{len(totals.agencies)} agencies, years {span}, {totals.paired} paired with the year before.",
         f"{sum(s.values())} diagnostics: {s['error']} errors, {s['warning']} warnings, {s['info']} infos; "
-        f"{totals.unreadable} unreadable, {totals.errors} internal errors; "
+        f"{totals.unreadable} unreadable{f' ({totals.timed_out} timed out)' if totals.timed_out else ''}, "
+        f"{totals.errors} internal errors; "
         f"agency unknown in {totals.unknown_agency}, year unknown in {totals.unknown_year}.",
     ]
     if missing:

@@ -16,6 +16,8 @@ from collections import Counter
 from html import escape
 from sys import intern
 
+from ..paths import display
+
 SEV_COLOUR = {"error": "#c62828", "warning": "#ef8f00", "info": "#1e6fb8"}
 
 
@@ -38,7 +40,7 @@ class HtmlCollector:
         c = rep["counts"]
         self.rows.append(
             [
-                rep["file"],
+                display(rep["file"]),
                 _intern(rep["agency"]),
                 rep["year"],
                 _intern(rep["era"]),
@@ -47,7 +49,7 @@ class HtmlCollector:
                 c["info"],
                 codes,
                 rep["error"],
-                rep["previous"],
+                display(rep["previous"]) if rep["previous"] else rep["previous"],
                 rep.get("title"),
             ]
         )
@@ -74,7 +76,8 @@ class HtmlCollector:
 
     def write(self, path: str, totals, missing: list[dict], info: dict) -> None:
         tmp = f"{path}.tmp{os.getpid()}"
-        with open(tmp, "w", encoding="utf-8") as fh:
+        # backslashreplace: a lone surrogate anywhere (a file name not in UTF-8) never stops the page
+        with open(tmp, "w", encoding="utf-8", errors="backslashreplace") as fh:
             write_page(fh, self.rows, self.details, totals, missing, info)
         os.replace(tmp, path)
 
@@ -190,7 +193,7 @@ def write_page(fh, rows: list[list], details: list, totals, missing: list[dict],
         "codes": {c: totals.names.get(c, "") for c in sorted(totals.codes)},
     }
     generated = time.strftime("%Y-%m-%d %H:%M")
-    where = ", ".join(info.get("paths", []))
+    where = ", ".join(display(p) for p in info.get("paths", []))
     if root:
         where += f" (paths below are relative to {root})"
     subtitle = f"{where} · generated {generated} · {info.get('elapsed', 0):.1f} s with {info.get('jobs', 1)} worker(s)"

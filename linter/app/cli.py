@@ -11,6 +11,7 @@ import os
 import sys
 
 from .. import UsageError  # re-exported: the plugin commands raise it
+from ..budget import DEFAULT_SECONDS as DEFAULT_TIMEOUT
 
 # Subcommands that live in their own modules: name -> (module exposing add_arguments(parser) and run(args) -> int,
 # help text).
@@ -50,6 +51,17 @@ def discover(paths: list[str]) -> list[str]:
 # ----------------------------------------------------------------------------------------------------------------
 
 
+def seconds_arg(v: str) -> float:
+    """A --timeout value: seconds, 0 for no limit."""
+    try:
+        x = float(v)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {v!r}") from None
+    if not x >= 0 or x == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be 0 (no limit) or a positive number of seconds: {v!r}")
+    return x
+
+
 def _add_check_args(sp: argparse.ArgumentParser) -> None:
     sp.add_argument("paths", nargs="*", default=["."], help="files or directories (recursive)")
     sp.add_argument(
@@ -59,6 +71,13 @@ def _add_check_args(sp: argparse.ArgumentParser) -> None:
         help="full: text with the source line and a caret under each diagnostic",
     )
     sp.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are diagnostics")
+    sp.add_argument(
+        "--timeout",
+        type=seconds_arg,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"time one file may take before it becomes an NB001 time-out (default {DEFAULT_TIMEOUT:g}; 0: none)",
+    )
     sp.add_argument("--select", help="comma-separated codes, prefixes or names to enable (default: all)")
     sp.add_argument(
         "--extend-select", help="codes or names to enable on top of the selection (opt-in rules such as NB212)"
@@ -185,9 +204,9 @@ def cmd_check(args) -> int:
         eng, s = used[path] = workspace.resolve(path, cfg)
         try:
             if stdin:
-                res = _lint_stdin(eng, path, args.previous, s)
+                res = _lint_stdin(eng, path, args.previous, s, args.timeout)
             else:
-                res = eng.lint_path(path, previous=args.previous, settings=s)
+                res = eng.lint_path(path, previous=args.previous, settings=s, timeout=args.timeout)
         except Exception as e:  # an internal error must not stop the other files
             internal_errors += 1
             print(
@@ -213,7 +232,7 @@ def cmd_check(args) -> int:
             print(out, file=sys.stderr, end="")
         # re-lint the fixed files so that what is printed is what remains
         results = [
-            used[r.path][0].lint_path(r.path, previous=args.previous, settings=used[r.path][1])
+            used[r.path][0].lint_path(r.path, previous=args.previous, settings=used[r.path][1], timeout=args.timeout)
             if r.source_text is not None
             else r
             for r in results
@@ -249,7 +268,7 @@ def cmd_check(args) -> int:
     return EXIT_PROBLEMS if worst >= SEVERITY_RANK[fail_on] else EXIT_CLEAN
 
 
-def _lint_stdin(eng, name: str, previous: str | None, settings):
+def _lint_stdin(eng, name: str, previous: str | None, settings, timeout: float | None = DEFAULT_TIMEOUT):
     """A report piped in (editors, scripts): decoded like a text file, judged as Markdown or text by its name."""
     from ..engine import previous_report
     from ..readers import read_bytes
@@ -261,7 +280,7 @@ def _lint_stdin(eng, name: str, previous: str | None, settings):
         source.path = name
     except ReadError as e:
         return eng.unreadable(name, e, settings)
-    return eng.lint_source(source, previous_report(previous), settings)
+    return eng.lint_source(source, previous_report(previous), settings, timeout=timeout)
 
 
 def cmd_parse(args) -> int:

@@ -3,6 +3,12 @@
 Diagnostics are published on didOpen, didChange (full sync) and didSave; every diagnostic that carries a fix
 (NB103, NB204) has a quick fix; hovering a diagnostic shows its rule's ``nblint explain`` text.
 
+The message loop never lints: :class:`LintWorker` lints in one background thread, each document under the per-file
+time budget (nblint.budget), so typing, hovers and code actions are answered while a lint runs.  A change to a
+document cancels its lint in progress (the budget's cancel event) and a result that is no longer the newest for its
+document is never published.  A request whose params do not fit the method gets a JSON-RPC error (-32602; -32600
+when the method itself is not a string) instead of no answer at all.
+
 Positions: the engine reports 1-based lines and columns counted in code points; LSP wants 0-based lines and
 columns in the negotiated position encoding, UTF-16 code units unless the client offers UTF-8 or UTF-32 (a Chinese
 character is one UTF-16 unit and three UTF-8 bytes; an astral character such as 𠀀 is two UTF-16 units).  The
@@ -14,14 +20,13 @@ module on every start; the server itself is built in :func:`run`.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING
 
+from .. import budget
 from ..spans import LineIndex, width
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
 
 SEVERITY = {"error": 1, "warning": 2, "info": 3}  # lsprotocol DiagnosticSeverity values
 CONFIG_FILES = (".nblint.yaml", "pyproject.toml")
@@ -191,16 +196,39 @@ class DocumentLinter:
         return Source(path=path, text=text, kind=kind)
 
     def lint(self, uri: str, text: str, version: int | None = None) -> DocumentState:
+        """Lint a document and keep the result as its current state."""
+        state = self.compute(uri, text, version)
+        self.docs[uri] = state
+        return state
+
+    def compute(
+        self,
+        uri: str,
+        text: str,
+        version: int | None = None,
+        cancel: threading.Event | None = None,
+        timeout: float | None = budget.DEFAULT_SECONDS,
+    ) -> DocumentState:
+        """Lint a document within ``timeout`` seconds (a time-out is NB001 saying so) without keeping the result.
+        Raises :class:`nblint.budget.Timeout` (``cancelled``) when ``cancel`` is set before it is done."""
         from ..diagnostics import Diagnostic
         from ..source import ReadError
 
         path = uri_to_path(uri)
-        engine, settings = self.settings_for(path)
+        engine, settings = self.engine, None
         try:
-            result = engine.lint_source(self.source(path, text), settings=settings)
-            diags = result.diagnostics
-        except ReadError as e:
-            diags = engine.unreadable(path, e, settings).diagnostics
+            with budget.limit(timeout or None, cancel):
+                engine, settings = self.settings_for(path)
+                try:
+                    # timeout=None: within this budget (a nested budget never extends the outer one)
+                    result = engine.lint_source(self.source(path, text), settings=settings, timeout=None)
+                    diags = result.diagnostics
+                except ReadError as e:
+                    diags = engine.unreadable(path, e, settings).diagnostics
+        except budget.Timeout as e:
+            if e.cancelled:
+                raise
+            diags = engine.timed_out(path, e.seconds, settings).diagnostics
         except Exception as e:
             diags = [
                 Diagnostic(
@@ -228,9 +256,8 @@ class DocumentLinter:
                 for e in d.fix.edits:
                     edits.append((pm.position_at(e.start), pm.position_at(e.end), e.text))
             items.append(Published(d, start, end, edits))
-        state = DocumentState(uri, version, text, items, settings.lang)
-        self.docs[uri] = state
-        return state
+        lang = settings.lang if settings is not None else self.lang or "zh"
+        return DocumentState(uri, version, text, items, lang)
 
     def at(self, uri: str, pos: tuple[int, int]) -> list[Published]:
         state = self.docs.get(uri)
@@ -243,6 +270,129 @@ class DocumentLinter:
         return explain_text(rule, lang) if rule else None
 
 
+class LintWorker:
+    """Lints documents in one background thread, so that the message loop never waits for a lint.
+
+    :meth:`submit` queues the newest text of a document (replacing a queued older one) and cancels the document's
+    lint in progress; :meth:`forget` drops a closed document.  ``deliver(uri, state, generation)`` is called from
+    the worker thread with each finished result; the caller publishes it only if :meth:`current` still says it is
+    the newest (a change may have arrived meanwhile)."""
+
+    def __init__(
+        self,
+        linter: DocumentLinter,
+        deliver: Callable[[str, DocumentState, int], None],
+        timeout: float | None = budget.DEFAULT_SECONDS,
+        warm_up: Callable[[], None] | None = None,
+    ):
+        self.linter, self.deliver, self.timeout, self.warm_up = linter, deliver, timeout, warm_up
+        self.lock = threading.Condition()
+        self.generation: dict[str, int] = {}
+        self.queued: dict[str, tuple[str, int | None, int]] = {}  # uri -> (text, version, generation), FIFO
+        self.latest: dict[str, tuple[str, int | None]] = {}  # uri -> the newest (text, version) of an open document
+        self.running: dict[str, threading.Event] = {}  # uri -> cancel event of its lint in progress
+        self.thread = threading.Thread(target=self._loop, name="nblint-lint", daemon=True)
+        self.thread.start()
+
+    def submit(self, uri: str, text: str, version: int | None) -> int:
+        with self.lock:
+            gen = self.generation[uri] = self.generation.get(uri, 0) + 1
+            self.latest[uri] = (text, version)
+            self.queued.pop(uri, None)  # keep FIFO order by the newest request
+            self.queued[uri] = (text, version, gen)
+            if uri in self.running:
+                self.running[uri].set()
+            self.lock.notify()
+            return gen
+
+    def forget(self, uri: str) -> None:
+        with self.lock:
+            self.generation[uri] = self.generation.get(uri, 0) + 1
+            self.latest.pop(uri, None)
+            self.queued.pop(uri, None)
+            if uri in self.running:
+                self.running[uri].set()
+
+    def relint_all(self) -> None:
+        """Lint every open document again (its newest text): the project configuration changed."""
+        with self.lock:
+            docs = list(self.latest.items())
+        for uri, (text, version) in docs:
+            self.submit(uri, text, version)
+
+    def current(self, uri: str, gen: int) -> bool:
+        with self.lock:
+            return self.generation.get(uri) == gen
+
+    def idle(self) -> bool:
+        with self.lock:
+            return not self.queued and not self.running
+
+    def _loop(self) -> None:
+        if self.warm_up is not None:
+            try:
+                self.warm_up()
+            except Exception:
+                pass
+        while True:
+            with self.lock:
+                while not self.queued:
+                    self.lock.wait()
+                uri = next(iter(self.queued))
+                text, version, gen = self.queued.pop(uri)
+                cancel = self.running[uri] = threading.Event()
+            try:
+                state = self.linter.compute(uri, text, version, cancel=cancel, timeout=self.timeout)
+            except budget.Timeout:  # cancelled by a newer change: nobody wants this result
+                state = None
+            except BaseException:  # compute turns errors into a diagnostic; never let the worker die
+                state = None
+            finally:
+                with self.lock:
+                    if self.running.get(uri) is cancel:
+                        del self.running[uri]
+            if state is not None and self.current(uri, gen):
+                try:
+                    self.deliver(uri, state, gen)
+                except Exception:
+                    pass
+
+
+def _protocol_class():
+    """pygls's protocol, answering a request whose params cannot be read with a JSON-RPC error (pygls only logs
+    it, and the client waits for that answer for ever)."""
+    from pygls.exceptions import JsonRpcException, JsonRpcInvalidRequest
+    from pygls.protocol import LanguageServerProtocol
+
+    answered = object()
+
+    def is_request(data) -> bool:
+        return isinstance(data, dict) and "jsonrpc" in data and "id" in data and "method" in data
+
+    class Protocol(LanguageServerProtocol):
+        def structure_message(self, data):
+            try:
+                if is_request(data) and not isinstance(data["method"], str):
+                    raise JsonRpcInvalidRequest()
+                return super().structure_message(data)
+            except JsonRpcException as exc:
+                if not is_request(data):
+                    raise  # not a request: nobody waits for an answer
+                msg_id = data["id"]
+                if isinstance(msg_id, bool) or not isinstance(msg_id, (int, str)):
+                    msg_id = None  # JSON-RPC: an id that cannot be read is answered with null
+                # a plain dict: pygls's own response type would drop an "id" of null
+                self._send_data({"jsonrpc": "2.0", "id": msg_id, "error": {"code": exc.code, "message": exc.message}})
+                return answered
+
+        def handle_message(self, message):
+            if message is answered:
+                return None
+            return super().handle_message(message)
+
+    return Protocol
+
+
 # ----------------------------------------------------------------------------------------------------------------
 # The server
 
@@ -253,9 +403,35 @@ def build_server(lang: str | None = None):
 
     from .. import __version__
 
-    server = LanguageServer("nblint", __version__, text_document_sync_kind=T.TextDocumentSyncKind.Full)
+    server = LanguageServer(
+        "nblint", __version__, text_document_sync_kind=T.TextDocumentSyncKind.Full, protocol_cls=_protocol_class()
+    )
     linter = DocumentLinter(lang)
     server.linter = linter  # for tests and embedding
+    loop_box: list = []  # the message loop, once known: results go back to it to be stored and published
+
+    def warm_up() -> None:
+        # the first lint builds the parser and loads the formats (~0.1 s): done in the worker, before any document
+        from .new import render
+
+        linter.compute("file:///warm-up.md", render(2024, "某某县人民政府"))
+
+    def deliver(uri: str, state: DocumentState, gen: int) -> None:  # in the worker thread
+        if loop_box:
+            loop_box[0].call_soon_threadsafe(store_and_publish, uri, state, gen)
+
+    def store_and_publish(uri: str, state: DocumentState, gen: int) -> None:  # in the message loop
+        if not worker.current(uri, gen):
+            return  # a newer text arrived (or the document was closed) meanwhile
+        linter.docs[uri] = state
+        server.text_document_publish_diagnostics(
+            T.PublishDiagnosticsParams(
+                uri=uri, version=state.version, diagnostics=[lsp_diagnostic(uri, p) for p in state.items]
+            )
+        )
+
+    worker = LintWorker(linter, deliver, warm_up=warm_up)
+    server.lint_worker = worker  # type: ignore[attr-defined]  # for tests and embedding
 
     def settings_problem(config_path: str, problem: Exception | None) -> None:
         """A broken project configuration: an error diagnostic at its position in the configuration file and a
@@ -281,7 +457,14 @@ def build_server(lang: str | None = None):
         if uri is not None:
             server.text_document_publish_diagnostics(T.PublishDiagnosticsParams(uri=uri, diagnostics=items))
 
-    linter.on_settings_problem = settings_problem
+    def settings_problem_threadsafe(config_path: str, problem: Exception | None) -> None:
+        # found while linting, in the worker thread: published from the message loop like every other result
+        if loop_box:
+            loop_box[0].call_soon_threadsafe(settings_problem, config_path, problem)
+        else:
+            settings_problem(config_path, problem)
+
+    linter.on_settings_problem = settings_problem_threadsafe
 
     def rng(start, end) -> T.Range:
         return T.Range(T.Position(*start), T.Position(*end))
@@ -306,25 +489,17 @@ def build_server(lang: str | None = None):
         )
 
     def publish(uri: str, text: str, version: int | None) -> None:
-        state = linter.lint(uri, text, version)
-        server.text_document_publish_diagnostics(
-            T.PublishDiagnosticsParams(
-                uri=uri, version=version, diagnostics=[lsp_diagnostic(uri, p) for p in state.items]
-            )
-        )
+        """Lint in the worker; the result is published when it is done (and still the newest)."""
+        import asyncio
+
+        if not loop_box:
+            loop_box.append(asyncio.get_running_loop())
+        worker.submit(uri, text, version)
 
     @server.feature(T.INITIALIZED)
     def initialized(ls: LanguageServer, params: T.InitializedParams):
         enc = ls.workspace.position_encoding
         linter.encoding = str(getattr(enc, "value", enc) or "utf-16")
-        # warm up: the first lint builds the parser and loads the formats (~0.1 s); do it before any document
-        try:
-            from .new import render
-
-            linter.lint("file:///warm-up.md", render(2024, "某某县人民政府"))
-            linter.docs.pop("file:///warm-up.md", None)
-        except Exception:
-            pass
 
     @server.feature(T.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: LanguageServer, params: T.DidOpenTextDocumentParams):
@@ -345,8 +520,7 @@ def build_server(lang: str | None = None):
             from .. import config as configmod
 
             configmod.find_for_dir.cache_clear()
-            for st in list(linter.docs.values()):
-                publish(st.uri, st.text, st.version)
+            worker.relint_all()
             return  # a configuration is not a report: its diagnostics are its own problems (settings_problem)
         state = linter.docs.get(uri)
         if state is not None or params.text is not None:
@@ -356,6 +530,7 @@ def build_server(lang: str | None = None):
     @server.feature(T.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: LanguageServer, params: T.DidCloseTextDocumentParams):
         uri = params.text_document.uri
+        worker.forget(uri)
         linter.docs.pop(uri, None)
         server.text_document_publish_diagnostics(T.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..paths import display
+
 LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
 
@@ -21,6 +23,6 @@ class GithubFormatter:
         out = []
         for r in results:
             for d in r.diagnostics:
-                props = f"file={_esc_prop(d.path)},line={d.line},col={d.col},endLine={d.end_line},endColumn={d.end_col},title={_esc_prop(d.code + ' ' + d.name)}"
+                props = f"file={_esc_prop(display(d.path))},line={d.line},col={d.col},endLine={d.end_line},endColumn={d.end_col},title={_esc_prop(d.code + ' ' + d.name)}"
                 out.append(f"::{LEVEL.get(d.severity, 'warning')} {props}::{_esc_data(d.code + ' ' + d.message)}")
         return "\n".join(out) + ("\n" if out else "")

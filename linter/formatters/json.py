@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from ..paths import display
+
 
 class JsonFormatter:
     def __init__(self, **_):
@@ -14,9 +16,9 @@ class JsonFormatter:
         for r in results:
             files.append(
                 {
-                    "path": r.path,
+                    "path": display(r.path),
                     "meta": r.meta,
-                    "diagnostics": [d.to_dict() for d in r.diagnostics],
+                    "diagnostics": [{**d.to_dict(), "path": display(d.path)} for d in r.diagnostics],
                 }
             )
         return json.dumps({"files": files}, ensure_ascii=False, indent=2) + "\n"

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from urllib.parse import quote
 
+from ..paths import uri_path
 from ..spans import LineIndex
 
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -19,11 +19,12 @@ LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 def artifact_uri(path: str) -> str:
     """A URI reference for a report path: relative paths stay relative (resolved against the checkout by code
-    scanning), absolute ones become file: URIs; non-ASCII characters are percent-encoded (RFC 3986)."""
+    scanning), absolute ones become file: URIs; non-ASCII characters are percent-encoded (RFC 3986) from the name's
+    bytes in the file system, so a name that is not UTF-8 keeps its own bytes."""
     p = Path(path)
     if p.is_absolute():
         return p.as_uri()
-    return quote(p.as_posix(), safe="/:@!$&'()*+,;=-._~")
+    return uri_path(p.as_posix())
 
 
 def _region(line: int, col: int, end_line: int, end_col: int, nonempty: bool = True) -> dict:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 
+from ..paths import display
+
 SEV_COLOR = {"error": "RED", "warning": "YELLOW", "info": "CYAN"}
 
 
@@ -27,10 +29,10 @@ class TextFormatter:
 
     def line(self, d) -> str:
         if not self.color:
-            return f"{d.path}:{d.line}:{d.col}: {d.code} {d.message}"
+            return f"{display(d.path)}:{d.line}:{d.col}: {d.code} {d.message}"
         F, S = self.Fore, self.Style
         code = self._c(d.code, S.BRIGHT, getattr(F, SEV_COLOR.get(d.severity, "WHITE")))
-        return f"{self._c(d.path, S.BRIGHT)}:{d.line}:{d.col}: {code} {d.message}"
+        return f"{self._c(display(d.path), S.BRIGHT)}:{d.line}:{d.col}: {code} {d.message}"
 
     def context(self, result, d) -> list[str]:
         """Lines printed under a diagnostic (none in this format)."""

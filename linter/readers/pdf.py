@@ -23,6 +23,7 @@ import signal
 import threading
 import time
 
+from .. import budget
 from ..source import ReadError, Source
 
 MAX_PAGES = 300
@@ -77,6 +78,7 @@ def _read(path: str, data: bytes) -> Source:
         for number, page in enumerate(pages, 1):
             if time.monotonic() - started > TIME_LIMIT:
                 raise _Timeout()
+            budget.check()  # the caller's per-file budget, also off the main thread (no SIGALRM there)
             for text in _page_lines(page):
                 lines.append((text, number))
             page.flush_cache()

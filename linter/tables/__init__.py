@@ -12,7 +12,7 @@ the row is recorded as ``unparseable`` and no rule guesses its values.
 
 from __future__ import annotations
 
-from .. import formats
+from .. import budget, formats
 from ..model import Report, Table
 from ..normalize import normalize_label
 from .anchors import NoSpace, align_rows, extend_back, out_of_order, scattered
@@ -116,6 +116,7 @@ def build(report: Report) -> None:
     ids = list(table_specs(formats.table_era(report.era)).keys())
     secs = {t: report.section(t) for t in ids}
     for tid in ids:
+        budget.check()
         sec = secs[tid]
         if sec is not None:
             start, end, skip = sec.body[0], sec.body[1], _skips(sec)

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .. import budget
 from ..model import Cell, Report, Row
 from ..spans import OffsetMap
 
@@ -96,6 +97,7 @@ def atoms(text: str, start: int, end: int, cell_lines: bool = False, mid_cell: b
     out: list[Atom] = []
     pos = start
     while pos < end:
+        budget.check()
         nl = text.find("\n", pos, end)
         stop = end if nl < 0 else nl
         line = text[pos:stop]
