@@ -202,6 +202,7 @@ def _too_long(n: int, unit: str) -> str:
 # ---------------------------------------------------------------------------------------------------------------
 # decoding
 
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")  # control characters other than \t \n \v \f \r
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
@@ -244,7 +245,7 @@ def _decode(data: bytes) -> str:
         if text is None:
             text = decode(data)
         sample = text[:20000]
-        if "\x00" in sample or sum(1 for c in sample if ord(c) < 32 and c not in "\n\r\t\f\v") > len(sample) * 0.05:
+        if "\x00" in sample or len(_CONTROL.findall(sample)) > len(sample) * 0.05:
             raise ReadError("the file holds binary data, not HTML")
     return text[1:] if text.startswith("\ufeff") else text
 
@@ -410,7 +411,12 @@ def _strip_atoms(atoms: list[tuple[str, int]]) -> list[tuple[str, int]]:
 # elements whose content libxml2 reads as raw text (no tags inside)
 _RAW_TEXT = ("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext")
 _RAW_END = {name: re.compile(rf"</{name}", re.I) for name in _RAW_TEXT}
+# a comment, a declaration, an end tag, or a start tag (group 1: its name; quoted attribute values may hold ">")
 _TOKEN = re.compile(
+    r"""<(?:!--.*?(?:--!?>|\Z)|[!?][^>]*+>?|/[A-Za-z][^>]*+>?|([A-Za-z][^\s/>]*+)(?:[^>"']++|"[^"]*+"|'[^']*+')*+>?)""",
+    re.S,
+)
+_FLAT_TOKEN = re.compile(
     r"""<(?:!--.*?(?:--!?>|\Z)|[!?][^>]*+>?|(/?)([A-Za-z][^\s/>]*+)(?:[^>"']++|"[^"]*+"|'[^']*+')*+>?)""", re.S
 )
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
@@ -423,58 +429,60 @@ _CHECK_EVERY = 512  # nodes between two budget checks
 
 
 class _StartTags:
-    """The start tags of the markup in order (offset, end, name, first and last line), matched one by one to the
-    elements lxml reports (name and the line where the tag ends).  Elements that libxml2 implied (<html>, <body>, a
-    <p> around loose text) find no tag and get no offset; tags that it dropped are skipped."""
+    """The start tags of the markup in order (offset, end, name), matched one by one to the elements lxml reports
+    (name and the line where the tag ends).  Elements that libxml2 implied (<html>, <body>, a <p> around loose text)
+    find no tag and get no offset; tags that it dropped are skipped."""
 
     def __init__(self, markup: str):
         self.offs: list[int] = []
         self.ends: list[int] = []
         self.names: list[str] = []
-        self.l0: list[int] = []
-        self.l1: list[int] = []
         self.j = 0
-        count = markup.count
-        n = len(markup)
-        pos, line, lpos = 0, 1, 0
-        search = _TOKEN.search
-        k = 0
-        while True:
-            m = search(markup, pos)
-            if m is None:
+        self.starts = line_starts(markup)
+        offs, ends, names = self.offs, self.ends, self.names
+        pos, n, k = 0, len(markup), 0
+        while pos < n:
+            restart = None
+            for m in _TOKEN.finditer(markup, pos):
+                name = m.group(1)
+                if name is None:
+                    continue
+                k += 1
+                if k % _CHECK_EVERY == 0:
+                    budget.check()
+                name = name.lower()
+                offs.append(m.start())
+                ends.append(m.end())
+                names.append(name)
+                closer = _RAW_END.get(name)
+                if closer is not None:
+                    e = closer.search(markup, m.end())
+                    restart = e.start() if e else n
+                    break
+            if restart is None:
                 break
-            k += 1
-            if k % _CHECK_EVERY == 0:
-                budget.check()
-            a, b = m.span()
-            pos = b
-            name = m.group(2)
-            if name is None or m.group(1):
-                continue
-            name = name.lower()
-            line += count("\n", lpos, a)
-            lpos = a
-            self.offs.append(a)
-            self.ends.append(b)
-            self.names.append(name)
-            self.l0.append(line)
-            self.l1.append(line + count("\n", a, b))
-            closer = _RAW_END.get(name)
-            if closer is not None:
-                e = closer.search(markup, b)
-                pos = e.start() if e else n
+            pos = restart
+
+    def line(self, off: int) -> int:
+        return bisect_right(self.starts, off)
 
     def match(self, name: str, line: int | None) -> int:
         """Index of the tag of the next element (``-1``: implied, no tag)."""
-        names, l0, l1 = self.names, self.l0, self.l1
-        exact = line is not None and 0 < line < 65535  # libxml2 stops counting lines at 65535
-        line = line or 0
+        names = self.names
         k = self.j
+        if line is None or not 0 < line < 65535:  # libxml2 stops counting lines at 65535
+            stop = min(len(names), k + _LOOKAHEAD)
+            while k < stop:
+                if names[k] == name:
+                    self.j = k + 1
+                    return k
+                k += 1
+            return -1
         stop = min(len(names), k + _LOOKAHEAD)
         while k < stop:
-            if exact and l0[k] > line:
+            if self.line(self.offs[k]) > line:
                 break
-            if names[k] == name and (not exact or l1[k] >= line):
+            if names[k] == name and self.line(self.ends[k] - 1) >= line:
                 self.j = k + 1
                 return k
             k += 1
@@ -488,7 +496,7 @@ def _flatten(markup: str) -> str:
     stack: list[str] = []
     blanked: dict[str, int] = {}
     last = 0
-    for i, m in enumerate(_TOKEN.finditer(markup)):
+    for i, m in enumerate(_FLAT_TOKEN.finditer(markup)):
         if i % _CHECK_EVERY == 0:
             budget.check()
         name = m.group(2)
@@ -541,14 +549,18 @@ class _Doc:
     Per node: ``names`` (None for text), ``texts`` (None for elements), ``parent``, ``end`` (last node of the
     subtree), ``off``/``tag_end`` (the element's start tag in the markup, None when implied), ``els`` (the lxml
     element).  Dropped parts (scripts, styles, forms, <nav>, page-level <header>/<footer>) are left out; node 0 is
-    the document.  Nearest table/row/block ancestors, link and hidden flags and prefix sums of text lengths make
-    every question the extractor asks about a subtree O(1) or O(answer), whatever the nesting."""
+    the document.  Rows per table, cells per row, sorted positions of tables and paragraphs, prefix sums of text
+    lengths and lazily built nearest-ancestor tables make every question the extractor asks about a subtree O(1) or
+    O(answer), whatever the nesting."""
 
     def __init__(self, markup: str):
+        from lxml import etree
+
         self.markup = markup
         root = _parse(markup)
         self.root = root
         tags = _StartTags(markup)
+        t_names, t_offs, t_ends = tags.names, tags.offs, tags.ends
         names: list[str | None] = ["[document]"]
         texts: list[str | None] = [None]
         parent = [-1]
@@ -556,132 +568,200 @@ class _Doc:
         off: list[int | None] = [None]
         tag_end: list[int | None] = [None]
         els: list = [None]
-        near_tr, near_table, near_block = [-1], [-1], [-1]
-        in_a, a_or_hidden, in_art = [False], [False], [False]
         self.scripts: list[int] = []  # where the body of each long <script> starts
         self.title: tuple[str | None, int | None] | None = None  # the first <title>: (its only text, offset)
         self.meta_title: tuple[str, int | None] | None = None  # <meta name=ArticleTitle content=…>
         self.body = -1
         self.body_el = None
         self.body_implied = True
-
-        def add_text(s: str, p: int) -> None:
-            if names[p] in ("rt", "rp"):
-                return  # ruby annotations are not part of the text
-            names.append(None)
-            texts.append(s)
-            parent.append(p)
-            end.append(len(end))
-            off.append(None)
-            tag_end.append(None)
-            els.append(None)
-            near_tr.append(near_tr[p])
-            near_table.append(near_table[p])
-            near_block.append(near_block[p])
-            in_a.append(in_a[p])
-            a_or_hidden.append(a_or_hidden[p])
-            in_art.append(in_art[p])
-
+        self.tables: list[int] = []
+        self.trs: list[int] = []
+        self.cells: list[int] = []
+        self.table_or_p: list[int] = []
+        self.links: set[int] = set()  # text nodes inside <a>
+        rows_of: dict[int, list[int]] = {}
+        cells_of: dict[int, list[int]] = {}
+        self.rows_of, self.cells_of = rows_of, cells_of
         opened = [0]
-        dropped = False
-        todo: list = [(root, None)] if root is not None else []
+        table_at = [-1]  # innermost open <table>, <tr>
+        tr_at = [-1]
+        a_open = art_open = 0
+        dropped = 0  # depth inside a dropped element
+        idx_of: dict = {}  # open element -> its node index (or -1 when dropped)
+        j = 0  # next start tag to match
+        nt = len(t_names)
         steps = 0
-        while todo:
-            node, state = todo.pop()
+        events = etree.iterwalk(root, events=("start", "end", "comment", "pi")) if root is not None else ()
+        for ev, node in events:
             steps += 1
             if steps % _CHECK_EVERY == 0:
                 budget.check()
-            if state is not None:  # the element closes
-                if state >= 0:
-                    end[state] = len(names) - 1
-                    opened.pop()
-                elif state == -2:
-                    dropped = False
-                tail = node.tail
-                if tail and not dropped:
-                    add_text(tail, opened[-1])
-                continue
-            tag = node.tag
-            if not isinstance(tag, str):  # a comment or processing instruction: only its tail is text
-                tail = node.tail
-                if tail and not dropped:
-                    add_text(tail, opened[-1])
-                continue
-            name = tag.lower()
-            k = tags.match(name, node.sourceline)
-            o = tags.offs[k] if k >= 0 else None
-            if name == "script":
+            if ev == "start":
+                name = node.tag
+                # the start tag of this element in the markup (fast path: the next one, same name, same line)
+                if j < nt and t_names[j] == name:
+                    line = node.sourceline
+                    if line is None or line >= 65535 or tags.line(t_offs[j]) <= line <= tags.line(t_ends[j] - 1) + 1:
+                        k = j
+                        j += 1
+                    else:
+                        tags.j = j
+                        k = tags.match(name, line)
+                        j = tags.j
+                else:
+                    tags.j = j
+                    k = tags.match(name, node.sourceline)
+                    j = tags.j
+                o = t_offs[k] if k >= 0 else None
+                if name in _NOTED:
+                    self._note(node, name, o, t_ends[k] if k >= 0 else None)
+                if dropped or name in _DROP_TREE or (name in _HEADER_FOOTER and not art_open):
+                    dropped += 1
+                    idx_of[node] = -1
+                    continue
+                i = len(names)
+                p = opened[-1]
+                names.append(name)
+                texts.append(None)
+                parent.append(p)
+                end.append(i)
+                off.append(o)
+                tag_end.append(t_ends[k] if k >= 0 else None)
+                els.append(node)
+                idx_of[node] = i
+                opened.append(i)
+                if name in _STRUCT:
+                    if name == "table":
+                        self.tables.append(i)
+                        self.table_or_p.append(i)
+                        rows_of[i] = []
+                        table_at.append(i)
+                    elif name == "tr":
+                        self.trs.append(i)
+                        rows_of.setdefault(table_at[-1], []).append(i)
+                        tr_at.append(i)
+                    elif name == "td" or name == "th":
+                        self.cells.append(i)
+                        cells_of.setdefault(tr_at[-1], []).append(i)
+                    elif name == "p":
+                        self.table_or_p.append(i)
+                    elif name == "a":
+                        a_open += 1
+                    elif name == "article" or name == "main":
+                        art_open += 1
+                    elif name == "body" and self.body < 0:
+                        self.body, self.body_el, self.body_implied = i, node, o is None
+                    elif name == "rt" or name == "rp":
+                        continue  # ruby annotations are not part of the text
                 s = node.text
-                if o is not None and s and len(s) >= 200 and not len(node):
-                    self.scripts.append(tags.ends[k])
-            elif name == "title" and self.title is None:
-                self.title = (node.text if not len(node) else None, o)
-            elif name == "meta" and self.meta_title is None and _ARTICLE_TITLE.search(node.get("name") or ""):
-                self.meta_title = (node.get("content") or "", o)
-            if dropped:
-                todo.append((node, -1))
-                todo.extend((c, None) for c in reversed(node))
+                if s:
+                    if a_open:
+                        self.links.add(len(names))
+                    names.append(None)
+                    texts.append(s)
+                    parent.append(i)
+                    end.append(len(end))
+                    off.append(None)
+                    tag_end.append(None)
+                    els.append(None)
                 continue
-            p = opened[-1]
-            if name in _DROP_TREE or (name in ("header", "footer") and not in_art[p]):
-                dropped = True
-                todo.append((node, -2))
-                todo.extend((c, None) for c in reversed(node))
+            if ev == "end":
+                i = idx_of.pop(node)
+                if i < 0:
+                    dropped -= 1
+                else:
+                    end[i] = len(names) - 1
+                    opened.pop()
+                    name = names[i]
+                    if name in _STRUCT:
+                        if name == "table":
+                            table_at.pop()
+                        elif name == "tr":
+                            tr_at.pop()
+                        elif name == "a":
+                            a_open -= 1
+                        elif name == "article" or name == "main":
+                            art_open -= 1
+            elif node is root:
                 continue
-            i = len(names)
-            names.append(name)
-            texts.append(None)
-            parent.append(p)
-            end.append(i)
-            off.append(o)
-            tag_end.append(tags.ends[k] if k >= 0 else None)
-            els.append(node)
-            near_tr.append(i if name == "tr" else near_tr[p])
-            near_table.append(i if name == "table" else near_table[p])
-            near_block.append(i if name in _BLOCK else near_block[p])
-            in_a.append(in_a[p] or name == "a")
-            a_or_hidden.append(a_or_hidden[p] or name == "a" or _hidden_el(node))
-            in_art.append(in_art[p] or name in ("article", "main"))
-            if name == "body" and self.body < 0:
-                self.body, self.body_el, self.body_implied = i, node, o is None
-            opened.append(i)
-            s = node.text
-            if s:
-                add_text(s, i)
-            todo.append((node, i))
-            todo.extend((c, None) for c in reversed(node))
+            # the tail of an element, comment or processing instruction: text of the parent
+            s = node.tail
+            if s and not dropped:
+                p = opened[-1]
+                if names[p] == "rt" or names[p] == "rp":
+                    continue
+                if a_open:
+                    self.links.add(len(names))
+                names.append(None)
+                texts.append(s)
+                parent.append(p)
+                end.append(len(end))
+                off.append(None)
+                tag_end.append(None)
+                els.append(None)
         end[0] = len(names) - 1
         self.names, self.texts, self.parent, self.end = names, texts, parent, end
         self.off, self.tag_end, self.els = off, tag_end, els
-        self.near_tr, self.near_table, self.near_block = near_tr, near_table, near_block
-        self.in_a, self.a_or_hidden = in_a, a_or_hidden
-        self._index()
-
-    def _index(self) -> None:
-        names, texts = self.names, self.texts
-        self.tables = [i for i, n in enumerate(names) if n == "table"]
-        self.trs = [i for i, n in enumerate(names) if n == "tr"]
-        self.cells = [i for i, n in enumerate(names) if n == "td" or n == "th"]
-        self.ps = [i for i, n in enumerate(names) if n == "p"]
-        self.table_or_p = [i for i, n in enumerate(names) if n == "table" or n == "p"]
-        self.nonempty = [i for i, t in enumerate(texts) if t is not None and t.strip()]
-        slen = [0] * (len(names) + 1)  # prefix sums over the nodes
-        rlen = [0] * (len(names) + 1)
-        acc_s = acc_r = 0
-        for i, t in enumerate(texts):
-            if t is not None:
-                acc_s += len(t.strip())
-                acc_r += len(t)
-            slen[i + 1] = acc_s
-            rlen[i + 1] = acc_r
-        self.slen, self.rlen = slen, rlen
-        self.rows_of: dict[int, list[int]] = {}
-        for i in self.trs:
-            self.rows_of.setdefault(self.near_table[self.parent[i]], []).append(i)
-        self.cells_of: dict[int, list[int]] = {}
-        for i in self.cells:
-            self.cells_of.setdefault(self.near_tr[self.parent[i]], []).append(i)
+        # text nodes that hold more than whitespace, and prefix sums of their stripped lengths
+        self.ne = [i for i, t in enumerate(texts) if t is not None and not t.isspace()]
+        self.ne_text = [texts[i].strip() for i in self.ne]  # type: ignore[union-attr]
+        cum = [0]
+        acc = 0
+        for t in self.ne_text:
+            acc += len(t)
+            cum.append(acc)
+        self.ne_cum = cum
         self._hidden: dict[int, bool] = {}
+        self._flag: dict[int, bool] = {}
+        self._near: dict[str, list[int]] = {}
+        # elements with attributes that can hide them or name them (everything else needs no attribute lookup)
+        if root is not None:
+            self.styled = set(root.xpath("//*[@style or @hidden]"))
+            self.named = set(root.xpath("//*[@class or @id]"))
+        else:
+            self.styled = self.named = set()
+
+    def _note(self, node, name: str, o: int | None, tag_end: int | None) -> None:
+        """What the page says before it is cleaned: long scripts, the first <title>, <meta name=ArticleTitle>."""
+        if name == "script":
+            s = node.text
+            if tag_end is not None and s and len(s) >= 200 and not len(node):
+                self.scripts.append(tag_end)
+        elif name == "title":
+            if self.title is None:
+                self.title = (node.text if not len(node) else None, o)
+        elif self.meta_title is None and _ARTICLE_TITLE.search(node.get("name") or ""):
+            self.meta_title = (node.get("content") or "", o)
+
+    # -- ancestors ---------------------------------------------------------------------------------------------
+    def near(self, kind: str, i: int) -> int:
+        """The nearest ancestor-or-self of node ``i`` that is a ``kind`` ("tr", "table" or "block"); -1 if none."""
+        arr = self._near.get(kind)
+        if arr is None:
+            names, parent = self.names, self.parent
+            arr = [-1] * len(names)
+            for k in range(1, len(names)):
+                n = names[k]
+                if n is not None and (n in _BLOCK if kind == "block" else n == kind):
+                    arr[k] = k
+                else:
+                    arr[k] = arr[parent[k]]
+            self._near[kind] = arr
+        return arr[i]
+
+    def link_or_hidden(self, i: int) -> bool:
+        """Whether element ``i`` or an ancestor is a link or hidden (memoised: linear over all calls)."""
+        flag = self._flag
+        path = []
+        k = i
+        while k > 0 and k not in flag:
+            path.append(k)
+            k = self.parent[k]
+        v = flag.get(k, False)
+        for k in reversed(path):
+            v = v or self.names[k] == "a" or self.hidden(k)
+            flag[k] = v
+        return v
 
     # -- subtree questions -------------------------------------------------------------------------------------
     def children(self, i: int) -> list[int]:
@@ -705,31 +785,37 @@ class _Doc:
 
     def strip_len(self, i: int) -> int:
         """``len(get_text("", strip=True))`` of the subtree."""
-        return self.slen[self.end[i] + 1] - self.slen[i]
+        ne = self.ne
+        return self.ne_cum[bisect_right(ne, self.end[i])] - self.ne_cum[bisect_left(ne, i)]
 
     def raw_len(self, i: int) -> int:
-        return self.rlen[self.end[i] + 1] - self.rlen[i]
+        texts = self.texts
+        return sum(len(texts[k] or "") for k in range(i, self.end[i] + 1))
 
     def text(self, i: int, limit: int | None = None, lo: int | None = None, hi: int | None = None) -> str:
         """The stripped texts of the subtree (or of nodes lo..hi) joined; at least ``limit`` characters of it."""
         a = i if lo is None else lo
         b = self.end[i] if hi is None else hi
-        ne = self.nonempty
+        ne, ne_text = self.ne, self.ne_text
+        k0, k1 = bisect_left(ne, a), bisect_right(ne, b)
+        if limit is None:
+            return "".join(ne_text[k0:k1])
         parts: list[str] = []
         n = 0
-        texts = self.texts
-        for k in range(bisect_left(ne, a), bisect_right(ne, b)):
-            s = texts[ne[k]].strip()  # type: ignore[union-attr]
-            parts.append(s)
-            n += len(s)
-            if limit is not None and n >= limit:
+        for k in range(k0, k1):
+            parts.append(ne_text[k])
+            n += len(ne_text[k])
+            if n >= limit:
                 break
         return "".join(parts)
 
     def hidden(self, i: int) -> bool:
+        el = self.els[i]
+        if el not in self.styled:
+            return False
         h = self._hidden.get(i)
         if h is None:
-            h = self._hidden[i] = _hidden_el(self.els[i])
+            h = self._hidden[i] = _hidden_el(el)
         return h
 
     def attr(self, i: int, name: str, default: str = "") -> str:
@@ -751,6 +837,11 @@ class _Doc:
             if el is not top and el.tail:
                 n += len(_CJK.findall(el.tail))
         return n
+
+
+_NOTED = {"script", "title", "meta"}
+_HEADER_FOOTER = {"header", "footer"}
+_STRUCT = {"table", "tr", "td", "th", "p", "a", "article", "main", "body", "rt", "rp"}
 
 
 _ARTICLE_TITLE = re.compile(r"^articletitle$", re.I)
@@ -819,14 +910,14 @@ class _Extractor:
         prefix.sort(key=lambda p: p[0])
         for _, kind, node in prefix:
             if kind == "meta" and d.names[node] == "tr":
-                self._table(d.near_table[d.parent[node]], out)
+                self._table(d.near("table", d.parent[node]), out)
             else:
                 self._blocks(node, out)
             out.flush()
         first_body_line = len(out.lines)
         name = d.names[content]
         if name in ("table", "tbody", "thead", "tfoot", "tr"):
-            self._table(content if name == "table" else d.near_table[d.parent[content]], out)
+            self._table(content if name == "table" else d.near("table", d.parent[content]), out)
         else:
             self._blocks(content, out)
         out.flush()
@@ -972,38 +1063,36 @@ class _Extractor:
         return bps
 
     def _counts(self, root: int) -> None:
-        """Non-link Chinese characters under each element (and the link ones), as prefix sums."""
+        """Non-link Chinese characters under each element (and the link ones), as prefix sums over text nodes."""
         d = self.d
-        n = len(d.names)
-        plain = [0] * (n + 1)
-        link = [0] * (n + 1)
-        a = b = 0
         lo, hi = root, d.end[root]
-        texts, in_a = d.texts, d.in_a
-        for i in range(n):
-            t = texts[i]
-            if t is not None and lo <= i <= hi:
+        plain = [0]
+        link = [0]
+        a = b = 0
+        links = d.links
+        for i, t in zip(d.ne, d.ne_text):
+            if lo <= i <= hi:
                 c = len(_CJK.findall(t))
                 if c:
-                    if in_a[i]:
+                    if i in links:
                         b += c
                     else:
                         a += c
-            plain[i + 1] = a
-            link[i + 1] = b
+            plain.append(a)
+            link.append(b)
         self._plain, self._link = plain, link
 
     def cnt(self, t: int) -> int:
         d = self.d
         if not (self.root <= t <= d.end[self.root]):
             return 0
-        return self._plain[d.end[t] + 1] - self._plain[t]
+        return self._plain[bisect_right(d.ne, d.end[t])] - self._plain[bisect_left(d.ne, t)]
 
     def links(self, t: int) -> int:
         d = self.d
         if not (self.root <= t <= d.end[self.root]):
             return 0
-        return self._link[d.end[t] + 1] - self._link[t]
+        return self._link[bisect_right(d.ne, d.end[t])] - self._link[bisect_left(d.ne, t)]
 
     def _choose(self, root: int) -> int:
         """The element holding the report: around its section headings if it has some, else by text mass."""
@@ -1070,18 +1159,18 @@ class _Extractor:
         d = self.d
         found = []
         numerals = set()
-        texts, parent, near_block, flag = d.texts, d.parent, d.near_block, d.a_or_hidden
-        for i in range(root, d.end[root] + 1):
+        texts, parent = d.texts, d.parent
+        ne = d.ne
+        for k in range(bisect_left(ne, root), bisect_right(ne, d.end[root])):
+            i = ne[k]
             s = texts[i]
-            if s is None:
-                continue
-            m = _HEADING.match(s)
+            m = _HEADING.match(s)  # type: ignore[arg-type]
             if m is None:
                 continue
-            block = near_block[parent[i]]
+            block = d.near("block", parent[i])
             if block < 0 or d.strip_len(block) > 60:
                 continue
-            if flag[parent[i]]:
+            if d.link_or_hidden(parent[i]):
                 continue
             found.append(i)
             numerals.add(m.group(1))
@@ -1090,6 +1179,8 @@ class _Extractor:
     def _hint(self, i: int, pattern) -> bool:
         d = self.d
         el = d.els[i]
+        if el not in d.named:
+            return pattern is _CONTENT_HINT and d.names[i] in ("article", "main", "ucapcontent")
         cls = " ".join((el.get("class") or "").split())
         ident = el.get("id") or ""
         return bool(pattern.search(f"{cls} {ident}")) or (
@@ -1145,9 +1236,9 @@ class _Extractor:
             return None
         if re.search(r"采集|抓取|爬取", self._context(hit)):
             return None  # when a capture tool fetched the page, not when it was published
-        tr = d.near_tr[d.parent[hit]]
+        tr = d.near("tr", d.parent[hit])
         if tr >= 0:
-            table = d.near_table[d.parent[tr]]
+            table = d.near("table", d.parent[tr])
             if (
                 table >= 0
                 and len(d.within(d.trs, table)) <= 12
@@ -1155,7 +1246,7 @@ class _Extractor:
                 and not d.has(d.tables, table)
             ):
                 return tr
-        block = d.near_block[d.parent[hit]]
+        block = d.near("block", d.parent[hit])
         if block < 0 or d.strip_len(block) > 200:
             return None
         return block
@@ -1163,7 +1254,7 @@ class _Extractor:
     def _context(self, s: int) -> str:
         """The text of a node plus its table row / block, enough to see a label and a date together."""
         d = self.d
-        tr = d.near_tr[d.parent[s]]
+        tr = d.near("tr", d.parent[s])
         if tr >= 0:
             parts: list[str] = []
             n = 0
@@ -1174,18 +1265,20 @@ class _Extractor:
                 if n >= 300:
                     break
             return " | ".join(parts)[:300]
-        p = d.near_block[d.parent[s]]
+        p = d.near("block", d.parent[s])
         return (d.text(p, limit=300) if p >= 0 else d.texts[s])[:300]  # type: ignore[index]
 
     # -- emission ----------------------------------------------------------------------------------------------
-    def _text_atoms(self, i: int, cell: bool, out: _Out):
+    def _text_atoms(self, i: int, text: str, cell: bool, out: _Out):
         """Add the text node ``i`` to the current line, collapsing ASCII whitespace."""
-        d = self.d
-        text: str = d.texts[i]  # type: ignore[assignment]
         bps = self.pos.get(i)
         if bps is None:
+            d = self.d
             base = d.off[d.parent[i]] or 0
             bps = [(0, base)]
+        if len(bps) == 1 and _ASCII_WS.search(text) is None:
+            out.add(text, bps[0][1])  # one piece, from where the node starts
+            return
         keys = [b[0] for b in bps]
 
         def off(i):
@@ -1215,67 +1308,93 @@ class _Extractor:
         out.add(text[cut:b], off(cut))
 
     def _blocks(self, node: int, out: _Out, cell: bool = False):
-        self._walk_blocks([(node, _TOP)], out, cell)
+        self._walk_blocks([(_SCAN, node, self.d.end[node], node, [])], out, cell)
 
-    def _walk_blocks(self, stack: list[tuple[int, int]], out: _Out, cell: bool):
-        """Walk iteratively: text to the current line, blocks and <br> end lines, tables as rows.  Layout tables
-        are walked on the same stack (no recursion, whatever the nesting)."""
+    def _walk_blocks(self, tasks: list[tuple], out: _Out, cell: bool):
+        """Walk subtrees in document order: text to the current line, blocks and <br> end lines, tables as rows.
+
+        One scan per subtree over the flat node list (a child's subtree is skipped by jumping to its end); the
+        flushes owed when a block element ends wait on ``closing``.  A layout table's cells are walked as tasks on
+        the same stack, before the rest of the scan resumes: no recursion, whatever the nesting."""
         d = self.d
-        names, off = d.names, d.off
+        names, texts, end, off, els = d.names, d.texts, d.end, d.off, d.els
+        styled, named = d.styled, d.named
+        text_atoms = self._text_atoms
         steps = 0
-        while stack:
-            i, mode = stack.pop()
-            steps += 1
-            if steps % _CHECK_EVERY == 0:
-                budget.check()
-            if mode == _LEAVE:
-                if not cell:
-                    out.flush()
-                continue
-            if mode == _FLUSH:
+        while tasks:
+            task = tasks.pop()
+            if task[0] == _FLUSH:
                 out.flush()
                 continue
-            name = names[i]
-            if name is None:
-                self._text_atoms(i, cell, out)
-                continue
-            if mode != _TOP:
-                if name in _DROP or d.hidden(i):
+            _, j, hi, top, closing = task
+            while j <= hi:
+                steps += 1
+                if steps % _CHECK_EVERY == 0:
+                    budget.check()
+                while closing and j > closing[-1]:
+                    closing.pop()
+                    out.flush()
+                name = names[j]
+                if name is None:
+                    text_atoms(j, texts[j], cell, out)  # type: ignore[arg-type]
+                    j += 1
                     continue
-                if cell and name in ("td", "th"):
-                    continue  # a cell left unclosed: the nested cell is emitted as its own cell
-                if name == "br":
-                    if cell:
-                        out.ws(off[i] or 0, "")
-                    else:
-                        out.flush()
-                    continue
-                if name == "table":
-                    if cell:
-                        self._push_children(i, stack)
+                if j != top:
+                    if name in _DROP or (els[j] in styled and d.hidden(j)):
+                        j = end[j] + 1
                         continue
-                    out.flush()
-                    self._table(i, out, stack)
-                    continue
-                if (
-                    not cell
-                    and name not in ("tr", "td", "th", "tbody")
-                    and self._hint(i, _CHROME_HINT)
-                    and not d.has(d.table_or_p, i)
-                ):
-                    continue
-            if name in _BLOCK or name == "br":
+                    if cell and (name == "td" or name == "th"):
+                        j = end[j] + 1  # a cell left unclosed: the nested cell is emitted as its own cell
+                        continue
+                    if name == "br":
+                        if cell:
+                            out.ws(off[j] or 0, "")
+                        else:
+                            out.flush()
+                        j = end[j] + 1
+                        continue
+                    if name == "table":
+                        if cell:
+                            j += 1  # its text joins the cell's
+                            continue
+                        out.flush()
+                        if self._layout_table(j):
+                            tasks.append((_SCAN, end[j] + 1, hi, top, closing))  # the rest, after the cells
+                            self._push_cells(j, tasks)
+                            break
+                        self._table(j, out)
+                        j = end[j] + 1
+                        continue
+                    if (
+                        not cell
+                        and els[j] in named
+                        and name not in ("tr", "td", "th", "tbody")
+                        and self._hint(j, _CHROME_HINT)
+                        and not d.has(d.table_or_p, j)
+                    ):
+                        j = end[j] + 1
+                        continue
+                if name in _BLOCK or name == "br":
+                    if not cell:
+                        out.flush()
+                        closing.append(end[j])
+                elif cell and (name == "p" or name == "div"):
+                    out.ws(off[j] or 0, "")
+                j += 1
+            else:
                 if not cell:
-                    out.flush()
-                stack.append((i, _LEAVE))
-            elif cell and name in ("p", "div"):
-                out.ws(off[i] or 0, "")
-            self._push_children(i, stack)
+                    for _ in closing:
+                        out.flush()
+                    closing.clear()
 
-    def _push_children(self, i: int, stack: list[tuple[int, int]]) -> None:
-        kids = self.d.children(i)
-        for k in reversed(kids):
-            stack.append((k, _VISIT))
+    def _push_cells(self, table: int, tasks: list[tuple]) -> None:
+        """A layout table: each cell a block of its own, in document order."""
+        end = self.d.end
+        tds = [td for tr in self._rows(table) for td in self._cells(tr)]
+        for td in reversed(tds):
+            tasks.append((_FLUSH,))
+            tasks.append((_SCAN, td, end[td], td, []))
+            tasks.append((_FLUSH,))
 
     # -- tables ------------------------------------------------------------------------------------------------
     def _rows(self, table: int) -> list[int]:
@@ -1286,28 +1405,21 @@ class _Extractor:
 
     def _layout_table(self, el: int) -> bool:
         d = self.d
-        table = el if d.names[el] == "table" else d.near_table[d.parent[el]]
+        table = el if d.names[el] == "table" else d.near("table", d.parent[el])
         if table < 0:
             return True
         if d.has(d.tables, table):
             return True
         return all(len(self._cells(tr)) <= 1 for tr in self._rows(table))
 
-    def _table(self, table: int, out: _Out, stack: list[tuple[int, int]] | None = None):
+    def _table(self, table: int, out: _Out):
         if table < 0:
             return
         d = self.d
         if self._layout_table(table):
-            # each cell a block of its own, walked on the caller's stack (or a new one)
-            own = stack is None
-            work: list[tuple[int, int]] = [] if stack is None else stack
-            tds = [td for tr in self._rows(table) for td in self._cells(tr)]
-            for td in reversed(tds):
-                work.append((td, _FLUSH))
-                work.append((td, _TOP))
-                work.append((td, _FLUSH))
-            if own:
-                self._walk_blocks(work, out, False)
+            tasks: list[tuple] = []
+            self._push_cells(table, tasks)
+            self._walk_blocks(tasks, out, False)
             return
         grid = SpanGrid()
         for tr in self._rows(table):
@@ -1379,7 +1491,7 @@ def _line_text(line) -> str:
     return "".join(a[0] for a in (atoms if row else _strip_atoms(list(atoms))))
 
 
-_VISIT, _TOP, _LEAVE, _FLUSH = 0, 1, 2, 3
+_SCAN, _FLUSH = 0, 1
 
 
 def _span(d: _Doc, td: int, attr: str, default: int, limit: int) -> int:
