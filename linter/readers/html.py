@@ -172,7 +172,7 @@ _STRIP = " \t\n\r\f\v\xa0\u3000\u2002\u2003\u2009\u200b\ufeff"
 _PROBE_STOP = set("&<>\"'\xa0\u3000 \t\n\r\f")
 _MAX_CELLS = 200  # cells read per table row
 _MAX_COLSPAN = 64  # as the DOCX reader caps gridSpan
-_MAX_COLS = 256  # grid columns kept per row
+_MAX_COLS = 64  # grid columns kept per row (real report tables have at most ~15)
 _MAX_SPAN = 1000  # rowspan
 
 
@@ -247,6 +247,7 @@ def _decode(data: bytes) -> str:
         sample = text[:20000]
         if "\x00" in sample or len(_CONTROL.findall(sample)) > len(sample) * 0.05:
             raise ReadError("the file holds binary data, not HTML")
+    assert text is not None
     return text[1:] if text.startswith("\ufeff") else text
 
 
@@ -880,13 +881,13 @@ class _Extractor:
             markup, where = js
             doc = _Doc(markup)
 
-            def to_file(off: int, _w=where) -> tuple[int, int]:
+            def to_file(off: int, _w: list[int] = where) -> tuple[int, int]:
                 if not _w:
                     return 1, 1
                 return file_index.line_col(_w[min(max(off, 0), len(_w) - 1)])
         else:
             markup = src
-            to_file = file_index.line_col
+            to_file = file_index.line_col  # type: ignore[assignment]
         ex = cls(markup, to_file, doc, js=js is not None)
         return ex.extract()
 
@@ -994,6 +995,15 @@ class _Extractor:
                     break
                 probe.append(ch)
             found = markup.find("".join(probe), lo, hi) if probe else -1
+            if found < 0 and len(probe) > 1:
+                # a stray end tag or a character reference inside the first characters: start from the first one
+                # and let the walk below step over them
+                found = markup.find(probe[0], lo, hi)
+                if found >= 0 and ps == lead:
+                    bps = self._walk(text, lead, found, hi)
+                    cursor = bps[-1][1]
+                    self.pos[i] = bps
+                    continue
             if found < 0 and probe:
                 self.pos[i] = [(0, lo)]
                 continue
@@ -1336,7 +1346,7 @@ class _Extractor:
                     out.flush()
                 name = names[j]
                 if name is None:
-                    text_atoms(j, texts[j], cell, out)  # type: ignore[arg-type]
+                    text_atoms(j, texts[j] or "", cell, out)
                     j += 1
                     continue
                 if j != top:
@@ -1433,10 +1443,9 @@ class _Extractor:
                 cell_out = _Out()
                 self._blocks(td, cell_out, cell=True)
                 cell_out.flush()
-                atoms = _strip_atoms([a for line, _ in cell_out.lines for a in line])
                 cells.append(
                     (
-                        atoms,
+                        _strip_atoms([a for line, _ in cell_out.lines for a in line]),
                         d.off[td] or 0,
                         _span(d, td, "colspan", 1, _MAX_COLSPAN),
                         _span(d, td, "rowspan", 1, _MAX_SPAN),
@@ -1460,7 +1469,8 @@ class _Extractor:
     # -- compose -----------------------------------------------------------------------------------------------
     def _compose(self, lines) -> tuple[str, list[Run]]:
         parts: list[str] = []
-        runs: list[Run] = []
+        at: list[int] = []  # runs: where each starts in the text, and the markup offset it continues
+        src: list[int] = []
         n = 0
         every_atom = self.js
         for line, row in lines:
@@ -1475,14 +1485,16 @@ class _Extractor:
                 if not text:
                     continue
                 if prev_end != off or every_atom:
-                    line_no, col = self.to_file(off)
-                    if not runs or runs[-1].start != n:
-                        runs.append(Run(n, line_no, col))
+                    if at and at[-1] == n:
+                        src[-1] = off
                     else:
-                        runs[-1] = Run(n, line_no, col)
+                        at.append(n)
+                        src.append(off)
                 parts.append(text)
                 n += len(text)
                 prev_end = off + len(text)
+        to_file = self.to_file
+        runs = [Run(a, *to_file(o)) for a, o in zip(at, src)]
         return "".join(parts), runs
 
 
@@ -1494,9 +1506,12 @@ def _line_text(line) -> str:
 _SCAN, _FLUSH = 0, 1
 
 
+_DIGITS = re.compile(r"\d+")
+
+
 def _span(d: _Doc, td: int, attr: str, default: int, limit: int) -> int:
     v = d.attr(td, attr).strip()
-    m = re.match(r"\d+", v)
+    m = _DIGITS.match(v)
     if not m:
         return default
     return max(1, min(int(m.group()), limit))
