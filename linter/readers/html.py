@@ -340,8 +340,8 @@ def _find_js_report(src: str, doc: _Doc) -> tuple[str, list[int]] | None:
 
 
 class _LineIndex:
-    def __init__(self, text: str):
-        self.starts = line_starts(text)
+    def __init__(self, text: str, starts: list[int] | None = None):
+        self.starts = line_starts(text) if starts is None else starts
 
     def offset(self, line: int, col0: int) -> int:
         line = max(1, min(line, len(self.starts)))
@@ -561,6 +561,7 @@ class _Doc:
         root = _parse(markup)
         self.root = root
         tags = _StartTags(markup)
+        self.line_starts = tags.starts
         t_names, t_offs, t_ends = tags.names, tags.offs, tags.ends
         names: list[str | None] = ["[document]"]
         texts: list[str | None] = [None]
@@ -588,7 +589,7 @@ class _Doc:
         tr_at = [-1]
         a_open = art_open = 0
         dropped = 0  # depth inside a dropped element
-        idx_of: dict = {}  # open element -> its node index (or -1 when dropped)
+        open_idx: list[int] = []  # node index of each open element (-1 when dropped), innermost last
         j = 0  # next start tag to match
         nt = len(t_names)
         steps = 0
@@ -601,7 +602,9 @@ class _Doc:
                 name = node.tag
                 # the start tag of this element in the markup (fast path: the next one, same name, same line)
                 if j < nt and t_names[j] == name:
-                    line = node.sourceline
+                    # only <html>, <head>, <body> and <p> are ever implied by libxml2: for the others the next tag
+                    # of the same name is theirs; for these four the line must agree too
+                    line = node.sourceline if name in _IMPLIED else None
                     if line is None or line >= 65535 or tags.line(t_offs[j]) <= line <= tags.line(t_ends[j] - 1) + 1:
                         k = j
                         j += 1
@@ -618,7 +621,7 @@ class _Doc:
                     self._note(node, name, o, t_ends[k] if k >= 0 else None)
                 if dropped or name in _DROP_TREE or (name in _HEADER_FOOTER and not art_open):
                     dropped += 1
-                    idx_of[node] = -1
+                    open_idx.append(-1)
                     continue
                 i = len(names)
                 p = opened[-1]
@@ -629,7 +632,7 @@ class _Doc:
                 off.append(o)
                 tag_end.append(t_ends[k] if k >= 0 else None)
                 els.append(node)
-                idx_of[node] = i
+                open_idx.append(i)
                 opened.append(i)
                 if name in _STRUCT:
                     if name == "table":
@@ -667,7 +670,7 @@ class _Doc:
                     els.append(None)
                 continue
             if ev == "end":
-                i = idx_of.pop(node)
+                i = open_idx.pop()
                 if i < 0:
                     dropped -= 1
                 else:
@@ -715,12 +718,6 @@ class _Doc:
         self._hidden: dict[int, bool] = {}
         self._flag: dict[int, bool] = {}
         self._near: dict[str, list[int]] = {}
-        # elements with attributes that can hide them or name them (everything else needs no attribute lookup)
-        if root is not None:
-            self.styled = set(root.xpath("//*[@style or @hidden]"))
-            self.named = set(root.xpath("//*[@class or @id]"))
-        else:
-            self.styled = self.named = set()
 
     def _note(self, node, name: str, o: int | None, tag_end: int | None) -> None:
         """What the page says before it is cleaned: long scripts, the first <title>, <meta name=ArticleTitle>."""
@@ -811,12 +808,9 @@ class _Doc:
         return "".join(parts)
 
     def hidden(self, i: int) -> bool:
-        el = self.els[i]
-        if el not in self.styled:
-            return False
         h = self._hidden.get(i)
         if h is None:
-            h = self._hidden[i] = _hidden_el(el)
+            h = self._hidden[i] = _hidden_el(self.els[i])
         return h
 
     def attr(self, i: int, name: str, default: str = "") -> str:
@@ -841,6 +835,7 @@ class _Doc:
 
 
 _NOTED = {"script", "title", "meta"}
+_IMPLIED = {"html", "head", "body", "p"}
 _HEADER_FOOTER = {"header", "footer"}
 _STRUCT = {"table", "tr", "td", "th", "p", "a", "article", "main", "body", "rt", "rp"}
 
@@ -850,13 +845,10 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
 def _hidden_el(el) -> bool:
-    attrib = el.attrib
-    if not attrib:
-        return False
-    if "hidden" in attrib:
+    style = el.get("style")
+    if style and _HIDDEN_STYLE.search(style) is not None:
         return True
-    style = attrib.get("style")
-    return bool(style) and _HIDDEN_STYLE.search(style) is not None
+    return el.get("hidden") is not None
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -875,7 +867,7 @@ class _Extractor:
     @classmethod
     def run(cls, src: str) -> tuple[str, list[Run]]:
         doc = _Doc(src)
-        file_index = _LineIndex(src)
+        file_index = _LineIndex(src, doc.line_starts)
         js = _find_js_report(src, doc)
         if js is not None:
             markup, where = js
@@ -1189,8 +1181,6 @@ class _Extractor:
     def _hint(self, i: int, pattern) -> bool:
         d = self.d
         el = d.els[i]
-        if el not in d.named:
-            return pattern is _CONTENT_HINT and d.names[i] in ("article", "main", "ucapcontent")
         cls = " ".join((el.get("class") or "").split())
         ident = el.get("id") or ""
         return bool(pattern.search(f"{cls} {ident}")) or (
@@ -1327,8 +1317,7 @@ class _Extractor:
         flushes owed when a block element ends wait on ``closing``.  A layout table's cells are walked as tasks on
         the same stack, before the rest of the scan resumes: no recursion, whatever the nesting."""
         d = self.d
-        names, texts, end, off, els = d.names, d.texts, d.end, d.off, d.els
-        styled, named = d.styled, d.named
+        names, texts, end, off = d.names, d.texts, d.end, d.off
         text_atoms = self._text_atoms
         steps = 0
         while tasks:
@@ -1350,7 +1339,7 @@ class _Extractor:
                     j += 1
                     continue
                 if j != top:
-                    if name in _DROP or (els[j] in styled and d.hidden(j)):
+                    if name in _DROP or d.hidden(j):
                         j = end[j] + 1
                         continue
                     if cell and (name == "td" or name == "th"):
@@ -1377,7 +1366,6 @@ class _Extractor:
                         continue
                     if (
                         not cell
-                        and els[j] in named
                         and name not in ("tr", "td", "th", "tbody")
                         and self._hint(j, _CHROME_HINT)
                         and not d.has(d.table_or_p, j)
