@@ -37,7 +37,10 @@ def discover(paths: list[str]) -> list[str]:
         if os.path.isdir(p):
             for root, dirs, files in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-                for f in sorted(files):
+                # every entry with a report's suffix is listed, whatever it is: a FIFO, a device, a socket, a broken
+                # link, even a directory named x.txt (still walked into) become NB001 rows when read, never a hang
+                # or a silent gap
+                for f in sorted(files + [d for d in dirs if supported(d)]):
                     fp = os.path.join(root, f)
                     if supported(fp):
                         out.append(fp)

@@ -1,6 +1,10 @@
 """HTML pages: find the report inside the page, emit its paragraphs as lines and its tables as pipe rows.
 
-The page is parsed with BeautifulSoup and the standard library parser (no lxml needed).  Steps:
+The page is parsed with lxml (libxml2's HTML parser, in C) and walked once into a flat model in document order
+(``_Doc``): every question asked about a subtree afterwards (its text length, its rows, a nested table, a link or
+hidden ancestor) is answered from ranges and prefix sums, so the reader is linear in the page whatever its nesting,
+and it checks the time budget (``nblint.budget``) as it goes.  A page over ``MAX_CHARS`` characters is refused before
+it is parsed.  Steps:
 
 1. decode the bytes (BOM, ``<meta charset>``, UTF-8, GB18030, then detection);
 2. if the report is really an HTML string inside JavaScript (``let content = "<p>…</p>"`` in a ``<script>`` or a
@@ -17,7 +21,8 @@ The page is parsed with BeautifulSoup and the standard library parser (no lxml n
    end lines, tables become ``a | b | c`` rows with rowspan/colspan resolved (see ``SpanGrid``).
 
 Every emitted character maps back to the line:col of the HTML where its text node (or cell) is (``Source.runs``):
-text nodes are located by searching their first characters in the source between the neighbouring tags, and
+start tags are found by a linear scan of the source and matched in order to the elements lxml reports (name and
+line), text nodes are located by searching their first characters in the source between the neighbouring tags, and
 entities / source newlines inside a node get their own run so columns stay exact.
 
 ``Source.original`` is set to the decoded HTML: inline suppression comments (``<!-- nblint: disable=… -->``) are
@@ -29,10 +34,11 @@ from __future__ import annotations
 
 import html as _html
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
+from .. import budget
 from ..source import ReadError, Run, Source, line_starts
-from . import bad_input
+from . import MAX_CHARS, bad_input
 
 # ---------------------------------------------------------------------------------------------------------------
 # vocabulary
@@ -164,13 +170,21 @@ _ENTITY = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)
 _START_TAG = re.compile(r"<[^>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^>\"']*)*>")
 _STRIP = " \t\n\r\f\v\xa0\u3000\u2002\u2003\u2009\u200b\ufeff"
 _PROBE_STOP = set("&<>\"'\xa0\u3000 \t\n\r\f")
-_MAX_CELLS = 200
-_MAX_SPAN = 1000
+_MAX_CELLS = 200  # cells read per table row
+_MAX_COLSPAN = 64  # as the DOCX reader caps gridSpan
+_MAX_COLS = 64  # grid columns kept per row (real report tables have at most ~15)
+_MAX_SPAN = 1000  # rowspan
 
 
 def read(path: str, data: bytes) -> Source:
     with bad_input("HTML"):
+        # the character limit applies to the page itself, before it is parsed: a page far larger than a report is
+        # not parsed at all (4 bytes per character at most in any of the encodings read here)
+        if len(data) > 4 * MAX_CHARS:
+            raise ReadError(_too_long(len(data), "bytes"))
         src = _decode(data)
+        if len(src) > MAX_CHARS:
+            raise ReadError(_too_long(len(src), "characters"))
         if not src.strip():
             raise ReadError("the file holds no text")
         text, runs = _Extractor.run(src)
@@ -181,9 +195,14 @@ def read(path: str, data: bytes) -> Source:
     return source
 
 
+def _too_long(n: int, unit: str) -> str:
+    return f"the HTML page is {n:,} {unit} long, far more than one annual report (limit {MAX_CHARS:,} characters); not linted"
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # decoding
 
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")  # control characters other than \t \n \v \f \r
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
@@ -226,8 +245,9 @@ def _decode(data: bytes) -> str:
         if text is None:
             text = decode(data)
         sample = text[:20000]
-        if "\x00" in sample or sum(1 for c in sample if ord(c) < 32 and c not in "\n\r\t\f\v") > len(sample) * 0.05:
+        if "\x00" in sample or len(_CONTROL.findall(sample)) > len(sample) * 0.05:
             raise ReadError("the file holds binary data, not HTML")
+    assert text is not None
     return text[1:] if text.startswith("\ufeff") else text
 
 
@@ -285,25 +305,20 @@ def _js_unescape(raw: str, base: int) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
-def _find_js_report(src: str, soup) -> tuple[str, list[int]] | None:
+def _find_js_report(src: str, doc: _Doc) -> tuple[str, list[int]] | None:
     """The unescaped HTML of a JS string literal that holds the report, if the page is built that way."""
     if "\\" not in src and "`" not in src:
         return None
     regions: list[tuple[int, int]] = []
     if not src.lstrip().startswith("<"):
         regions.append((0, len(src)))  # a bare JS (or JSON) file named .html
-    starts = _LineIndex(src)
-    for script in soup.find_all("script"):
-        if script.sourceline is None or not script.string or len(script.string) < 200:
-            continue
-        tag_at = starts.offset(script.sourceline, script.sourcepos)
-        m = _START_TAG.match(src, tag_at)
-        body_at = m.end() if m else tag_at
+    for body_at in doc.scripts:
         end = src.find("</script", body_at)
         regions.append((body_at, end if end >= 0 else len(src)))
     best = None
     for lo, hi in regions:
         for m in _JS_LITERAL.finditer(src, lo, hi):
+            budget.check()
             g = 1 if m.group(1) is not None else 2 if m.group(2) is not None else 3
             raw = m.group(g)
             if len(raw) < 200 or not _JS_HTML.search(raw):
@@ -315,15 +330,8 @@ def _find_js_report(src: str, soup) -> tuple[str, list[int]] | None:
     if best is None:
         return None
     cjk, text, where, bare = best
-    if not bare:
-        body = soup.body or soup
-        visible = sum(
-            len(_CJK.findall(s))
-            for s in body.find_all(string=True)
-            if s.parent is not None and s.parent.name not in ("script", "style")
-        )
-        if visible >= cjk * 0.5:
-            return None  # the page shows the report itself; the script only carries a copy
+    if not bare and doc.visible_cjk() >= cjk * 0.5:
+        return None  # the page shows the report itself; the script only carries a copy
     return text, where
 
 
@@ -332,8 +340,8 @@ def _find_js_report(src: str, soup) -> tuple[str, list[int]] | None:
 
 
 class _LineIndex:
-    def __init__(self, text: str):
-        self.starts = line_starts(text)
+    def __init__(self, text: str, starts: list[int] | None = None):
+        self.starts = line_starts(text) if starts is None else starts
 
     def offset(self, line: int, col0: int) -> int:
         line = max(1, min(line, len(self.starts)))
@@ -399,69 +407,510 @@ def _strip_atoms(atoms: list[tuple[str, int]]) -> list[tuple[str, int]]:
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# parsing: lxml builds the tree; one walk turns it into a flat model in document order
+
+# elements whose content libxml2 reads as raw text (no tags inside)
+_RAW_TEXT = ("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext")
+_RAW_END = {name: re.compile(rf"</{name}", re.I) for name in _RAW_TEXT}
+# a comment, a declaration, an end tag, or a start tag (group 1: its name; quoted attribute values may hold ">")
+_TOKEN = re.compile(
+    r"""<(?:!--.*?(?:--!?>|\Z)|[!?][^>]*+>?|/[A-Za-z][^>]*+>?|([A-Za-z][^\s/>]*+)(?:[^>"']++|"[^"]*+"|'[^']*+')*+>?)""",
+    re.S,
+)
+_FLAT_TOKEN = re.compile(
+    r"""<(?:!--.*?(?:--!?>|\Z)|[!?][^>]*+>?|(/?)([A-Za-z][^\s/>]*+)(?:[^>"']++|"[^"]*+"|'[^']*+')*+>?)""", re.S
+)
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
+# libxml2 stops reading a page nested deeper than this (even with XML_PARSE_HUGE): deeper markup is flattened first
+_LIBXML_DEPTH = 2048
+_FLAT_DEPTH = 1000
+_LOOKAHEAD = 64  # start tags libxml2 may drop between two elements it keeps (a second <body>, a stray <html>)
+_DROP_TREE = _DROP - {"title"}  # a <title> in the body is text (capture tools do that); the one in <head> goes with it
+_CHECK_EVERY = 512  # nodes between two budget checks
+
+
+class _StartTags:
+    """The start tags of the markup in order (offset, end, name), matched one by one to the elements lxml reports
+    (name and the line where the tag ends).  Elements that libxml2 implied (<html>, <body>, a <p> around loose text)
+    find no tag and get no offset; tags that it dropped are skipped."""
+
+    def __init__(self, markup: str):
+        self.offs: list[int] = []
+        self.ends: list[int] = []
+        self.names: list[str] = []
+        self.j = 0
+        self.starts = line_starts(markup)
+        offs, ends, names = self.offs, self.ends, self.names
+        pos, n, k = 0, len(markup), 0
+        while pos < n:
+            restart = None
+            for m in _TOKEN.finditer(markup, pos):
+                name = m.group(1)
+                if name is None:
+                    continue
+                k += 1
+                if k % _CHECK_EVERY == 0:
+                    budget.check()
+                name = name.lower()
+                offs.append(m.start())
+                ends.append(m.end())
+                names.append(name)
+                closer = _RAW_END.get(name)
+                if closer is not None:
+                    e = closer.search(markup, m.end())
+                    restart = e.start() if e else n
+                    break
+            if restart is None:
+                break
+            pos = restart
+
+    def line(self, off: int) -> int:
+        return bisect_right(self.starts, off)
+
+    def match(self, name: str, line: int | None) -> int:
+        """Index of the tag of the next element (``-1``: implied, no tag)."""
+        names = self.names
+        k = self.j
+        if line is None or not 0 < line < 65535:  # libxml2 stops counting lines at 65535
+            stop = min(len(names), k + _LOOKAHEAD)
+            while k < stop:
+                if names[k] == name:
+                    self.j = k + 1
+                    return k
+                k += 1
+            return -1
+        stop = min(len(names), k + _LOOKAHEAD)
+        while k < stop:
+            if self.line(self.offs[k]) > line:
+                break
+            if names[k] == name and self.line(self.ends[k] - 1) >= line:
+                self.j = k + 1
+                return k
+            k += 1
+        return -1
+
+
+def _flatten(markup: str) -> str:
+    """Blank the start and end tags nested deeper than ``_FLAT_DEPTH`` (same length: offsets stay), so that libxml2
+    reads the whole page.  Only for pages that libxml2 found too deep; the nesting is counted as written."""
+    out: list[str] = []
+    stack: list[str] = []
+    blanked: dict[str, int] = {}
+    last = 0
+    for i, m in enumerate(_FLAT_TOKEN.finditer(markup)):
+        if i % _CHECK_EVERY == 0:
+            budget.check()
+        name = m.group(2)
+        if name is None:
+            continue
+        name = name.lower()
+        blank = False
+        if m.group(1):
+            if blanked.get(name):
+                blanked[name] -= 1
+                blank = True
+            else:
+                for k in range(len(stack) - 1, max(-1, len(stack) - 1 - _LOOKAHEAD), -1):
+                    if stack[k] == name:
+                        del stack[k:]
+                        break
+        elif name not in _VOID:
+            if len(stack) >= _FLAT_DEPTH:
+                blanked[name] = blanked.get(name, 0) + 1
+                blank = True
+            else:
+                stack.append(name)
+        if blank:
+            a, b = m.span()
+            out.append(markup[last:a])
+            out.append(re.sub(r"[^\n]", " ", markup[a:b]))
+            last = b
+    out.append(markup[last:])
+    return "".join(out)
+
+
+def _parse(markup: str):
+    from lxml import etree
+
+    data = markup.replace("\x00", "\ufffd").encode("utf-8", "replace")  # one character for one: offsets stay
+    for attempt in (0, 1):
+        parser = etree.HTMLParser(encoding="utf-8", huge_tree=True, no_network=True)
+        root = etree.fromstring(data, parser)
+        deep = any("depth" in e.message for e in parser.error_log.filter_from_fatals())
+        if not deep:
+            return root
+        if attempt == 0:
+            data = _flatten(markup.replace("\x00", "\ufffd")).encode("utf-8", "replace")
+    raise ReadError(f"the page is nested more than {_LIBXML_DEPTH} elements deep")
+
+
+class _Doc:
+    """The page in document order: elements and text nodes (lxml's ``text``/``tail``) as one list of nodes.
+
+    Per node: ``names`` (None for text), ``texts`` (None for elements), ``parent``, ``end`` (last node of the
+    subtree), ``off``/``tag_end`` (the element's start tag in the markup, None when implied), ``els`` (the lxml
+    element).  Dropped parts (scripts, styles, forms, <nav>, page-level <header>/<footer>) are left out; node 0 is
+    the document.  Rows per table, cells per row, sorted positions of tables and paragraphs, prefix sums of text
+    lengths and lazily built nearest-ancestor tables make every question the extractor asks about a subtree O(1) or
+    O(answer), whatever the nesting."""
+
+    def __init__(self, markup: str):
+        from lxml import etree
+
+        self.markup = markup
+        root = _parse(markup)
+        self.root = root
+        tags = _StartTags(markup)
+        self.line_starts = tags.starts
+        t_names, t_offs, t_ends = tags.names, tags.offs, tags.ends
+        names: list[str | None] = ["[document]"]
+        texts: list[str | None] = [None]
+        parent = [-1]
+        end = [0]
+        off: list[int | None] = [None]
+        tag_end: list[int | None] = [None]
+        els: list = [None]
+        self.scripts: list[int] = []  # where the body of each long <script> starts
+        self.title: tuple[str | None, int | None] | None = None  # the first <title>: (its only text, offset)
+        self.meta_title: tuple[str, int | None] | None = None  # <meta name=ArticleTitle content=…>
+        self.body = -1
+        self.body_el = None
+        self.body_implied = True
+        self.tables: list[int] = []
+        self.trs: list[int] = []
+        self.cells: list[int] = []
+        self.table_or_p: list[int] = []
+        self.links: set[int] = set()  # text nodes inside <a>
+        rows_of: dict[int, list[int]] = {}
+        cells_of: dict[int, list[int]] = {}
+        self.rows_of, self.cells_of = rows_of, cells_of
+        opened = [0]
+        table_at = [-1]  # innermost open <table>, <tr>
+        tr_at = [-1]
+        a_open = art_open = 0
+        dropped = 0  # depth inside a dropped element
+        open_idx: list[int] = []  # node index of each open element (-1 when dropped), innermost last
+        j = 0  # next start tag to match
+        nt = len(t_names)
+        steps = 0
+        events = etree.iterwalk(root, events=("start", "end", "comment", "pi")) if root is not None else ()
+        for ev, node in events:
+            steps += 1
+            if steps % _CHECK_EVERY == 0:
+                budget.check()
+            if ev == "start":
+                name = node.tag
+                # the start tag of this element in the markup (fast path: the next one, same name, same line)
+                if j < nt and t_names[j] == name:
+                    # only <html>, <head>, <body> and <p> are ever implied by libxml2: for the others the next tag
+                    # of the same name is theirs; for these four the line must agree too
+                    line = node.sourceline if name in _IMPLIED else None
+                    if line is None or line >= 65535 or tags.line(t_offs[j]) <= line <= tags.line(t_ends[j] - 1) + 1:
+                        k = j
+                        j += 1
+                    else:
+                        tags.j = j
+                        k = tags.match(name, line)
+                        j = tags.j
+                else:
+                    tags.j = j
+                    k = tags.match(name, node.sourceline)
+                    j = tags.j
+                o = t_offs[k] if k >= 0 else None
+                if name in _NOTED:
+                    self._note(node, name, o, t_ends[k] if k >= 0 else None)
+                if dropped or name in _DROP_TREE or (name in _HEADER_FOOTER and not art_open):
+                    dropped += 1
+                    open_idx.append(-1)
+                    continue
+                i = len(names)
+                p = opened[-1]
+                names.append(name)
+                texts.append(None)
+                parent.append(p)
+                end.append(i)
+                off.append(o)
+                tag_end.append(t_ends[k] if k >= 0 else None)
+                els.append(node)
+                open_idx.append(i)
+                opened.append(i)
+                if name in _STRUCT:
+                    if name == "table":
+                        self.tables.append(i)
+                        self.table_or_p.append(i)
+                        rows_of[i] = []
+                        table_at.append(i)
+                    elif name == "tr":
+                        self.trs.append(i)
+                        rows_of.setdefault(table_at[-1], []).append(i)
+                        tr_at.append(i)
+                    elif name == "td" or name == "th":
+                        self.cells.append(i)
+                        cells_of.setdefault(tr_at[-1], []).append(i)
+                    elif name == "p":
+                        self.table_or_p.append(i)
+                    elif name == "a":
+                        a_open += 1
+                    elif name == "article" or name == "main":
+                        art_open += 1
+                    elif name == "body" and self.body < 0:
+                        self.body, self.body_el, self.body_implied = i, node, o is None
+                    elif name == "rt" or name == "rp":
+                        continue  # ruby annotations are not part of the text
+                s = node.text
+                if s:
+                    if a_open:
+                        self.links.add(len(names))
+                    names.append(None)
+                    texts.append(s)
+                    parent.append(i)
+                    end.append(len(end))
+                    off.append(None)
+                    tag_end.append(None)
+                    els.append(None)
+                continue
+            if ev == "end":
+                i = open_idx.pop()
+                if i < 0:
+                    dropped -= 1
+                else:
+                    end[i] = len(names) - 1
+                    opened.pop()
+                    name = names[i]
+                    if name in _STRUCT:
+                        if name == "table":
+                            table_at.pop()
+                        elif name == "tr":
+                            tr_at.pop()
+                        elif name == "a":
+                            a_open -= 1
+                        elif name == "article" or name == "main":
+                            art_open -= 1
+            elif node is root:
+                continue
+            # the tail of an element, comment or processing instruction: text of the parent
+            s = node.tail
+            if s and not dropped:
+                p = opened[-1]
+                if names[p] == "rt" or names[p] == "rp":
+                    continue
+                if a_open:
+                    self.links.add(len(names))
+                names.append(None)
+                texts.append(s)
+                parent.append(p)
+                end.append(len(end))
+                off.append(None)
+                tag_end.append(None)
+                els.append(None)
+        end[0] = len(names) - 1
+        self.names, self.texts, self.parent, self.end = names, texts, parent, end
+        self.off, self.tag_end, self.els = off, tag_end, els
+        # text nodes that hold more than whitespace, and prefix sums of their stripped lengths
+        self.ne = [i for i, t in enumerate(texts) if t is not None and not t.isspace()]
+        self.ne_text = [texts[i].strip() for i in self.ne]  # type: ignore[union-attr]
+        cum = [0]
+        acc = 0
+        for t in self.ne_text:
+            acc += len(t)
+            cum.append(acc)
+        self.ne_cum = cum
+        self._hidden: dict[int, bool] = {}
+        self._flag: dict[int, bool] = {}
+        self._near: dict[str, list[int]] = {}
+
+    def _note(self, node, name: str, o: int | None, tag_end: int | None) -> None:
+        """What the page says before it is cleaned: long scripts, the first <title>, <meta name=ArticleTitle>."""
+        if name == "script":
+            s = node.text
+            if tag_end is not None and s and len(s) >= 200 and not len(node):
+                self.scripts.append(tag_end)
+        elif name == "title":
+            if self.title is None:
+                self.title = (node.text if not len(node) else None, o)
+        elif self.meta_title is None and _ARTICLE_TITLE.search(node.get("name") or ""):
+            self.meta_title = (node.get("content") or "", o)
+
+    # -- ancestors ---------------------------------------------------------------------------------------------
+    def near(self, kind: str, i: int) -> int:
+        """The nearest ancestor-or-self of node ``i`` that is a ``kind`` ("tr", "table" or "block"); -1 if none."""
+        arr = self._near.get(kind)
+        if arr is None:
+            names, parent = self.names, self.parent
+            arr = [-1] * len(names)
+            for k in range(1, len(names)):
+                n = names[k]
+                if n is not None and (n in _BLOCK if kind == "block" else n == kind):
+                    arr[k] = k
+                else:
+                    arr[k] = arr[parent[k]]
+            self._near[kind] = arr
+        return arr[i]
+
+    def link_or_hidden(self, i: int) -> bool:
+        """Whether element ``i`` or an ancestor is a link or hidden (memoised: linear over all calls)."""
+        flag = self._flag
+        path = []
+        k = i
+        while k > 0 and k not in flag:
+            path.append(k)
+            k = self.parent[k]
+        v = flag.get(k, False)
+        for k in reversed(path):
+            v = v or self.names[k] == "a" or self.hidden(k)
+            flag[k] = v
+        return v
+
+    # -- subtree questions -------------------------------------------------------------------------------------
+    def children(self, i: int) -> list[int]:
+        out = []
+        j, e, end = i + 1, self.end[i], self.end
+        while j <= e:
+            out.append(j)
+            j = end[j] + 1
+        return out
+
+    def element_children(self, i: int) -> list[int]:
+        return [j for j in self.children(i) if self.names[j] is not None]
+
+    def has(self, sorted_idx: list[int], i: int) -> bool:
+        """Whether a node of ``sorted_idx`` is a proper descendant of ``i``."""
+        k = bisect_right(sorted_idx, i)
+        return k < len(sorted_idx) and sorted_idx[k] <= self.end[i]
+
+    def within(self, sorted_idx: list[int], i: int) -> list[int]:
+        return sorted_idx[bisect_right(sorted_idx, i) : bisect_right(sorted_idx, self.end[i])]
+
+    def strip_len(self, i: int) -> int:
+        """``len(get_text("", strip=True))`` of the subtree."""
+        ne = self.ne
+        return self.ne_cum[bisect_right(ne, self.end[i])] - self.ne_cum[bisect_left(ne, i)]
+
+    def raw_len(self, i: int) -> int:
+        texts = self.texts
+        return sum(len(texts[k] or "") for k in range(i, self.end[i] + 1))
+
+    def text(self, i: int, limit: int | None = None, lo: int | None = None, hi: int | None = None) -> str:
+        """The stripped texts of the subtree (or of nodes lo..hi) joined; at least ``limit`` characters of it."""
+        a = i if lo is None else lo
+        b = self.end[i] if hi is None else hi
+        ne, ne_text = self.ne, self.ne_text
+        k0, k1 = bisect_left(ne, a), bisect_right(ne, b)
+        if limit is None:
+            return "".join(ne_text[k0:k1])
+        parts: list[str] = []
+        n = 0
+        for k in range(k0, k1):
+            parts.append(ne_text[k])
+            n += len(ne_text[k])
+            if n >= limit:
+                break
+        return "".join(parts)
+
+    def hidden(self, i: int) -> bool:
+        h = self._hidden.get(i)
+        if h is None:
+            h = self._hidden[i] = _hidden_el(self.els[i])
+        return h
+
+    def attr(self, i: int, name: str, default: str = "") -> str:
+        el = self.els[i]
+        v = el.get(name) if el is not None else None
+        return default if v is None else v
+
+    def visible_cjk(self) -> int:
+        """Chinese characters of the page outside scripts and styles (in <body>, or everywhere without one)."""
+        top = self.root if self.body_implied or self.body_el is None else self.body_el
+        n = 0
+        if top is None:
+            return 0
+        for el in top.iter():
+            tag = el.tag
+            if not isinstance(tag, str) or tag.lower() not in ("script", "style"):
+                if el.text:
+                    n += len(_CJK.findall(el.text))
+            if el is not top and el.tail:
+                n += len(_CJK.findall(el.tail))
+        return n
+
+
+_NOTED = {"script", "title", "meta"}
+_IMPLIED = {"html", "head", "body", "p"}
+_HEADER_FOOTER = {"header", "footer"}
+_STRUCT = {"table", "tr", "td", "th", "p", "a", "article", "main", "body", "rt", "rp"}
+
+
+_ARTICLE_TITLE = re.compile(r"^articletitle$", re.I)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+def _hidden_el(el) -> bool:
+    style = el.get("style")
+    if style and _HIDDEN_STYLE.search(style) is not None:
+        return True
+    return el.get("hidden") is not None
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # the extractor
 
 
 class _Extractor:
-    def __init__(self, markup: str, to_file, soup, js: bool = False):
+    def __init__(self, markup: str, to_file, doc: _Doc, js: bool = False):
         self.js = js  # reading an unescaped JS literal: markup offsets are not file offsets
         self.markup = markup
         self.to_file = to_file  # offset in markup -> (line, col) in the file
-        self.soup = soup
-        self.index = _LineIndex(markup)
-        self.pos: dict[int, list[tuple[int, int]]] = {}  # id(text node) -> breakpoints (index in node, offset)
-        self.tag_off: dict[int, int] = {}
+        self.d = doc
+        self.pos: dict[int, list[tuple[int, int]]] = {}  # text node -> breakpoints (index in node, offset)
 
     # -- entry -------------------------------------------------------------------------------------------------
     @classmethod
     def run(cls, src: str) -> tuple[str, list[Run]]:
-        from bs4 import BeautifulSoup
-
-        soup = BeautifulSoup(src, "html.parser")
-        file_index = _LineIndex(src)
-        js = _find_js_report(src, soup)
+        doc = _Doc(src)
+        file_index = _LineIndex(src, doc.line_starts)
+        js = _find_js_report(src, doc)
         if js is not None:
             markup, where = js
-            soup = BeautifulSoup(markup, "html.parser")
+            doc = _Doc(markup)
 
-            def to_file(off: int, _w=where) -> tuple[int, int]:
+            def to_file(off: int, _w: list[int] = where) -> tuple[int, int]:
                 if not _w:
                     return 1, 1
                 return file_index.line_col(_w[min(max(off, 0), len(_w) - 1)])
         else:
             markup = src
-            to_file = file_index.line_col
-        ex = cls(markup, to_file, soup, js=js is not None)
+            to_file = file_index.line_col  # type: ignore[assignment]
+        ex = cls(markup, to_file, doc, js=js is not None)
         return ex.extract()
 
     def extract(self) -> tuple[str, list[Run]]:
-        soup = self.soup
+        d = self.d
         head_title = self._head_title()
-        self._clean()
         self._locate_text()
-        root = soup.body or soup
-        counts, links = self._count(root)
-        content = self._choose(root, counts, links)
+        root = d.body if d.body >= 0 and not d.body_implied else 0
+        self.root = root
+        self._counts(root)
+        content = self._choose(root)
         out = _Out()
-        order = {id(e): i for i, e in enumerate(soup.descendants)}
-        c_lo = order.get(id(content), 0)
-        prefix: list[tuple[int, str, object]] = []
-        meta = self._metadata(content, order, c_lo)
+        c_lo = content
+        prefix: list[tuple[int, str, int]] = []
+        meta = self._metadata(content, c_lo)
         if meta is not None:
-            prefix.append((order[id(meta)], "meta", meta))
-        title = self._title(content, order, c_lo, counts)
+            prefix.append((meta, "meta", meta))
+        title = self._title(content, c_lo)
         if title is not None:
-            prefix.append((order[id(title)], "title", title))
+            prefix.append((title, "title", title))
         prefix.sort(key=lambda p: p[0])
         for _, kind, node in prefix:
-            if kind == "meta" and node.name == "tr":
-                self._table(node.find_parent("table"), out)
+            if kind == "meta" and d.names[node] == "tr":
+                self._table(d.near("table", d.parent[node]), out)
             else:
                 self._blocks(node, out)
             out.flush()
         first_body_line = len(out.lines)
-        if content.name in ("table", "tbody", "thead", "tfoot", "tr"):
-            self._table(content if content.name == "table" else content.find_parent("table"), out)
+        name = d.names[content]
+        if name in ("table", "tbody", "thead", "tfoot", "tr"):
+            self._table(content if name == "table" else d.near("table", d.parent[content]), out)
         else:
             self._blocks(content, out)
         out.flush()
@@ -481,68 +930,47 @@ class _Extractor:
         return self._compose(out.lines)
 
     def _head_title(self) -> tuple[str, int] | None:
-        soup = self.soup
-        meta = soup.find("meta", attrs={"name": re.compile(r"^articletitle$", re.I)})
-        candidates = []
-        if meta is not None and meta.get("content"):
-            candidates.append((str(meta["content"]), meta))
-        t = soup.find("title")
-        if t is not None and t.string:
-            first = re.split(r"\s*(?:_|\||｜|－|—+|\s-\s|(?<=\D)-(?=\D))\s*", str(t.string).strip())[0]
-            candidates.append((first, t))
-        for text, tag in candidates:
+        d = self.d
+        candidates: list[tuple[str, int | None, bool]] = []
+        if d.meta_title is not None and d.meta_title[0]:
+            candidates.append((d.meta_title[0], d.meta_title[1], False))
+        if d.title is not None and d.title[0]:
+            first = re.split(r"\s*(?:_|\||｜|－|—+|\s-\s|(?<=\D)-(?=\D))\s*", d.title[0].strip())[0]
+            candidates.append((first, d.title[1], True))
+        for text, at, is_title in candidates:
             text = _ASCII_WS.sub(" ", text).strip(_STRIP)
             if 4 <= len(text) <= 150 and _CJK.search(text):
                 off = 0
-                if tag.sourceline is not None:
-                    off = self.index.offset(tag.sourceline, tag.sourcepos or 0)
-                    if tag.name == "title":
+                if at is not None:
+                    off = at
+                    if is_title:
                         m = _START_TAG.match(self.markup, off)
-                        at = self.markup.find(text, m.end() if m else off)
-                        off = at if at >= 0 else off
+                        found = self.markup.find(text, m.end() if m else off)
+                        off = found if found >= 0 else off
                 return text, off
         return None
 
     # -- preparation -------------------------------------------------------------------------------------------
-    def _clean(self):
-        soup = self.soup
-        for tag in soup.find_all(list(_DROP)):
-            if tag.decomposed:
-                continue
-            if tag.name == "title" and tag.find_parent("head") is None and tag.find_parent("svg") is None:
-                continue  # a <title> in the body is text (capture tools do that)
-            tag.decompose()
-        for tag in soup.find_all(["header", "footer"]):
-            if tag.decomposed:
-                continue
-            if tag.find_parent(["article", "main"]) is None:
-                tag.decompose()
-
     def _locate_text(self):
         """Find where each text node starts in the markup (see module doc)."""
-        from bs4 import NavigableString, Tag
-
+        d = self.d
         markup = self.markup
-        elements = list(self.soup.descendants)
-        tag_at = [None] * len(elements)
-        for i, el in enumerate(elements):
-            if isinstance(el, Tag) and el.sourceline is not None:
-                off = self.index.offset(el.sourceline, el.sourcepos or 0)
-                self.tag_off[id(el)] = off
-                tag_at[i] = off
-        nxt = [len(markup)] * (len(elements) + 1)
-        for i in range(len(elements) - 1, -1, -1):
-            nxt[i] = tag_at[i] if tag_at[i] is not None else nxt[i + 1]
+        names, texts, offs, tag_end = d.names, d.texts, d.off, d.tag_end
+        n = len(names)
+        nxt = [len(markup)] * (n + 1)
+        for i in range(n - 1, -1, -1):
+            o = offs[i]
+            nxt[i] = o if o is not None else nxt[i + 1]
         cursor = 0
         last_tag_end = 0
-        for i, el in enumerate(elements):
-            if tag_at[i] is not None:
-                m = _START_TAG.match(markup, tag_at[i])
-                last_tag_end = m.end() if m else tag_at[i]
+        for i in range(n):
+            if i % _CHECK_EVERY == 0:
+                budget.check()
+            text = texts[i]
+            if text is None:
+                if offs[i] is not None:
+                    last_tag_end = tag_end[i] or 0
                 continue
-            if type(el) is not NavigableString:
-                continue
-            text = str(el)
             lead = len(text) - len(text.lstrip(" \t\n\r\f"))
             if lead == len(text):
                 continue
@@ -559,8 +987,17 @@ class _Extractor:
                     break
                 probe.append(ch)
             found = markup.find("".join(probe), lo, hi) if probe else -1
+            if found < 0 and len(probe) > 1:
+                # a stray end tag or a character reference inside the first characters: start from the first one
+                # and let the walk below step over them
+                found = markup.find(probe[0], lo, hi)
+                if found >= 0 and ps == lead:
+                    bps = self._walk(text, lead, found, hi)
+                    cursor = bps[-1][1]
+                    self.pos[i] = bps
+                    continue
             if found < 0 and probe:
-                self.pos[id(el)] = [(0, lo)]
+                self.pos[i] = [(0, lo)]
                 continue
             if ps > lead or not probe:
                 # leading entities (&nbsp;): walk from where the node's raw text begins, after the last '>'
@@ -571,16 +1008,20 @@ class _Extractor:
                     bps.append((ps, found))
                     bps += self._walk(text, ps, found, hi)[1:]
                 cursor = bps[-1][1]
-                self.pos[id(el)] = bps
+                self.pos[i] = bps
                 continue
             bps = [(lead, found)]
             end_guess = found + (len(text) - lead) * 2 + 16
-            if "\n" in text or "&" in markup[found : min(end_guess, hi)]:
+            if (
+                "\n" in text
+                or "&" in markup[found : min(end_guess, hi)]
+                or not markup.startswith(text[lead:], found)  # a stray end tag inside: libxml2 joined the text
+            ):
                 bps = self._walk(text, lead, found, hi)
                 cursor = bps[-1][1]
             else:
                 cursor = found + len(probe)
-            self.pos[id(el)] = bps
+            self.pos[i] = bps
 
     def _walk(self, text: str, i: int, r: int, hi: int) -> list[tuple[int, int]]:
         """Breakpoints mapping characters of ``text`` (from index i) to markup offsets (from r)."""
@@ -598,66 +1039,89 @@ class _Extractor:
                         r = m.end()
                         bps.append((i, r))
                         continue
-            if c == text[i]:
+            t = text[i]
+            if c == t:
                 i += 1
                 r += 1
                 if c == "\n":
                     bps.append((i, r))
                 continue
+            if c == "\r" and t == "\n":  # libxml2 reads CR LF and a lone CR as LF
+                r += 2 if markup.startswith("\r\n", r) else 1
+                i += 1
+                bps.append((i, r))
+                continue
+            if t == "\ufffd":  # a character libxml2 replaced
+                i += 1
+                r += 1
+                continue
+            if c == "<":  # a tag libxml2 dropped (a stray end tag) between two parts of one text
+                k = markup.find(">", r, hi)
+                if k >= 0:
+                    r = k + 1
+                    bps.append((i, r))
+                    continue
             break
         return bps
 
-    def _count(self, root):
-        """Non-link Chinese characters under each element (and the link ones)."""
-        from bs4 import NavigableString
+    def _counts(self, root: int) -> None:
+        """Non-link Chinese characters under each element (and the link ones), as prefix sums over text nodes."""
+        d = self.d
+        lo, hi = root, d.end[root]
+        plain = [0]
+        link = [0]
+        a = b = 0
+        links = d.links
+        for i, t in zip(d.ne, d.ne_text):
+            if lo <= i <= hi:
+                c = len(_CJK.findall(t))
+                if c:
+                    if i in links:
+                        b += c
+                    else:
+                        a += c
+            plain.append(a)
+            link.append(b)
+        self._plain, self._link = plain, link
 
-        counts: dict[int, int] = {}
-        links: dict[int, int] = {}
-        for s in root.find_all(string=True):
-            if type(s) is not NavigableString:
-                continue
-            n = len(_CJK.findall(s))
-            if not n:
-                continue
-            in_link = False
-            chain = []
-            p = s.parent
-            while p is not None:
-                if p.name == "a":
-                    in_link = True
-                chain.append(p)
-                if p is root:
-                    break
-                p = p.parent
-            target = links if in_link else counts
-            for p in chain:
-                target[id(p)] = target.get(id(p), 0) + n
-        return counts, links
+    def cnt(self, t: int) -> int:
+        d = self.d
+        if not (self.root <= t <= d.end[self.root]):
+            return 0
+        return self._plain[bisect_right(d.ne, d.end[t])] - self._plain[bisect_left(d.ne, t)]
 
-    def _choose(self, root, counts, links):
+    def links(self, t: int) -> int:
+        d = self.d
+        if not (self.root <= t <= d.end[self.root]):
+            return 0
+        return self._link[bisect_right(d.ne, d.end[t])] - self._link[bisect_left(d.ne, t)]
+
+    def _choose(self, root: int) -> int:
         """The element holding the report: around its section headings if it has some, else by text mass."""
-        from bs4 import Tag
-
-        def cnt(t):
-            return counts.get(id(t), 0)
-
+        d = self.d
+        cnt = self.cnt
         heads = self._headings(root)
         if heads:
-            first = [heads[0]] + list(heads[0].parents)
-            last = {id(p) for p in heads[-1].parents}
-            cur = next((p for p in first[1:] if id(p) in last), root)
+            h0, h1 = heads[0], heads[-1]
+            cur = d.parent[h0]
+            while cur > 0 and not (cur <= h1 <= d.end[cur]):
+                cur = d.parent[cur]
+            if cur < 0:
+                cur = root
             # go out through wrappers that add nothing, and take in a preamble or title of the report sitting
             # just outside (a little text, no links, words of a report's opening); never page chrome
-            while cur is not root and cur.parent is not None and cur.parent.name not in ("body", "html", "[document]"):
-                parent = cur.parent
+            while cur != root and d.parent[cur] >= 0 and d.names[d.parent[cur]] not in ("body", "html", "[document]"):
+                budget.check()
+                parent = d.parent[cur]
                 added = cnt(parent) - cnt(cur)
-                added_links = links.get(id(parent), 0) - links.get(id(cur), 0)
+                added_links = self.links(parent) - self.links(cur)
                 if added_links > 0:
                     break
                 if added:
                     if added > max(300, 0.3 * cnt(cur)):
                         break
-                    extra = parent.get_text("", strip=True).replace(cur.get_text("", strip=True), "", 1)
+                    # the parent's text without the current element's (what get_text().replace(inner, "", 1) gave)
+                    extra = d.text(parent, lo=parent, hi=cur - 1) + d.text(parent, lo=d.end[cur] + 1, hi=d.end[parent])
                     if not _PREAMBLE.search(extra):
                         break
                 cur = parent
@@ -665,144 +1129,156 @@ class _Extractor:
 
         total = cnt(root)
         # an element named as content (TRS_Editor, article, zoom ...) holding at least half of the text
-        hinted = [t for t in root.find_all(True) if cnt(t) >= 0.5 * total and self._hint(t, _CONTENT_HINT)]
-        if total and hinted:
-            best = max(hinted, key=cnt)
-            tighter = [t for t in hinted if cnt(t) >= 0.9 * cnt(best)]
-            return tighter[-1]  # nested ones come later in document order: the innermost
+        if total:
+            hinted = [
+                t
+                for t in range(root + 1, d.end[root] + 1)
+                if d.names[t] is not None and cnt(t) >= 0.5 * total and self._hint(t, _CONTENT_HINT)
+            ]
+            if hinted:
+                best = max(hinted, key=cnt)
+                tighter = [t for t in hinted if cnt(t) >= 0.9 * cnt(best)]
+                return tighter[-1]  # nested ones come later in document order: the innermost
 
         cur = root
         while True:
-            kids = [c for c in cur.children if isinstance(c, Tag)]
+            budget.check()
+            kids = d.element_children(cur)
             if not kids:
                 break
             best = max(kids, key=cnt)
-            if cnt(best) < 0.85 * cnt(cur) or cnt(best) == 0 or best.name in _NO_DESCEND:
+            if cnt(best) < 0.85 * cnt(cur) or cnt(best) == 0 or d.names[best] in _NO_DESCEND:
                 break
-            if best.name in ("table", "tbody", "thead", "tr", "td", "th") and not self._layout_table(best):
+            if d.names[best] in ("table", "tbody", "thead", "tr", "td", "th") and not self._layout_table(best):
                 break
             cur = best
         if total and cnt(cur) < 0.3 * total:
             cur = root
         return cur
 
-    def _headings(self, root) -> list:
+    def _headings(self, root: int) -> list[int]:
         """Text nodes that open a report section heading (``一、…`` … ``六、…``), outside links and hidden parts."""
-        from bs4 import NavigableString
-
+        d = self.d
         found = []
         numerals = set()
-        for s in root.find_all(string=_HEADING):
-            if type(s) is not NavigableString:
+        texts, parent = d.texts, d.parent
+        ne = d.ne
+        for k in range(bisect_left(ne, root), bisect_right(ne, d.end[root])):
+            i = ne[k]
+            s = texts[i]
+            m = _HEADING.match(s)  # type: ignore[arg-type]
+            if m is None:
                 continue
-            block = s.parent
-            while block is not None and block.name not in _BLOCK:
-                block = block.parent
-            if block is None or len(block.get_text("", strip=True)) > 60:
+            block = d.near("block", parent[i])
+            if block < 0 or d.strip_len(block) > 60:
                 continue
-            if any(p.name == "a" or self._hidden(p) for p in s.parents if p is not None and p.name):
+            if d.link_or_hidden(parent[i]):
                 continue
-            found.append(s)
-            numerals.add(_HEADING.match(s).group(1))
+            found.append(i)
+            numerals.add(m.group(1))
         return found if len(numerals) >= 2 else []
 
-    @staticmethod
-    def _hint(tag, pattern) -> bool:
-        attrs = getattr(tag, "attrs", None) or {}
-        cls = attrs.get("class", "")
-        if isinstance(cls, list):
-            cls = " ".join(cls)
-        ident = attrs.get("id", "")
+    def _hint(self, i: int, pattern) -> bool:
+        d = self.d
+        el = d.els[i]
+        cls = " ".join((el.get("class") or "").split())
+        ident = el.get("id") or ""
         return bool(pattern.search(f"{cls} {ident}")) or (
-            pattern is _CONTENT_HINT and tag.name in ("article", "main", "ucapcontent")
+            pattern is _CONTENT_HINT and d.names[i] in ("article", "main", "ucapcontent")
         )
 
-    def _title(self, content, order, c_lo, counts):
+    def _title(self, content: int, c_lo: int) -> int | None:
         """The nearest title-like element before the content (h1, or class/id naming a title)."""
-        from bs4 import Tag
-
+        d = self.d
+        names = d.names
         best = None
-        for el in self.soup.find_all(True):
-            i = order.get(id(el), 0)
-            if i >= c_lo:
-                break
-            if not isinstance(el, Tag) or el.name in ("table", "tr", "td", "body", "html"):
+        for el in range(1, min(c_lo, len(names))):
+            name = names[el]
+            if name is None or name in ("table", "tr", "td", "body", "html"):
                 continue
             if not (
-                el.name == "h1"
-                or (el.name in ("h2", "h3", "div", "p", "span", "td", "strong") and self._hint(el, _TITLE_HINT))
+                name == "h1"
+                or (name in ("h2", "h3", "div", "p", "span", "td", "strong") and self._hint(el, _TITLE_HINT))
             ):
                 continue
-            text = el.get_text("", strip=True)
-            if not (4 <= len(text) <= 150) or not _CJK.search(text):
+            if not (4 <= d.strip_len(el) <= 150):
                 continue
-            if el.find_parent(lambda t: t is content) is not None:
+            text = d.text(el)
+            if not _CJK.search(text):
+                continue
+            if content < el <= d.end[content]:
                 continue
             if best is None or "报告" in text or "年报" in text or "报告" not in best[1]:
                 best = (el, text)
         if best is None:
             return None
         el = best[0]
+        want = len(best[1])
         # prefer the innermost element holding that same text
         while True:
-            kids = [c for c in el.children if isinstance(c, Tag) and c.get_text("", strip=True) == best[1]]
+            kids = [c for c in d.element_children(el) if d.strip_len(c) == want and d.text(c) == best[1]]
             if len(kids) != 1:
                 break
             el = kids[0]
         return el
 
-    def _metadata(self, content, order, c_lo):
+    def _metadata(self, content: int, c_lo: int) -> int | None:
         """The nearest line (or small table row) before the content that gives a publication date."""
-        from bs4 import NavigableString
-
+        d = self.d
+        texts = d.texts
         hit = None
-        for s in self.soup.find_all(string=True):
-            if order.get(id(s), 0) >= c_lo:
-                break
-            if type(s) is not NavigableString or not _DATE_HINT.search(s):
+        for i in range(min(c_lo, len(texts))):
+            s = texts[i]
+            if s is None or not _DATE_HINT.search(s):
                 continue
-            hit = s if _DATE_LINE.search(self._context(s)) else hit
+            hit = i if _DATE_LINE.search(self._context(i)) else hit
         if hit is None:
             return None
         if re.search(r"采集|抓取|爬取", self._context(hit)):
             return None  # when a capture tool fetched the page, not when it was published
-        tr = hit.find_parent("tr")
-        if tr is not None:
-            table = tr.find_parent("table")
+        tr = d.near("tr", d.parent[hit])
+        if tr >= 0:
+            table = d.near("table", d.parent[tr])
             if (
-                table is not None
-                and len(table.find_all("tr")) <= 12
-                and len(table.get_text()) < 1500
-                and table.find("table") is None
+                table >= 0
+                and len(d.within(d.trs, table)) <= 12
+                and d.raw_len(table) < 1500
+                and not d.has(d.tables, table)
             ):
                 return tr
-        block = hit.parent
-        while block is not None and block.name not in _BLOCK:
-            block = block.parent
-        if block is None or len(block.get_text("", strip=True)) > 200:
+        block = d.near("block", d.parent[hit])
+        if block < 0 or d.strip_len(block) > 200:
             return None
         return block
 
-    @staticmethod
-    def _context(s) -> str:
+    def _context(self, s: int) -> str:
         """The text of a node plus its table row / block, enough to see a label and a date together."""
-        tr = s.find_parent("tr")
-        if tr is not None:
-            return " | ".join(c.get_text("", strip=True) for c in tr.find_all(["td", "th"]))[:300]
-        p = s.parent
-        while p is not None and p.name not in _BLOCK:
-            p = p.parent
-        return (p.get_text("", strip=True) if p is not None else str(s))[:300]
+        d = self.d
+        tr = d.near("tr", d.parent[s])
+        if tr >= 0:
+            parts: list[str] = []
+            n = 0
+            for c in d.within(d.cells, tr):
+                t = d.text(c, limit=300)
+                n += len(t) + (3 if parts else 0)  # the length of " | ".join(parts)
+                parts.append(t)
+                if n >= 300:
+                    break
+            return " | ".join(parts)[:300]
+        p = d.near("block", d.parent[s])
+        return (d.text(p, limit=300) if p >= 0 else d.texts[s])[:300]  # type: ignore[index]
 
     # -- emission ----------------------------------------------------------------------------------------------
-    def _text_atoms(self, s, cell: bool, out: _Out):
-        """Add the text node ``s`` to the current line, collapsing ASCII whitespace."""
-        text = str(s)
-        bps = self.pos.get(id(s))
+    def _text_atoms(self, i: int, text: str, cell: bool, out: _Out):
+        """Add the text node ``i`` to the current line, collapsing ASCII whitespace."""
+        bps = self.pos.get(i)
         if bps is None:
-            p = s.parent
-            base = self.tag_off.get(id(p), 0) if p is not None else 0
+            d = self.d
+            base = d.off[d.parent[i]] or 0
             bps = [(0, base)]
+        if len(bps) == 1 and _ASCII_WS.search(text) is None:
+            out.add(text, bps[0][1])  # one piece, from where the node starts
+            return
         keys = [b[0] for b in bps]
 
         def off(i):
@@ -831,124 +1307,141 @@ class _Extractor:
             k += 1
         out.add(text[cut:b], off(cut))
 
-    def _hidden(self, tag) -> bool:
-        attrs = tag.attrs or {}
-        if "hidden" in attrs:
-            return True
-        style = attrs.get("style", "")
-        return (
-            isinstance(style, str) and re.search(r"display\s*:\s*none|visibility\s*:\s*hidden", style, re.I) is not None
-        )
+    def _blocks(self, node: int, out: _Out, cell: bool = False):
+        self._walk_blocks([(_SCAN, node, self.d.end[node], node, [])], out, cell)
 
-    def _blocks(self, node, out: _Out, cell: bool = False):
-        """Walk ``node`` iteratively: text to the current line, blocks and <br> end lines, tables as rows."""
-        from bs4 import NavigableString, Tag
+    def _walk_blocks(self, tasks: list[tuple], out: _Out, cell: bool):
+        """Walk subtrees in document order: text to the current line, blocks and <br> end lines, tables as rows.
 
-        stack = [(node, False)]
-        top = node
-        while stack:
-            el, leaving = stack.pop()
-            if leaving:
-                if not cell:
+        One scan per subtree over the flat node list (a child's subtree is skipped by jumping to its end); the
+        flushes owed when a block element ends wait on ``closing``.  A layout table's cells are walked as tasks on
+        the same stack, before the rest of the scan resumes: no recursion, whatever the nesting."""
+        d = self.d
+        names, texts, end, off = d.names, d.texts, d.end, d.off
+        text_atoms = self._text_atoms
+        steps = 0
+        while tasks:
+            task = tasks.pop()
+            if task[0] == _FLUSH:
+                out.flush()
+                continue
+            _, j, hi, top, closing = task
+            while j <= hi:
+                steps += 1
+                if steps % _CHECK_EVERY == 0:
+                    budget.check()
+                while closing and j > closing[-1]:
+                    closing.pop()
                     out.flush()
-                continue
-            if isinstance(el, NavigableString):
-                if type(el) is NavigableString:
-                    self._text_atoms(el, cell, out)
-                continue
-            if not isinstance(el, Tag):
-                continue
-            name = el.name
-            if el is not top:
-                if name in _DROP or self._hidden(el):
+                name = names[j]
+                if name is None:
+                    text_atoms(j, texts[j] or "", cell, out)
+                    j += 1
                     continue
-                if cell and name in ("td", "th"):
-                    continue  # a cell left unclosed: the nested cell is emitted as its own cell
-                if name == "br":
-                    if cell:
-                        out.ws(self.tag_off.get(id(el), 0), "")
-                    else:
-                        out.flush()
-                    continue
-                if name == "table":
-                    if cell:
-                        self._blocks_children(el, stack)
+                if j != top:
+                    if name in _DROP or d.hidden(j):
+                        j = end[j] + 1
                         continue
-                    out.flush()
-                    self._table(el, out)
-                    continue
-                if (
-                    not cell
-                    and el.name not in ("tr", "td", "th", "tbody")
-                    and self._hint(el, _CHROME_HINT)
-                    and el.find(["table", "p"]) is None
-                ):
-                    continue
-            if name in _BLOCK or name == "br":
+                    if cell and (name == "td" or name == "th"):
+                        j = end[j] + 1  # a cell left unclosed: the nested cell is emitted as its own cell
+                        continue
+                    if name == "br":
+                        if cell:
+                            out.ws(off[j] or 0, "")
+                        else:
+                            out.flush()
+                        j = end[j] + 1
+                        continue
+                    if name == "table":
+                        if cell:
+                            j += 1  # its text joins the cell's
+                            continue
+                        out.flush()
+                        if self._layout_table(j):
+                            tasks.append((_SCAN, end[j] + 1, hi, top, closing))  # the rest, after the cells
+                            self._push_cells(j, tasks)
+                            break
+                        self._table(j, out)
+                        j = end[j] + 1
+                        continue
+                    if (
+                        not cell
+                        and name not in ("tr", "td", "th", "tbody")
+                        and self._hint(j, _CHROME_HINT)
+                        and not d.has(d.table_or_p, j)
+                    ):
+                        j = end[j] + 1
+                        continue
+                if name in _BLOCK or name == "br":
+                    if not cell:
+                        out.flush()
+                        closing.append(end[j])
+                elif cell and (name == "p" or name == "div"):
+                    out.ws(off[j] or 0, "")
+                j += 1
+            else:
                 if not cell:
-                    out.flush()
-                stack.append((el, True))
-            elif cell and name in ("p", "div"):
-                out.ws(self.tag_off.get(id(el), 0), "")
-            self._blocks_children(el, stack)
+                    for _ in closing:
+                        out.flush()
+                    closing.clear()
 
-    @staticmethod
-    def _blocks_children(el, stack):
-        kids = list(el.children)
-        for k in reversed(kids):
-            stack.append((k, False))
+    def _push_cells(self, table: int, tasks: list[tuple]) -> None:
+        """A layout table: each cell a block of its own, in document order."""
+        end = self.d.end
+        tds = [td for tr in self._rows(table) for td in self._cells(tr)]
+        for td in reversed(tds):
+            tasks.append((_FLUSH,))
+            tasks.append((_SCAN, td, end[td], td, []))
+            tasks.append((_FLUSH,))
 
     # -- tables ------------------------------------------------------------------------------------------------
-    @staticmethod
-    def _rows(table):
-        return [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    def _rows(self, table: int) -> list[int]:
+        return self.d.rows_of.get(table, [])
 
-    @staticmethod
-    def _cells(tr):
-        return [c for c in tr.find_all(["td", "th"]) if c.find_parent("tr") is tr][:_MAX_CELLS]
+    def _cells(self, tr: int) -> list[int]:
+        return self.d.cells_of.get(tr, [])[:_MAX_CELLS]
 
-    def _layout_table(self, el) -> bool:
-        table = el if el.name == "table" else el.find_parent("table")
-        if table is None:
+    def _layout_table(self, el: int) -> bool:
+        d = self.d
+        table = el if d.names[el] == "table" else d.near("table", d.parent[el])
+        if table < 0:
             return True
-        if table.find("table") is not None:
+        if d.has(d.tables, table):
             return True
-        rows = self._rows(table)
-        return all(len(self._cells(tr)) <= 1 for tr in rows)
+        return all(len(self._cells(tr)) <= 1 for tr in self._rows(table))
 
-    def _table(self, table, out: _Out):
-        if table is None:
+    def _table(self, table: int, out: _Out):
+        if table < 0:
             return
+        d = self.d
         if self._layout_table(table):
-            for tr in self._rows(table):
-                for td in self._cells(tr):
-                    out.flush()
-                    self._blocks(td, out)
-                    out.flush()
+            tasks: list[tuple] = []
+            self._push_cells(table, tasks)
+            self._walk_blocks(tasks, out, False)
             return
         grid = SpanGrid()
         for tr in self._rows(table):
-            if self._hidden(tr):
+            budget.check()
+            if d.hidden(tr):
                 continue
             cells = []
             for td in self._cells(tr):
-                if self._hidden(td):
+                if d.hidden(td):
                     continue
                 cell_out = _Out()
                 self._blocks(td, cell_out, cell=True)
                 cell_out.flush()
-                atoms = _strip_atoms([a for line, _ in cell_out.lines for a in line])
                 cells.append(
                     (
-                        atoms,
-                        self.tag_off.get(id(td), 0),
-                        _span(td, "colspan", 1, _MAX_CELLS),
-                        _span(td, "rowspan", 1, _MAX_SPAN),
+                        _strip_atoms([a for line, _ in cell_out.lines for a in line]),
+                        d.off[td] or 0,
+                        _span(d, td, "colspan", 1, _MAX_COLSPAN),
+                        _span(d, td, "rowspan", 1, _MAX_SPAN),
                     )
                 )
             row = grid.add_row(cells)
             if not any(c[0] for c in row) and (
-                str(tr.get("height", "")).strip() == "0" or re.search(r"height\s*:\s*0", str(tr.get("style", "")))
+                d.attr(tr, "height").strip() == "0" or re.search(r"height\s*:\s*0", d.attr(tr, "style"))
             ):
                 continue  # Word's invisible sizing row
             atoms: list[tuple[str, int]] = []
@@ -964,7 +1457,8 @@ class _Extractor:
     # -- compose -----------------------------------------------------------------------------------------------
     def _compose(self, lines) -> tuple[str, list[Run]]:
         parts: list[str] = []
-        runs: list[Run] = []
+        at: list[int] = []  # runs: where each starts in the text, and the markup offset it continues
+        src: list[int] = []
         n = 0
         every_atom = self.js
         for line, row in lines:
@@ -979,14 +1473,16 @@ class _Extractor:
                 if not text:
                     continue
                 if prev_end != off or every_atom:
-                    line_no, col = self.to_file(off)
-                    if not runs or runs[-1].start != n:
-                        runs.append(Run(n, line_no, col))
+                    if at and at[-1] == n:
+                        src[-1] = off
                     else:
-                        runs[-1] = Run(n, line_no, col)
+                        at.append(n)
+                        src.append(off)
                 parts.append(text)
                 n += len(text)
                 prev_end = off + len(text)
+        to_file = self.to_file
+        runs = [Run(a, *to_file(o)) for a, o in zip(at, src)]
         return "".join(parts), runs
 
 
@@ -995,9 +1491,15 @@ def _line_text(line) -> str:
     return "".join(a[0] for a in (atoms if row else _strip_atoms(list(atoms))))
 
 
-def _span(td, attr: str, default: int, limit: int) -> int:
-    v = str(td.get(attr, "")).strip()
-    m = re.match(r"\d+", v)
+_SCAN, _FLUSH = 0, 1
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _span(d: _Doc, td: int, attr: str, default: int, limit: int) -> int:
+    v = d.attr(td, attr).strip()
+    m = _DIGITS.match(v)
     if not m:
         return default
     return max(1, min(int(m.group()), limit))
@@ -1017,9 +1519,10 @@ class SpanGrid:
     returns (content, anchor) per grid position; ``anchor`` says where the cell came from (an offset, a bbox ...).
     """
 
-    def __init__(self, is_text=_is_text, empty=list):
+    def __init__(self, is_text=_is_text, empty=list, width: int = _MAX_COLS):
         self.is_text = is_text
         self.empty = empty
+        self.width = width  # columns kept per row: a huge colspan cannot make every later row huge
         self.pending: dict[int, list] = {}  # column -> [rows left, content for the following rows, anchor]
 
     def add_row(self, cells):
@@ -1036,6 +1539,9 @@ class SpanGrid:
 
         for content, anchor, colspan, rowspan in cells:
             fill()
+            if col >= self.width:
+                break
+            colspan = min(colspan, self.width - col)
             row.append((content, anchor))
             for _ in range(colspan - 1):
                 row.append((self.empty(), anchor))
@@ -1045,7 +1551,8 @@ class SpanGrid:
                     fresh[col + k] = [rowspan - 1, later if k == 0 else self.empty(), anchor]
             col += colspan
         # spans from above at the end of the row (after missing cells, too)
-        while above and max(above) >= col:
+        last = max(above) if above else -1
+        while col <= last:
             if col in above:
                 fill()
             else:

@@ -1,0 +1,213 @@
+"""The HTML reader on lxml: linear on pathological pages (issue 11), the size limit before parsing, the time budget in
+any thread, and source positions where lxml's tree differs from the markup (stray end tags, CR LF)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from nblint import budget
+from nblint.readers import MAX_CHARS, read_bytes
+from nblint.readers import html as H
+from nblint.source import ReadError
+
+HEADINGS = "".join(f"<p>{h}</p><p>本机关依法公开政府信息。</p>" for h in ("一、总体情况", "二、主动公开政府信息情况"))
+
+
+def timed_read(data: bytes, name: str = "p.html"):
+    """Read a page; returns (Source or ReadError, seconds)."""
+    t = time.perf_counter()
+    try:
+        result = read_bytes(name, data)
+    except ReadError as e:
+        result = e
+    return result, time.perf_counter() - t
+
+
+def col_of(src, ch: str, nth: int = 0) -> tuple[int, int]:
+    """line:col in the HTML of the nth occurrence of ``ch`` in the extracted text."""
+    i = -1
+    for _ in range(nth + 1):
+        i = src.text.index(ch, i + 1)
+    loc = src.location(i)
+    return loc.line, loc.col
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the quadratic paths of the review (each took > 60 s at 20,000 with the BeautifulSoup reader)
+
+
+@pytest.mark.parametrize("n", [20_000])
+def test_nested_tables_are_linear(n):
+    page = ("<html><body>" + "<table><tr><td>一、总体情况" * n + "</body></html>").encode()
+    result, seconds = timed_read(page)
+    assert seconds < 10, f"{n} nested tables took {seconds:.1f} s"
+    assert isinstance(result, ReadError) or "一、总体情况" in result.text
+
+
+def test_unclosed_paragraphs_are_linear():
+    n = 20_000
+    page = ("<html><body>" + "<p>一、总体情况" * n + "</body></html>").encode()
+    result, seconds = timed_read(page)
+    assert seconds < 10, f"{n} unclosed <p> took {seconds:.1f} s"
+    assert not isinstance(result, ReadError)
+    assert result.text.count("一、总体情况") == n
+
+
+def test_huge_spans_are_bounded():
+    # one row of 200 cells spanning 1000 rows and 200 columns each, then many rows (the page stays under the size limit)
+    n = 10_000
+    head = "<tr>" + '<td rowspan="1000" colspan="200">规章</td>' * 200 + "</tr>"
+    rows = "<tr><td>规章</td><td>1</td></tr>" * n
+    page = f"<html><body>{HEADINGS}<table>{head}{rows}</table></body></html>".encode()
+    result, seconds = timed_read(page)
+    assert seconds < 10, f"span grid took {seconds:.1f} s"
+    assert not isinstance(result, ReadError)
+    widths = {line.count(" | ") + 1 for line in result.text.split("\n") if " | " in line}
+    assert max(widths) <= H._MAX_COLS
+
+
+def test_span_grid_caps_the_width():
+    grid = H.SpanGrid()
+    row = grid.add_row([([("a", 0)], 0, 64, 5)] * 10)
+    assert len(row) == H._MAX_COLS
+    assert len(grid.add_row([([("b", 0)], 0, 1, 1)])) == H._MAX_COLS  # the spans from above, not more
+
+
+def test_deep_divs_beyond_what_libxml2_reads_are_flattened():
+    page = ("<div>" * 5000 + "<p>一、总体情况</p>" + "</div>" * 5000 + "<p>二、结尾</p>").encode()
+    result, seconds = timed_read(page)
+    assert seconds < 10
+    assert not isinstance(result, ReadError)
+    assert "一、总体情况" in result.text and "二、结尾" in result.text
+    assert col_of(result, "二") == (1, 5000 * 5 + len("<p>一、总体情况</p>") + 5000 * 6 + 4)
+
+
+def test_many_headings_in_deep_blocks_stay_linear():
+    n = 3000
+    page = (
+        "<html><body>" + '<div class="title">一、总体情况 2023年 发布日期：2024-01-05' * n + "</body></html>"
+    ).encode()
+    _, seconds = timed_read(page)
+    assert seconds < 10
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the size limit applies before parsing
+
+
+def test_the_character_limit_applies_before_parsing(monkeypatch):
+    def no_parse(markup):
+        raise AssertionError("a page over the limit was parsed")
+
+    monkeypatch.setattr(H, "_parse", no_parse)
+    body = "<p>一、总体情况</p>"
+    page = "<html><body>" + body + "<!--" + "x" * MAX_CHARS + "--></body></html>"
+    result, seconds = timed_read(page.encode())
+    assert isinstance(result, ReadError)
+    assert "limit" in result.reason and "HTML page" in result.reason
+    assert seconds < 2
+    # by bytes, before decoding
+    result, _ = timed_read(b"<p>" + b"x" * (4 * MAX_CHARS + 1))
+    assert isinstance(result, ReadError) and "bytes" in result.reason
+
+
+def test_a_page_just_under_the_limit_is_read():
+    page = "<html><body>" + HEADINGS + "<!--" + "x" * (MAX_CHARS - 500) + "--></body></html>"
+    assert len(page) <= MAX_CHARS
+    result, _ = timed_read(page.encode())
+    assert not isinstance(result, ReadError)
+    assert result.text.startswith("一、总体情况")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the time budget
+
+
+def big_page(n: int = 30_000) -> bytes:
+    return ("<html><body>" + "<p>一、总体情况<span>本机关</span></p>" * n + "</body></html>").encode()
+
+
+def test_budget_stops_the_reader():
+    page = big_page()
+    t = time.perf_counter()
+    with pytest.raises(budget.Timeout), budget.limit(0.0):
+        read_bytes("p.html", page)
+    assert time.perf_counter() - t < 2
+
+
+def test_budget_stops_the_reader_in_a_thread_and_can_be_cancelled():
+    page = big_page()
+    outcome: list = []
+    cancel = threading.Event()
+    started = threading.Event()
+
+    def work():
+        try:
+            with budget.limit(None, cancel=cancel):
+                started.set()
+                while True:  # until cancelled
+                    read_bytes("p.html", page)
+        except budget.Timeout as e:
+            outcome.append(e)
+
+    th = threading.Thread(target=work, daemon=True)
+    th.start()
+    started.wait(5)
+    time.sleep(0.05)
+    cancel.set()
+    th.join(10)
+    assert not th.is_alive()
+    assert outcome and outcome[0].cancelled
+
+
+def test_a_time_out_is_not_reported_as_a_corrupt_page():
+    with pytest.raises(budget.Timeout), budget.limit(0.0):
+        read_bytes("p.html", big_page(5000))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# positions where lxml's tree differs from the markup
+
+
+def test_text_around_a_stray_end_tag_keeps_its_columns():
+    page = "<html><body>\n<p>一、总体情况</p>\n<p>abc</span>def&nbsp;x</p>\n<p>二、主动公开</p></body></html>"
+    src = read_bytes("p.html", page.encode())
+    assert "abcdef\xa0x" in src.text
+    line = page.split("\n")[2]
+    assert col_of(src, "a") == (3, line.index("abc") + 1)
+    assert col_of(src, "d") == (3, line.index("def") + 1)
+    assert col_of(src, "x") == (3, line.index("x") + 1)
+
+
+def test_crlf_pages_keep_lines_and_columns():
+    page = "<html><body>\r\n<p>一、总体情况\r\n本机关依法公开。</p>\r\n<p>二、主动公开</p></body></html>"
+    src = read_bytes("p.html", page.encode())
+    assert col_of(src, "一") == (2, 4)
+    assert col_of(src, "本") == (3, 1)
+    assert col_of(src, "二") == (4, 4)
+
+
+def test_multi_line_start_tags_and_implied_elements():
+    page = '<div\n  class="content"\n  id=x>\n一、总体情况<br>本机关依法公开。\n<p>二、主动公开</p>\n<td>三、其他</td></div>'
+    src = read_bytes("p.html", page.encode())
+    assert src.text.split("\n")[:2] == ["一、总体情况", "本机关依法公开。"]
+    assert col_of(src, "一") == (4, 1)
+    assert col_of(src, "二") == (5, 4)
+    assert col_of(src, "三") == (6, 5)
+
+
+def test_ruby_annotations_and_comments():
+    page = "<p>一、总体情况</p><p>公<!-- c -->开<ruby>报<rt>bao</rt></ruby>告</p><p>二、其他</p>"
+    src = read_bytes("p.html", page.encode())
+    assert "公开报告" in src.text and "bao" not in src.text
+
+
+def test_lxml_is_imported_only_when_a_page_is_read():
+    code = "import sys, nblint.readers.html; print('lxml' in sys.modules, 'bs4' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
