@@ -8,13 +8,19 @@ pdfplumber ``Page`` whose objects come from these dicts.  pdfplumber's pure-Pyth
 unchanged, so the reader keeps the table finder it always had while no pdfminer content interpretation runs.
 
 Character geometry, as pdfminer computes it: ``x0``/``x1`` are the glyph origin and origin + advance (PDFium's
-"loose" character box has exactly these), ``y0`` is the baseline + font descent (the loose box's bottom), and the box
-is one font size high (``size`` = font size × the text matrix scale), not the font's ascent − descent that PDFium's
-loose box uses.  Characters that PDFium generates itself (spaces and line breaks it infers) are skipped, as pdfminer
-has no such characters.  Paths are classified the way pdfminer does (one segment: ``line``; a closed axis-aligned
-four-point path: ``rect``; anything else: ``curve`` through its segment end points), each sub-path separately, with
-the path's matrix and the matrices of enclosing form XObjects applied.  Coordinates are rounded to 1/10,000 pt
-(PDFium keeps single-precision floats; pdfminer keeps the decimals of the content stream).
+"loose" character box has exactly these, except that it widens to the glyph when a glyph is drawn wider than its
+advance: for CJK glyphs the advance is then the font size, for others the 0.1 pt excess stays), ``y0`` is the
+baseline + font descent (the loose box's bottom), and the box is one font size high (``size`` = font size x the
+text matrix scale), not the font's ascent - descent that PDFium's loose box uses.  Vertical writing (Identity-V CID
+fonts, the merged-cell labels written top to bottom) gets pdfminer's font-size square at the glyph origin.
+Characters that PDFium generates itself (spaces and line breaks it infers) are skipped, as pdfminer has no such
+characters; characters the font maps to no Unicode are counted (``PageData.unmapped``, pdfminer's ``(cid:123)``).
+Paths are classified the way pdfminer does (one segment: ``line``; a closed axis-aligned four-point path: ``rect``;
+anything else: ``curve`` through its segment end points), each sub-path separately, with the path's matrix and the
+matrices of enclosing form XObjects applied.  Paths that draw nothing, or only in white (the backgrounds WPS puts
+under every text line), are not copied: they can never be a table's ruling.  Coordinates are rounded to 1/10,000
+pt (PDFium keeps single-precision floats; pdfminer keeps the decimals of the content stream).  Rotated pages get
+pdfminer's upright device transform.
 
 PDFium is not thread-safe: every call into it holds :data:`LOCK` (the reader waits for it within its time budget),
 and what leaves this module is plain Python data.
@@ -48,7 +54,7 @@ def _r(v: float) -> float:
 class PageData:
     """What one page holds, copied out of PDFium: its size, rotation, characters and path objects (dicts)."""
 
-    __slots__ = ("number", "width", "height", "chars", "lines", "rects", "curves", "truncated")
+    __slots__ = ("number", "width", "height", "chars", "lines", "rects", "curves", "truncated", "unmapped")
 
     def __init__(self, number: int, width: float, height: float):
         self.number = number
@@ -59,39 +65,61 @@ class PageData:
         self.rects: list[dict] = []
         self.curves: list[dict] = []
         self.truncated = False  # drawing objects beyond the caps were left out
+        self.unmapped = 0  # characters whose font maps them to no Unicode (pdfminer's "(cid:123)")
 
 
 def open_document(data: bytes) -> pdfium.PdfDocument:
     return pdfium.PdfDocument(data)
 
 
-def page_count(doc: pdfium.PdfDocument) -> int:
-    return len(doc)
+class OpenPage:
+    """A page loaded in PDFium with its text page; :func:`read_objects` fills ``data``, :meth:`close` frees it."""
 
+    __slots__ = ("page", "textpage", "ctm", "data", "text")
 
-def read_page(doc: pdfium.PdfDocument, index: int) -> PageData:
-    """Characters and paths of page ``index`` (0-based).  Call with :data:`LOCK` held."""
-    page = doc[index]
-    try:
-        rot = R.FPDFPage_GetRotation(page.raw) % 4
-        left, b, r, t = page.get_mediabox()
+    def __init__(self, doc: pdfium.PdfDocument, index: int):
+        self.page = doc[index]
+        self.textpage = None
+        rot = R.FPDFPage_GetRotation(self.page.raw) % 4
+        left, b, r, t = self.page.get_mediabox()
         w, h = r - left, t - b
         if rot in (1, 3):
             w, h = h, w
         # pdfminer's device transform: MediaBox origin at 0,0 and the page turned upright
-        ctm = {
+        self.ctm = {
             0: (1, 0, 0, 1, -left, -b),
             1: (0, -1, 1, 0, -b, r),
             2: (-1, 0, 0, -1, r, t),
             3: (0, 1, -1, 0, t, -left),
         }[rot]
-        data = PageData(index + 1, _r(w), _r(h))
-        _chars(page, data, ctm)
-        budget.check()
-        _paths(page, data, ctm)
-        return data
-    finally:
-        page.close()
+        self.data = PageData(index + 1, _r(w), _r(h))
+        self.textpage = R.FPDFText_LoadPage(self.page.raw)
+        self.text = _bulk_text(self.textpage) if self.textpage else ""
+
+    def close(self) -> None:
+        if self.textpage:
+            R.FPDFText_ClosePage(self.textpage)
+            self.textpage = None
+        self.page.close()
+
+
+def _bulk_text(tp) -> str:
+    """The page's text in one call (with PDFium's own spaces and line breaks): for the quick text-layer checks."""
+    n = R.FPDFText_CountChars(tp)
+    if n <= 0:
+        return ""
+    buf = ctypes.create_string_buffer((n + 1) * 4)
+    got = R.FPDFText_GetText(tp, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
+    return buf.raw[: max(0, got - 1) * 2].decode("utf-16-le", errors="replace")
+
+
+def read_objects(op: OpenPage) -> PageData:
+    """Characters and paths of an open page.  Call with :data:`LOCK` held."""
+    if op.textpage:
+        _chars(op.textpage, op.data, op.ctm)
+    budget.check()
+    _paths(op.page, op.data, op.ctm)
+    return op.data
 
 
 def _apply(m, x: float, y: float) -> tuple[float, float]:
@@ -113,110 +141,91 @@ def _mul(m1, m2):
     )
 
 
-def _chars(page: pdfium.PdfPage, data: PageData, ctm) -> None:
-    tp = R.FPDFText_LoadPage(page.raw)
-    if not tp:
+def _chars(tp, data: PageData, ctm) -> None:
+    n = R.FPDFText_CountChars(tp)
+    if n <= 0:
         return
-    try:
-        n = R.FPDFText_CountChars(tp)
-        if n <= 0:
-            return
-        buf = ctypes.create_string_buffer((n + 1) * 2)
-        got = R.FPDFText_GetText(tp, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
-        units = buf.raw[: max(0, got - 1) * 2].decode("utf-16-le", errors="surrogatepass")
-        rect = R.FS_RECTF()
-        m = R.FS_MATRIX()
-        ox, oy = ctypes.c_double(), ctypes.c_double()
-        fonts: dict[int, tuple[str, float]] = {}
-        height = data.height
-        identity = ctm[:4] == (1, 0, 0, 1)
-        out = data.chars
-        pending_high = None
-        for i in range(min(n, len(units))):
-            if i % 4096 == 0:
-                budget.check()
-            u = units[i]
-            if R.FPDFText_IsGenerated(tp, i) == 1:
-                continue
-            if "\ud800" <= u <= "\udbff":  # a character outside the BMP comes as two UTF-16 units
-                pending_high = u
-                continue
-            if pending_high is not None:
-                high, pending_high = pending_high, None
-                if "\udc00" <= u <= "\udfff":
-                    u = (high + u).encode("utf-16-le", "surrogatepass").decode("utf-16-le")
-            if u in ("\r", "\n", "\x00", "\ufffe", "\uffff"):
-                continue
-            obj = R.FPDFText_GetTextObject(tp, i)
-            key = ctypes.cast(obj, ctypes.c_void_p).value or 0
-            info = fonts.get(key)
-            if info is None:
-                info = (_font_name(obj), R.FPDFText_GetFontSize(tp, i))
-                fonts[key] = info
-            fontname, fs = info
-            if not R.FPDFText_GetLooseCharBox(tp, i, rect):
-                continue
-            R.FPDFText_GetMatrix(tp, i, m)
-            a, b, c, d = m.a, m.b, m.c, m.d
-            upright = a * d > 0 and b * c <= 0
-            if upright and b == 0 and c == 0 and identity:
-                if abs(rect.left - m.e) < 0.01:  # horizontal writing: from the origin to origin + advance
-                    x0, x1, y0 = rect.left, rect.right, rect.bottom
-                    if u >= "\u2e80":  # a CJK glyph drawn wider than its advance: PDFium's box takes the glyph
-                        x1 = min(x1, x0 + fs * a)
-                else:  # vertical writing (Identity-V): pdfminer's box is a font-size square at the origin
-                    R.FPDFText_GetCharOrigin(tp, i, ox, oy)
-                    x0, y0 = ox.value, oy.value
-                    x1 = x0 + fs * a
-                x0, x1, y0 = x0 + ctm[4], x1 + ctm[4], y0 + ctm[5]
-                size = fs * d
-                y1 = y0 + size
-            else:
-                pts = [_apply(ctm, x, y) for x in (rect.left, rect.right) for y in (rect.bottom, rect.top)]
-                x0, x1 = min(p[0] for p in pts), max(p[0] for p in pts)
-                y0, y1 = min(p[1] for p in pts), max(p[1] for p in pts)
-                mm = _mul((a, b, c, d, 0, 0), ctm)
-                upright = mm[0] * mm[3] > 0 and mm[1] * mm[2] <= 0
-                size = (y1 - y0) if upright else (x1 - x0)
-            x0, x1, y0, y1 = _r(x0), _r(x1), _r(y0), _r(y1)
-            top = _r(height - y1)
-            bottom = _r(height - y0)
-            out.append(
-                {
-                    "text": u,
-                    "fontname": fontname,
-                    "size": _r(size),
-                    "adv": _r(x1 - x0),
-                    "upright": upright,
-                    "x0": x0,
-                    "x1": x1,
-                    "y0": y0,
-                    "y1": y1,
-                    "top": top,
-                    "bottom": bottom,
-                    "doctop": top,
-                    "width": _r(x1 - x0),
-                    "height": _r(y1 - y0),
-                    "object_type": "char",
-                    "page_number": data.number,
-                }
-            )
-    finally:
-        R.FPDFText_ClosePage(tp)
-
-
-def _font_name(obj) -> str:
-    if not obj:
-        return ""
-    font = R.FPDFTextObj_GetFont(obj)
-    if not font:
-        return ""
-    size = R.FPDFFont_GetBaseFontName(font, None, 0)
-    if size <= 0:
-        return ""
-    buf = ctypes.create_string_buffer(size)
-    R.FPDFFont_GetBaseFontName(font, buf, size)
-    return buf.value.decode("utf-8", errors="replace")
+    rect = R.FS_RECTF()
+    m = R.FS_MATRIX()
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    fonts: dict[bytes, str] = {}
+    name_buf = ctypes.create_string_buffer(256)
+    flags = ctypes.c_int()
+    height = data.height
+    identity = ctm[:4] == (1, 0, 0, 1)
+    out = data.chars
+    number = data.number
+    get_unicode, get_font, get_size, get_box, get_matrix = (
+        R.FPDFText_GetUnicode,
+        R.FPDFText_GetFontInfo,
+        R.FPDFText_GetFontSize,
+        R.FPDFText_GetLooseCharBox,
+        R.FPDFText_GetMatrix,
+    )
+    for i in range(n):
+        if i % 4096 == 0:
+            budget.check()
+        code = get_unicode(tp, i)
+        if code <= 32:
+            if code in (0, 10, 13) or R.FPDFText_IsGenerated(tp, i) == 1:
+                continue  # PDFium's own spaces and line breaks
+        if 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF) or code > 0x10FFFF:
+            continue
+        u = chr(code)
+        if code < 0x2E80 and R.FPDFText_HasUnicodeMapError(tp, i) == 1:
+            data.unmapped += 1
+        k = get_font(tp, i, name_buf, 256, flags)
+        raw_name = name_buf.raw[:k] if 0 < k <= 256 else b""
+        fontname = fonts.get(raw_name)
+        if fontname is None:
+            fontname = fonts[raw_name] = raw_name.split(b"\0", 1)[0].decode("utf-8", errors="replace")
+        fs = get_size(tp, i)
+        if not get_box(tp, i, rect):
+            continue
+        get_matrix(tp, i, m)
+        a, b, c, d = m.a, m.b, m.c, m.d
+        upright = a * d > 0 and b * c <= 0
+        if upright and b == 0 and c == 0 and identity:
+            if abs(rect.left - m.e) < 0.01:  # horizontal writing: from the origin to origin + advance
+                x0, x1, y0 = rect.left, rect.right, rect.bottom
+                if u >= "\u2e80":  # a CJK glyph drawn wider than its advance: PDFium's box takes the glyph
+                    x1 = min(x1, x0 + fs * a)
+            else:  # vertical writing (Identity-V): pdfminer's box is a font-size square at the origin
+                R.FPDFText_GetCharOrigin(tp, i, ox, oy)
+                x0, y0 = ox.value, oy.value
+                x1 = x0 + fs * a
+            x0, x1, y0 = x0 + ctm[4], x1 + ctm[4], y0 + ctm[5]
+            size = fs * d
+            y1 = y0 + size
+        else:
+            pts = [_apply(ctm, x, y) for x in (rect.left, rect.right) for y in (rect.bottom, rect.top)]
+            x0, x1 = min(p[0] for p in pts), max(p[0] for p in pts)
+            y0, y1 = min(p[1] for p in pts), max(p[1] for p in pts)
+            mm = _mul((a, b, c, d, 0, 0), ctm)
+            upright = mm[0] * mm[3] > 0 and mm[1] * mm[2] <= 0
+            size = (y1 - y0) if upright else (x1 - x0)
+        x0, x1, y0, y1 = round(x0, 4), round(x1, 4), round(y0, 4), round(y1, 4)
+        top = height - y1
+        out.append(
+            {
+                "text": u,
+                "fontname": fontname,
+                "size": size,
+                "adv": x1 - x0,
+                "upright": upright,
+                "x0": x0,
+                "x1": x1,
+                "y0": y0,
+                "y1": y1,
+                "top": top,
+                "bottom": height - y0,
+                "doctop": top,
+                "width": x1 - x0,
+                "height": y1 - y0,
+                "object_type": "char",
+                "page_number": number,
+            }
+        )
 
 
 def _paths(page: pdfium.PdfPage, data: PageData, ctm) -> None:
@@ -245,35 +254,52 @@ def _paths(page: pdfium.PdfPage, data: PageData, ctm) -> None:
                 counts[1] += _path(obj, matrix, data)
 
 
+_RGBA = tuple(ctypes.c_uint() for _ in range(4))
+_FILL, _STROKE = ctypes.c_int(), ctypes.c_int()
+_WIDTH = ctypes.c_float()
+_PM = R.FS_MATRIX()
+_X, _Y = ctypes.c_float(), ctypes.c_float()
+
+
 def _color(getter, obj) -> tuple | None:
-    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    r, g, b, a = _RGBA
     if not getter(obj, r, g, b, a):
         return None
     return (r.value / 255, g.value / 255, b.value / 255)
 
 
+def _white(color: tuple | None) -> bool:
+    return color is not None and all(v >= 0.99 for v in color)
+
+
 def _path(obj, outer, data: PageData) -> int:
-    """Add the line / rect / curve objects of one PDFium path object; return its number of segments."""
+    """Add the line / rect / curve objects of one PDFium path object; return its number of segments.  (The
+    module-level ctypes scratch values are safe: every PDFium call holds LOCK.)"""
     n = R.FPDFPath_CountSegments(obj)
     if n <= 0:
         return 0
-    pm = R.FS_MATRIX()
+    pm = _PM
     R.FPDFPageObj_GetMatrix(obj, pm)
     m = _mul((pm.a, pm.b, pm.c, pm.d, pm.e, pm.f), outer)
-    fillmode, stroke = ctypes.c_int(), ctypes.c_int()
+    fillmode, stroke = _FILL, _STROKE
     R.FPDFPath_GetDrawMode(obj, fillmode, stroke)
-    width = ctypes.c_float()
+    width = _WIDTH
     R.FPDFPageObj_GetStrokeWidth(obj, width)
+    scolor = _color(R.FPDFPageObj_GetStrokeColor, obj)
+    fcolor = _color(R.FPDFPageObj_GetFillColor, obj)
+    stroked, filled = bool(stroke.value), fillmode.value != 0
+    if not (stroked and not _white(scolor)) and not (filled and not _white(fcolor)):
+        return n  # draws nothing or only white (backgrounds under text): never a ruling line, not copied
     common = {
         "linewidth": _r(width.value),
-        "stroke": bool(stroke.value),
-        "fill": fillmode.value != 0,
+        "stroke": stroked,
+        "fill": filled,
         "evenodd": fillmode.value == R.FPDF_FILLMODE_ALTERNATE,
-        "stroking_color": _color(R.FPDFPageObj_GetStrokeColor, obj),
-        "non_stroking_color": _color(R.FPDFPageObj_GetFillColor, obj),
+        "stroking_color": scolor,
+        "non_stroking_color": fcolor,
     }
     # to pdfminer's operator string: m, l, c (a Bézier's three points as one operator), h (close)
-    x, y = ctypes.c_float(), ctypes.c_float()
+    x, y = _X, _Y
     subpaths: list[tuple[list[str], list[tuple[float, float]]]] = []
     ops: list[str] = []
     pts: list[tuple[float, float]] = []
