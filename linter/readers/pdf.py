@@ -44,7 +44,7 @@ from ..source import ReadError, Source
 
 MAX_PAGES = 300
 TIME_LIMIT = 60.0  # seconds for the whole document
-MAX_TEXT_CHARS = 2_000_000  # characters in the whole text layer: far more than one report
+MAX_TEXT_CHARS = 1_000_000  # characters in the whole text layer (as readers.MAX_CHARS): far more than one report
 MAX_TABLE_EDGES = 4_000  # ruling edges per page handed to the table finder
 MAX_TABLE_GRID = 10_000  # distinct vertical x distinct horizontal ruling positions per page (a 100 x 100 grid)
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
@@ -136,7 +136,7 @@ def _extract(data: bytes, pdfium_mod) -> list:
             for i in range(n):
                 budget.check()
                 opened.append(pdfium_mod.OpenPage(doc, i))
-            if sum(len(op.text) for op in opened) > MAX_TEXT_CHARS:
+            if sum(len(op.text) - sum(op.text.count(c) for c in " \r\n") for op in opened) > MAX_TEXT_CHARS:
                 raise ReadError(
                     f"the PDF's text layer has more than {MAX_TEXT_CHARS:,} characters, far more than one annual "
                     "report; not read"
