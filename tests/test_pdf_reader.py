@@ -307,3 +307,54 @@ def test_every_character_of_a_real_pdf_has_its_box(name):
             assert box is not None, ch
             assert box[0] == line_pages[line]
             assert box[1] <= box[3] and box[2] < box[4]
+
+
+def lzw_encode(data: bytes) -> bytes:
+    """A plain LZW encoder as PDF writes it (clear code first, 9-12 bit codes switched one code early, the way
+    the decoder's table grows: it adds an entry for every code after the first since the last clear)."""
+    codes: list[tuple[int, int]] = []
+    emitted = 0
+
+    def emit(code: int) -> None:
+        nonlocal emitted
+        size = 258 + max(0, emitted - 1)  # the decoder's table before it reads this code
+        codes.append((code, 12 if size >= 2047 else 11 if size >= 1023 else 10 if size >= 511 else 9))
+        emitted += 1
+
+    table = {bytes([i]): i for i in range(256)}
+    emit(256)
+    emitted = 0
+    w = b""
+    for byte in data:
+        wc = w + bytes([byte])
+        if wc in table:
+            w = wc
+            continue
+        emit(table[w])
+        table[wc] = len(table) + 2  # 256 and 257 are clear and end-of-data
+        w = bytes([byte])
+        if len(table) + 2 >= 4000:
+            emit(256)
+            emitted = 0
+            table = {bytes([i]): i for i in range(256)}
+    if w:
+        emit(table[w])
+    emit(257)
+    acc = n_bits = 0
+    for code, n in codes:
+        acc = (acc << n) | code
+        n_bits += n
+    pad = (-n_bits) % 8
+    return (acc << pad).to_bytes((n_bits + pad) // 8, "big")
+
+
+@pytest.mark.parametrize("n", [0, 1, 300, 5000, 200_000])
+def test_lzw_sizes_are_counted_exactly(n):
+    from pdfminer.lzw import lzwdecode
+
+    from nblint.readers import _pdfstreams
+
+    data = bytes((i * 7 + i // 13) % 251 for i in range(n)) + b"\0" * n
+    encoded = lzw_encode(data)
+    assert lzwdecode(encoded) == data  # the encoder is right
+    assert sum(_pdfstreams._decoded_sizes(memoryview(encoded), [b"LZWDecode"])) == len(data)
