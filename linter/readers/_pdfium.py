@@ -42,8 +42,8 @@ LOCK = threading.Lock()
 
 _PATH, _FORM = R.FPDF_PAGEOBJ_PATH, R.FPDF_PAGEOBJ_FORM
 _MOVE, _LINE, _BEZIER = R.FPDF_SEGMENT_MOVETO, R.FPDF_SEGMENT_LINETO, R.FPDF_SEGMENT_BEZIERTO
-MAX_PATH_OBJECTS = 20_000  # per page: more drawing than any report; the rest is not read (no ruling lines then)
-MAX_SEGMENTS = 200_000  # path segments per page, for the same reason
+MAX_PATH_OBJECTS = 5_000  # per page (a report page has tens to a few hundred): a drawing, read without ruling
+MAX_SEGMENTS = 50_000  # path segments per page, for the same reason
 MAX_FORM_DEPTH = 8
 
 
@@ -237,6 +237,8 @@ def _paths(page: pdfium.PdfPage, data: PageData, ctm) -> None:
         container, is_form, matrix, depth = stack.pop()
         n = R.FPDFFormObj_CountObjects(container) if is_form else R.FPDFPage_CountObjects(container)
         for i in range(max(0, n)):
+            if i % 4096 == 4095:
+                budget.check()
             obj = R.FPDFFormObj_GetObject(container, i) if is_form else R.FPDFPage_GetObject(container, i)
             if not obj:
                 continue
@@ -252,6 +254,9 @@ def _paths(page: pdfium.PdfPage, data: PageData, ctm) -> None:
                 if counts[0] % 256 == 0:
                     budget.check()
                 counts[1] += _path(obj, matrix, data)
+                if counts[1] > MAX_SEGMENTS:
+                    data.truncated = True
+                    return
 
 
 _RGBA = tuple(ctypes.c_uint() for _ in range(4))
@@ -278,6 +283,8 @@ def _path(obj, outer, data: PageData) -> int:
     n = R.FPDFPath_CountSegments(obj)
     if n <= 0:
         return 0
+    if n > MAX_SEGMENTS:  # one path drawn with more segments than a page may have: not read (the page is truncated)
+        return n
     pm = _PM
     R.FPDFPageObj_GetMatrix(obj, pm)
     m = _mul((pm.a, pm.b, pm.c, pm.d, pm.e, pm.f), outer)
@@ -305,6 +312,8 @@ def _path(obj, outer, data: PageData) -> int:
     pts: list[tuple[float, float]] = []
     bezier = 0
     for i in range(n):
+        if i % 4096 == 4095:
+            budget.check()
         seg = R.FPDFPath_GetPathSegment(obj, i)
         kind = R.FPDFPathSegment_GetType(seg)
         R.FPDFPathSegment_GetPoint(seg, x, y)
