@@ -47,6 +47,7 @@ def lint(path: str) -> int:
 
 def stages(path: str) -> dict[str, float]:
     from nblint.readers import _pdfium, _pdfstreams, pdf
+    from nblint.source import ReadError
 
     data = Path(path).read_bytes()
     out = {}
@@ -54,7 +55,11 @@ def stages(path: str) -> dict[str, float]:
     _pdfstreams.check(data)
     out["bomb guard"] = time.perf_counter() - t
     t = time.perf_counter()
-    pages = pdf._extract(data, _pdfium)
+    try:
+        pages = pdf._extract(data, _pdfium)
+    except ReadError:  # refused from the raw text layer
+        out["PDFium extraction (refused)"] = time.perf_counter() - t
+        return out
     out["PDFium extraction"] = time.perf_counter() - t
     t = time.perf_counter()
     for pd in pages:
