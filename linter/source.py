@@ -60,6 +60,10 @@ class Source:
     line_info: dict[int, dict] = field(default_factory=dict)  # 1-based text line -> {"page": 3} / {"block": ...}
     original: str | None = None  # the decoded file when it differs from ``text`` (HTML): suppression comments
     encoding: str = "utf-8"  # of a text file, so that --fix writes it back as it was
+    # PDF: one entry per character of ``text``: (page, x0, top, x1, bottom) of the glyph it was read from, in PDF
+    # points from the page's top-left corner (pdfplumber's convention), or None for what the reader inserted
+    # (line breaks, " | " between table cells, spaces between words).  None for other formats.
+    char_boxes: list[tuple[int, float, float, float, float] | None] | None = field(default=None, repr=False)
 
     @property
     def editable(self) -> bool:

@@ -1,41 +1,61 @@
-"""PDF: text lines and ruled tables, page by page, with the page number of every line.
+"""PDF: text lines and ruled tables, page by page, with the page number of every line and the box of every character.
 
-pdfplumber (on pdfminer.six) reads each page.  Tables drawn with ruling lines (``page.find_tables()``, lines
-strategy) with at least two columns become pipe rows; one-column "tables" are usually frames or underlined text
-and stay text.  Merged cells are found from the cell rectangles (a cell covering several column / row boundaries)
-and resolved like the HTML reader does (label text repeated down a rowspan, numbers only in the first row, empty
-cells after a colspan).  The text outside the tables is taken line by line (``extract_text_lines``), and lines and
-tables are put in reading order by their top coordinate.  Lines keep the PDF's own breaks (a paragraph wrapped
-over three lines is three lines, page furniture such as ``- 3 -`` stays): a later stage decides what they are.
+PDFium (pypdfium2) parses the document and each page's content in C++; :mod:`._pdfium` copies the characters and
+drawn paths out in pdfminer's / pdfplumber's form, and pdfplumber's pure-Python geometry works on them as before.
+Tables drawn with ruling lines (``page.find_tables()``, lines strategy) with at least two columns become pipe rows;
+one-column "tables" are usually frames or underlined text and stay text.  Merged cells are found from the cell
+rectangles (a cell covering several column / row boundaries) and resolved like the HTML reader does (label text
+repeated down a rowspan, numbers only in the first row, empty cells after a colspan).  The text outside the tables
+is taken line by line (``extract_text_lines``), and lines and tables are put in reading order by their top
+coordinate.  Lines keep the PDF's own breaks (a paragraph wrapped over three lines is three lines, page furniture
+such as ``- 3 -`` stays): a later stage decides what they are.  ``Source.char_boxes`` gives, for every character of
+the text, its page and box (for highlights), or None for what the reader inserted.
+
+Bounds, whoever calls (any thread; no signals):
+
+* time: the whole read runs under ``budget.limit(TIME_LIMIT)`` (nested in the caller's budget, whose earlier
+  deadline wins); ``budget.check()`` runs per page and inside the character and path loops.  When the reader's own
+  limit runs out the file is an NB001 that says so (time limit / 超时); when the caller's budget runs out (or it
+  was cancelled) the :class:`~nblint.budget.Timeout` propagates to the caller.  The one step that is not
+  interruptible, pdfplumber's table finder, gets at most ``MAX_TABLE_EDGES`` ruling edges spanning at most
+  ``MAX_TABLE_GRID`` crossings per page: a page drawn more densely than any report table is read as text without
+  ruled tables (logged at INFO on the ``nblint.pdf`` logger, not a diagnostic).
+* memory: PDFium inflates a content stream completely before anything can stop it, so a few MB of Flate data can
+  become gigabytes.  Before PDFium sees the file, :mod:`._pdfstreams` inflates every compressed stream of the file
+  (Flate and LZW, also chained filters, also the streams of encrypted files, deciphered by pdfminer's parser) in
+  bounded chunks, keeping nothing, and refuses the file when the total would pass ``MAX_INFLATED`` bytes.  This is
+  a bound on what PDFium will have to decode, checked with constant memory, in the reading process and thread: no
+  resource limit (RLIMIT_AS would apply to the whole process, a language server included) and no subprocess.
+* PDFium is not thread-safe: one lock around every call into it, waited for within the time budget.
 
 Failure modes become :class:`ReadError`: not a PDF, damaged or truncated, password-protected, more than
-``MAX_PAGES`` pages, taking more than ``TIME_LIMIT`` seconds, no text layer (scanned images: OCR needed), or a text
+``MAX_PAGES`` pages, a decompression bomb, past the time limit, no text layer (scanned images: OCR needed), or a text
 layer without Chinese characters (a font without a usable ToUnicode map: the text comes out as Latin-1 mojibake or
 ``(cid:123)`` codes).
 """
 
 from __future__ import annotations
 
-import io
 import logging
 import re
-import signal
-import threading
-import time
 
 from .. import budget
 from ..source import ReadError, Source
 
 MAX_PAGES = 300
 TIME_LIMIT = 60.0  # seconds for the whole document
+MAX_TEXT_CHARS = 1_000_000  # characters in the whole text layer (as readers.MAX_CHARS): far more than one report
+MAX_TABLE_EDGES = 4_000  # ruling edges per page handed to the table finder
+MAX_TABLE_GRID = 10_000  # distinct vertical x distinct horizontal ruling positions per page (a 100 x 100 grid)
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 _CID = re.compile(r"\(cid:\d+\)")
 _STRIP = " \t\n\r\f\v\xa0\u3000\u2002\u2003\u2009\u200b\ufeff"
 _TOL = 2.0  # points: cell edges closer than this are the same grid line
+_log = logging.getLogger("nblint.pdf")
+_LIGATURES = "\ufb00\ufb01\ufb02\ufb03\ufb04\ufb05\ufb06"  # extract_text expands these
 
-
-class _Timeout(Exception):
-    pass
+Box = tuple[int, float, float, float, float]
+Boxes = list[Box | None]
 
 
 def read(path: str, data: bytes) -> Source:
@@ -43,72 +63,158 @@ def read(path: str, data: bytes) -> Source:
         raise ReadError("empty file")
     if b"%PDF-" not in data[:1024]:
         raise ReadError("not a PDF file (no %PDF header)")
-    _quiet_pdfminer()
-    try:
-        with _alarm(TIME_LIMIT + 5):
+    with budget.limit(TIME_LIMIT) as own:
+        try:
             return _read(path, data)
-    except ReadError:
-        raise
-    except _Timeout:
-        raise ReadError(
-            f"PDF took more than {TIME_LIMIT:.0f} s to read; not read (damaged or pathological file?)"
-        ) from None
-    except RecursionError:
-        raise ReadError("corrupt PDF: objects nested too deeply") from None
-    except Exception as e:
-        name = type(e).__name__
-        detail = f"{name} {e!r} {e.__cause__!r} {e.__context__!r}".lower()
-        if "password" in detail or "encrypt" in detail:
-            raise ReadError("the PDF is encrypted (password-protected); not read") from None
-        msg = str(e) or repr(e.__cause__ or e.__context__ or name)
-        raise ReadError(f"corrupt or truncated PDF ({msg[:200]})") from None
+        except ReadError:
+            raise
+        except budget.Timeout:
+            if own.parent is not None and own.parent.expired():
+                raise  # the caller's budget: the caller reports its own time-out
+            raise ReadError(
+                f"PDF took more than {TIME_LIMIT:.0f} s to read (time limit, 超时); not read (damaged or pathological file?)"
+            ) from None
+        except RecursionError:
+            raise ReadError("corrupt PDF: objects nested too deeply") from None
+        except Exception as e:
+            name = type(e).__name__
+            detail = f"{name} {e!r} {e.__cause__!r} {e.__context__!r}".lower()
+            if "password" in detail or "encrypt" in detail:
+                raise ReadError("the PDF is encrypted (password-protected); not read") from None
+            msg = str(e) or repr(e.__cause__ or e.__context__ or name)
+            raise ReadError(f"corrupt or truncated PDF ({msg[:200]})") from None
 
 
 def _read(path: str, data: bytes) -> Source:
-    import pdfplumber  # imported only when a PDF is read
+    from . import _pdfium, _pdfstreams  # imported only when a PDF is read
 
-    started = time.monotonic()
-    lines: list[tuple[str, int]] = []
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        pages = pdf.pages
-        if len(pages) > MAX_PAGES:
-            raise ReadError(f"PDF has {len(pages)} pages (more than {MAX_PAGES}); not read as a report")
-        if not pages:
-            raise ReadError("corrupt PDF: no pages")
-        for number, page in enumerate(pages, 1):
-            if time.monotonic() - started > TIME_LIMIT:
-                raise _Timeout()
-            budget.check()  # the caller's per-file budget, also off the main thread (no SIGALRM there)
-            for text in _page_lines(page):
-                lines.append((text, number))
-            page.flush_cache()
-    body = "".join(t for t, _ in lines)
+    _pdfstreams.check(data)
+    pages = _extract(data, _pdfium)
+    if not pages:
+        raise ReadError("corrupt PDF: no pages")
+    lines: list[tuple[str, int, Boxes]] = []
+    for pd in pages:
+        budget.check()
+        for text, boxes in _page_lines(_pdfium.Page(pd), pd.truncated):
+            lines.append((text, pd.number, boxes))
+    _check_text_layer("".join(t for t, _, _ in lines), len(pages), sum(pd.unmapped for pd in pages))
+    text = "\n".join(t for t, _, _ in lines)
+    info = {i: {"page": p} for i, (_, p, _) in enumerate(lines, 1)}
+    char_boxes: Boxes = []
+    for k, (_, _, boxes) in enumerate(lines):
+        if k:
+            char_boxes.append(None)
+        char_boxes.extend(boxes)
+    return Source(path=path, text=text, kind="pdf", line_info=info, char_boxes=char_boxes)
+
+
+def _check_text_layer(body: str, n_pages: int, unmapped: int) -> None:
+    """Refuse a PDF without a usable text layer (the same test on PDFium's raw page text, before the pages are
+    taken apart, and on the text the reader made of them: the latter only has fewer characters)."""
     visible = len(re.sub(r"[\s|]", "", body))
-    if visible < max(20, 5 * len(pages)):
+    if visible < max(20, 5 * n_pages):
         raise ReadError("no text layer in the PDF (scanned images?); OCR needed")
     cjk = len(_CJK.findall(body))
-    cids = len(_CID.findall(body))
+    cids = len(_CID.findall(body)) + unmapped
     if cjk < 10 or cids > cjk:
         raise ReadError("PDF text layer is not readable (no Chinese characters; broken font encoding?)")
-    text = "\n".join(t for t, _ in lines)
-    info = {i: {"page": p} for i, (_, p) in enumerate(lines, 1)}
-    return Source(path=path, text=text, kind="pdf", line_info=info)
 
 
-def _page_lines(page) -> list[str]:
+def _extract(data: bytes, pdfium_mod) -> list:
+    """All pages' characters and paths, copied out of PDFium under its lock."""
+    remaining = budget.remaining()
+    if not pdfium_mod.LOCK.acquire(timeout=TIME_LIMIT if remaining is None else max(remaining, 0.001)):
+        budget.check()
+        raise budget.Timeout(TIME_LIMIT)
+    opened = []
+    try:
+        doc = pdfium_mod.open_document(data)
+        try:
+            n = len(doc)
+            if n > MAX_PAGES:
+                raise ReadError(f"PDF has {n} pages (more than {MAX_PAGES}); not read as a report")
+            for i in range(n):
+                budget.check()
+                opened.append(pdfium_mod.OpenPage(doc, i))
+            if sum(len(op.text) - sum(op.text.count(c) for c in " \r\n") for op in opened) > MAX_TEXT_CHARS:
+                raise ReadError(
+                    f"the PDF's text layer has more than {MAX_TEXT_CHARS:,} characters, far more than one annual "
+                    "report; not read"
+                )
+            # a scan or a broken font is known from the raw text: no need to take the pages apart
+            if n:
+                _check_text_layer("".join(op.text for op in opened), n, 0)
+            pages = []
+            for op in opened:
+                budget.check()
+                pages.append(pdfium_mod.read_objects(op))
+            return pages
+        finally:
+            for op in opened:
+                op.close()
+            doc.close()
+    finally:
+        pdfium_mod.LOCK.release()
+
+
+def _align(text: str, chars: list[dict]) -> Boxes:
+    """The box of each character of ``text`` (built from ``chars`` in order, with spaces and breaks inserted)."""
+    out: Boxes = []
+    j, n = 0, len(chars)
+    for ch in text:
+        if j < n and chars[j]["text"] == ch:
+            c = chars[j]
+            out.append((c["page_number"], c["x0"], c["top"], c["x1"], c["bottom"]))
+            j += 1
+        else:
+            out.append(None)
+    return out
+
+
+def _clean(raw: str, chars: list[dict]) -> tuple[str, Boxes]:
+    """Cell text as the reader writes it (its lines joined, blanks stripped) and the boxes of its characters."""
+    if not raw:
+        return "", []
+    pool: dict[str, list[dict]] = {}
+    for c in sorted(chars, key=lambda c: (round(c["top"]), c["x0"])):
+        pool.setdefault(c["text"], []).append(c)
+    pairs: list[tuple[str, Box | None]] = []
+    for ch in raw:
+        if ch == "\n":
+            continue
+        got = pool.get(ch)
+        if got:
+            c = got.pop(0)
+            pairs.append((ch, (c["page_number"], c["x0"], c["top"], c["x1"], c["bottom"])))
+        else:
+            pairs.append((ch, None))
+    a, b = 0, len(pairs)
+    while a < b and pairs[a][0] in _STRIP:
+        a += 1
+    while b > a and pairs[b - 1][0] in _STRIP:
+        b -= 1
+    pairs = pairs[a:b]
+    return "".join(ch for ch, _ in pairs), [bx for _, bx in pairs]
+
+
+def _page_lines(page, truncated: bool = False) -> list[tuple[str, Boxes]]:
     page = _dedupe(page)
     tables = []
     if page.lines or page.rects or page.curves:
         ruled = page.filter(_ruling)
-        settings = {}
-        extra = _closing_lines(ruled)
-        if extra:
-            settings["explicit_horizontal_lines"] = extra
-        for t in ruled.find_tables(settings):
-            rows = _table_rows(t, page)
-            if rows:
-                tables.append((t.bbox, rows))
-    items: list[tuple[float, int, list[str]]] = []
+        if truncated or _too_dense(ruled.edges):
+            _log.info("page %d: too many ruling lines for the table finder; read as text", page.page_number)
+        else:
+            settings = {}
+            extra = _closing_lines(ruled)
+            if extra:
+                settings["explicit_horizontal_lines"] = extra
+            for t in ruled.find_tables(settings):
+                budget.check()
+                rows = _table_rows(t, page)
+                if rows:
+                    tables.append((t.bbox, rows))
+    items: list[tuple[float, int, list[tuple[str, Boxes]]]] = []
     if tables:
         boxes = [b for b, _ in tables]
 
@@ -124,12 +230,23 @@ def _page_lines(page) -> list[str]:
             items.append((bbox[1], 1, rows))
     else:
         text_page = page
-    for ln in text_page.extract_text_lines(return_chars=False):
-        t = ln["text"].strip(_STRIP)
+    for ln in text_page.extract_text_lines(return_chars=True):
+        raw = ln["text"]
+        t = raw.strip(_STRIP)
         if t:
-            items.append((ln["top"], 0, [t]))
+            lead = len(raw) - len(raw.lstrip(_STRIP))
+            items.append((ln["top"], 0, [(t, _align(raw, ln["chars"])[lead : lead + len(t)])]))
     items.sort(key=lambda it: (it[0], it[1]))
     return [line for _, _, block in items for line in block]
+
+
+def _too_dense(edges: list[dict]) -> bool:
+    """Whether the ruling is beyond what the table finder handles in bounded time (it is superlinear in crossings)."""
+    if len(edges) > MAX_TABLE_EDGES:
+        return True
+    xs = {round(e["x0"]) for e in edges if e["orientation"] == "v"}
+    ys = {round(e["top"]) for e in edges if e["orientation"] == "h"}
+    return len(xs) * len(ys) > MAX_TABLE_GRID
 
 
 def _dedupe(page):
@@ -215,8 +332,59 @@ def _white(color) -> bool:
     return bool(values) and all(v >= 0.99 for v in values)
 
 
-def _table_rows(table, page) -> list[str]:
-    """Pipe rows of a ruled table, merged cells resolved; [] when it is not really a table."""
+def _in_box(ch: dict, bbox) -> bool:
+    """pdfplumber's ``Table.extract`` test: the character's centre in the half-open box."""
+    v_mid = (ch["top"] + ch["bottom"]) / 2
+    h_mid = (ch["x0"] + ch["x1"]) / 2
+    x0, top, x1, bottom = bbox
+    return h_mid >= x0 and h_mid < x1 and v_mid >= top and v_mid < bottom
+
+
+def _cell_texts(table, page) -> dict[tuple, tuple[str, Boxes]]:
+    """Text and boxes of every cell, by rounded cell box: what ``Table.extract()`` gives (the same characters per
+    cell, the same ``extract_text``), with the characters kept, and the characters sorted once instead of
+    scanned once per row."""
+    from bisect import bisect_left
+
+    from pdfplumber.utils import extract_text
+
+    box = table.bbox  # a computed property: evaluate once
+    inside = sorted(
+        ((ch["top"] + ch["bottom"]) / 2, i, ch)
+        for i, ch in enumerate(page.chars)
+        if _in_box(ch, box)  # every row lies inside the table
+    )
+    mids = [m for m, _, _ in inside]
+    out = {}
+    for row in table.rows:
+        _, top, _, bottom = row.bbox
+        row_chars = inside[bisect_left(mids, top) : bisect_left(mids, bottom)]
+        for bbox in row.cells:
+            if bbox is None:
+                continue
+            cell_chars = [ch for _, _, ch in sorted((it for it in row_chars if _in_box(it[2], bbox)), key=_second)]
+            if not cell_chars:
+                raw = ""
+            elif (
+                len(cell_chars) == 1 and not cell_chars[0]["text"].isspace() and cell_chars[0]["text"] not in _LIGATURES
+            ):
+                raw = cell_chars[0]["text"]  # what extract_text gives for one character
+            else:
+                raw = extract_text(cell_chars)
+            out[tuple(round(v, 3) for v in bbox)] = _clean(raw, cell_chars)
+    return out
+
+
+def _second(item):
+    return item[1]
+
+
+Cell = tuple[str, Boxes]
+
+
+def _table_rows(table, page) -> list[tuple[str, Boxes]]:
+    """Pipe rows of a ruled table (with the boxes of their characters), merged cells resolved; [] when it is not
+    really a table."""
     cells = [c for c in table.cells if c[2] - c[0] > 0.5 and c[3] - c[1] > 0.5]
     if not cells:
         return []
@@ -224,14 +392,10 @@ def _table_rows(table, page) -> list[str]:
     ys = _edges([c[1] for c in cells] + [c[3] for c in cells])
     if len(xs) < 3:  # one column: a frame or underlined text, not a table
         return []
-    texts = {}
-    extracted = table.extract()
-    for r, row in enumerate(table.rows):
-        for c, bbox in enumerate(row.cells):
-            if bbox is not None and r < len(extracted) and c < len(extracted[r]):
-                texts[tuple(round(v, 3) for v in bbox)] = extracted[r][c]
+    texts = _cell_texts(table, page)
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
-    grid: list[list[str | None]] = [[None] * n_cols for _ in range(n_rows)]
+    empty: Cell = ("", [])
+    grid: list[list[Cell | None]] = [[None] * n_cols for _ in range(n_rows)]
     for bbox in sorted(cells, key=lambda b: (b[1], b[0])):
         x0, top, x1, bottom = bbox
         r0, c0 = _index(ys, top), _index(xs, x0)
@@ -239,15 +403,25 @@ def _table_rows(table, page) -> list[str]:
             continue
         colspan = max(1, min(_index(xs, x1), n_cols) - c0)
         rowspan = max(1, min(_index(ys, bottom), n_rows) - r0)
-        raw = texts.get(tuple(round(v, 3) for v in bbox)) or ""
-        text = "".join(raw.split("\n")).strip(_STRIP)
-        later = text if any(ch.isalpha() for ch in text) else ""  # labels repeat down a rowspan, numbers do not
+        cell = texts.get(tuple(round(v, 3) for v in bbox)) or empty
+        later = cell if any(ch.isalpha() for ch in cell[0]) else empty  # labels repeat down a rowspan, numbers do not
         for dr in range(rowspan):
             for dc in range(colspan):
                 if grid[r0 + dr][c0 + dc] is None:
-                    grid[r0 + dr][c0 + dc] = (text if dr == 0 else later) if dc == 0 else ""
+                    grid[r0 + dr][c0 + dc] = (cell if dr == 0 else later) if dc == 0 else empty
     _recover_cells(grid, xs, ys, page)
-    return [" | ".join(c or "" for c in row) for row in grid]
+    rows = []
+    for row in grid:
+        text_parts: list[str] = []
+        boxes: Boxes = []
+        for k, c in enumerate(row):
+            t, bx = c or empty
+            if k:
+                boxes.extend((None, None, None))
+            text_parts.append(t)
+            boxes.extend(bx)
+        rows.append((" | ".join(text_parts), boxes))
+    return rows
 
 
 def _recover_cells(grid, xs, ys, page):
@@ -258,6 +432,7 @@ def _recover_cells(grid, xs, ys, page):
     the top of the next), so its text would be lost.  Each group of uncovered positions that forms a rectangle is
     read as one cell (text in its first row, repeated down when it is a label); other shapes cell by cell."""
     n_rows, n_cols = len(grid), len(grid[0]) if grid else 0
+    empty: Cell = ("", [])
     seen = set()
     for r in range(n_rows):
         for c in range(n_cols):
@@ -287,14 +462,14 @@ def _recover_cells(grid, xs, ys, page):
                             start = a
                         prev = a if a is not None else prev
             for r0, r1, c0, c1 in regions:
-                text = _text_in(page, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]))
-                later = text if any(ch.isalpha() for ch in text) else ""
+                cell = _text_in(page, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]))
+                later = cell if any(ch.isalpha() for ch in cell[0]) else empty
                 for rr in range(r0, r1 + 1):
                     for cc in range(c0, c1 + 1):
-                        grid[rr][cc] = (text if rr == r0 else later) if cc == c0 else ""
+                        grid[rr][cc] = (cell if rr == r0 else later) if cc == c0 else empty
 
 
-def _text_in(page, bbox) -> str:
+def _text_in(page, bbox) -> Cell:
     from pdfplumber.utils import extract_text
 
     x0, top, x1, bottom = bbox
@@ -304,8 +479,8 @@ def _text_in(page, bbox) -> str:
         if x0 <= (ch["x0"] + ch["x1"]) / 2 <= x1 and top <= (ch["top"] + ch["bottom"]) / 2 <= bottom
     ]
     if not chars:
-        return ""
-    return "".join(extract_text(chars).split("\n")).strip(_STRIP)
+        return ("", [])
+    return _clean(extract_text(chars), chars)
 
 
 def _edges(values: list[float]) -> list[float]:
@@ -323,41 +498,3 @@ def _index(edges: list[float], v: float) -> int:
         if d < dist:
             best, dist = i, d
     return best
-
-
-def _quiet_pdfminer():
-    """pdfminer logs a warning for every recoverable oddity; the reader reports what matters itself."""
-    log = logging.getLogger("pdfminer")
-    if log.level == logging.NOTSET:
-        log.setLevel(logging.ERROR)
-
-
-class _alarm:
-    """A wall-clock guard (SIGALRM) for the main thread on POSIX, when nobody else uses the alarm; elsewhere the
-    per-page time check in ``_read`` is the only guard."""
-
-    def __init__(self, seconds: float):
-        self.seconds = seconds
-        self.armed = False
-
-    def __enter__(self):
-        if (
-            hasattr(signal, "setitimer")
-            and threading.current_thread() is threading.main_thread()
-            and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None)
-            and signal.getitimer(signal.ITIMER_REAL)[0] == 0
-        ):
-
-            def on_alarm(signum, frame):
-                raise _Timeout()
-
-            self.previous = signal.signal(signal.SIGALRM, on_alarm)
-            signal.setitimer(signal.ITIMER_REAL, self.seconds)
-            self.armed = True
-        return self
-
-    def __exit__(self, *exc):
-        if self.armed:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, self.previous if self.previous is not None else signal.SIG_DFL)
-        return False
