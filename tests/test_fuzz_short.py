@@ -9,18 +9,7 @@ import subprocess
 import sys
 import time
 
-import pytest
-
 from nblint import fuzz
-
-# Findings of the short run that are known and being fixed (issue 11).  The short run fails on anything else; when
-# a fix is merged, delete its entry here (the test then requires zero findings again).
-KNOWN = {
-    "layout.py:_classify_line": "F1 (reliability review): catastrophic backtracking of the label-numbers line pattern "
-    "on a long digit run with a bad tail, e.g. '收到申请' + '1'*28 + ',5'",
-    "readers/html.py:": "quadratic paths of the HTML reader (reliability review, 'Quadratic paths in the parser'): "
-    "parent walks per cell and the span grid on deeply nested or unclosed table tags",
-}
 
 
 def _pool():
@@ -105,11 +94,7 @@ def test_short_run_over_every_format_has_no_findings(tmp_path):
     stats = fuzz.fuzz(seed=0, runs=100, jobs=0, slow=2.0, timeout=3.0, outdir=tmp_path)
     assert sum(stats.execs.values()) == 100 and set(stats.execs) == set(fuzz.FORMATS)
     assert stats.exceptions == 0, fuzz.summary(stats)
-    unknown = [f for f in stats.findings.values() if not any(f.location and k in f.location for k in KNOWN)]
-    assert not unknown, fuzz.summary(stats)
-    if stats.findings:
-        reasons = sorted({v for f in stats.findings.values() for k, v in KNOWN.items() if k in (f.location or "")})
-        pytest.xfail("known slow inputs, being fixed: " + "; ".join(reasons) + "\n" + fuzz.summary(stats))
+    assert not stats.findings, fuzz.summary(stats)
 
 
 def test_command_line_with_a_worker_process(tmp_path):
