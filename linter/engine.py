@@ -153,7 +153,7 @@ class Engine:
         diags: list[Diagnostic] = []
         gate = self.by_kind_check.get("annual-report")
         not_a_report = next(run_check(gate, report, ctx), None) if gate is not None else None
-        if not_a_report is not None:
+        if gate is not None and not_a_report is not None:
             # NB002 decides whether the text is an annual report at all: if not, no other rule runs
             if s.enabled(gate.code, self.opt_in):
                 diags.append(self._diagnostic(gate, not_a_report, report, s))

@@ -26,7 +26,7 @@ def fixed_text(text: str, diagnostics) -> str:
 
 def apply_fixes(results, write: bool) -> str:
     """Returns a unified diff of every change; writes the files when ``write``."""
-    chunks = []
+    chunks: list[str] = []
     for r in results:
         if r.source_text is None or not any(d.fix for d in r.diagnostics):
             continue

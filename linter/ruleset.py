@@ -711,7 +711,7 @@ def unknown_code_message(rules: list[Rule], ident: str) -> str:
 def resolve_codes(rules: list[Rule], idents) -> set[str]:
     """Codes, prefixes (NB2, NB20), names and aliases → the set of codes they select (see :func:`resolve`);
     ValueError for an identifier that names nothing."""
-    out = set()
+    out: set[str] = set()
     for ident in idents:
         if not ident.strip():
             continue

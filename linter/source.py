@@ -35,7 +35,7 @@ class Location:
     block: str | None = None  # e.g. "paragraph 12", "table 2 row 3" for DOCX
 
     def extra(self) -> dict:
-        out = {}
+        out: dict[str, int | str] = {}
         if self.page is not None:
             out["page"] = self.page
         if self.block is not None:

@@ -32,6 +32,10 @@ import time
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .audit_html import HtmlCollector
 
 SEVERITY_ORDER = ("error", "warning", "info")
 INTERNAL_ERROR = "internal-error"  # the code of the one JSONL record written for a file whose lint crashed
@@ -128,11 +132,11 @@ def pair_years(entries: Iterable[tuple[str, str | None, int | None]]) -> dict[st
     the year before (copies in several formats or places), the one in the same directory and of the same format
     is preferred, then the first in sort order."""
     by_key: dict[tuple[str, int], list[str]] = defaultdict(list)
-    entries = [e for e in entries if e[1] and e[2]]
-    for path, agency, year in entries:
+    known = [(p, a, y) for p, a, y in entries if a and y]
+    for path, agency, year in known:
         by_key[(agency, year)].append(path)
     pairs = {}
-    for path, agency, year in entries:
+    for path, agency, year in known:
         candidates = by_key.get((agency, year - 1))
         if candidates:
             here, ext = os.path.split(path)[0], os.path.splitext(path)[1].lower()
@@ -148,7 +152,7 @@ def missing_years(entries: Iterable[tuple[str | None, int | None]]) -> list[dict
     for agency, year in entries:
         if agency and year:
             years[agency].add(year)
-    out = []
+    out: list[dict] = []
     for agency, ys in years.items():
         gap = [y for y in range(min(ys), max(ys) + 1) if y not in ys]
         if gap:
@@ -182,6 +186,7 @@ def _error_text(e: BaseException) -> str:
 def _lint_one(task: tuple[str, str | None]) -> dict:
     """Lint one file (with last year's report when paired) into a small, picklable summary."""
     path, previous = task
+    assert _ENGINE is not None, "the worker's initializer has not run"
     try:
         res = _ENGINE.lint_path(path, previous=previous, timeout=_TIMEOUT)
     except Exception as e:
@@ -475,7 +480,7 @@ class Audit:
 
     def _final(self, rep: dict) -> dict:
         key = agency_key(rep["agency_raw"])
-        rep["agency"] = self.canonical.get(key, key)
+        rep["agency"] = self.canonical.get(key, key) if key is not None else None
         self._agency_years.append((rep["agency"], rep["year"]))
         return rep
 
@@ -680,7 +685,7 @@ def run(args) -> int:
         timeout=args.timeout,
         progress=None,
     )
-    writers = []
+    writers: list[JsonlWriter | CsvWriter | HtmlCollector] = []
     try:
         if args.jsonl:
             writers.append(JsonlWriter(args.jsonl))

@@ -24,9 +24,13 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 from .. import budget
 from ..spans import LineIndex, width
+
+if TYPE_CHECKING:
+    from ..diagnostics import Diagnostic
 
 SEVERITY = {"error": 1, "warning": 2, "info": 3}  # lsprotocol DiagnosticSeverity values
 CONFIG_FILES = (".nblint.yaml", "pyproject.toml")
@@ -112,7 +116,7 @@ def uri_to_path(uri: str) -> str:
 class Published:
     """One engine diagnostic with its LSP range (0-based, client units)."""
 
-    diag: object  # nblint.diagnostics.Diagnostic
+    diag: Diagnostic
     start: tuple[int, int]
     end: tuple[int, int]
     edits: list[tuple[tuple[int, int], tuple[int, int], str]] = field(default_factory=list)
@@ -253,8 +257,8 @@ class DocumentLinter:
                 end = (start[0], start[1] + pm.units(line_text[c - 1]))
             edits = []
             if d.fix is not None:
-                for e in d.fix.edits:
-                    edits.append((pm.position_at(e.start), pm.position_at(e.end), e.text))
+                for ed in d.fix.edits:
+                    edits.append((pm.position_at(ed.start), pm.position_at(ed.end), ed.text))
             items.append(Published(d, start, end, edits))
         lang = settings.lang if settings is not None else self.lang or "zh"
         return DocumentState(uri, version, text, items, lang)
@@ -407,7 +411,7 @@ def build_server(lang: str | None = None):
         "nblint", __version__, text_document_sync_kind=T.TextDocumentSyncKind.Full, protocol_cls=_protocol_class()
     )
     linter = DocumentLinter(lang)
-    server.linter = linter  # for tests and embedding
+    server.linter = linter  # type: ignore[attr-defined]  # for tests and embedding
     loop_box: list = []  # the message loop, once known: results go back to it to be stored and published
 
     def warm_up() -> None:
@@ -554,7 +558,7 @@ def build_server(lang: str | None = None):
         fixable = [p for p in state.items if p.edits]
         if wanted(T.CodeActionKind.QuickFix.value):
             for p in fixable:
-                if not p.overlaps(start, end):
+                if p.diag.fix is None or not p.overlaps(start, end):
                     continue
                 actions.append(
                     T.CodeAction(

@@ -181,7 +181,7 @@ def _header_grid_lines(table: dict) -> list[str]:
                     over[h] = current
             else:
                 current = h
-        first = {}
+        first: dict[str | None, int] = {}
         for i, c in enumerate(cols):
             first.setdefault(c.get("group"), i)
         top, middle, bottom = [""] * width, [""] * width, [""] * width

@@ -40,8 +40,8 @@ class TextFormatter:
 
     def format(self, results) -> str:
         out = []
-        counts = Counter()
-        sev = Counter()
+        counts: Counter[str] = Counter()
+        sev: Counter[str] = Counter()
         files = 0
         for r in results:
             files += 1

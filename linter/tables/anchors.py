@@ -25,7 +25,7 @@ class NoSpace:
 
     def find_all(self, needle: str, limit: int = 1_000_000):
         """(start, end) in the original string of each occurrence of ``needle`` (which has no whitespace)."""
-        out = []
+        out: list[tuple[int, int]] = []
         i = self.text.find(needle)
         while i >= 0 and len(out) < limit:
             out.append(self.map.span_to_outer(i, i + len(needle)))
@@ -64,7 +64,7 @@ def align_rows(keyed: list[RowSpec], R: str, ns: NoSpace) -> dict[str, Hit]:
     for i, r in enumerate(keyed):
         w = 0.5 if r.group else 1.0
         new = []
-        hits = sorted(h for k in r.keys for h in ns.find_all(k, MAX_CANDIDATES))[:MAX_CANDIDATES]
+        hits = sorted(h for k in r.keys or () for h in ns.find_all(k, MAX_CANDIDATES))[:MAX_CANDIDATES]
         for m in (Hit(a, b, R[a:b]) for a, b in hits if not _in_sentence(R, b)):
             top = None
             for k, (score, negend, row, _pm, _prev) in enumerate(best):
@@ -82,8 +82,9 @@ def align_rows(keyed: list[RowSpec], R: str, ns: NoSpace) -> dict[str, Hit]:
     out: dict[str, Hit] = {}
     k = end
     while k > 0:
-        score, negend, row, m, prev = best[k]
-        out[keyed[row].id] = m
+        score, negend, row, hit, prev = best[k]
+        if hit is not None:  # only the sentinel (k == 0) has no hit
+            out[keyed[row].id] = hit
         k = prev
     return out
 
@@ -95,7 +96,7 @@ def out_of_order(keyed: list[RowSpec], chosen: dict[str, Hit], R: str, ns: NoSpa
     for r in keyed:
         if r.id in chosen or r.group:
             continue
-        for a, b in sorted(h for k in r.keys for h in ns.find_all(k, MAX_CANDIDATES)):
+        for a, b in sorted(h for k in r.keys or () for h in ns.find_all(k, MAX_CANDIDATES)):
             if any(a < e and s < b for s, e in taken) or _in_sentence(R, b) or not _table_line(R, a, b):
                 continue
             chosen[r.id] = Hit(a, b, R[a:b])

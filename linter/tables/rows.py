@@ -227,9 +227,10 @@ def _header_grids(R: str, spec: TableSpec, found) -> dict[int, list[tuple[int, i
                             k = j + 1
                             break
             pos += len(line) + 1
-        if any(i is None for i in index) or any(b <= a for a, b in zip(index, index[1:])):
+        found_at = [i for i in index if i is not None]
+        if len(found_at) < len(index) or any(b <= a for a, b in zip(found_at, found_at[1:])):
             continue
-        spans = [(index[j], (index[j + 1] - 1) if j + 1 < len(index) else 10_000) for j in range(len(index))]
+        spans = [(a, (found_at[j + 1] - 1) if j + 1 < len(found_at) else 10_000) for j, a in enumerate(found_at)]
         grids[pi] = spans
     return grids
 

@@ -95,7 +95,7 @@ def table_specs(fmt_id: str) -> dict[str, TableSpec]:
                         r.get("tags") or [],
                     )
                 )
-        sigs = []
+        sigs: list[tuple[str, str | re.Pattern]] = []
         for sig in t.get("signals") or []:
             if isinstance(sig, dict):  # {pattern: regular expression, label: what to call it in messages}
                 sigs.append((sig["label"], re.compile(sig["pattern"])))
