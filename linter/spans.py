@@ -192,9 +192,10 @@ class LineIndex:
 
     __slots__ = ("text", "starts")
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, starts: list[int] | None = None):
+        """``starts``: the text's :func:`line_starts` when the caller has them already (not checked)."""
         self.text = text
-        self.starts = line_starts(text)
+        self.starts = line_starts(text) if starts is None else starts
 
     def __len__(self) -> int:
         """Number of lines (a text ending in "\\n" has an empty last line)."""

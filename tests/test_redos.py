@@ -45,6 +45,7 @@ ADVERSARIAL = {
     "pipe cells": "| 1 " * 25_000 + "x",
     "brackets": "(" * 50_000 + ")" * 50_000,
     "full stops and digits": "1。" * 50_000,
+    "a label then dots, no pipe": "合计" + "." * 100_000,  # fuzz finding: tables/cells.py _FILLED_CELL_LINE
 }
 
 # The report-facts patterns run over the whole text (with re.M), not over one line: they also get many lines.
@@ -200,3 +201,20 @@ def test_parse_suppressions_many_next_line_comments_before_blank_lines(engine):
     sups = parse_suppressions(text, engine)
     assert time.perf_counter() - t < 1.0
     assert {(s.start_line, s.end_line) for s in sups} == {(20_001, 20_001)}
+
+
+def test_a_long_html_table_is_linear(tmp_path):
+    """Fuzz finding: row assembly scanned all of a row's atoms once per number run (quadratic in a long table)."""
+    from nblint import fuzz
+
+    labels = fuzz.row_labels()
+    rows = "".join(f"<tr><td>{labels[i % len(labels)]}</td><td>{i}</td><td>{i % 7}</td></tr>" for i in range(12_000))
+    page = tmp_path / "long.html"
+    page.write_text(
+        f"<html><body><h1>{TITLE.strip()}</h1><p>三、收到和处理政府信息公开申请情况</p><table>{rows}</table></body></html>",
+        encoding="utf-8",
+    )
+    nblint.lint_text(TITLE)  # rules and grammar loaded outside the measurement
+    t = time.perf_counter()
+    nblint.lint_path(str(page))
+    assert time.perf_counter() - t < 2 * PIPELINE_BUDGET

@@ -38,6 +38,7 @@ from bisect import bisect_left, bisect_right
 
 from .. import budget
 from ..source import ReadError, Run, Source, line_starts
+from ..spans import LineIndex
 from . import MAX_CHARS, bad_input
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -333,23 +334,6 @@ def _find_js_report(src: str, doc: _Doc) -> tuple[str, list[int]] | None:
     if not bare and doc.visible_cjk() >= cjk * 0.5:
         return None  # the page shows the report itself; the script only carries a copy
     return text, where
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# positions
-
-
-class _LineIndex:
-    def __init__(self, text: str, starts: list[int] | None = None):
-        self.starts = line_starts(text) if starts is None else starts
-
-    def offset(self, line: int, col0: int) -> int:
-        line = max(1, min(line, len(self.starts)))
-        return self.starts[line - 1] + col0
-
-    def line_col(self, offset: int) -> tuple[int, int]:
-        k = bisect_right(self.starts, offset) - 1
-        return k + 1, offset - self.starts[k] + 1
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -867,7 +851,7 @@ class _Extractor:
     @classmethod
     def run(cls, src: str) -> tuple[str, list[Run]]:
         doc = _Doc(src)
-        file_index = _LineIndex(src, doc.line_starts)
+        file_index = LineIndex(src, doc.line_starts)
         js = _find_js_report(src, doc)
         if js is not None:
             markup, where = js

@@ -73,7 +73,8 @@ def cell_spec():
 
 
 _CELL_LINE = re.compile(r"^[^|\n]*\|[\s|]*$", re.M)
-_FILLED_CELL_LINE = re.compile(r"^[^|\n]*[^|\s][^|\n]*\|[\s|]*$", re.M)
+# possessive: a long line without a pipe is given up at once (no split of it between the two runs is tried)
+_FILLED_CELL_LINE = re.compile(r"^[^|\S\n]*+[^|\s][^|\n]*+\|[\s|]*$", re.M)
 
 
 def cell_per_line(text: str) -> bool:

@@ -90,6 +90,7 @@ def assign_numbers(table: Table, spec: TableSpec, found, R: str, region: Region)
                 break
             label_end = a.end
         runs = _runs(ats, len(r.columns))
+        last_text = max((a.start for a in ats if a.kind == TEXT), default=-1)  # where the last text atom starts
         inline = None
         floating = []
         after = ""
@@ -102,7 +103,7 @@ def assign_numbers(table: Table, spec: TableSpec, found, R: str, region: Region)
                     tail = [a for a in ats if a.start >= run[-1].end and a.kind == TEXT]
                     after = tail[0].text if tail else ""
             elif any(a.kind == NUM for a in run):
-                last = not any(a.kind == TEXT and a.start >= run[-1].end for a in ats)
+                last = last_text < run[-1].end  # no text after this run (one pass, not one per run)
                 floating.append((before, run, last))
         segs.append(_Seg(label_end, inline, floating, after, wrapped))
     cells: dict[int, list[Atom]] = {k: seg.inline for k, seg in enumerate(segs) if seg.inline is not None}
