@@ -44,7 +44,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]  # the project root for an editable install
+
+def _project_root() -> Path:
+    """The project checkout whose examples/ and tests/fixtures seed the fuzzer: the package's parent for an editable
+    install, else the current directory (a regular install run from the checkout, as CI does)."""
+    for cand in (Path(__file__).resolve().parents[1], Path.cwd()):
+        if (cand / "examples").is_dir():
+            return cand
+    return Path.cwd()
+
+
+ROOT = _project_root()
 FORMATS = ("txt", "md", "html", "docx", "pdf")
 FORMATTERS = ("text", "full", "json", "sarif", "github")
 SLOW = 2.0
