@@ -118,6 +118,8 @@ def _validate(opts, cfg: Config) -> dict:
             raise cfg.error(f"{k} must be one of {', '.join(_choices(key))}, not {v!r}", (k,))
         if key == "extend-rules":
             for i, d in enumerate(v):
+                if not d.strip():
+                    raise cfg.error(f"extend-rules[{i}]: an empty directory name", (k, i))
                 if not (cfg.base / d).is_dir():
                     raise cfg.error(f"extend-rules[{i}]: no such directory: {d}", (k, i))
         out[key] = v
