@@ -49,6 +49,7 @@ KINDS = {
     "dates": "dates",
     "repetition": "repetition",
     "sequence": "sequence",
+    "claims": "claims",
 }
 
 
