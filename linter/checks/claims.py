@@ -211,14 +211,14 @@ def _label(q: re.Match) -> str:
     return q.group("label").strip(" ,、;:")
 
 
-RELATIONS = ("same", "not-after-next")
+RELATIONS = ("same", "not-after", "not-after-next")
 
 
 def foreign_date(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
     """NB507: a year that does not belong to this report, and a malformed date.  ``years``: patterns with a group
-    ``y`` and a ``relation`` to the report year: ``same`` (a document this report names as its own basis or as
-    itself must be of the report year) or ``not-after-next`` (a measure told as done may not be dated after the
-    year following the report year, when the report was published); skipped when a ``context-exclude`` wording
+    ``y`` and a ``relation`` to the report year: ``same`` (a notice this report names as its basis must be of the
+    report year), ``not-after`` (a report said to be compiled may not be of a later year) or ``not-after-next`` (a
+    measure told as done may not be dated after the year following the report year, when the report was published); skipped when a ``context-exclude`` wording
     (上年, 下一步, 计划…) precedes it in its sentence.  ``malformed``: patterns of a date written wrong
     (「20201月17日」, 「12月31,」), each reported."""
     p = rule.params
@@ -234,10 +234,15 @@ def foreign_date(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
                 year = int(m.group("y"))
                 if y["relation"] == "same":
                     bad = year != report.year
+                elif y["relation"] == "not-after":
+                    bad = year > report.year
                 else:
                     bad = year > report.year + 1
                 if not bad or _excluded(rule, text, m.start(), m.start("y")):
                     continue
+                quote = m.group()
+                k = quote.rfind("《", 0, m.start("y") - m.start())
+                quote = quote[k + 1 :] if k >= 0 else quote
                 found.append(
                     (
                         m.start("y"),
@@ -246,7 +251,7 @@ def foreign_date(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
                             {
                                 "variant": y["relation"],
                                 "what": y["name"],
-                                "text": m.group(),
+                                "text": quote,
                                 "y": year,
                                 "year": report.year,
                                 "next": report.year + 1,
@@ -256,9 +261,9 @@ def foreign_date(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
                 )
     for d in p.get("malformed") or []:
         for m in _rx(d["pattern"]).finditer(text):
-            found.append(
-                (m.start(), Finding(*j.span(m), {"variant": "malformed", "what": d["name"], "text": m.group()}))
-            )
+            stop = min([len(text), m.end() + 8] + [i for i in (text.find(c, m.end()) for c in "。;") if i >= 0])
+            quote = text[max(_sentence_start(text, m.start()), m.start() - 8) : stop]
+            found.append((m.start(), Finding(*j.span(m), {"variant": "malformed", "what": d["name"], "text": quote})))
     found.sort(key=lambda x: x[0])
     for _, f in found:
         yield f
