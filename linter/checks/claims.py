@@ -220,7 +220,7 @@ def foreign_date(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
     report year), ``not-after`` (a report said to be compiled may not be of a later year) or ``not-after-next`` (a
     measure told as done may not be dated after the year following the report year, when the report was published); skipped when a ``context-exclude`` wording
     (上年, 下一步, 计划…) precedes it in its sentence.  ``malformed``: patterns of a date written wrong
-    (「20201月17日」, 「12月31,」), each reported."""
+    (「20201月17日」, 「12月31,」), each reported; its ``name`` is a key of the rule's ``words``."""
     p = rule.params
     span = scope_span(report, era_value(p.get("scope", "document"), report))
     if span is None:
@@ -228,6 +228,7 @@ def foreign_date(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
     j = joined(report, *span)
     text = j.text
     found: list[tuple[int, Finding]] = []
+    lang = ctx.settings.lang
     if report.year is not None:
         for y in p.get("years") or []:
             for m in _rx(y["pattern"]).finditer(text):
@@ -263,7 +264,15 @@ def foreign_date(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
         for m in _rx(d["pattern"]).finditer(text):
             stop = min([len(text), m.end() + 8] + [i for i in (text.find(c, m.end()) for c in "。;") if i >= 0])
             quote = text[max(_sentence_start(text, m.start()), m.start() - 8) : stop]
-            found.append((m.start(), Finding(*j.span(m), {"variant": "malformed", "what": d["name"], "text": quote})))
+            found.append(
+                (
+                    m.start(),
+                    Finding(
+                        *j.span(m),
+                        {"variant": "malformed", "what": rule.word(d["name"], lang) or d["name"], "text": quote},
+                    ),
+                )
+            )
     found.sort(key=lambda x: x[0])
     for _, f in found:
         yield f
