@@ -136,9 +136,11 @@ def _sum(report, refs):
 
 
 def _sentence(text: str, m: re.Match) -> str:
+    """A claim's context: its sentence up to the end of the clause the claim ends in (what follows in the next
+    clauses, 「,其中自然人20件」, is about something else)."""
     a = text.rfind("。", 0, m.start()) + 1
-    b = text.find("。", m.end())
-    return text[a : b if b >= 0 else len(text)]
+    ends = [i for i in (text.find(c, m.end()) for c in ",;。") if i >= 0]
+    return text[a : min(ends) if ends else len(text)]
 
 
 def number_equals(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
@@ -146,8 +148,8 @@ def number_equals(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]
     ``scope``) and ``cells``: one or more alternative sums of table cells (``table:row:column`` terms); the claim
     must equal one of them (a blank 总计 counts as the sum of its row).  ``expect: zero``: a statement (「均获维持」,
     「未收到…申请」) that the cells must all be 0.  ``expect: text``: two numbers of one sentence, ``n`` not above
-    the group named by ``at-most`` (办结 more than 受理).  ``unless``: a wording of the claim's sentence that makes
-    it count something else (代表区政府受理: an office's own cases), skipped.  Both positions are given."""
+    the group named by ``at-most`` (办结 more than 受理).  ``unless``: a wording of the claim's sentence (up to the end of its
+    clause) that makes it count something else (代表区政府受理: an office's own cases), skipped.  Both positions are given."""
     p = rule.params
     span = scope_span(report, era_value(p.get("scope", "document"), report))
     if span is None:
