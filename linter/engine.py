@@ -202,7 +202,7 @@ class Engine:
             report.path,
             rule.code,
             rule.name,
-            s.severity.get(rule.code, rule.severity),
+            s.severity.get(rule.code, f.severity or rule.severity),
             msg,
             loc.line,
             loc.col,

@@ -33,6 +33,7 @@ class Finding:
     values: dict = field(default_factory=dict)
     fix: list[tuple[int, int, str]] | None = None  # (start, end, replacement) in normalised offsets
     related: list[tuple[int, int]] = field(default_factory=list)  # other positions (labelled by the rule's related)
+    severity: str | None = None  # this finding's severity when it differs from the rule's (a user's setting wins)
 
 
 CheckFn = Callable[["Rule", Report, "Context"], Iterator[Finding]]
@@ -49,6 +50,7 @@ KINDS = {
     "dates": "dates",
     "repetition": "repetition",
     "sequence": "sequence",
+    "claims": "claims",
 }
 
 

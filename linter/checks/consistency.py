@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Report
 from ..ruleset import shape_problems
+from ..spans import Joined
 from . import Finding, era_value, fmt_num, joined, scope_span
 
 if TYPE_CHECKING:
@@ -28,7 +29,17 @@ PARAMS = {
 
 def validate(params):
     shapes = {
-        "claims": [{"name": str, "pattern": str, "cells": [(str, [str])], "cells-name?": str}],
+        "claims": [
+            {
+                "name": str,
+                "pattern": str,
+                "cells?": [(str, [str])],
+                "cells-name?": str,
+                "expect?": str,
+                "at-most?": str,
+                "unless?": str,
+            }
+        ],
         "patterns": [str],
         "cells": [str],
     }
@@ -41,6 +52,17 @@ def validate(params):
         probs.append(((), "check 'zero-when' needs 'patterns' and 'cells'"))
     refs = [(("cells", i), r) for i, r in enumerate(params.get("cells") or [])]
     for i, c in enumerate(params.get("claims") or []):
+        expect = c.get("expect", "equal")
+        if expect not in EXPECTS:
+            probs.append((("claims", i, "expect"), f"expect must be one of {', '.join(EXPECTS)}"))
+            continue
+        if expect == "text":
+            if not c.get("at-most"):
+                probs.append((("claims", i), "a claim with expect: text needs 'at-most' (the group it may not exceed)"))
+            continue
+        if "cells" not in c:
+            probs.append((("claims", i), "claim needs 'cells'"))
+            continue
         cl = c["cells"]
         # one sum (a list of cells) or alternative sums (a list of lists)
         if any(isinstance(x, list) for x in cl):
@@ -51,7 +73,7 @@ def validate(params):
         else:
             refs += [(("claims", i, "cells", k), r) for k, r in enumerate(cl)]
         try:
-            if "n" not in re.compile(c["pattern"]).groupindex:
+            if expect == "equal" and "n" not in re.compile(c["pattern"]).groupindex:
                 probs.append((("claims", i, "pattern"), f"claim pattern {c['pattern']!r} has no group named n"))
         except re.error:
             pass  # reported with the other regular expressions
@@ -61,9 +83,14 @@ def validate(params):
     return probs
 
 
+EXPECTS = ("equal", "zero", "text")
+
+
 def regexes(params):
     for i, c in enumerate(params.get("claims") or []):
         yield ("claims", i, "pattern"), c["pattern"]
+        if c.get("unless"):
+            yield ("claims", i, "unless"), c["unless"]
     for i, p in enumerate(params.get("patterns") or []):
         yield ("patterns", i), p
 
@@ -79,22 +106,50 @@ def _cell(report, ref):
     return row.cell(cid)
 
 
+def _value(report, ref):
+    """A cell's value (a blank counts as 0, as everywhere); a blank 总计 is the sum of its row's filled cells (a
+    report that leaves the total column blank still states the parts); None when unknown."""
+    c = _cell(report, ref)
+    if c is None or c.kind == "invalid":
+        return None, None
+    if c.kind == "number":
+        return c.value, c
+    tid, rid, cid = ref.split(":")
+    if cid == "总计":
+        row = report.tables[tid].row(rid)
+        others = [x for x in row.cells if x is not c]
+        if others and any(x.kind == "number" for x in others) and all(x.kind != "invalid" for x in others):
+            return sum(x.value for x in others if x.kind == "number"), c
+    return 0, c
+
+
 def _sum(report, refs):
     total = 0
     cells = []
     for ref in refs:
-        c = _cell(report, ref)
-        if c is None or c.kind == "invalid":
+        v, c = _value(report, ref)
+        if v is None:
             return None, []
-        total += c.value if c.kind == "number" else 0
+        total += v
         cells.append(c)
     return total, cells
+
+
+def _sentence(text: str, m: re.Match) -> str:
+    """A claim's context: its sentence up to the end of the clause the claim ends in (what follows in the next
+    clauses, 「,其中自然人20件」, is about something else)."""
+    a = text.rfind("。", 0, m.start()) + 1
+    ends = [i for i in (text.find(c, m.end()) for c in ",;。") if i >= 0]
+    return text[a : min(ends) if ends else len(text)]
 
 
 def number_equals(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
     """NB501: each claim is a regular expression with a named group ``n`` (a number stated in the text of
     ``scope``) and ``cells``: one or more alternative sums of table cells (``table:row:column`` terms); the claim
-    must equal one of them.  Both positions are given."""
+    must equal one of them (a blank 总计 counts as the sum of its row).  ``expect: zero``: a statement (「均获维持」,
+    「未收到…申请」) that the cells must all be 0.  ``expect: text``: two numbers of one sentence, ``n`` not above
+    the group named by ``at-most`` (办结 more than 受理).  ``unless``: a wording of the claim's sentence (up to the end of its
+    clause) that makes it count something else (代表区政府受理: an office's own cases), skipped.  Both positions are given."""
     p = rule.params
     span = scope_span(report, era_value(p.get("scope", "document"), report))
     if span is None:
@@ -102,6 +157,11 @@ def number_equals(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]
     j = joined(report, *span)
     text = j.text
     for claim in p["claims"]:
+        expect = claim.get("expect", "equal")
+        unless = re.compile(claim["unless"]) if claim.get("unless") else None
+        if expect == "text":
+            yield from _text_claim(claim, j, unless)
+            continue
         alts = claim["cells"]
         if alts and isinstance(alts[0], str):
             alts = [alts]
@@ -109,6 +169,25 @@ def number_equals(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]
         if any(v is None for v, _ in sums) or not sums:
             continue
         for m in re.finditer(claim["pattern"], text):
+            if unless is not None and unless.search(_sentence(text, m)):
+                continue  # the sentence counts something else (an office's own cases, a part)
+            if expect == "zero":
+                v, cells = sums[0]
+                if v:
+                    nonzero = [c for c in cells if c is not None and c.kind == "number" and c.value] or cells
+                    yield Finding(
+                        *j.span(m),
+                        {
+                            "variant": "zero",
+                            "claim": claim["name"],
+                            "text": m.group(),
+                            "n": "0",
+                            "table_value": fmt_num(v),
+                            "cells": claim.get("cells-name", ""),
+                        },
+                        related=[c.span for c in nonzero[:1]],
+                    )
+                break
             try:
                 n = float(m.group("n"))
             except (TypeError, ValueError):
@@ -128,6 +207,32 @@ def number_equals(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]
                 related=[c.span for c in cells[:1]],
             )
             break  # the first statement of a claim is enough
+
+
+def _text_claim(claim: dict, j: Joined, unless: re.Pattern | None) -> Iterator[Finding]:
+    """Two numbers of one sentence: group ``n`` may not exceed the group named by ``at-most``."""
+    limit = claim["at-most"]
+    for m in re.finditer(claim["pattern"], j.text):
+        if unless is not None and unless.search(_sentence(j.text, m)):
+            continue
+        try:
+            n, cap = float(m.group("n")), float(m.group(limit))
+        except (TypeError, ValueError, IndexError):
+            continue
+        if n > cap:
+            yield Finding(
+                *j.span(m, "n"),
+                {
+                    "variant": "text",
+                    "claim": claim["name"],
+                    "text": m.group(),
+                    "n": fmt_num(n),
+                    "table_value": fmt_num(cap),
+                    "cells": claim.get("cells-name", ""),
+                },
+                related=[j.span(m, limit)],
+            )
+            break
 
 
 def zero_when(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:

@@ -28,16 +28,20 @@ PARAMS = {
     "topics": (list, False),
     "min-length": (int, False),
     "max": (int, False),
+    "fallback": (str, False),
+    "warning-years": (list, False),
 }
 
 
 def validate(params):
-    shapes = {"patterns": [str], "topics": [{"name": str, "patterns": [str]}]}
+    shapes = {"patterns": [str], "topics": [{"name": str, "patterns": [str]}], "warning-years": [int]}
     probs = [q for k, shape in shapes.items() if k in params for q in shape_problems(params[k], shape, (k,))]
     if not params.get("patterns") and not params.get("topics"):
         probs.append(((), "give 'patterns' or 'topics'"))
     if params.get("max") is not None and params["max"] < 1:
         probs.append((("max",), "must be at least 1"))
+    if params.get("fallback") not in (None, "document"):
+        probs.append((("fallback",), "must be 'document'"))
     return probs
 
 
@@ -78,20 +82,39 @@ def required(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
     scope = era_value(p.get("scope", "document"), report)
     span = scope_span(report, scope)
     if span is None:
-        return
+        if p.get("fallback") != "document" or report.truncated is not None:
+            return  # (a text cut off before its end may have had the section after the cut)
+        span = (0, len(report.text))  # the section is missing (NB101 says so): so is the statement
     text = joined(report, *span).text
+    if p.get("fallback") and report.tables:
+        text = _without_tables(report, span)
     anchor = where_missing(report, scope)
+    severity = "warning" if report.year in (p.get("warning-years") or []) else None
     if p.get("min-length") is not None:
         body = re.sub(r"\s+", "", text)
         if len(body) < p["min-length"]:
             yield Finding(anchor, anchor, {"length": len(body), "min": p["min-length"], "topic": ""})
             return
     if p.get("patterns") and not _rx(tuple(p["patterns"])).search(text):
-        yield Finding(anchor, anchor, {"topic": "", "scope": scope})
+        yield Finding(anchor, anchor, {"topic": "", "scope": scope}, severity=severity)
     # topics: one finding naming every topic the scope does not cover
     missing = [t["name"] for t in p.get("topics") or [] if not _rx(tuple(t["patterns"])).search(text)]
     if missing:
         yield Finding(anchor, anchor, {"topic": "」「".join(missing), "count": len(missing), "scope": scope})
+
+
+def _without_tables(report: Report, span: tuple[int, int]) -> str:
+    """The text of ``span`` with the tables' text blanked out (a table label such as 收费通知 is not a statement)."""
+    text = report.text
+    parts, pos = [], span[0]
+    for a, b in sorted(t.span for t in report.tables.values()):
+        a, b = max(a, span[0]), min(b, span[1])
+        if a >= b or b <= pos:
+            continue
+        parts.append(text[pos:a])
+        pos = b
+    parts.append(text[pos : span[1]])
+    return " ".join(p.replace("\n", "") for p in parts)
 
 
 CHECKS = {"required": required, "forbidden": forbidden}
