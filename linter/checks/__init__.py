@@ -170,3 +170,10 @@ def joined(report: Report, start: int, end: int) -> Joined:
     if hit is None:
         hit = report.cache[key] = Joined(report.text, start, end)
     return hit
+
+
+def scope_joined(rule: Rule, report: Report) -> Joined | None:
+    """The joined text (see :func:`joined`) of the rule's ``scope`` (default: the whole document) in this report's
+    era, or None when the scope is not in the report."""
+    span = scope_span(report, era_value(rule.params.get("scope", "document"), report))
+    return None if span is None else joined(report, *span)

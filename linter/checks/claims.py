@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Report
 from ..ruleset import shape_problems
-from . import Finding, era_value, fmt_num, joined, scope_span
+from . import Finding, fmt_num, scope_joined
 
 if TYPE_CHECKING:
     from ..engine import Context
@@ -155,10 +155,9 @@ def parts_sum(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
     (within ``percent-tolerance``).  An enumeration with a ``partial`` wording (…等, 主要包括) is not checked.
     ``anchors``: literal words every total contains (其中): the totals are looked for only around them."""
     p = rule.params
-    span = scope_span(report, era_value(p.get("scope", "document"), report))
-    if span is None:
+    j = scope_joined(rule, report)
+    if j is None:
         return
-    j = joined(report, *span)
     text = j.text
     part_rx = _rx(p["part"])
     partial = _any(tuple(p.get("partial") or []))
@@ -254,10 +253,9 @@ def foreign_date(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
     (「20201月17日」, 「12月31,」), each reported; its ``name`` is a key of the rule's ``words``.  A pattern's ``anchor`` (a
     literal word every match contains) makes it looked for only around that word."""
     p = rule.params
-    span = scope_span(report, era_value(p.get("scope", "document"), report))
-    if span is None:
+    j = scope_joined(rule, report)
+    if j is None:
         return
-    j = joined(report, *span)
     text = j.text
     found: list[tuple[int, Finding]] = []
     lang = ctx.settings.lang

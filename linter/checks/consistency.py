@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from ..model import Report
 from ..ruleset import shape_problems
 from ..spans import Joined
-from . import Finding, era_value, fmt_num, joined, scope_span
+from . import Finding, fmt_num, scope_joined
 
 if TYPE_CHECKING:
     from ..engine import Context
@@ -151,10 +151,9 @@ def number_equals(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]
     the group named by ``at-most`` (办结 more than 受理).  ``unless``: a wording of the claim's sentence (up to the end of its
     clause) that makes it count something else (代表区政府受理: an office's own cases), skipped.  Both positions are given."""
     p = rule.params
-    span = scope_span(report, era_value(p.get("scope", "document"), report))
-    if span is None:
+    j = scope_joined(rule, report)
+    if j is None:
         return
-    j = joined(report, *span)
     text = j.text
     for claim in p["claims"]:
         expect = claim.get("expect", "equal")
@@ -239,10 +238,9 @@ def zero_when(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
     """NB405: when one of ``patterns`` occurs in ``scope`` (a statement that no fee was charged), the ``cells``
     must all be 0."""
     p = rule.params
-    span = scope_span(report, era_value(p.get("scope", "document"), report))
-    if span is None:
+    j = scope_joined(rule, report)
+    if j is None:
         return
-    j = joined(report, *span)
     text = j.text
     rx = re.compile("|".join(f"(?:{q})" for q in p["patterns"]))
     m = rx.search(text)

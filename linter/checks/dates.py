@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Report
 from ..ruleset import shape_problems
-from . import Finding, era_value, joined, scope_span
+from . import Finding, scope_joined
 
 PARAMS = {
     "check": (str, True),
@@ -99,10 +99,9 @@ def stale_year(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
     group ``y``): text carried over from last year's report."""
     if report.year is None:
         return
-    span = scope_span(report, era_value(rule.params.get("scope", "document"), report))
-    if span is None:
+    j = scope_joined(rule, report)
+    if j is None:
         return
-    j = joined(report, *span)
     text = j.text
     for m in re.finditer(rule.params["pattern"], text):
         if int(m.group("y")) == report.year - 1:

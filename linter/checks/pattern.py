@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Report
 from ..ruleset import shape_problems
-from . import Finding, era_value, joined, scope_span, where_missing
+from . import Finding, era_value, joined, scope_joined, scope_span, where_missing
 
 if TYPE_CHECKING:
     from ..engine import Context
@@ -61,10 +61,9 @@ def _rx(patterns: tuple[str, ...]) -> re.Pattern:
 def forbidden(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
     """Each match of ``patterns`` in ``scope`` is reported (at most ``max``)."""
     p = rule.params
-    span = scope_span(report, era_value(p.get("scope", "document"), report))
-    if span is None:
+    j = scope_joined(rule, report)
+    if j is None:
         return
-    j = joined(report, *span)
     n = 0
     for m in _rx(tuple(p["patterns"])).finditer(j.text):
         yield Finding(*j.span(m), {"match": m.group()})
