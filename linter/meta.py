@@ -39,6 +39,7 @@ def _meta():
         "agency_before": re.compile(spec["agency-before"]),
         "cut_off_slack": int(spec["cut-off-slack"]),
         "text_end": re.compile(data.load_yaml("grammar/lines.yaml")["text-end"]),
+        "trailer": re.compile(spec["text-trailer"]),
     }
 
 
@@ -52,6 +53,7 @@ def find(report: Report) -> None:
         match_sections(report, era_fmt)
     report.recognisable = recognisable(report)
     report.truncated = find_cut_off(report)
+    report.head_missing = head_missing(report)
 
 
 def follow_layout(report: Report) -> None:
@@ -219,26 +221,56 @@ def recognisable(report: Report) -> bool:
 
 
 def find_cut_off(report: Report) -> tuple[int, int] | None:
-    """Where the text was cut off (web excerpts), the one judgement every rule uses: ``(tail, end)`` when the text
-    does not end the way a complete text does (grammar/lines.yaml ``text-end``) or ends inside a table.  ``end`` is
-    where the text stops; whatever ends at or after ``tail`` is the last thing before the cut (no more than
+    """Where the text was cut off (web excerpts, glued copies), the one judgement every rule uses: ``(tail, end)``
+    when the text's content does not end the way a complete text does (grammar/lines.yaml ``text-end``), or ends
+    inside a table of a format whose tables come before its last sections.  The content ends with the last block
+    that is not page furniture, less a trailing page-chrome word (grammar/meta.yaml ``text-trailer``: 附件下载…);
+    ``end`` is where it stops, and whatever ends at or after ``tail`` is the last thing before the cut (no more than
     ``cut-off-slack`` characters follow it, grammar/meta.yaml)."""
     text = report.text
-    end = len(text.rstrip())
-    if end == 0:
-        return None
+    M = _meta()
     last = report.sections[-1].blocks if report.sections else report.preamble
     content = [b for b in last if b.kind != "furniture"]
-    in_table = bool(content) and content[-1].kind == "table"
-    if not in_table and _meta()["text_end"].search(text):
+    if content:
+        end = content[-1].span[1]
+    elif report.sections:
+        end = report.sections[-1].heading.span[1]
+    else:
+        end = len(text)
+    m = M["trailer"].search(text, 0, end)
+    if m:
+        end = m.start()
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    if end == 0:
         return None
-    slack = _meta()["cut_off_slack"]
+    # a text that ends inside a table stops before the format's sections that follow its tables (2008 reports often
+    # end with their statistics table; a table-like line in section 六 is prose)
+    fmt = formats.get(report.era or formats.default_era())
+    table_sections = {t.get("section") for t in fmt.get("tables") or []}
+    in_table = (
+        bool(content)
+        and content[-1].kind == "table"
+        and (report.sections[-1].official if report.sections else None) in table_sections
+    )
+    if not in_table and M["text_end"].search(text, 0, end):
+        return None
+    slack = M["cut_off_slack"]
     # the earliest offset after which at most `slack` characters remain (white space before them not counted)
     i = end - slack - 1
     while i >= 0 and text[i].isspace():
         i -= 1
     tail = i + 1
     return tail, end
+
+
+def head_missing(report: Report) -> bool:
+    """Whether the copy lacks the report's head: no title, and the text opens with a section heading (no preamble
+    paragraph before it), so whatever a report states before its first section (the statistics period) may be in
+    the part that was not captured."""
+    if report.title is not None or not report.sections:
+        return False
+    return not any(b.kind == "paragraph" for b in report.preamble)
 
 
 def match_sections(report: Report, fmt: dict) -> None:

@@ -124,6 +124,7 @@ class Report:
     published: list[tuple[Date, Span]] = field(default_factory=list)  # publication dates found in the text
     recognisable: bool = True  # the text shows itself an annual report (a title, a known section, a statement)
     truncated: Span | None = None  # (tail, end): the text was cut off at end; content ending at/after tail is its last
+    head_missing: bool = False  # the copy opens at a section heading, without the report's title or preamble
     preamble: list[Block] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     tables: dict[str, Table] = field(default_factory=dict)
@@ -159,6 +160,11 @@ class Report:
     def ends_after(self, offset: int) -> bool:
         """Whether the text was cut off right after ``offset`` (the judgement is made once, at parse time)."""
         return self.truncated is not None and offset >= self.truncated[0]
+
+    def cut_within(self, span: Span) -> bool:
+        """Whether the text was cut off inside ``span`` (or before its end): whatever ``span`` should hold may have
+        been in the part the copy lost, so no rule asserts it absent there."""
+        return self.truncated is not None and span[1] >= self.truncated[1]
 
     def anchor(self) -> int:
         """Where a diagnostic about the whole report points: the title, else the first heading, else 0."""

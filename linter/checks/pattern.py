@@ -76,7 +76,8 @@ def required(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
     """One of ``patterns`` must occur in ``scope`` (or, with ``topics``, each topic's patterns: one finding names
     all the topics not covered); ``min-length`` also requires that many characters of text in the scope.  A
     missing statement is reported at the scope's heading (or where the section should be); nothing is reported
-    when the section itself is missing (NB101 says so)."""
+    when the section itself is missing (NB101 says so), nor when the text was cut off inside the scope (a
+    ``document`` scope on any cut text)."""
     p = rule.params
     scope = era_value(p.get("scope", "document"), report)
     span = scope_span(report, scope)
@@ -84,6 +85,8 @@ def required(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
         if p.get("fallback") != "document" or report.truncated is not None:
             return  # (a text cut off before its end may have had the section after the cut)
         span = (0, len(report.text))  # the section is missing (NB101 says so): so is the statement
+    if report.cut_within(span):
+        return  # the text was cut off inside the scope: what it lacks may be in the part the copy lost
     text = joined(report, *span).text
     if p.get("fallback") and report.tables:
         text = _without_tables(report, span)

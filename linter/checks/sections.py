@@ -23,8 +23,10 @@ PARAMS = {"check": (str, True)}
 
 
 def present(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
-    """NB101: an official section is missing (reported where it should be).  When the text was cut off inside its
-    last section, the sections after it are missing as one block (variant ``truncated``)."""
+    """NB101: an official section is missing (reported where it should be).  When the text was cut off
+    (``Report.truncated``), the sections after its last one are missing as one block that says so (variant
+    ``truncated``), never one by one; in a format whose items are found anywhere in the text (``presence: text``)
+    every item not seen in a cut text is in that block."""
     fmt = report_format(report)
     official = fmt["sections"]
     by_text = fmt.get("presence") == "text"
@@ -37,22 +39,27 @@ def present(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
         missing.append(s)
     ids = [s["id"] for s in official]
     present = [i for i, sid in enumerate(ids) if report.section(sid) is not None]
-    tail = [s for s in missing if present and ids.index(s["id"]) > max(present)]
-    if len(tail) > 1 and not by_text and report.truncated is not None:
-        # the text stops in the middle of its last section: what follows is missing as one block
-        last = report.section(ids[max(present)])
-        end = report.truncated[1]
-        yield Finding(
-            end,
-            end,
-            {
-                "variant": "truncated",
-                "section": tail[0]["title"],
-                "count": len(tail),
-                "last": last.heading.text if last else "",
-            },
-        )
-        missing = [s for s in missing if s not in tail]
+    if report.truncated is not None and missing:
+        # the text stops before its end: what was not seen after its last section may be in the lost part
+        if by_text or not present:
+            tail = missing
+        else:
+            tail = [s for s in missing if ids.index(s["id"]) > max(present)]
+        if tail:
+            last = report.sections[-1] if report.sections else None
+            end = report.truncated[1]
+            yield Finding(
+                end,
+                end,
+                {
+                    "variant": "truncated-head" if last is None else "truncated-items" if by_text else "truncated",
+                    "section": tail[0]["title"],
+                    "sections": "」「".join(s["title"] for s in tail),
+                    "count": len(tail),
+                    "last": last.heading.text if last else "",
+                },
+            )
+            missing = [s for s in missing if s not in tail]
     for s in missing:
         a = where_missing(report, s["id"])
         yield Finding(a, a, {"section": s["title"], "id": s["id"]})

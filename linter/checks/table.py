@@ -63,10 +63,11 @@ def _official_rows(table: Table, rows_by_id: dict[str, RowSpec]) -> Iterator[tup
 
 
 def present(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
-    """NB201: the table's section exists but holds no table text."""
+    """NB201: the table's section exists but holds no table text (unless the text was cut off inside the section:
+    the table may be in the part the copy lost)."""
     for tid in _tids(rule, report):
         sec = report.section(tid)
-        if sec is not None and report.tables.get(tid) is None:
+        if sec is not None and report.tables.get(tid) is None and not report.cut_within(sec.span):
             yield Finding(*sec.heading.span, {"table": tid, "section": sec.heading.text})
 
 
@@ -126,7 +127,8 @@ def group_complete(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding
 
 def columns(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
     """NB203: a row with the wrong number of cells (variant ``count``), or a column header absent from a table of
-    ``header-tables`` (variant ``header``, once per label)."""
+    ``header-tables`` (variant ``header``, once per label).  Nothing is reported of a row the text was cut off in,
+    nor of the headers of a table the text was cut off in (its other parts may be in the part the copy lost)."""
     header_tables = rule.params.get("header-tables")
     for tid, table, spec, rows_by_id in _tables(rule, report):
         for row in table.rows:
@@ -134,6 +136,8 @@ def columns(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
                 r = rows_by_id[row.id]
                 n = len(row.cells)
                 span = (row.span[0], row.cells[-1].span[1]) if row.cells else row.span
+                if report.cut_within(span):
+                    continue
                 yield Finding(
                     *span,
                     {
@@ -145,7 +149,7 @@ def columns(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
                         "columns": "、".join(c["label"] for c in r.columns),
                     },
                 )
-        if header_tables is not None and tid not in header_tables:
+        if header_tables is not None and tid not in header_tables or report.cut_within(table.span):
             continue
         reported = set()
         for part in spec.parts:
