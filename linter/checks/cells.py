@@ -20,6 +20,7 @@ PARAMS = {
     "tables": (list, False),
     "cells": (list, False),
     "unit-pattern": (str, False),
+    "group-rows": (int, False),
 }
 
 
@@ -77,9 +78,43 @@ def _cells(rule: Rule, report: Report) -> Iterator[tuple[Cell, dict, dict]]:
 
 def blank(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
     """NB207: blank, "/", "—", "-" or "无" instead of a number (counted as 0 by the arithmetic); one finding per
-    row, naming its blank columns."""
+    row, naming its blank columns.  When at least ``group-rows`` rows of a table have blanks (one habit, such as
+    leaving every 法人 column empty), one finding for the table names the rows and the columns, at its first blank
+    cell, the other rows' first blanks as related positions."""
+    group = rule.params.get("group-rows")
+    by_table: dict[str, list[tuple[Row, list[Cell], dict, dict]]] = {}
     for tid, row, cols, labels in _rows(rule, report):
-        yield from _blanks(tid, row, cols, labels)
+        blanks = [c for c in row.cells if c.kind == "blank" and (c.column or "") in cols]
+        if blanks:
+            by_table.setdefault(tid, []).append((row, blanks, cols, labels))
+    for tid, rows in by_table.items():
+        if group and len(rows) >= group:
+            yield _blank_rows(tid, rows)
+            continue
+        for row, blanks, cols, labels in rows:
+            yield _blank_row(tid, row, blanks, cols, labels)
+
+
+def _blank_rows(tid: str, rows: list[tuple[Row, list[Cell], dict, dict]]) -> Finding:
+    """One finding for the blank cells of many rows of a table: the rows (first and last), the columns."""
+    cols = rows[0][2]
+    blank_ids = {c.column or "" for _, blanks, _, _ in rows for c in blanks}
+    columns = {cid: col["label"] for cid, col in cols.items() if cid in blank_ids}  # in the table's column order
+    (r0, b0, _, labels0), (r1, _, _, labels1) = rows[0], rows[-1]
+    values = {
+        "variant": "rows",
+        "table": tid,
+        "rows": len(rows),
+        "count": sum(len(b) for _, b, _, _ in rows),
+        "first": labels0.get(r0.id, r0.label),
+        "last": labels1.get(r1.id, r1.label),
+        "columns": "、".join(columns.values()),
+        "row": labels0.get(r0.id, r0.label),
+        "column": columns[b0[0].column or ""],
+        "raw": b0[0].raw,
+    }
+    related = [b[0].span for _, b, _, _ in rows[1:]]
+    return Finding(b0[0].span[0], b0[-1].span[1], values, related=related)
 
 
 def number(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
@@ -142,11 +177,8 @@ def zero(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
 CHECKS = {"blank": blank, "number": number, "unit": unit, "zero": zero}
 
 
-def _blanks(tid, row, cols, labels):
+def _blank_row(tid, row, blanks, cols, labels) -> Finding:
     """Blank cells of one row: one finding for the row (at its first blank cell), naming the columns."""
-    blanks = [c for c in row.cells if c.kind == "blank" and (c.column or "") in cols]
-    if not blanks:
-        return
     first = blanks[0]
     where = {
         "table": tid,
@@ -160,4 +192,4 @@ def _blanks(tid, row, cols, labels):
         where["variant"] = "many"
     else:
         where["variant"] = "marker" if first.raw else "empty"
-    yield Finding(first.span[0], blanks[-1].span[1], where)
+    return Finding(first.span[0], blanks[-1].span[1], where)

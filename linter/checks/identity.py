@@ -67,7 +67,9 @@ def _terms(terms, spec, names):
 
 def balance(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
     """NB301–NB306: each identity's two sides must be equal (within ``tolerance``) in every line (row or
-    column) it is checked in; reported at the first cell of the left side, the other cells as related positions."""
+    column) it is checked in; reported at the first cell of the left side, the other cells as related positions.
+    A side whose cells are all blank (a 总计 left empty) is not compared: that is a blank (NB207), not a sum that
+    does not add up."""
     p = rule.params
     tid = p["table"]
     table = report.tables.get(tid)
@@ -103,8 +105,8 @@ def balance(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
             if ls is None or rs is None:
                 continue
             (lv, ltext, lcells), (rv, rtext, rcells) = ls, rs
-            if abs(lv - rv) <= tol:
-                continue
+            if abs(lv - rv) <= tol or _all_blank(lcells) or _all_blank(rcells):
+                continue  # a side left wholly blank is no arithmetic claim: NB207 reports the blanks
             target = next((c for c in lcells if c is not None), None) or next(
                 (c for c in rcells if c is not None), None
             )
@@ -121,6 +123,12 @@ def balance(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
             }
             related = [c.span for c in lcells[1:] + rcells if c is not None]
             yield Finding(target.span[0], target.span[1], values, related=related)
+
+
+def _all_blank(cells) -> bool:
+    """Every cell of a side (of this year's table) is blank."""
+    mine = [c for c in cells if c is not None]
+    return bool(mine) and all(c.kind == "blank" for c in mine)
 
 
 def _side(terms, line, fe, table, prev_table, blank_words):
