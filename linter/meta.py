@@ -27,7 +27,7 @@ def _meta():
     lead = spec["period-lead"]
     gap = int(spec["period-gap"])
     sep = spec["period-separator"]
-    period = re.compile(rf"{lead}[^。\n]{{0,{gap}}}?{date.format(n=1)}{sep}{date.format(n=2)}")
+    period = re.compile(rf"{lead}[^。]{{0,{gap}}}?{date.format(n=1)}{sep}{date.format(n=2)}")
     return {
         "period": period,
         "period_year_only": re.compile(spec["period-year-only"]),
@@ -266,11 +266,15 @@ def find_cut_off(report: Report) -> tuple[int, int] | None:
 
 def head_missing(report: Report) -> bool:
     """Whether the copy lacks the report's head: no title, and the text opens with a section heading (no preamble
-    paragraph before it), so whatever a report states before its first section (the statistics period) may be in
-    the part that was not captured."""
+    paragraph before it, and no report statement opening the first section), so whatever a report states before its
+    first section (the statistics period) may be in the part that was not captured."""
     if report.title is not None or not report.sections:
         return False
-    return not any(b.kind == "paragraph" for b in report.preamble)
+    if any(b.kind == "paragraph" for b in report.preamble):
+        return False
+    # the preamble's sentence may open the first section (「一、总体情况\n本报告是根据《条例》…」): the head is there
+    body = report.sections[0].body[0]
+    return not patterns().report_statement.search(report.text, body, body + 200)
 
 
 def match_sections(report: Report, fmt: dict) -> None:

@@ -54,9 +54,11 @@ def regexes(params):
 
 
 def period_stated(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
-    """NB401: no statistics-period statement (variant ``empty``: the wording is there, its dates are not)."""
+    """NB401: no statistics-period statement (variant ``empty``: the wording is there, its dates are not).  Silent
+    on a copy without the report's head (``Report.head_missing``: no title, the text opens at a section heading),
+    where the statement would have been."""
     m = report.period
-    if m is None:
+    if m is None and not (report.head_missing and report.empty_period is None):
         empty = report.empty_period
         if empty is not None:
             text = report.text[empty[0] : empty[1]]
