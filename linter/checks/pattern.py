@@ -34,7 +34,11 @@ PARAMS = {
 
 
 def validate(params):
-    shapes = {"patterns": [str], "topics": [{"name": str, "patterns": [str]}], "warning-years": [int]}
+    shapes = {
+        "patterns": [str],
+        "topics": [{"name": str, "patterns": [str], "elsewhere?": [str]}],
+        "warning-years": [int],
+    }
     probs = [q for k, shape in shapes.items() if k in params for q in shape_problems(params[k], shape, (k,))]
     if not params.get("patterns") and not params.get("topics"):
         probs.append(((), "give 'patterns' or 'topics'"))
@@ -42,6 +46,7 @@ def validate(params):
         probs.append((("max",), "must be at least 1"))
     if params.get("fallback") not in (None, "document"):
         probs.append((("fallback",), "must be 'document'"))
+
     return probs
 
 
@@ -51,6 +56,8 @@ def regexes(params):
     for i, t in enumerate(params.get("topics") or []):
         for j, p in enumerate(t["patterns"]):
             yield ("topics", i, "patterns", j), p
+        for j, p in enumerate(t.get("elsewhere") or []):
+            yield ("topics", i, "elsewhere", j), p
 
 
 @cache
@@ -77,7 +84,8 @@ def required(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
     all the topics not covered); ``min-length`` also requires that many characters of text in the scope.  A
     missing statement is reported at the scope's heading (or where the section should be); nothing is reported
     when the section itself is missing (NB101 says so), nor when the text was cut off inside the scope (a
-    ``document`` scope on any cut text)."""
+    ``document`` scope on any cut text).  A topic with ``elsewhere`` wordings counts as covered when one of them occurs
+    anywhere in the text (tables aside): the item was reported in another section."""
     p = rule.params
     scope = era_value(p.get("scope", "document"), report)
     span = scope_span(report, scope)
@@ -99,8 +107,13 @@ def required(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
             return
     if p.get("patterns") and not _rx(tuple(p["patterns"])).search(text):
         yield Finding(anchor, anchor, {"topic": "", "scope": scope}, severity=severity)
-    # topics: one finding naming every topic the scope does not cover
-    missing = [t["name"] for t in p.get("topics") or [] if not _rx(tuple(t["patterns"])).search(text)]
+    # topics: one finding naming every topic the scope does not cover (nor the rest of the text, in the topic's
+    # ``elsewhere`` wordings)
+    missing = [t for t in p.get("topics") or [] if not _rx(tuple(t["patterns"])).search(text)]
+    if any(t.get("elsewhere") for t in missing):
+        rest = _without_tables(report, (0, len(report.text)))
+        missing = [t for t in missing if not (t.get("elsewhere") and _rx(tuple(t["elsewhere"])).search(rest))]
+    missing = [t["name"] for t in missing]
     if missing:
         yield Finding(anchor, anchor, {"topic": "」「".join(missing), "count": len(missing), "scope": scope})
 
