@@ -4,9 +4,10 @@ the code needs, read from grammar/ — never written in Python.
 A format is one file ``grammar/formats/<id>.yaml``.  Its id is the *era* rules name in ``eras:``; its ``years``
 say which report years it governs (``from``, and optionally ``to``); its ``tables`` list the fixed tables, whose ids
 formats may share (a table of one era may be written in another era's labels, NB205); ``presence: text`` marks a
-format whose items count as present when their words appear anywhere; ``layout-for-years`` lists report years that
-may still follow this format's layout although a newer one governs them (with ``layout-min-items`` of its items
-among the headings and one of its ``layout-signals``).  The agency kinds and how a name shows its kind are in
+format whose items count as present when their words appear anywhere; a report of ``layout-recognised-from`` or
+later whose headings carry ``layout-min-items`` of this format's items and one of its ``layout-signals`` (and that
+holds no fixed table) is judged by this format's items; ``layout-for-years`` lists the report years that may still
+follow this layout although a newer format governs them (a warning, NB106; later years: an error).  The agency kinds and how a name shows its kind are in
 grammar/meta.yaml.
 
 Adding a format is adding one such file: the registry orders formats by their first year, newest first, and the
@@ -78,8 +79,21 @@ def table_eras(era: str | None) -> list[str]:
 
 
 def layout_variants(year: int | None) -> list[str]:
-    """Older formats whose layout a report of this year may still follow (``layout-for-years``)."""
-    return [fid for fid, f in load_formats().items() if year is not None and year in (f.get("layout-for-years") or [])]
+    """Older formats whose layout a report of this year is recognised in when its headings follow it
+    (``layout-recognised-from``: any later year, so a 2023 copy of a 2008-era text is judged as what it is)."""
+    if year is None:
+        return []
+    return [
+        fid
+        for fid, f in load_formats().items()
+        if "layout-recognised-from" in f and year >= int(f["layout-recognised-from"])
+    ]
+
+
+def layout_tolerated(fid: str, year: int | None) -> bool:
+    """Whether a report of this year could still follow format ``fid``'s layout (``layout-for-years``: the 2019
+    notice let 2019 reports keep the 2008 layout)."""
+    return year is not None and year in (get(fid).get("layout-for-years") or [])
 
 
 @lru_cache(maxsize=1)

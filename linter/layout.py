@@ -60,9 +60,14 @@ class Patterns:
         # a first-level heading inside a long line (one-line crawls): "…。二、主动公开政府信息情况 第二十条…"
         # (a few other characters may come before the title words: "四、政府信息公开行政法复议…" has a typo)
         self.inline_h1 = re.compile(rf"(?<!^)(?<![{CN_NUM}])[{CN_NUM}]{{1,2}}、[^。,;:\n\d]{{0,10}}?(?:{alts})")
+        # a first-level heading whose 、 was left out (「一总体情况」): a number straight before a section's words
+        slips = "|".join(re.escape(k) for k in self.section_keys if len(k) >= 4)
+        self.h1_slip = re.compile(
+            rf"^\s*+#*+\s*+(?P<num>[{CN_NUM}]{{1,2}})(?P<title>(?:{slips})[^。,;:\n]{{0,30}}?)\s*+$"
+        )
         self.known_title = re.compile(rf"^\s*+#*+\s*+[{CN_NUM}]{{1,2}}、\s*+(?P<key>[^。,;:\n\d]{{0,10}}?(?:{alts}))")
         self.title_end_words = re.compile(spec["heading-title-end"])
-        self.title_end = re.compile(rf"{spec['heading-title-end']}|\s|[。:,;]")
+        self.title_end = re.compile(rf"{spec['heading-title-end']}|{spec['heading-item-start']}|\s|[。:,;]")
         self.title_not = re.compile(spec["title-not"])
         self.row_key = re.compile("|".join(re.escape(k) for k in sorted(row_keys, key=len, reverse=True)))
 
@@ -161,6 +166,10 @@ def _classify_line(text: str, s: int, e: int, P: Patterns) -> list[LineTok]:
         return [LineTok("LNUMS", s, e, ln)]
     if not (first == "#" or first == "(" or first.isdigit() or first in CN_NUM):
         return [LineTok("TEXT", s, e)]
+    if first in CN_NUM and len(stripped) <= P.hmax:
+        slip = P.h1_slip.match(line)
+        if slip:
+            return [LineTok("H1", s, e, slip)]
     for typ, rx in (("H1", P.h1), ("H2", P.h2), ("H3", P.h3)):
         m = rx.match(line)
         if m:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from .. import formats
 from ..model import Report
 from . import Finding
 
@@ -44,11 +45,14 @@ def year_known(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
 
 
 def old_layout(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
-    """NB106: a report judged by an older format's layout than its year's (``layout-for-years``), tolerated with
-    a warning."""
+    """NB106: a report judged by an older format's layout than its year's: tolerated with a warning in the years
+    the format lists (``layout-for-years``, variant ``tolerated``), an error in later years."""
     if report.layout and report.layout != report.era:
         a = report.anchor()
-        yield Finding(a, a, {"year": report.year, "layout": report.layout})
+        if formats.layout_tolerated(report.layout, report.year):
+            yield Finding(a, a, {"variant": "tolerated", "year": report.year, "layout": report.layout})
+        else:
+            yield Finding(a, a, {"year": report.year, "layout": report.layout}, severity="error")
 
 
 CHECKS = {
