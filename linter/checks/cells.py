@@ -140,9 +140,10 @@ def number(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
 
 
 def unit(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
-    """NB209: an amount column written in 元 rather than 万元 (``unit-pattern`` right after the number)."""
+    """NB209: an amount column whose format prescribes a unit (``unit`` of the column: 万元) written in another
+    (``unit-pattern`` right after the number); a column without a prescribed unit (2019's 采购总金额) is not judged."""
     for cell, col, where in _cells(rule, report):
-        if col.get("type") == "amount" and cell.kind == "number":
+        if col.get("type") == "amount" and col.get("unit") and cell.kind == "number":
             after = report.text[cell.span[1] : cell.span[1] + 4]
             if re.match(rule.params["unit-pattern"], after):
                 yield Finding(cell.span[0], cell.span[1] + 1, where)

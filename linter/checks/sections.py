@@ -86,16 +86,18 @@ def order(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
 
 
 def title(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
-    """NB103: a section title that is not the official wording or number (first occurrence only); fixable."""
-    titles = {s["id"]: s["title"] for s in report_format(report)["sections"]}
+    """NB103: a section title that is not the official wording or number (first occurrence only; a wording the
+    format accepts as well, ``also``, is not reported); fixable."""
+    official = {s["id"]: s for s in report_format(report)["sections"]}
     seen = set()
     for sec in report.sections:
         if not sec.official or sec.official in seen:
             continue
         seen.add(sec.official)
-        want = titles[sec.official]
+        want = official[sec.official]["title"]
         have = sec.heading.text.lstrip("#").strip()
-        if core(normalize_label(want)) != core(have) or _num(have) != _num(normalize_label(want)):
+        accepted = [normalize_label(t) for t in [want, *official[sec.official].get("also", [])]]
+        if not any(core(t) == core(have) and _num(have) == _num(t) for t in accepted):
             s, e = sec.heading.span
             line = report.text[s:e]
             lead = len(line) - len(line.lstrip())

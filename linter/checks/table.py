@@ -22,6 +22,7 @@ PARAMS = {
     "group": (str, False),
     "exclude-tags": (list, False),
     "header-tables": (list, False),  # columns: the tables whose column headers are checked (default: all)
+    "group-rows": (int, False),  # unparseable: this many rows of a table are one finding
 }
 
 
@@ -218,14 +219,25 @@ def extra_rows(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
 
 
 def unparseable(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
-    """NB211: digits run together so that the row's cells cannot be told apart."""
+    """NB211: digits run together so that the row's cells cannot be told apart.  When at least ``group-rows`` rows
+    of a table are (a copy that lost the table's cell borders), one finding for the table names the first and last,
+    the others as related positions."""
+    group = rule.params.get("group-rows")
     for tid, table, _, rows_by_id in _tables(rule, report):
+        found = []
         for row in table.rows:
             if row.status == "unparseable":
                 label = rows_by_id[row.id].label if row.id in rows_by_id else row.label
                 raw = " ".join(c.raw for c in row.cells)
                 span = (row.cells[0].span[0], row.cells[-1].span[1]) if row.cells else row.span
-                yield Finding(*span, {"table": tid, "row": label, "raw": raw, "expected": row.expected})
+                found.append(Finding(*span, {"table": tid, "row": label, "raw": raw, "expected": row.expected}))
+        if group and len(found) >= group:
+            first, last = found[0], found[-1]
+            values = dict(first.values, variant="rows", rows=len(found), first=first.values["row"])
+            values["last"] = last.values["row"]
+            yield Finding(first.start, first.end, values, related=[(f.start, f.end) for f in found[1:]])
+        else:
+            yield from found
 
 
 def format_(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
