@@ -269,8 +269,9 @@ def format_(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
 
 
 def _cut_off(report, table, spec):
-    """(last row id, end offset) when the text ends right after the table's last row found: a copy cut short
-    (web excerpts), so the rows after it are missing from the text as one block, not one by one."""
+    """(last row id, end offset) when the text ends right after the table's last row found, or later in the table's
+    section: a copy cut short (web excerpts), so the rows after it are missing from the text as one block, not one
+    by one."""
     rows = [r for r in table.rows if r.id is not None and r.status != "extra"]
     if not rows:
         return None
@@ -279,6 +280,9 @@ def _cut_off(report, table, spec):
     end = max([last.span[1]] + [c.span[1] for c in last.cells])
     if report.ends_after(end):
         return last.id, end
+    if table.section is not None and report.cut_within(table.section.span) and report.truncated is not None:
+        # the text stops later in the table's section (inside the next part's header): still cut after this row
+        return last.id, report.truncated[1]
     return None
 
 
