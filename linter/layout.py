@@ -253,11 +253,33 @@ def build(report: Report) -> None:
             sec = Section(heading=heading, span=(h.start, h.end), body=(h.end, h.end))
             sec.blocks = _blocks(text, node.children[1:], toks)
             report.sections.append(sec)
+    _demote_restarted(report, toks)
     # section spans run to the next first-level heading
     for i, sec in enumerate(report.sections):
         end = report.sections[i + 1].heading.span[0] if i + 1 < len(report.sections) else len(text)
         sec.span = (sec.heading.span[0], end)
         sec.body = (sec.heading.span[1], end)
+
+
+def _demote_restarted(report: Report, toks: list[LineTok]) -> None:
+    """A report whose first-level numbering starts again at 一 under a section title (「一、总体情况」 with its
+    parts numbered 二、工作机制保障 … 六、平台建设, then 「一、主动公开政府信息情况」: corpus 017) used first-level
+    numbers for the parts of its first section: those headings are sub-headings of the first section, not
+    sections (no cascade of duplicate, misnumbered and missing sections)."""
+    secs = report.sections
+    P = patterns()
+    for k in range(2, len(secs)):
+        h = secs[k].heading
+        if h.num and cn_int(h.num) == 1 and P.known_title.match(report.text[h.span[0] : h.span[1]]):
+            if not all(secs[i].heading.num and cn_int(secs[i].heading.num) == i + 1 for i in range(k)):
+                return
+            first = secs[0]
+            for sec in secs[1:k]:
+                sub = Heading(2, sec.heading.num, sec.heading.title, sec.heading.span, sec.heading.text)
+                first.blocks.append(Block("heading", sec.heading.span, sub))
+                first.blocks.extend(sec.blocks)
+            del secs[1:k]
+            return
 
 
 def _blocks(text: str, children, lines: list[LineTok]) -> list[Block]:
