@@ -62,6 +62,16 @@ FORMATTERS = ("text", "full", "json", "sarif", "github")
 SLOW = 2.0
 TIMEOUT = 10.0
 GRACE = 10.0  # after --timeout, how long the parent waits for an interrupted worker before killing it
+WALL_FACTOR = (
+    6.0  # with the CPU clock, the wall-clock limits (the linter's budget, the parent's kill) are this × --timeout
+)
+
+
+def _wall_limit(timeout: float, clock: str) -> float:
+    """The wall-clock limit of one input: --timeout itself with the wall clock; with the CPU clock, where the alarm
+    counts CPU seconds, a wider bound that still ends a worker blocked without using the CPU."""
+    return timeout * WALL_FACTOR if clock == "cpu" else timeout
+
 
 # ------------------------------------------------------------------------------------------------------------------
 # Seeds
@@ -717,12 +727,17 @@ class _Alarm:
     ``re`` checks for signals while it backtracks.  Code that never checks is covered by faulthandler's dump (written
     from a C thread) and the parent's kill."""
 
-    def __init__(self, slow: float, timeout: float, wconn, trace_file):
+    def __init__(self, slow: float, timeout: float, wconn, trace_file, clock: str = "wall"):
         self.slow, self.timeout, self.wconn, self.trace = slow, timeout, wconn, trace_file
+        # the CPU clock counts the process's CPU seconds (ITIMER_PROF/SIGPROF), the wall clock real seconds
+        self.timer, signum = (
+            (signal.ITIMER_PROF, signal.SIGPROF) if clock == "cpu" else (signal.ITIMER_REAL, signal.SIGALRM)
+        )
+        self.wall = _wall_limit(timeout, clock)
         self.active = False
         self.phase = 0
         self.slow_at: str | None = None
-        signal.signal(signal.SIGALRM, self._fire)
+        signal.signal(signum, self._fire)
 
     def _fire(self, signum, frame) -> None:
         if not self.active:
@@ -735,7 +750,7 @@ class _Alarm:
                     self.wconn.send(("slow_at", self.slow_at))
                 except Exception:
                     pass
-            signal.setitimer(signal.ITIMER_REAL, max(self.timeout - self.slow, 0.01))
+            signal.setitimer(self.timer, max(self.timeout - self.slow, 0.01))
         else:
             self.active = False
             raise _Hang()
@@ -745,24 +760,24 @@ class _Alarm:
 
         self.trace.seek(0)
         self.trace.truncate()
-        faulthandler.dump_traceback_later(self.timeout + GRACE / 2, file=self.trace)
+        faulthandler.dump_traceback_later(self.wall + GRACE / 2, file=self.trace)
         self.phase, self.slow_at, self.active = 0, None, True
-        signal.setitimer(signal.ITIMER_REAL, self.slow)
+        signal.setitimer(self.timer, self.slow)
         return self
 
     def __exit__(self, *exc) -> None:
         import faulthandler
 
         self.active = False
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.setitimer(self.timer, 0)
         faulthandler.cancel_dump_traceback_later()
 
 
-def _worker(conn, wconn, seed: int, formats, slow: float, timeout: float, shared, trace_path: str) -> None:
+def _worker(conn, wconn, seed: int, formats, slow: float, timeout: float, shared, clock: str, trace_path: str) -> None:
     pool = load_seeds(formats, shared)
     labels = row_labels()
     _engine()
-    alarm = _Alarm(slow, timeout, wconn, open(trace_path, "w+"))  # open for the worker's life
+    alarm = _Alarm(slow, timeout, wconn, open(trace_path, "w+"), clock)  # open for the worker's life
     conn.send(("ready", None))
     while True:
         msg = conn.recv()
@@ -776,7 +791,7 @@ def _execute(alarm: _Alarm, target, name: str, data: bytes, timeout: float, slow
     t0 = time.monotonic()
     try:
         with alarm:
-            out = target(name, data, timeout)
+            out = target(name, data, alarm.wall)  # the linter's own budget counts wall seconds
     except _Hang:
         out = Outcome("hang", error=f"still running after {timeout:g} s", location=alarm.slow_at)
         out.check_s = time.monotonic() - t0
@@ -954,7 +969,7 @@ def fuzz(
         )
         return stats
     ctx = mp.get_context("spawn")
-    args = (seed, formats, slow, timeout, shared)
+    args = (seed, formats, slow, timeout, shared, clock)
     tmp = Path(tempfile.mkdtemp(prefix="nblint-fuzz-"))
     spawned = 0
 
@@ -1011,7 +1026,7 @@ def fuzz(
                 give(pr)
             now = time.monotonic()
             for i, pr in enumerate(procs):
-                if pr.task is not None and now - pr.started > timeout + GRACE:
+                if pr.task is not None and now - pr.started > _wall_limit(timeout, clock) + GRACE:
                     _lost(stats, pr, "killed", timeout, slow, data_of, outdir, formats)
                     pr.kill()
                     procs[i] = spawn()
@@ -1039,7 +1054,7 @@ def fuzz(
 def _fuzz_inline(seed, runs, seconds, pool, labels, slow, timeout, outdir, data_of, target, stats: Stats) -> Stats:
     t_start = time.monotonic()
     with tempfile.TemporaryFile("w+") as trace:
-        alarm = _Alarm(slow, timeout, None, trace)
+        alarm = _Alarm(slow, timeout, None, trace, stats.clock)
         i = 0
         while (runs is None or i < runs) and (seconds is None or time.monotonic() - t_start < seconds):
             name, data, info = make_input(seed, i, pool, labels)
@@ -1100,13 +1115,13 @@ def summary(stats: Stats) -> str:
 
 def replay(paths: list[str], slow: float, timeout: float, clock: str = "cpu") -> int:
     rc = 0
-    alarm = _Alarm(slow, timeout, None, tempfile.TemporaryFile("w+"))
+    alarm = _Alarm(slow, timeout, None, tempfile.TemporaryFile("w+"), clock)
     for p in paths:
         data = Path(p).read_bytes()
         t0 = time.perf_counter()
         try:
             with alarm:
-                out = run_target(os.path.basename(p), data, timeout)
+                out = run_target(os.path.basename(p), data, alarm.wall)
         except _Hang:
             out = Outcome("hang", check_s=time.perf_counter() - t0, error=f"still running after {timeout:g} s")
         if max(out.check_s, out.parse_s) > slow:

@@ -87,7 +87,7 @@ def test_a_slow_input_is_a_finding():
             time.sleep(0.3)
         return fuzz.Outcome("ok", check_s=time.perf_counter() - t0)
 
-    stats = fuzz.fuzz(seed=0, runs=10, jobs=0, target=target, slow=0.1, timeout=5, shared=False)
+    stats = fuzz.fuzz(seed=0, runs=10, jobs=0, target=target, slow=0.1, timeout=5, shared=False, clock="wall")
     [f] = stats.findings.values()
     assert f.kind == "slow" and f.fmt == "html" and f.hits == 2 and "target" in f.location
 
