@@ -14,6 +14,7 @@ from . import budget
 from .checks import Finding
 from .checks import run as run_check
 from .diagnostics import Diagnostic, Edit, FileResult, Fix
+from .i18n import Msg
 from .model import Report
 from .ruleset import Rule, load_rules, resolve
 from .source import ReadError, Source
@@ -25,8 +26,11 @@ DEFAULT_TIMEOUT: float | None = budget.DEFAULT_SECONDS
 
 def timeout_reason(seconds: float | None, lang: str = "zh") -> str:
     """The NB001 reason for a file whose work ran past its budget (never "no text layer" or "corrupt")."""
-    n = f"{seconds:g}" if seconds is not None else "?"
-    return f"处理超时（超过 {n} 秒）" if lang == "zh" else f"timed out after {n} s"
+    return timeout_message(seconds).render(lang)
+
+
+def timeout_message(seconds: float | None) -> Msg:
+    return Msg("read.timeout", n=f"{seconds:g}" if seconds is not None else "?")
 
 
 @dataclass
@@ -115,8 +119,7 @@ class Engine:
 
     def timed_out(self, path: str, seconds: float | None, settings: Settings | None = None) -> FileResult:
         """The result for a file whose work ran past its budget: NB001 at 1:1 saying it timed out."""
-        s = settings or self.settings
-        res = self.unreadable(path, ReadError(timeout_reason(seconds, s.lang)), settings)
+        res = self.unreadable(path, ReadError(timeout_message(seconds)), settings)
         res.meta["timed_out"] = True
         return res
 
@@ -125,7 +128,7 @@ class Engine:
         rule = self.by_kind_check.get("readable")
         diags = []
         if rule and s.enabled(rule.code, self.opt_in):
-            msg = rule.render({"reason": e.reason}, s.lang)
+            msg = rule.render({"reason": e.text(s.lang)}, s.lang)
             diags.append(
                 Diagnostic(
                     path,

@@ -128,7 +128,7 @@ def test_stdout_and_refusals(tmp_path):
     target = tmp_path / "r.md"
     target.write_text("keep", encoding="utf-8")
     p = nblint("new", "--year", "2024", "--agency", "某某区人民政府", "--output", str(target), cwd=tmp_path)
-    assert p.returncode == 2 and "exists" in p.stderr and target.read_text(encoding="utf-8") == "keep"
+    assert p.returncode == 2 and "已存在" in p.stderr and target.read_text(encoding="utf-8") == "keep"
     p = nblint("new", "--year", "2024", "--agency", "某某区人民政府", "--output", str(target), "--force", cwd=tmp_path)
     assert p.returncode == 0 and target.read_text(encoding="utf-8").startswith("# 某某区人民政府2024年")
     assert nblint("new", "--year", "2005", "--agency", "x", cwd=tmp_path).returncode == 2

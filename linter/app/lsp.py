@@ -27,6 +27,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from .. import budget
+from ..i18n import t
 from ..spans import LineIndex, width
 
 if TYPE_CHECKING:
@@ -37,12 +38,8 @@ CONFIG_FILES = (".nblint.yaml", "pyproject.toml")
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument(
-        "--stdio", action="store_true", help="talk over standard input/output (the default and only transport)"
-    )
-    parser.add_argument(
-        "--lang", choices=["zh", "en"], help="message language (default: from the configuration, else zh)"
-    )
+    parser.add_argument("--stdio", action="store_true", help=t("help.lsp.stdio"))
+    parser.add_argument("--lang", choices=["zh", "en"], help=t("help.lsp.lang"))
 
 
 def run(args) -> int:
