@@ -106,8 +106,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "summary.clean": ("全部通过（{files} 个文件）", "All checks passed ({files} {filew})."),
     "summary.fixed": ("已修复 {n} 个问题", "Fixed {n} problem{s}"),
     "summary.no-files": (
-        "没有找到可检查的年报文件（支持 .md .txt .html .htm .docx .pdf）",
-        "no report files found to check (supported: .md .txt .html .htm .docx .pdf)",
+        "没有找到可检查的年报文件（支持 .docx .pdf .html .md .txt；.doc/.wps 需安装 LibreOffice）",
+        "no report files found to check (supported: .docx .pdf .html .md .txt; .doc/.wps with LibreOffice)",
     ),
     "stats.header": ("  数量  代码    名称", " count  code    name"),
     "fixable.mark": ("[*]", "[*]"),

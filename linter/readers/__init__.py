@@ -26,6 +26,10 @@ READERS = {
     ".htm": "html",
     ".docx": "docx",
     ".pdf": "pdf",
+    # files as clerks have them: converted through LibreOffice where installed, else NB001 with what to do
+    **dict.fromkeys((".doc", ".wps", ".dot", ".wpt", ".rtf"), "office"),
+    **dict.fromkeys((".et", ".ett", ".xls", ".xlsx", ".ods"), "office"),
+    **dict.fromkeys((".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif", ".webp"), "office"),
 }
 
 MAX_BYTES = 64 * 1024 * 1024
