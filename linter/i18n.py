@@ -244,6 +244,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "explain.message": ("提示信息", "Message"),
     "explain.fails": ("不通过的例子", "Fails"),
     "explain.passes": ("通过的例子", "Passes"),
+    "explain.more": ("规则说明", "rule documentation"),
     "explain.opt-in": ("默认不启用（用 --extend-select {code} 启用）", "opt-in (enable with --extend-select {code})"),
     "explain.unknown": (
         "未知规则「{code}」；运行 `nblint rules` 查看全部规则",

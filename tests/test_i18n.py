@@ -158,3 +158,46 @@ def test_lang_from_argv():
     assert i18n.lang_from_argv(["check", "--lang=en"]) == "en"
     assert i18n.lang_from_argv(["check", "--", "--lang", "en"]) is None
     assert i18n.lang_from_argv(["check"]) is None
+
+
+def test_every_rule_is_described_in_both_languages():
+    from nblint.ruleset import load_rules
+
+    for r in load_rules():
+        assert has_chinese(r.description) and r.description_en, r.code
+        # the English description may quote the Chinese terms it explains, but is written in English
+        assert len(re.findall(r"\b[a-z]{2,}\b", r.description_en)) >= 3, r.code
+
+
+def test_explain_is_chinese_by_default_and_english_on_request():
+    zh = nblint("explain", "NB301").stdout
+    assert zh.startswith("NB301 application-balance\n")
+    assert "严重程度：错误" in zh and "依据：国办公开办函〔2021〕30号" in zh and "表三本身印着的等式" in zh
+    assert "{" not in zh  # the message's shape, not its template
+    en = nblint("explain", "NB301", "--lang", "en").stdout
+    assert "Severity: error" in en and "The identity printed in table 三 itself" in en
+
+
+def test_hover_text_is_markdown_in_the_language_without_templates():
+    from nblint.ruleset import hover_text, load_rules
+
+    rule = next(r for r in load_rules() if r.code == "NB204")
+    md = hover_text(rule, "zh")
+    assert md.startswith("**NB204** `label-mismatch` · 警告")
+    assert "**依据**：国办公开办函〔2021〕30号" in md and "{" not in md
+    assert "[规则说明](file://" in md and md.rstrip(")").endswith("docs/rules.md#nb204")
+    en = hover_text(rule, "en", markdown=False)
+    assert en.startswith("NB204 label-mismatch · warning") and "A row label whose words differ" in en
+
+
+def test_sarif_points_each_rule_at_its_section_of_docs_rules_md():
+    import json
+
+    sarif = json.loads(nblint("check", "examples/defects-tables.md", "--output-format", "sarif").stdout)
+    rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+    docs = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    for r in rules:
+        uri = r["helpUri"]
+        path, anchor = uri.split("#")
+        assert Path(path.removeprefix("file://")).resolve() == (ROOT / "docs" / "rules.md").resolve()
+        assert f"\n## {anchor.upper()}\n" in docs
