@@ -706,14 +706,20 @@ def resolve(rules: list[Rule], ident: str, *, opt_in: bool = False) -> list[Rule
     return [r for r in under if r.enabled or opt_in]
 
 
-def unknown_code_message(rules: list[Rule], ident: str) -> str:
-    """``unknown rule code or name: X`` with the closest code or name, if any."""
+def closest(rules: list[Rule], ident: str) -> str | None:
+    """The rule code or name closest to a mistyped ``ident``, if any is close."""
     import difflib
 
     words = [r.code for r in rules] + [r.name for r in rules]
     close = difflib.get_close_matches(ident.strip(), words, n=1, cutoff=0.6)
     close = close or difflib.get_close_matches(ident.strip().upper(), words, n=1, cutoff=0.6)
-    return f"unknown rule code or name: {ident.strip()}" + (f" (did you mean {close[0]}?)" if close else "")
+    return close[0] if close else None
+
+
+def unknown_code_message(rules: list[Rule], ident: str) -> str:
+    """``unknown rule code or name: X`` with the closest code or name, if any."""
+    close = closest(rules, ident)
+    return f"unknown rule code or name: {ident.strip()}" + (f" (did you mean {close}?)" if close else "")
 
 
 def resolve_codes(rules: list[Rule], idents) -> set[str]:

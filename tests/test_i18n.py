@@ -201,3 +201,16 @@ def test_sarif_points_each_rule_at_its_section_of_docs_rules_md():
         path, anchor = uri.split("#")
         assert Path(path.removeprefix("file://")).resolve() == (ROOT / "docs" / "rules.md").resolve()
         assert f"\n## {anchor.upper()}\n" in docs
+
+
+def test_an_unknown_code_in_a_suppression_is_an_error_naming_it(tmp_path):
+    text = (ROOT / "examples" / "compliant-2024.md").read_text(encoding="utf-8")
+    f = tmp_path / "r.md"
+    f.write_text("<!-- nblint: disable=NB999 -->\n" + text, encoding="utf-8")
+    p = nblint("check", f)
+    assert p.returncode == 1
+    assert p.stdout.splitlines()[0].startswith(f"{f}:1:1: NB009 错误 nblint 抑制注释中的规则代码「NB999」不存在")
+    assert "（all）" not in p.stdout
+    # a user's severity for NB009 still wins
+    (tmp_path / ".nblint.yaml").write_text("severity: {NB009: info}\n", encoding="utf-8")
+    assert ": NB009 提示 " in nblint("check", f).stdout
