@@ -232,6 +232,21 @@ STRINGS: dict[str, tuple[str, str]] = {
         "converting the {ext} file with LibreOffice failed ({detail}): save it as .docx in Word or WPS and check that",
     ),
     "read.convert-timeout": ("超过 {n:g} 秒", "more than {n:g} s"),
+    # ---- the audit's CSV columns ----
+    "csv.file": ("文件", "file"),
+    "csv.agency": ("机关", "agency"),
+    "csv.year": ("年度", "year"),
+    "csv.era": ("格式", "era"),
+    "csv.previous": ("对比的上一年报告", "previous"),
+    "csv.errors": ("错误", "errors"),
+    "csv.warnings": ("警告", "warnings"),
+    "csv.infos": ("提示", "infos"),
+    "csv.total": ("问题总数", "total"),
+    "csv.worst_severity": ("最严重程度", "worst_severity"),
+    "csv.worst_codes": ("最严重的规则", "worst_codes"),
+    "csv.top_codes": ("最常见的规则", "top_codes"),
+    "csv.readable": ("可读取", "readable"),
+    "csv.internal_error": ("内部错误", "internal_error"),
     # ---- explain ----
     "explain.severity": ("严重程度", "Severity"),
     "explain.eras": ("适用格式", "Eras"),
@@ -250,7 +265,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "未知规则「{code}」；运行 `nblint rules` 查看全部规则",
         "unknown rule {code!r}; see `nblint rules`",
     ),
-    "rules.header": ("代码   名称", "code   name"),
+    "rules.header": (
+        "代码   名称                               严重 修正  检查类型     适用格式",
+        "code   name                               severity fix  kind         eras",
+    ),
     # ---- nblint new ----
     "new.wrote": (
         "已写入 {out}（{era} 格式）；请填写所有【…】处和表格，然后运行 `nblint check {out}`",

@@ -214,3 +214,21 @@ def test_an_unknown_code_in_a_suppression_is_an_error_naming_it(tmp_path):
     # a user's severity for NB009 still wins
     (tmp_path / ".nblint.yaml").write_text("severity: {NB009: info}\n", encoding="utf-8")
     assert ": NB009 提示 " in nblint("check", f).stdout
+
+
+def test_audit_csv_header_follows_the_language(tmp_path):
+    import csv
+
+    for lang, first in (("zh", ["文件", "机关", "年度"]), ("en", ["file", "agency", "year"])):
+        out = tmp_path / f"{lang}.csv"
+        p = nblint("audit", "examples/compliant-2024.md", "--jobs", "1", "--csv", out, "--lang", lang, "-q")
+        assert p.returncode == 0, p.stderr
+        with open(out, encoding="utf-8-sig", newline="") as fh:
+            assert next(csv.reader(fh))[:3] == first
+
+
+def test_rules_list_in_chinese():
+    out = nblint("rules").stdout.splitlines()
+    assert out[0].startswith("代码")
+    assert any(ln.startswith("NB212") and "默认不启用" in ln and "[*]" in ln for ln in out)
+    assert any(ln.startswith("NB301") and " 错误 " in ln for ln in out)

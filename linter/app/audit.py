@@ -581,13 +581,13 @@ class CsvWriter:
         "internal_error",
     ]
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, lang: str | None = None):
         import csv
 
         # BOM: spreadsheet programs read UTF-8
         self.fh = open(path, "w", encoding="utf-8-sig", errors="backslashreplace", newline="")
         self.w = csv.writer(self.fh)
-        self.w.writerow(self.HEADER)
+        self.w.writerow([t(f"csv.{key}", lang) for key in self.HEADER])  # in the interface language
 
     def add(self, rep: dict) -> None:
         from ..paths import display
@@ -691,7 +691,7 @@ def run(args) -> int:
         if args.jsonl:
             writers.append(JsonlWriter(args.jsonl))
         if args.csv:
-            writers.append(CsvWriter(args.csv))
+            writers.append(CsvWriter(args.csv, args.lang))
     except OSError as e:
         raise UsageError(f"cannot write {e.filename}: {e.strerror}") from None
     totals = Totals()

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 
 from .. import UsageError  # re-exported: the plugin commands raise it
 from ..budget import DEFAULT_SECONDS as DEFAULT_TIMEOUT
-from ..i18n import LANGS, argparse_text, current, lang_from_argv, set_lang, t
+from ..i18n import LANGS, argparse_text, current, lang_from_argv, set_lang, severity_word, t
 
 # Subcommands that live in their own modules: name -> (module exposing add_arguments(parser) and run(args) -> int,
 # the key of its help text in nblint.i18n).
@@ -417,11 +417,13 @@ def cmd_rules(args) -> int:
 
         sys.stdout.write(rules_markdown(eng.rules))
         return EXIT_CLEAN
-    print(f"{'code':<6} {'name':<34} {'severity':<8} fix  {'kind':<12} eras")
+    lang = args.lang or current()
+    print(t("rules.header", lang))
     for r in eng.rules:
-        fix = "fix" if r.fixable else "   "
-        eras = ",".join(r.eras) + ("" if r.enabled else "  (opt-in: --select " + r.code + ")")
-        print(f"{r.code}  {r.name:<34} {r.severity:<8} {fix}  {r.kind:<12} {eras}")
+        fix = "[*]" if r.fixable else "   "
+        sev = severity_word(r.severity, lang)
+        eras = ",".join(r.eras) + ("" if r.enabled else "  " + t("explain.opt-in", lang, code=r.code))
+        print(f"{r.code}  {r.name:<34} {sev:<{8 if lang == 'en' else 4}} {fix}  {r.kind:<12} {eras}")
     return EXIT_CLEAN
 
 
