@@ -14,8 +14,9 @@ from . import budget
 from .checks import Finding
 from .checks import run as run_check
 from .diagnostics import Diagnostic, Edit, FileResult, Fix
+from .i18n import Msg
 from .model import Report
-from .ruleset import Rule, load_rules, resolve
+from .ruleset import Rule, closest, load_rules, resolve
 from .source import ReadError, Source
 from .spans import LineIndex
 
@@ -25,8 +26,11 @@ DEFAULT_TIMEOUT: float | None = budget.DEFAULT_SECONDS
 
 def timeout_reason(seconds: float | None, lang: str = "zh") -> str:
     """The NB001 reason for a file whose work ran past its budget (never "no text layer" or "corrupt")."""
-    n = f"{seconds:g}" if seconds is not None else "?"
-    return f"处理超时（超过 {n} 秒）" if lang == "zh" else f"timed out after {n} s"
+    return timeout_message(seconds).render(lang)
+
+
+def timeout_message(seconds: float | None) -> Msg:
+    return Msg("read.timeout", n=f"{seconds:g}" if seconds is not None else "?")
 
 
 @dataclass
@@ -115,8 +119,7 @@ class Engine:
 
     def timed_out(self, path: str, seconds: float | None, settings: Settings | None = None) -> FileResult:
         """The result for a file whose work ran past its budget: NB001 at 1:1 saying it timed out."""
-        s = settings or self.settings
-        res = self.unreadable(path, ReadError(timeout_reason(seconds, s.lang)), settings)
+        res = self.unreadable(path, ReadError(timeout_message(seconds)), settings)
         res.meta["timed_out"] = True
         return res
 
@@ -125,7 +128,7 @@ class Engine:
         rule = self.by_kind_check.get("readable")
         diags = []
         if rule and s.enabled(rule.code, self.opt_in):
-            msg = rule.render({"reason": e.reason}, s.lang)
+            msg = rule.render({"reason": e.text(s.lang)}, s.lang)
             diags.append(
                 Diagnostic(
                     path,
@@ -251,6 +254,7 @@ class Suppression:
     start_line: int  # first line covered
     end_line: int  # last line covered (inclusive)
     used: bool = False
+    unknown: tuple[str, ...] = ()  # identifiers that name no rule (a typo such as NB999): reported as errors
 
 
 def parse_suppressions(text: str, engine: Engine) -> list[Suppression]:
@@ -282,12 +286,20 @@ def parse_suppressions(text: str, engine: Engine) -> list[Suppression]:
     for m in _SUPP.finditer(text):
         line, col = index.line_col(m.start())
         codes = None
+        unknown: list[str] = []
         if m.group("codes"):
             codes = set()
             for ident in re.split(r"[,\s]+", m.group("codes")):
                 if ident:
-                    codes |= codes_of(ident)
+                    named = codes_of(ident)
+                    if not named and resolve(engine.rules, ident, opt_in=True) is None:
+                        unknown.append(ident)
+                    codes |= named
         verb = m.group("verb")
+        if unknown:
+            out.append(Suppression("unknown", set(), line, col, line, line, unknown=tuple(unknown)))
+            if not codes:
+                continue  # nothing else named: the comment is only its typo
         if verb == "disable-next-line":
             nxt = next_line.get(line)
             if nxt is None:
@@ -328,6 +340,8 @@ def apply_suppressions(diags: list[Diagnostic], source: Source, engine: Engine, 
     for d in diags:
         hit = None
         for sup in sups:
+            if sup.unknown:
+                continue
             if sup.start_line <= d.line <= sup.end_line and (sup.codes is None or d.code in sup.codes):
                 hit = sup
                 break
@@ -338,20 +352,19 @@ def apply_suppressions(diags: list[Diagnostic], source: Source, engine: Engine, 
     rule = engine.by_kind_check.get("unused-suppression")
     if rule and s.enabled(rule.code, engine.opt_in):
         for sup in sups:
-            if not sup.used:
+            severity = s.severity.get(rule.code, rule.severity)
+            if sup.unknown:  # a code that names no rule: an error that names it (and the closest rule)
+                close = [closest(engine.rules, ident) for ident in sup.unknown]
+                hint = ", ".join(c for c in close if c)
+                values = {"variant": "unknown-hint" if hint else "unknown", "codes": ",".join(sup.unknown)}
+                msg = rule.render({**values, "hint": hint}, s.lang)
+                severity = s.severity.get(rule.code, "error")
+            elif not sup.used:
                 codes = ",".join(sorted(sup.codes)) if sup.codes else "all"
                 msg = rule.render({"codes": codes}, s.lang)
-                kept.append(
-                    Diagnostic(
-                        source.path,
-                        rule.code,
-                        rule.name,
-                        s.severity.get(rule.code, rule.severity),
-                        msg,
-                        sup.line,
-                        sup.col,
-                        sup.line,
-                        sup.col,
-                    )
-                )
+            else:
+                continue
+            kept.append(
+                Diagnostic(source.path, rule.code, rule.name, severity, msg, sup.line, sup.col, sup.line, sup.col)
+            )
     return kept

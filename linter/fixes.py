@@ -5,6 +5,14 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
+# the reader kinds whose text is the file itself, so that an edit can be written back
+FIXABLE_KINDS = ("text", "markdown")
+
+
+def applicable(result, diagnostic) -> bool:
+    """Whether ``--fix`` would apply this diagnostic's fix (marked [*] in the text output)."""
+    return diagnostic.fix is not None and result.kind in FIXABLE_KINDS and result.source_text is not None
+
 
 def fixed_text(text: str, diagnostics) -> str:
     edits = []
@@ -28,7 +36,7 @@ def apply_fixes(results, write: bool) -> str:
     """Returns a unified diff of every change; writes the files when ``write``."""
     chunks: list[str] = []
     for r in results:
-        if r.source_text is None or not any(d.fix for d in r.diagnostics):
+        if r.source_text is None or r.kind not in FIXABLE_KINDS or not any(d.fix for d in r.diagnostics):
             continue
         new = fixed_text(r.source_text, r.diagnostics)
         if new == r.source_text:

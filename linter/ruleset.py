@@ -16,6 +16,7 @@ from typing import Any
 from . import data, formats
 from .checks import KINDS, check_name, kind_module, selector
 from .diagnostics import SEVERITIES
+from .i18n import severity_word, t
 
 # common keys: name -> (python type(s), required)
 COMMON = {
@@ -27,7 +28,8 @@ COMMON = {
     "kind": (str, True),
     "message": ((str, dict), True),
     "message-en": ((str, dict), True),
-    "description": (str, True),
+    "description": (str, True),  # in Chinese, the report authors' language
+    "description-en": (str, False),  # in English (built-in rules have both; a test checks it)
     "basis": (str, True),
     "fixable": (bool, False),
     "enabled": (bool, False),  # false: an opt-in rule, run only when selected by code, prefix or name
@@ -63,6 +65,7 @@ class Rule:
     message_en: str | dict
     description: str
     basis: str
+    description_en: str = ""
     fixable: bool = False
     enabled: bool = True
     aliases: tuple[str, ...] = ()
@@ -98,6 +101,10 @@ class Rule:
     def render_related(self, values: dict, lang: str = "zh") -> str:
         """The label of a finding's related positions ("表格数值")."""
         return _fill(self.related_en if lang == "en" else self.related, values)
+
+    def describe(self, lang: str = "zh") -> str:
+        """The rule's description in ``lang`` (the Chinese one when it has no English one)."""
+        return (self.description_en or self.description) if lang == "en" else self.description
 
     def word(self, key: str, lang: str = "zh") -> str:
         """A word a check puts into a message value (``words`` / ``words-en``)."""
@@ -579,6 +586,7 @@ def _load_rule_file(p: Path) -> tuple[Rule | None, list[str]]:
         message=plain["message"],
         message_en=plain["message-en"],
         description=plain["description"].strip(),
+        description_en=(plain.get("description-en") or "").strip(),
         basis=plain["basis"].strip(),
         fixable=bool(plain.get("fixable", False)),
         enabled=bool(plain.get("enabled", True)),
@@ -698,14 +706,20 @@ def resolve(rules: list[Rule], ident: str, *, opt_in: bool = False) -> list[Rule
     return [r for r in under if r.enabled or opt_in]
 
 
-def unknown_code_message(rules: list[Rule], ident: str) -> str:
-    """``unknown rule code or name: X`` with the closest code or name, if any."""
+def closest(rules: list[Rule], ident: str) -> str | None:
+    """The rule code or name closest to a mistyped ``ident``, if any is close."""
     import difflib
 
     words = [r.code for r in rules] + [r.name for r in rules]
     close = difflib.get_close_matches(ident.strip(), words, n=1, cutoff=0.6)
     close = close or difflib.get_close_matches(ident.strip().upper(), words, n=1, cutoff=0.6)
-    return f"unknown rule code or name: {ident.strip()}" + (f" (did you mean {close[0]}?)" if close else "")
+    return close[0] if close else None
+
+
+def unknown_code_message(rules: list[Rule], ident: str) -> str:
+    """``unknown rule code or name: X`` with the closest code or name, if any."""
+    close = closest(rules, ident)
+    return f"unknown rule code or name: {ident.strip()}" + (f" (did you mean {close}?)" if close else "")
 
 
 def resolve_codes(rules: list[Rule], idents) -> set[str]:
@@ -726,22 +740,75 @@ def resolve_codes(rules: list[Rule], idents) -> set[str]:
 
 
 def explain_text(rule, lang: str = "zh") -> str:
+    """``nblint explain``: the rule's code and name, severity, description, basis, message and examples, in
+    ``lang``."""
+    msg = message_shape(rule, lang)
+    colon = ": " if lang == "en" else "："
+    yes = t("explain.yes" if rule.fixable else "explain.no", lang)
+
+    def label(key: str) -> str:
+        return t(key, lang) + colon
+
+    facts = [
+        label("explain.severity") + severity_word(rule.severity, lang),
+        label("explain.eras") + ", ".join(rule.eras),
+        label("explain.kind") + rule.kind,
+        label("explain.fixable") + yes,
+    ]
+    lines = [f"{rule.code} {rule.name}", "", "    ".join(facts)]
+    if not rule.enabled:
+        lines.append(t("explain.opt-in", lang, code=rule.code))
+    if rule.aliases:
+        lines.append(label("explain.aliases") + ", ".join(rule.aliases))
+    lines += ["", rule.describe(lang), "", label("explain.basis") + rule.basis, "", label("explain.message") + msg, ""]
+    for key, title in (("fail", "explain.fails"), ("pass", "explain.passes")):
+        for ex in rule.examples.get(key, []):
+            lines.append(label(title))
+            lines.extend("    " + ln for ln in str(ex).split("\n"))
+    return "\n".join(lines) + "\n"
+
+
+_FIELD = re.compile(r"\{[\w-]++\}")
+
+
+def message_shape(rule, lang: str = "zh") -> str:
+    """The rule's message with its fields as 「…」 (what a reader sees, not a ``{table}`` template)."""
     msg = rule.message_en if lang == "en" else rule.message
     if isinstance(msg, dict):
         msg = "\n  ".join(msg.values())
-    lines = [
-        f"{rule.code} {rule.name}",
-        "",
-        f"Severity: {rule.severity}    Eras: {', '.join(rule.eras)}    Kind: {rule.kind}    Fixable: {'yes' if rule.fixable else 'no'}",
-    ]
-    if rule.aliases:
-        lines.append(f"Aliases: {', '.join(rule.aliases)}")
-    lines += ["", rule.description, "", f"Basis: {rule.basis}", "", f"Message: {msg}", ""]
-    for key, title in (("fail", "Fails"), ("pass", "Passes")):
-        for ex in rule.examples.get(key, []):
-            lines.append(f"{title}:")
-            lines.extend("    " + ln for ln in str(ex).split("\n"))
-    return "\n".join(lines) + "\n"
+    return _FIELD.sub("…", msg)
+
+
+def hover_text(rule, lang: str = "zh", markdown: bool = True) -> str:
+    """An editor's hover for a diagnostic of ``rule``: code, name and severity, the description, the basis and a
+    link to the rule's documentation; Markdown, or plain text for an editor that shows only that."""
+    colon = ": " if lang == "en" else "："
+    sev = severity_word(rule.severity, lang)
+    basis, more = t("explain.basis", lang), t("explain.more", lang)
+    uri = doc_uri(rule.code)
+    if not markdown:
+        lines = [f"{rule.code} {rule.name} · {sev}", "", rule.describe(lang), "", f"{basis}{colon}{rule.basis}"]
+        return "\n".join(lines + ([f"{more}{colon}{uri}"] if uri else []))
+    lines = [f"**{rule.code}** `{rule.name}` · {sev}", "", rule.describe(lang), "", f"**{basis}**{colon}{rule.basis}"]
+    return "\n".join(lines + (["", f"[{more}]({uri})"] if uri else []))
+
+
+def doc_uri(code: str) -> str | None:
+    """Where a rule is documented, for SARIF ``helpUri`` and the editor's link: the ``Rules`` URL of the installed
+    package's metadata (``[project.urls]``) anchored at the rule, else ``docs/rules.md`` of the checkout nblint runs
+    from; None when neither exists (no invented addresses)."""
+    anchor = "#" + code.lower()
+    try:
+        from importlib.metadata import metadata
+
+        for entry in metadata("nblint").get_all("Project-URL") or []:
+            name, _, url = entry.partition(",")
+            if name.strip().lower() == "rules" and url.strip():
+                return url.strip() + anchor
+    except Exception:  # no metadata (running from a plain checkout)
+        pass
+    docs = data.root() / "docs" / "rules.md"
+    return docs.resolve().as_uri() + anchor if docs.is_file() else None
 
 
 def rules_markdown(rules) -> str:
@@ -761,4 +828,6 @@ def rules_markdown(rules) -> str:
         )
     for r in rules:
         out += ["", f"## {r.code}", "", explain_text(r, "zh").rstrip("\n").replace("\n", "  \n")]
+        if r.description_en:
+            out += ["", "English: " + " ".join(r.description_en.split())]
     return "\n".join(out) + "\n"

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from . import UsageError
+from . import UsageError, i18n
 
 TYPE_CHECKING = False  # typing is not imported at the CLI's start
 
@@ -182,7 +182,7 @@ class Workspace:
             ignore=ignore,
             severity=severity,
             agency_kind=f.agency_kind or opts.get("agency-kind"),
-            lang=f.lang or opts.get("lang") or "zh",
+            lang=f.lang or opts.get("lang") or i18n.current(),
             extend_rules=self._extend_rules(cfg),
         )
 

@@ -10,19 +10,29 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from .i18n import Msg
 from .spans import LineIndex, Run, RunIndex, line_starts
 
 __all__ = ["Location", "ReadError", "Run", "Source", "line_starts"]
 
 
 class ReadError(Exception):
-    """The file cannot be read as a report (becomes NB001 with this message)."""
+    """The file cannot be read as a report (becomes NB001 with this message).
 
-    def __init__(self, reason: str, line: int = 1, col: int = 1):
-        super().__init__(reason)
-        self.reason = reason
+    ``message`` is an interface string of :mod:`nblint.i18n` (``Msg("read.pdf-no-text")``), rendered in the
+    reader's language by :meth:`text`; a plain string is shown as it is.  ``reason`` is the English text (logs,
+    the fuzzer)."""
+
+    def __init__(self, message: str | Msg, line: int = 1, col: int = 1):
+        super().__init__(str(message))
+        self.message = message
+        self.reason = str(message)
         self.line = line
         self.col = col
+
+    def text(self, lang: str | None = None) -> str:
+        """The reason in ``lang`` (default: the interface language)."""
+        return self.message.render(lang) if isinstance(self.message, Msg) else self.message
 
 
 @dataclass(frozen=True)

@@ -50,8 +50,14 @@ def read_jsonl(path: Path) -> list[dict]:
 
 
 def read_csv(path: Path) -> dict[str, dict]:
+    """The CSV's rows by file name, with the column keys of CsvWriter.HEADER (the header is in Chinese)."""
+    from nblint.app.audit import CsvWriter
+    from nblint.i18n import t
+
+    keys = {t(f"csv.{k}", "zh"): k for k in CsvWriter.HEADER}
     with open(path, encoding="utf-8-sig", newline="") as fh:
-        return {Path(r["file"]).name: r for r in csv.DictReader(fh)}
+        rows = [{keys[k]: v for k, v in r.items()} for r in csv.DictReader(fh)]
+    return {Path(r["file"]).name: r for r in rows}
 
 
 def test_pairs_consecutive_years_and_writes_every_output(reports, tmp_path, capsys):

@@ -147,7 +147,7 @@ def test_check_times_out_one_file_and_goes_on(tmp_path, stuck_stage, capsys):
     out = capsys.readouterr().out
     assert time.monotonic() - t0 < 5
     assert rc == 1  # as for any NB001, not an internal error
-    assert f"{tmp_path / 'a-slow.md'}:1:1: NB001 无法读取文件：处理超时（超过 0.5 秒）" in out
+    assert f"{tmp_path / 'a-slow.md'}:1:1: NB001 错误 无法读取文件：处理超时（超过 0.5 秒）" in out
     assert f"{tmp_path / 'b.md'}:" in out  # the other file was linted
 
 

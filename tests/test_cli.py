@@ -42,7 +42,7 @@ def defective(tmp_path):
 def test_clean_file_exits_0():
     rc, out, err = run("check", COMPLIANT)
     assert rc == 0, out + err
-    assert "All checks passed" in out
+    assert "全部通过（1 个文件）" in out
 
 
 def test_diagnostics_exit_1_and_format(defective):
@@ -107,7 +107,7 @@ def test_directory_recursion_and_sorting(tmp_path):
     shutil.copy(COMPLIANT, sub / "x.md")
     (tmp_path / "a" / "notes.csv").write_text("x", encoding="utf-8")
     rc, out, _ = run("check", tmp_path)
-    assert rc == 0 and "(1 file)" in out
+    assert rc == 0 and "（1 个文件）" in out
 
 
 def test_config_walks_up_and_unknown_option_is_error(tmp_path, defective):
@@ -144,7 +144,7 @@ def test_extend_rules_adds_a_provincial_rule(tmp_path, defective):
     )
     (tmp_path / ".nblint.yaml").write_text("extend-rules: [province]\n", encoding="utf-8")
     rc, out, err = run("check", defective)
-    assert "ZJ001 未提及浙江政务服务网" in out, err
+    assert "ZJ001 警告 未提及浙江政务服务网" in out, err
 
 
 @pytest.mark.parametrize(
@@ -206,7 +206,7 @@ def test_rules_and_explain():
     assert rc == 0 and "NB301  application-balance" in out
     assert len([ln for ln in out.splitlines() if ln.startswith("NB")]) >= 39
     rc, out, _ = run("explain", "NB301")
-    assert rc == 0 and "第一项加第二项之和" in out and "Fails:" in out and "Passes:" in out
+    assert rc == 0 and "第一项加第二项之和" in out and "不通过的例子：" in out and "通过的例子：" in out
     rc, out, _ = run("explain", "row-total")
     assert rc == 0 and out.startswith("NB302 row-total")
 

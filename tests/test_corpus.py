@@ -65,7 +65,7 @@ def test_parse_pinned(path):
     try:
         got = summary(parse(read_path(str(path))))
     except ReadError as e:
-        got = {"unreadable": e.reason}
+        got = {"unreadable": e.text("zh")}
     assert got == want, f"{_key(path)}: {got}"
 
 

@@ -84,8 +84,9 @@ def test_fix_rewrites_then_is_idempotent(report):
     assert fixed == expected(original)
     assert NOT_FIXABLE in fixed and "𠀀" in fixed
     # what is printed after fixing is what remains
-    assert [ln.split(": ", 1)[1][:5] for ln in p.stdout.splitlines()[:-1]] == ["NB207"]
-    assert "Found 1 problem" in p.stdout
+    assert p.stdout.splitlines()[0].startswith("已修复")
+    assert [ln.split(": ", 1)[1][:5] for ln in p.stdout.splitlines()[1:-1]] == ["NB207"]
+    assert "发现 1 个问题" in p.stdout
     # a second --fix: nothing to do, the file is not even rewritten
     os.utime(report, ns=(1_600_000_000_000_000_000, 1_600_000_000_000_000_000))
     before = snapshot(report)
@@ -106,7 +107,7 @@ def test_fix_keeps_bom_and_crlf(tmp_path):
 
 def test_fix_and_diff_conflict(report):
     p = nblint("check", "--fix", "--diff", report.name, cwd=report.parent)
-    assert p.returncode == 2 and "cannot be combined" in p.stderr
+    assert p.returncode == 2 and "不能同时使用" in p.stderr
 
 
 def test_fix_keeps_the_file_encoding(tmp_path):

@@ -223,7 +223,9 @@ def test_session(client, tmp_path):
     )
     value = hover["contents"]["value"]
     assert value.startswith(d["message"])
-    assert "NB204 label-mismatch" in value and "Basis: 国办公开办函〔2021〕30号" in value and "Fixable: yes" in value
+    # the client takes plain text: the rule in the document's language, no {table} template, no Markdown
+    assert "NB204 label-mismatch · 警告" in value and "依据：国办公开办函〔2021〕30号" in value
+    assert "行标签的文字与正式标签不同" in value and "{" not in value and "**" not in value
     assert hover["range"] == d["range"]
     assert (
         client.request(

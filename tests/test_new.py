@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -40,6 +41,12 @@ def nblint(*args, cwd, stdin=None):
     )
 
 
+def filled(text: str) -> str:
+    """The skeleton as its author fills it in: every 【…】 note replaced by a sentence, the date written."""
+    text = re.sub(r"【[^】]*】", "本年度有关工作已按要求开展。", text)
+    return re.sub(r"年\u3000月\u3000日", "年1月20日", text)
+
+
 def official_cells(era: str) -> dict[str, int]:
     return {
         t["id"]: sum(len(p["columns"]) for p in t["parts"] for r in p["rows"] if not r.get("group"))
@@ -68,6 +75,13 @@ def test_skeleton_lints_clean_and_has_every_cell(tmp_path, year):
     assert text.splitlines()[0] == f"# 某某镇人民政府{year}年政府信息公开工作年度报告"
     assert f"统计期限为{year}年1月1日至{year}年12月31日" in text
 
+    # unfilled, it fails NB411 (one finding per fill-in note and the blank date) and nothing else
+    p = nblint("check", "--output-format", "json", str(out), cwd=tmp_path)
+    assert p.returncode == 1, p.stdout
+    (result,) = json.loads(p.stdout)["files"]
+    notes = re.findall(r"【[^】]*】", text)
+    assert notes and [d["code"] for d in result["diagnostics"]] == ["NB411"] * (len(notes) + 1)
+    out.write_text(filled(text), encoding="utf-8")
     p = nblint("check", "--output-format", "json", str(out), cwd=tmp_path)
     assert p.returncode == 0, p.stdout
     (result,) = json.loads(p.stdout)["files"]
@@ -111,7 +125,7 @@ def test_skeleton_lints_clean_and_has_every_cell(tmp_path, year):
 @pytest.mark.parametrize("year", [2024, 2020, 2012])
 def test_kinds_of_agency(tmp_path, agency, kind, year):
     """The kind comes from the name as the linter reads it; governments get the accountability sentence (NB404)."""
-    text = render(year, agency)
+    text = filled(render(year, agency))
     f = tmp_path / "r.md"
     f.write_text(text, encoding="utf-8")
     p = nblint("check", "--output-format", "json", str(f), cwd=tmp_path)
@@ -128,7 +142,7 @@ def test_stdout_and_refusals(tmp_path):
     target = tmp_path / "r.md"
     target.write_text("keep", encoding="utf-8")
     p = nblint("new", "--year", "2024", "--agency", "某某区人民政府", "--output", str(target), cwd=tmp_path)
-    assert p.returncode == 2 and "exists" in p.stderr and target.read_text(encoding="utf-8") == "keep"
+    assert p.returncode == 2 and "已存在" in p.stderr and target.read_text(encoding="utf-8") == "keep"
     p = nblint("new", "--year", "2024", "--agency", "某某区人民政府", "--output", str(target), "--force", cwd=tmp_path)
     assert p.returncode == 0 and target.read_text(encoding="utf-8").startswith("# 某某区人民政府2024年")
     assert nblint("new", "--year", "2005", "--agency", "x", cwd=tmp_path).returncode == 2

@@ -76,7 +76,7 @@ def test_pre_commit_hook(tmp_path):
         out
     )
     assert ("48", "7", "NB204") in found  # the column after 𠀀 counts code points
-    assert "Found 4 problems" in out
+    assert "发现 4 个问题" in out
     assert "notes.yaml" not in out
 
     shutil.copy(EXAMPLE, report)

@@ -66,7 +66,7 @@ def test_seeds_and_examples_validate(validator, tmp_path):
     assert [r["id"] for r in rules] == [r["code"] for r in listed]
     for r, meta in zip(rules, listed):
         assert r["help"]["text"].startswith(f"{meta['code']} {meta['name']}")
-        assert "Basis:" in r["help"]["text"]
+        assert "依据：" in r["help"]["text"]
         assert r["defaultConfiguration"]["level"] == LEVELS[meta["severity"]]
         assert r["fullDescription"]["text"]
     assert run["results"], "the seeds and the fixture have problems"

@@ -47,7 +47,7 @@ def test_a_fifo_is_not_read(tmp_path):
     os.mkfifo(fifo)
     err = read_in_thread(fifo)
     assert isinstance(err, ReadError)
-    assert "不是普通文件" in err.reason and "FIFO" in err.reason
+    assert "不是普通文件" in err.text("zh") and "命名管道" in err.text("zh") and "FIFO" in err.reason
 
 
 @unix_only
@@ -58,14 +58,14 @@ def test_a_link_to_a_device_is_not_read(tmp_path):
     link.symlink_to("/dev/zero")
     err = read_in_thread(link)
     assert isinstance(err, ReadError)
-    assert "不是普通文件" in err.reason and "character device" in err.reason
+    assert "不是普通文件" in err.text("zh") and "character device" in err.reason
 
 
 def test_a_directory_with_a_report_suffix_is_not_read(tmp_path):
     d = tmp_path / "x.txt"
     d.mkdir()
     err = read_in_thread(d)
-    assert isinstance(err, ReadError) and "不是普通文件" in err.reason and "directory" in err.reason
+    assert isinstance(err, ReadError) and "不是普通文件" in err.text("zh") and "directory" in err.reason
 
 
 @unix_only

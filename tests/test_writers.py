@@ -67,7 +67,7 @@ def test_audit_writes_every_output(bad_names, tmp_path):
     assert r.returncode == 0, r.stderr.decode("utf-8", "replace")
     assert b"Traceback" not in r.stderr
     rows = list(csv.DictReader((tmp_path / "o.csv").read_text(encoding="utf-8-sig").splitlines()))
-    assert sorted(Path(row["file"]).name for row in rows) == [SHOWN, "好.md"]
+    assert sorted(Path(row["文件"]).name for row in rows) == [SHOWN, "好.md"]
     recs = [json.loads(line) for line in (tmp_path / "o.jsonl").read_text(encoding="utf-8").splitlines()]
     assert {Path(x["file"]).name for x in recs} == {SHOWN, "好.md"}
     page = (tmp_path / "o.html").read_text(encoding="utf-8")  # strict: valid UTF-8
@@ -107,7 +107,7 @@ def test_a_writer_error_costs_one_row(tmp_path, capsys, monkeypatch):
     assert rc == 2  # an internal error, reported after the whole run
     assert "while writing the row of" in err and "b.md" in err and "ValueError: cannot write this row" in err
     rows = list(csv.DictReader((tmp_path / "o.csv").read_text(encoding="utf-8-sig").splitlines()))
-    assert sorted(Path(row["file"]).name for row in rows) == ["a.md", "c.md"]  # only that row of that output
+    assert sorted(Path(row["文件"]).name for row in rows) == ["a.md", "c.md"]  # only that row of that output
     recs = [json.loads(line) for line in (tmp_path / "o.jsonl").read_text(encoding="utf-8").splitlines()]
     assert {Path(x["file"]).name for x in recs} == {"a.md", "b.md", "c.md"}  # the other outputs are complete
     assert (tmp_path / "o.html").exists()

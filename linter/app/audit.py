@@ -34,6 +34,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from ..i18n import t
+
 if TYPE_CHECKING:
     from .audit_html import HtmlCollector
 
@@ -48,28 +50,27 @@ MAX_ERRORS_SHOWN = 10  # internal errors printed one by one on stderr
 
 
 def add_arguments(p) -> None:
-    p.add_argument("paths", nargs="+", metavar="DIR", help="directories (recursive) or files of any readable format")
-    p.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: all cores)")
-    p.add_argument("--html", metavar="OUT.html", help="write a self-contained HTML page (no network needed)")
-    p.add_argument("--csv", metavar="OUT.csv", help="write one row per report")
-    p.add_argument("--jsonl", metavar="OUT.jsonl", help="write one JSON record per diagnostic")
+    p.add_argument("paths", nargs="+", metavar="DIR", help=t("help.audit.paths"))
+    p.add_argument("--jobs", "-j", type=int, default=None, help=t("help.audit.jobs"))
+    p.add_argument("--html", metavar="OUT.html", help=t("help.audit.html"))
+    p.add_argument("--csv", metavar="OUT.csv", help=t("help.audit.csv"))
+    p.add_argument("--jsonl", metavar="OUT.jsonl", help=t("help.audit.jsonl"))
     p.add_argument(
         "--no-pairing",
         action="store_true",
-        help="do not pair consecutive years of an agency (the cross-year rules then stay silent)",
+        help=t("help.audit.no-pairing"),
     )
-    p.add_argument("--select", help="comma-separated codes, prefixes or names to enable (default: all)")
-    p.add_argument("--ignore", help="comma-separated codes, prefixes or names to disable")
-    p.add_argument("--lang", choices=["zh", "en"], help="message language (default: the configuration's, else zh)")
+    p.add_argument("--select", help=t("help.select"))
+    p.add_argument("--ignore", help=t("help.ignore"))
+    p.add_argument("--lang", choices=["zh", "en"], help=t("help.lang"))
     p.add_argument(
         "--timeout",
         type=float,
         default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
-        help=f"seconds one file may take before it becomes an NB001 time-out row (default {DEFAULT_TIMEOUT:g}; "
-        f"0: none)",
+        help=t("help.audit.timeout", n=DEFAULT_TIMEOUT),
     )
-    p.add_argument("--quiet", "-q", action="store_true", help="no summary on stdout")
+    p.add_argument("--quiet", "-q", action="store_true", help=t("help.audit.quiet"))
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -580,13 +581,13 @@ class CsvWriter:
         "internal_error",
     ]
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, lang: str | None = None):
         import csv
 
         # BOM: spreadsheet programs read UTF-8
         self.fh = open(path, "w", encoding="utf-8-sig", errors="backslashreplace", newline="")
         self.w = csv.writer(self.fh)
-        self.w.writerow(self.HEADER)
+        self.w.writerow([t(f"csv.{key}", lang) for key in self.HEADER])  # in the interface language
 
     def add(self, rep: dict) -> None:
         from ..paths import display
@@ -690,7 +691,7 @@ def run(args) -> int:
         if args.jsonl:
             writers.append(JsonlWriter(args.jsonl))
         if args.csv:
-            writers.append(CsvWriter(args.csv))
+            writers.append(CsvWriter(args.csv, args.lang))
     except OSError as e:
         raise UsageError(f"cannot write {e.filename}: {e.strerror}") from None
     totals = Totals()

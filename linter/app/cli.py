@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
+from contextlib import contextmanager
 
 from .. import UsageError  # re-exported: the plugin commands raise it
 from ..budget import DEFAULT_SECONDS as DEFAULT_TIMEOUT
+from ..i18n import LANGS, argparse_text, current, lang_from_argv, set_lang, severity_word, t
 
 # Subcommands that live in their own modules: name -> (module exposing add_arguments(parser) and run(args) -> int,
-# help text).
+# the key of its help text in nblint.i18n).
 # They are imported only to build the parser for their own name, or for --help.
 PLUGIN_COMMANDS = {
-    "lsp": ("nblint.app.lsp", "language server over stdio (diagnostics, quick fixes, hover)"),
-    "new": ("nblint.app.new", "write a compliant report skeleton for a year and agency"),
-    "audit": ("nblint.app.audit", "lint a folder of published reports in parallel; HTML/CSV/JSONL summaries"),
+    "lsp": ("nblint.app.lsp", "help.cmd.lsp"),
+    "new": ("nblint.app.new", "help.cmd.new"),
+    "audit": ("nblint.app.audit", "help.cmd.audit"),
 }
 
 SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
@@ -47,7 +50,7 @@ def discover(paths: list[str]) -> list[str]:
         elif os.path.exists(p):
             out.append(p)
         else:
-            raise UsageError(f"{p}: no such file or directory")
+            raise UsageError(t("cli.no-such-path", path=p))
     return out
 
 
@@ -66,69 +69,113 @@ def seconds_arg(v: str) -> float:
 
 
 def _add_check_args(sp: argparse.ArgumentParser) -> None:
-    sp.add_argument("paths", nargs="*", default=["."], help="files or directories (recursive)")
+    sp.add_argument("paths", nargs="*", default=["."], help=t("help.check.paths"))
     sp.add_argument(
         "--output-format",
         choices=["auto", "text", "full", "json", "sarif", "github"],
         default="auto",
-        help="full: text with the source line and a caret under each diagnostic",
+        help=t("help.check.output-format"),
     )
-    sp.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are diagnostics")
+    sp.add_argument("--exit-zero", action="store_true", help=t("help.check.exit-zero"))
     sp.add_argument(
         "--timeout",
         type=seconds_arg,
         default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
-        help=f"time one file may take before it becomes an NB001 time-out (default {DEFAULT_TIMEOUT:g}; 0: none)",
+        help=t("help.check.timeout", n=DEFAULT_TIMEOUT),
     )
-    sp.add_argument("--select", help="comma-separated codes, prefixes or names to enable (default: all)")
-    sp.add_argument(
-        "--extend-select", help="codes or names to enable on top of the selection (opt-in rules such as NB212)"
-    )
-    sp.add_argument("--ignore", help="comma-separated codes, prefixes or names to disable")
-    sp.add_argument(
-        "--fail-on", choices=["error", "warning", "info"], help="lowest severity that fails the run (default: info)"
-    )
-    sp.add_argument("--statistics", action="store_true", help="print counts per rule")
-    sp.add_argument("--config", help="configuration file (.nblint.yaml or pyproject.toml)")
-    sp.add_argument("--previous", help="last year's report of the same agency (cross-year rules)")
-    sp.add_argument("--lang", choices=["zh", "en"], help="message language (default zh)")
+    sp.add_argument("--select", help=t("help.select"))
+    sp.add_argument("--extend-select", help=t("help.extend-select"))
+    sp.add_argument("--ignore", help=t("help.ignore"))
+    sp.add_argument("--fail-on", choices=["error", "warning", "info"], help=t("help.fail-on"))
+    sp.add_argument("--statistics", action="store_true", help=t("help.statistics"))
+    sp.add_argument("--config", help=t("help.config"))
+    sp.add_argument("--previous", help=t("help.previous"))
+    sp.add_argument("--lang", choices=list(LANGS), help=t("help.lang"))
     from ..formats import agency_kinds
 
-    sp.add_argument("--agency-kind", choices=agency_kinds())
-    sp.add_argument("--color", choices=["auto", "always", "never"], default="auto")
-    sp.add_argument("--quiet", "-q", action="store_true", help="no summary line")
-    sp.add_argument("--fix", action="store_true", help="apply fixable edits to Markdown/text sources")
-    sp.add_argument("--diff", action="store_true", help="show the fixable edits as a diff; write nothing")
-    sp.add_argument("--stdin-filename", help="the name to report for a report read from standard input (PATH -)")
+    sp.add_argument("--agency-kind", choices=agency_kinds(), help=t("help.agency-kind"))
+    sp.add_argument("--color", choices=["auto", "always", "never"], default="auto", help=t("help.color"))
+    sp.add_argument("--quiet", "-q", action="store_true", help=t("help.quiet"))
+    sp.add_argument("--fix", action="store_true", help=t("help.fix"))
+    sp.add_argument("--diff", action="store_true", help=t("help.diff"))
+    sp.add_argument("--stdin-filename", help=t("help.stdin-filename"))
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse in the interface language: its own words come from nblint.i18n (:func:`argparse_words`), an
+    unknown option gets the closest known one."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = t("argparse.positionals")
+        self._optionals.title = t("argparse.options")
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=t("argparse.help"))
+
+    def _options(self) -> set[str]:
+        """The long options of this parser and of its commands' parsers (an option typed before its command)."""
+        out: set[str] = set()
+        for a in self._actions:
+            out.update(o for o in a.option_strings if o.startswith("--"))
+            for sp in (getattr(a, "choices", None) or {}).values() if isinstance(a, argparse._SubParsersAction) else ():
+                out.update(sp._options())
+        return out
+
+    def error(self, message: str):
+        import difflib
+
+        known = sorted(self._options())
+        unknown = [w for w in re.findall(r"--[A-Za-z][\w-]*+", message) if w not in known]
+        for w in unknown:
+            close = difflib.get_close_matches(w, known, n=1, cutoff=0.5)
+            if close:
+                message += t("cli.did-you-mean", option=close[0])
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, t("argparse.error", prog=self.prog, message=message) + "\n")
+
+
+@contextmanager
+def argparse_words():
+    """argparse's own messages (usage:, required, invalid choice …) in the interface language while it runs."""
+    saved = argparse._
+    argparse._ = argparse_text
+    try:
+        yield
+    finally:
+        argparse._ = saved
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     from .. import __version__
 
-    ap = argparse.ArgumentParser(
-        prog="nblint", description="Lint 政府信息公开工作年度报告 against the national format."
+    ap = Parser(prog="nblint", description=t("help.prog"))
+    ap.add_argument("--version", action="version", version=f"nblint {__version__}", help=t("argparse.version"))
+    # read before parsing (lang_from_argv); accepted here too, so that `nblint --lang en check` works
+    ap.add_argument("--lang", choices=list(LANGS), dest="global_lang", help=t("help.lang"))
+    sub = ap.add_subparsers(
+        dest="command", title=t("argparse.commands"), help=t("argparse.command-help"), parser_class=Parser
     )
-    ap.add_argument("--version", action="version", version=f"nblint {__version__}")
-    sub = ap.add_subparsers(dest="command")
-    _add_check_args(sub.add_parser("check", help="lint reports"))
-    p = sub.add_parser("parse", help="print what was understood: sections, tables, cells with line:col")
-    p.add_argument("paths", nargs="+")
-    p.add_argument("--json", action="store_true")
-    p = sub.add_parser("rules", help="list every rule")
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--markdown", action="store_true", help="the rule reference as Markdown (docs/rules.md)")
-    p.add_argument("--config")
-    p = sub.add_parser("explain", help="describe a rule: description, basis, examples")
-    p.add_argument("code")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh")
-    p = sub.add_parser("extract", help="print the extracted, normalised text with line numbers")
-    p.add_argument("path")
-    p.add_argument("--raw", action="store_true", help="the reader's text before normalisation")
+    _add_check_args(sub.add_parser("check", help=t("help.cmd.check"), description=t("help.cmd.check")))
+    p = sub.add_parser("parse", help=t("help.cmd.parse"), description=t("help.cmd.parse"))
+    p.add_argument("paths", nargs="+", help=t("help.parse.paths"))
+    p.add_argument("--json", action="store_true", help=t("help.json"))
+    p = sub.add_parser("rules", help=t("help.cmd.rules"), description=t("help.cmd.rules"))
+    p.add_argument("--json", action="store_true", help=t("help.json"))
+    p.add_argument("--markdown", action="store_true", help=t("help.rules.markdown"))
+    p.add_argument("--config", help=t("help.config"))
+    p.add_argument("--lang", choices=list(LANGS), help=t("help.lang"))
+    p = sub.add_parser("explain", help=t("help.cmd.explain"), description=t("help.cmd.explain"))
+    p.add_argument("code", help=t("help.explain.code"))
+    p.add_argument("--lang", choices=list(LANGS), help=t("help.lang"))
+    p = sub.add_parser("extract", help=t("help.cmd.extract"), description=t("help.cmd.extract"))
+    p.add_argument("path", help=t("help.extract.path"))
+    p.add_argument("--raw", action="store_true", help=t("help.extract.raw"))
     import importlib
 
-    for name, (modname, help_text) in PLUGIN_COMMANDS.items():
-        sp = sub.add_parser(name, help=help_text)
+    for name, (modname, help_key) in PLUGIN_COMMANDS.items():
+        sp = sub.add_parser(name, help=t(help_key), description=t(help_key))
         if name == command:  # import a plugin only when it is the command being run
             mod = importlib.import_module(modname)
             mod.add_arguments(sp)
@@ -138,14 +185,23 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    ap = build_parser(next((a for a in argv if not a.startswith("-")), None))
+    set_lang(lang_from_argv(argv))  # the interface language, before any text (the help texts) is made
     try:
-        args = ap.parse_args(argv)
-    except SystemExit as e:
-        return EXIT_ERROR if e.code else EXIT_CLEAN
-    if args.command is None:
-        ap.print_help()
-        return EXIT_ERROR
+        with argparse_words():
+            ap = build_parser(next((a for a in argv if not a.startswith("-")), None))
+            try:
+                args = ap.parse_args(argv)
+            except SystemExit as e:
+                return EXIT_ERROR if e.code else EXIT_CLEAN
+            if args.command is None:
+                ap.print_help()
+                return EXIT_ERROR
+        return _run(args)
+    finally:
+        set_lang(None)
+
+
+def _run(args) -> int:
     from ..config import ConfigError
     from ..ruleset import RuleError
 
@@ -171,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     except RuleError as e:
         for p in e.problems:
             print(p, file=sys.stderr)
-        print("nblint: invalid rule files", file=sys.stderr)
+        print("nblint: " + t("cli.bad-rules"), file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:
         return EXIT_CLEAN
@@ -187,7 +243,7 @@ def cmd_check(args) -> int:
     from ..settings import Flags, Workspace
 
     if args.fix and args.diff:
-        raise UsageError("--fix and --diff cannot be combined")
+        raise UsageError(t("cli.fix-diff"))
     workspace = Workspace(Flags.from_args(args))
     files = discover(args.paths)
     used: dict = {}  # path -> (engine, settings) that linted it
@@ -198,7 +254,7 @@ def cmd_check(args) -> int:
         stdin = path == "-"
         if stdin:
             if args.fix:
-                raise UsageError("--fix cannot write to standard input; use --diff")
+                raise UsageError(t("cli.fix-stdin"))
             path = args.stdin_filename or "<stdin>"  # an unnamed one takes the configuration of the current folder
         cfg = workspace.config_for(path)
         cfg_for_fmt = cfg_for_fmt or cfg
@@ -212,10 +268,7 @@ def cmd_check(args) -> int:
                 res = eng.lint_path(path, previous=args.previous, settings=s, timeout=args.timeout)
         except Exception as e:  # an internal error must not stop the other files
             internal_errors += 1
-            print(
-                f"nblint: internal error while linting {path}: {type(e).__name__}: {e} (please report this)",
-                file=sys.stderr,
-            )
+            print("nblint: " + t("cli.internal", path=path, err=f"{type(e).__name__}: {e}"), file=sys.stderr)
             if os.environ.get("NBLINT_DEBUG"):
                 import traceback
 
@@ -223,16 +276,30 @@ def cmd_check(args) -> int:
             continue
         results.append(res)
     rules = workspace.engine(cfg_for_fmt).rules
+    # the language of everything printed: --lang, else the configuration's, else NBLINT_LANG, else Chinese
+    lang = next((s.lang for _, s in used.values()), None) or args.lang or current()
+    set_lang(lang)
+    if not files:  # nothing to check is not a pass: say so, like a mistyped folder
+        print("nblint: " + t("summary.no-files"), file=sys.stderr)
+        return EXIT_ERROR
 
+    fixed = 0
     if args.fix or args.diff:
-        from ..fixes import apply_fixes
+        from ..fixes import applicable, apply_fixes
 
+        for r in results:  # DOCX, PDF, HTML: the fix is the reader's text, not the file; say what to change
+            n = sum(1 for d in r.diagnostics if d.fix and not applicable(r, d))
+            if n:
+                print("nblint: " + t("cli.fix-binary", path=r.path, kind=r.kind.upper(), n=n), file=sys.stderr)
+        fixed = sum(applicable(r, d) for r in results for d in r.diagnostics)
         out = apply_fixes(results, write=args.fix)
         if args.diff:
             sys.stdout.write(out)
             return EXIT_PROBLEMS if out else EXIT_CLEAN
         if out:
             print(out, file=sys.stderr, end="")
+        else:
+            fixed = 0
         # re-lint the fixed files so that what is printed is what remains
         results = [
             used[r.path][0].lint_path(r.path, previous=args.previous, settings=used[r.path][1], timeout=args.timeout)
@@ -254,7 +321,11 @@ def cmd_check(args) -> int:
             import colorama
 
             colorama.just_fix_windows_console()
-    formatter = get_formatter(fmt)(color=color, statistics=args.statistics, show_summary=not args.quiet, rules=rules)
+    formatter = get_formatter(fmt)(
+        color=color, statistics=args.statistics, show_summary=not args.quiet, rules=rules, lang=lang
+    )
+    if fixed and fmt in ("text", "full") and not args.quiet:
+        print(t("summary.fixed", n=fixed, s="" if fixed == 1 else "s"))
     sys.stdout.write(formatter.format(results))
     if fmt not in ("text", "full") and args.statistics:
         from collections import Counter
@@ -300,7 +371,7 @@ def cmd_parse(args) -> int:
         try:
             rep = parse(read_path(path))
         except ReadError as e:
-            print(f"{path}:{e.line}:{e.col}: NB001 {e.reason}", file=sys.stderr)
+            print(f"{path}:{e.line}:{e.col}: NB001 {e.text()}", file=sys.stderr)
             rc = EXIT_PROBLEMS
             continue
         if args.json:
@@ -346,11 +417,13 @@ def cmd_rules(args) -> int:
 
         sys.stdout.write(rules_markdown(eng.rules))
         return EXIT_CLEAN
-    print(f"{'code':<6} {'name':<34} {'severity':<8} fix  {'kind':<12} eras")
+    lang = args.lang or current()
+    print(t("rules.header", lang))
     for r in eng.rules:
-        fix = "fix" if r.fixable else "   "
-        eras = ",".join(r.eras) + ("" if r.enabled else "  (opt-in: --select " + r.code + ")")
-        print(f"{r.code}  {r.name:<34} {r.severity:<8} {fix}  {r.kind:<12} {eras}")
+        fix = "[*]" if r.fixable else "   "
+        sev = severity_word(r.severity, lang)
+        eras = ",".join(r.eras) + ("" if r.enabled else "  " + t("explain.opt-in", lang, code=r.code))
+        print(f"{r.code}  {r.name:<34} {sev:<{8 if lang == 'en' else 4}} {fix}  {r.kind:<12} {eras}")
     return EXIT_CLEAN
 
 
@@ -374,7 +447,7 @@ def cmd_extract(args) -> int:
     try:
         src = read_path(args.path)
     except ReadError as e:
-        print(f"{args.path}:{e.line}:{e.col}: NB001 {e.reason}", file=sys.stderr)
+        print(f"{args.path}:{e.line}:{e.col}: NB001 {e.text()}", file=sys.stderr)
         return EXIT_PROBLEMS
     # the lines are those of the extracted text, the lines diagnostics count (PDF, DOCX, text); normalisation is
     # shown within each line, as it may delete whole line breaks (a multi-line <!-- comment -->)

@@ -27,6 +27,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from .. import budget
+from ..i18n import t
 from ..spans import LineIndex, width
 
 if TYPE_CHECKING:
@@ -37,12 +38,8 @@ CONFIG_FILES = (".nblint.yaml", "pyproject.toml")
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument(
-        "--stdio", action="store_true", help="talk over standard input/output (the default and only transport)"
-    )
-    parser.add_argument(
-        "--lang", choices=["zh", "en"], help="message language (default: from the configuration, else zh)"
-    )
+    parser.add_argument("--stdio", action="store_true", help=t("help.lsp.stdio"))
+    parser.add_argument("--lang", choices=["zh", "en"], help=t("help.lsp.lang"))
 
 
 def run(args) -> int:
@@ -98,6 +95,25 @@ def kind_for(path: str) -> str:
     if suffix in (".html", ".htm"):
         return "html"
     return "text"
+
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|"})
+
+
+def markdown_escape(text: str) -> str:
+    """A diagnostic's message as Markdown text (its * _ [ ] | are the message's, not markup)."""
+    return text.translate(_MD_SPECIAL)
+
+
+def hover_markdown(ls) -> bool:
+    """Whether the client shows Markdown in hovers (its first-listed format wins; none listed: Markdown)."""
+    try:
+        formats = ls.client_capabilities.text_document.hover.content_format
+    except AttributeError:
+        return True
+    if not formats:
+        return True
+    return formats[0] == "markdown"
 
 
 def uri_to_path(uri: str) -> str:
@@ -267,11 +283,12 @@ class DocumentLinter:
         state = self.docs.get(uri)
         return [p for p in state.items if p.contains(pos)] if state else []
 
-    def explain(self, code: str, lang: str = "zh") -> str | None:
-        from ..ruleset import explain_text
+    def explain(self, code: str, lang: str = "zh", markdown: bool = True) -> str | None:
+        """The hover text of a rule: description, basis, link; no message template."""
+        from ..ruleset import hover_text
 
         rule = self.engine.by_code.get(code)
-        return explain_text(rule, lang) if rule else None
+        return hover_text(rule, lang, markdown) if rule else None
 
 
 class LintWorker:
@@ -592,19 +609,21 @@ def build_server(lang: str | None = None):
         hits = linter.at(uri, pos)
         if not hits:
             return None
+        markdown = hover_markdown(ls)
         parts, seen = [], set()
         for p in hits:
             if p.diag.code in seen:
                 continue
             seen.add(p.diag.code)
             parts.append(
-                p.diag.message
+                (markdown_escape(p.diag.message) if markdown else p.diag.message)
                 + "\n\n"
-                + (linter.explain(p.diag.code, linter.docs[uri].lang) or f"{p.diag.code} {p.diag.name}\n")
+                + (linter.explain(p.diag.code, linter.docs[uri].lang, markdown) or f"{p.diag.code} {p.diag.name}")
             )
         first = hits[0]
+        kind = T.MarkupKind.Markdown if markdown else T.MarkupKind.PlainText
         return T.Hover(
-            contents=T.MarkupContent(kind=T.MarkupKind.PlainText, value="\n".join(parts)),
+            contents=T.MarkupContent(kind=kind, value=("\n\n---\n\n" if markdown else "\n\n").join(parts)),
             range=rng(first.start, first.end),
         )
 

@@ -12,17 +12,16 @@ from __future__ import annotations
 import sys
 
 from .. import formats
+from ..i18n import t
 from ..normalize import CN_NUM
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--year", type=int, required=True, help="report year (the year the statistics cover)")
-    parser.add_argument("--agency", required=True, help="name of the agency, e.g. 某某镇人民政府")
-    parser.add_argument(
-        "--kind", choices=formats.agency_kinds(), help="agency kind (default: from the end of the name)"
-    )
-    parser.add_argument("--output", "-o", help="file to write (default: standard output)")
-    parser.add_argument("--force", action="store_true", help="overwrite --output if it exists")
+    parser.add_argument("--year", type=int, required=True, help=t("help.new.year"))
+    parser.add_argument("--agency", required=True, help=t("help.new.agency"))
+    parser.add_argument("--kind", choices=formats.agency_kinds(), help=t("help.new.kind"))
+    parser.add_argument("--output", "-o", help=t("help.new.output"))
+    parser.add_argument("--force", action="store_true", help=t("help.new.force"))
 
 
 def run(args) -> int:
@@ -30,11 +29,11 @@ def run(args) -> int:
 
     first = formats.earliest_year()
     if args.year < first or args.year > 2100:
-        print(f"nblint new: no report format for the year {args.year} (reports exist from {first} on)", file=sys.stderr)
+        print(t("new.bad-year", year=args.year, first=first), file=sys.stderr)
         return 2
     agency = args.agency.strip()
     if not agency:
-        print("nblint new: --agency must not be empty", file=sys.stderr)
+        print(t("new.no-agency"), file=sys.stderr)
         return 2
     text = render(args.year, agency, args.kind)
     if not args.output or args.output == "-":
@@ -42,17 +41,14 @@ def run(args) -> int:
         return 0
     out = Path(args.output)
     if out.exists() and not args.force:
-        print(f"nblint new: {out} exists; use --force to overwrite it", file=sys.stderr)
+        print(t("new.exists", out=out), file=sys.stderr)
         return 2
     try:
         out.write_text(text, encoding="utf-8")
     except OSError as e:
-        print(f"nblint new: cannot write {out}: {e.strerror or e}", file=sys.stderr)
+        print(t("new.cannot-write", out=out, why=e.strerror or e), file=sys.stderr)
         return 2
-    print(
-        f"wrote {out} ({era_of(args.year)} format); fill in the 【…】 notes and the tables, then run `nblint check {out}`",
-        file=sys.stderr,
-    )
+    print(t("new.wrote", out=out, era=era_of(args.year)), file=sys.stderr)
     return 0
 
 

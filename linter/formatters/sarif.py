@@ -36,18 +36,19 @@ def _region(line: int, col: int, end_line: int, end_col: int, nonempty: bool = T
 
 
 class SarifFormatter:
-    def __init__(self, rules=None, **_):
+    def __init__(self, rules=None, lang=None, **_):
         self.rules = rules or []
+        self.lang = lang or "zh"
 
     def _rule(self, r) -> dict:
-        from ..ruleset import explain_text
+        from ..ruleset import doc_uri, explain_text
 
-        return {
+        out = {
             "id": r.code,
             "name": r.name,
             "shortDescription": {"text": f"{r.code} {r.name}"},
-            "fullDescription": {"text": r.description},
-            "help": {"text": explain_text(r, "zh")},
+            "fullDescription": {"text": r.describe(self.lang)},
+            "help": {"text": explain_text(r, self.lang)},
             "defaultConfiguration": {"level": LEVEL[r.severity]},
             "properties": {
                 "basis": r.basis,
@@ -57,6 +58,10 @@ class SarifFormatter:
                 "kind": r.kind,
             },
         }
+        uri = doc_uri(r.code)  # docs/rules.md, anchored at the rule (none when nblint has no docs to point to)
+        if uri:
+            out["helpUri"] = uri
+        return out
 
     def format(self, results) -> str:
         from .. import __version__

@@ -5,17 +5,24 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 
+from ..diagnostics import SEVERITIES
+from ..fixes import applicable
+from ..i18n import current, severity_word, t
 from ..paths import display
 
 SEV_COLOR = {"error": "RED", "warning": "YELLOW", "info": "CYAN"}
 
 
 class TextFormatter:
-    def __init__(self, color: bool = False, statistics: bool = False, show_summary: bool = True, rules=None):
+    """One line per diagnostic: ``path:line:col: CODE 严重程度 [*] message``; the severity is a word (not only a
+    colour) and ``[*]`` marks what ``--fix`` would change; then counts per rule (``--statistics``) and the summary."""
+
+    def __init__(self, color: bool = False, statistics: bool = False, show_summary: bool = True, rules=None, lang=None):
         self.color = color
         self.statistics = statistics
         self.show_summary = show_summary
         self.rules = {r.code: r for r in (rules or [])}
+        self.lang = lang or current()
         if color:
             from colorama import Fore, Style
 
@@ -27,12 +34,16 @@ class TextFormatter:
         pre = "".join(styles)
         return f"{pre}{text}{self.Style.RESET_ALL}"
 
-    def line(self, d) -> str:
+    def line(self, d, fixable: bool = False) -> str:
+        sev = severity_word(d.severity, self.lang)
+        mark = " " + t("fixable.mark", self.lang) if fixable else ""
         if not self.color:
-            return f"{display(d.path)}:{d.line}:{d.col}: {d.code} {d.message}"
+            return f"{display(d.path)}:{d.line}:{d.col}: {d.code} {sev}{mark} {d.message}"
         F, S = self.Fore, self.Style
-        code = self._c(d.code, S.BRIGHT, getattr(F, SEV_COLOR.get(d.severity, "WHITE")))
-        return f"{self._c(display(d.path), S.BRIGHT)}:{d.line}:{d.col}: {code} {d.message}"
+        colour = getattr(F, SEV_COLOR.get(d.severity, "WHITE"))
+        code = self._c(d.code, S.BRIGHT, colour)
+        sev = self._c(sev, colour)
+        return f"{self._c(display(d.path), S.BRIGHT)}:{d.line}:{d.col}: {code} {sev}{mark} {d.message}"
 
     def context(self, result, d) -> list[str]:
         """Lines printed under a diagnostic (none in this format)."""
@@ -42,31 +53,48 @@ class TextFormatter:
         out = []
         counts: Counter[str] = Counter()
         sev: Counter[str] = Counter()
-        files = 0
+        files = fixable = 0
         for r in results:
             files += 1
             for d in r.diagnostics:
-                out.append(self.line(d))
+                fix = applicable(r, d)
+                fixable += fix
+                out.append(self.line(d, fix))
                 out.extend(self.context(r, d))
                 counts[d.code] += 1
                 sev[d.severity] += 1
         if self.statistics and counts:
             out.append("")
-            for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-                name = self.rules[code].name if code in self.rules else ""
-                out.append(f"{n:6d}  {code}  {name}")
+            out.extend(statistics_lines(counts, self.rules))
         if self.show_summary:
-            total = sum(counts.values())
-            if total:
-                parts = ", ".join(
-                    f"{sev[s]} {s}{'s' if sev[s] != 1 else ''}" for s in ("error", "warning", "info") if sev[s]
-                )
-                out.append(
-                    f"Found {total} problem{'s' if total != 1 else ''} ({parts}) in {files} file{'s' if files != 1 else ''}."
-                )
-            else:
-                out.append(f"All checks passed ({files} file{'s' if files != 1 else ''}).")
+            out.extend(summary_lines(sev, files, fixable, self.lang))
         return "\n".join(out) + ("\n" if out else "")
+
+
+def statistics_lines(counts: Counter, rules: dict) -> list[str]:
+    """``--statistics``: the count of each rule, most frequent first."""
+    out = []
+    for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        name = rules[code].name if code in rules else ""
+        out.append(f"{n:6d}  {code}  {name}")
+    return out
+
+
+def summary_lines(sev: Counter, files: int, fixable: int = 0, lang: str | None = None) -> list[str]:
+    """「发现 26 个问题（13 个错误、11 个警告、2 个提示），共 7 个文件」, or 「全部通过（1 个文件）」."""
+    total = sum(sev.values())
+    en = (lang or current()) == "en"
+    filew = ("file" if files == 1 else "files") if en else ""
+    if not total:
+        return [t("summary.clean", lang, files=files, filew=filew)]
+    parts = t("summary.sep", lang).join(
+        t(f"summary.part.{s}", lang, n=sev[s], s="" if sev[s] == 1 else "s") for s in SEVERITIES if sev[s]
+    )
+    problems = "problem" if total == 1 else "problems"
+    out = [t("summary.found", lang, total=total, problems=problems, parts=parts, files=files, filew=filew)]
+    if fixable:
+        out.append(t("summary.fixable", lang, n=fixable))
+    return out
 
 
 def _width(text: str) -> int:

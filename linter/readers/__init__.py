@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..budget import Timeout
+from ..i18n import Msg
 from ..source import ReadError, Source
 
 # extension -> module in this package; each module defines ``read(path: str, data: bytes) -> Source``
@@ -25,6 +26,10 @@ READERS = {
     ".htm": "html",
     ".docx": "docx",
     ".pdf": "pdf",
+    # files as clerks have them: converted through LibreOffice where installed, else NB001 with what to do
+    **dict.fromkeys((".doc", ".wps", ".dot", ".wpt", ".rtf"), "office"),
+    **dict.fromkeys((".et", ".ett", ".xls", ".xlsx", ".ods"), "office"),
+    **dict.fromkeys((".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif", ".webp"), "office"),
 }
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -42,9 +47,9 @@ def bad_input(what: str):
     except (ReadError, Timeout):
         raise  # a time-out is reported as such by whoever set the budget, not as a corrupt file
     except RecursionError:
-        raise ReadError(f"corrupt {what}: nested too deeply to read") from None
+        raise ReadError(Msg("read.nested", what=what)) from None
     except Exception as e:
-        raise ReadError(f"corrupt {what}: {type(e).__name__}: {e}") from None
+        raise ReadError(Msg("read.corrupt", what=what, detail=f"{type(e).__name__}: {e}")) from None
 
 
 def supported(path: str | Path) -> bool:
@@ -57,14 +62,14 @@ _NONBLOCK = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(
 def not_regular(mode: int) -> ReadError:
     """NB001 for a directory entry that is not a regular file (it is never opened for reading, so never waited on)."""
     kinds = (
-        (stat.S_ISDIR, "a directory"),
-        (stat.S_ISFIFO, "a FIFO"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISDIR, "dir"),
+        (stat.S_ISFIFO, "fifo"),
+        (stat.S_ISCHR, "chr"),
+        (stat.S_ISBLK, "blk"),
+        (stat.S_ISSOCK, "sock"),
     )
-    kind = next((name for test, name in kinds if test(mode)), "a special file")
-    return ReadError(f"不是普通文件 / not a regular file ({kind})")
+    kind = next((name for test, name in kinds if test(mode)), "other")
+    return ReadError(Msg("read.not-regular", kind=Msg(f"read.kind.{kind}")))
 
 
 def read_path(path: str | Path) -> Source:
@@ -78,7 +83,7 @@ def read_path(path: str | Path) -> Source:
             raise not_regular(mode)
         fd = os.open(p, os.O_RDONLY | _NONBLOCK)
     except OSError as e:
-        raise ReadError(f"cannot open file: {e.strerror or e}") from None
+        raise ReadError(Msg("read.open", why=e.strerror or e)) from None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
@@ -89,7 +94,7 @@ def read_path(path: str | Path) -> Source:
             fd = -1  # closed with f
             data = f.read(MAX_BYTES + 1)
     except OSError as e:
-        raise ReadError(f"cannot read file: {e.strerror or e}") from None
+        raise ReadError(Msg("read.read", why=e.strerror or e)) from None
     finally:
         if fd >= 0:
             os.close(fd)
@@ -98,8 +103,8 @@ def read_path(path: str | Path) -> Source:
     return read_bytes(str(path), data)
 
 
-def _too_large() -> str:
-    return f"file is larger than {MAX_BYTES // (1024 * 1024)} MB"
+def _too_large() -> Msg:
+    return Msg("read.too-large", mb=MAX_BYTES // (1024 * 1024))
 
 
 def read_bytes(path: str, data: bytes) -> Source:
@@ -108,8 +113,5 @@ def read_bytes(path: str, data: bytes) -> Source:
     with bad_input(module.upper()):  # the last net under every reader
         source = reader.read(path, data)
     if len(source.text) > MAX_CHARS:
-        raise ReadError(
-            f"the text is {len(source.text):,} characters long, far more than one annual report "
-            f"(limit {MAX_CHARS:,}); not linted"
-        )
+        raise ReadError(Msg("read.too-long", n=len(source.text), limit=MAX_CHARS))
     return source

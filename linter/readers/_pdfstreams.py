@@ -28,6 +28,7 @@ import zlib
 from collections.abc import Iterator
 
 from .. import budget
+from ..i18n import Msg
 from ..source import ReadError
 
 MAX_INFLATED = 128 * 1024 * 1024  # bytes of decoded stream data in one file
@@ -53,10 +54,7 @@ def check(data: bytes) -> None:
         for n in _decoded_sizes(body, filters):
             total += n
             if total > MAX_INFLATED:
-                raise ReadError(
-                    f"the PDF's compressed streams inflate to more than {MAX_INFLATED // (1024 * 1024)} MB "
-                    "(a decompression bomb?); not read"
-                )
+                raise ReadError(Msg("read.pdf-bomb", mb=MAX_INFLATED // (1024 * 1024)))
 
 
 def _streams(data: bytes) -> Iterator[tuple[bytes, memoryview]]:
@@ -92,7 +90,7 @@ def _encrypted_streams(data: bytes) -> Iterator[tuple[bytes, memoryview]]:
     except Exception as e:
         name = type(e).__name__
         if "password" in name.lower() or "encrypt" in name.lower():
-            raise ReadError("the PDF is encrypted (password-protected); not read") from None
+            raise ReadError(Msg("read.pdf-encrypted")) from None
         return  # PDFium will say what is wrong with it
     seen = set()
     for xref in doc.xrefs:

@@ -25,6 +25,7 @@ import io
 import re
 import zipfile
 
+from ..i18n import Msg
 from ..source import ReadError, Source
 from . import bad_input
 
@@ -71,26 +72,24 @@ def read(path: str, data: bytes) -> Source:
 
 def _read(path: str, data: bytes) -> Source:
     if not data:
-        raise ReadError("empty file")
+        raise ReadError(Msg("read.empty"))
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ReadError(
-            "not a DOCX file: this is an old binary Word .doc file or a password-protected document; save it as .docx"
-        )
+        raise ReadError(Msg("read.docx-ole"))
     if not data.startswith(b"PK"):
-        raise ReadError("not a DOCX file (zip archive expected)")
+        raise ReadError(Msg("read.docx-not-zip"))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             infos = z.infolist()
             names = {i.filename for i in infos}
             if "word/document.xml" not in names and "[Content_Types].xml" not in names:
-                raise ReadError("not a DOCX file: the zip archive holds no Word document")
+                raise ReadError(Msg("read.docx-no-word"))
             if sum(i.file_size for i in infos) > _MAX_UNZIPPED:
-                raise ReadError("DOCX unpacks to more than 256 MB; not read")
+                raise ReadError(Msg("read.docx-big"))
             bad = z.testzip()
             if bad is not None:
-                raise ReadError(f"corrupt DOCX: damaged part {bad}")
+                raise ReadError(Msg("read.docx-damaged-part", part=bad))
     except zipfile.BadZipFile as e:
-        raise ReadError(f"corrupt DOCX (damaged or truncated zip archive: {e})") from None
+        raise ReadError(Msg("read.docx-bad-zip", detail=e)) from None
 
     import docx  # python-docx, imported only when a DOCX is read
 
@@ -99,13 +98,13 @@ def _read(path: str, data: bytes) -> Source:
     except Exception as e:
         msg = str(e)
         if "content type" in msg.lower() or "not a Word file" in msg:
-            raise ReadError("not a Word document (the zip archive is another Office format)") from None
-        raise ReadError(f"corrupt DOCX: {type(e).__name__}: {msg}") from None
+            raise ReadError(Msg("read.docx-other-office")) from None
+        raise ReadError(Msg("read.corrupt", what="DOCX", detail=f"{type(e).__name__}: {msg}")) from None
     walker = _Walker(document)
     walker.blocks(document.element.body)
     lines = walker.lines
     if not any(t.strip(_STRIP) for t, _ in lines):
-        raise ReadError("the DOCX holds no text")
+        raise ReadError(Msg("read.docx-no-text"))
     text = "\n".join(t for t, _ in lines)
     info = {i: {"block": b} for i, (_, b) in enumerate(lines, 1)}
     return Source(path=path, text=text, kind="docx", line_info=info)
@@ -124,7 +123,7 @@ class _Walker:
         text = text.strip(_STRIP)
         if text:
             if len(self.lines) >= _MAX_LINES:
-                raise ReadError("DOCX has too many lines to be a report")
+                raise ReadError(Msg("read.docx-lines"))
             self.lines.append((text, block))
 
     # -- body --------------------------------------------------------------------------------------------------
@@ -206,7 +205,7 @@ class _Walker:
                 col += span
             if len(cells) > 1 or any(cells):
                 if len(self.lines) >= _MAX_LINES:
-                    raise ReadError("DOCX has too many lines to be a report")
+                    raise ReadError(Msg("read.docx-lines"))
                 self.lines.append((" | ".join(cells), block))
 
 

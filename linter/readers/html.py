@@ -37,6 +37,7 @@ import re
 from bisect import bisect_left, bisect_right
 
 from .. import budget
+from ..i18n import Msg
 from ..source import ReadError, Run, Source, line_starts
 from ..spans import LineIndex
 from . import MAX_CHARS, bad_input
@@ -187,17 +188,17 @@ def read(path: str, data: bytes) -> Source:
         if len(src) > MAX_CHARS:
             raise ReadError(_too_long(len(src), "characters"))
         if not src.strip():
-            raise ReadError("the file holds no text")
+            raise ReadError(Msg("read.no-text"))
         text, runs = _Extractor.run(src)
     if not text.strip():
-        raise ReadError("no text found in the HTML page")
+        raise ReadError(Msg("read.html-no-text"))
     source = Source(path=path, text=text, kind="html", runs=runs)
     source.original = src  # the engine reads inline suppressions here (file lines, like the diagnostics)
     return source
 
 
-def _too_long(n: int, unit: str) -> str:
-    return f"the HTML page is {n:,} {unit} long, far more than one annual report (limit {MAX_CHARS:,} characters); not linted"
+def _too_long(n: int, unit: str) -> Msg:
+    return Msg("read.html-too-long", n=n, unit=Msg(f"read.unit.{unit}"), limit=MAX_CHARS)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -209,7 +210,7 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]
 
 def _decode(data: bytes) -> str:
     if not data:
-        raise ReadError("empty file")
+        raise ReadError(Msg("read.empty"))
     from .text import decode
 
     if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
@@ -247,7 +248,7 @@ def _decode(data: bytes) -> str:
             text = decode(data)
         sample = text[:20000]
         if "\x00" in sample or len(_CONTROL.findall(sample)) > len(sample) * 0.05:
-            raise ReadError("the file holds binary data, not HTML")
+            raise ReadError(Msg("read.binary-html"))
     assert text is not None
     return text[1:] if text.startswith("\ufeff") else text
 
@@ -525,7 +526,7 @@ def _parse(markup: str):
             return root
         if attempt == 0:
             data = _flatten(markup.replace("\x00", "\ufffd")).encode("utf-8", "replace")
-    raise ReadError(f"the page is nested more than {_LIBXML_DEPTH} elements deep")
+    raise ReadError(Msg("read.html-deep", n=_LIBXML_DEPTH))
 
 
 class _Doc:

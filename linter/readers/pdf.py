@@ -40,6 +40,7 @@ import logging
 import re
 
 from .. import budget
+from ..i18n import Msg
 from ..source import ReadError, Source
 
 MAX_PAGES = 300
@@ -60,9 +61,9 @@ Boxes = list[Box | None]
 
 def read(path: str, data: bytes) -> Source:
     if not data:
-        raise ReadError("empty file")
+        raise ReadError(Msg("read.empty"))
     if b"%PDF-" not in data[:1024]:
-        raise ReadError("not a PDF file (no %PDF header)")
+        raise ReadError(Msg("read.pdf-not-pdf"))
     with budget.limit(TIME_LIMIT) as own:
         try:
             return _read(path, data)
@@ -71,18 +72,16 @@ def read(path: str, data: bytes) -> Source:
         except budget.Timeout:
             if own.parent is not None and own.parent.expired():
                 raise  # the caller's budget: the caller reports its own time-out
-            raise ReadError(
-                f"PDF took more than {TIME_LIMIT:.0f} s to read (time limit, 超时); not read (damaged or pathological file?)"
-            ) from None
+            raise ReadError(Msg("read.pdf-slow", n=TIME_LIMIT)) from None
         except RecursionError:
-            raise ReadError("corrupt PDF: objects nested too deeply") from None
+            raise ReadError(Msg("read.pdf-nested")) from None
         except Exception as e:
             name = type(e).__name__
             detail = f"{name} {e!r} {e.__cause__!r} {e.__context__!r}".lower()
             if "password" in detail or "encrypt" in detail:
-                raise ReadError("the PDF is encrypted (password-protected); not read") from None
+                raise ReadError(Msg("read.pdf-encrypted")) from None
             msg = str(e) or repr(e.__cause__ or e.__context__ or name)
-            raise ReadError(f"corrupt or truncated PDF ({msg[:200]})") from None
+            raise ReadError(Msg("read.pdf-corrupt", detail=msg[:200])) from None
 
 
 def _read(path: str, data: bytes) -> Source:
@@ -91,7 +90,7 @@ def _read(path: str, data: bytes) -> Source:
     _pdfstreams.check(data)
     pages = _extract(data, _pdfium)
     if not pages:
-        raise ReadError("corrupt PDF: no pages")
+        raise ReadError(Msg("read.pdf-no-pages"))
     lines: list[tuple[str, int, Boxes]] = []
     for pd in pages:
         budget.check()
@@ -113,11 +112,11 @@ def _check_text_layer(body: str, n_pages: int, unmapped: int) -> None:
     taken apart, and on the text the reader made of them: the latter only has fewer characters)."""
     visible = len(re.sub(r"[\s|]", "", body))
     if visible < max(20, 5 * n_pages):
-        raise ReadError("no text layer in the PDF (scanned images?); OCR needed")
+        raise ReadError(Msg("read.pdf-no-text"))
     cjk = len(_CJK.findall(body))
     cids = len(_CID.findall(body)) + unmapped
     if cjk < 10 or cids > cjk:
-        raise ReadError("PDF text layer is not readable (no Chinese characters; broken font encoding?)")
+        raise ReadError(Msg("read.pdf-garbled"))
 
 
 def _extract(data: bytes, pdfium_mod) -> list:
@@ -132,15 +131,12 @@ def _extract(data: bytes, pdfium_mod) -> list:
         try:
             n = len(doc)
             if n > MAX_PAGES:
-                raise ReadError(f"PDF has {n} pages (more than {MAX_PAGES}); not read as a report")
+                raise ReadError(Msg("read.pdf-pages", n=n, limit=MAX_PAGES))
             for i in range(n):
                 budget.check()
                 opened.append(pdfium_mod.OpenPage(doc, i))
             if sum(len(op.text) - sum(op.text.count(c) for c in " \r\n") for op in opened) > MAX_TEXT_CHARS:
-                raise ReadError(
-                    f"the PDF's text layer has more than {MAX_TEXT_CHARS:,} characters, far more than one annual "
-                    "report; not read"
-                )
+                raise ReadError(Msg("read.pdf-chars", limit=MAX_TEXT_CHARS))
             # a scan or a broken font is known from the raw text: no need to take the pages apart
             if n:
                 _check_text_layer("".join(op.text for op in opened), n, 0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..i18n import Msg
 from ..source import ReadError, Source
 
 _BOMS = (
@@ -23,13 +24,13 @@ def decode_with_encoding(data: bytes) -> tuple[str, str]:
     """Decode report bytes and say how.  UTF-8 and BOM-marked files are decided at once; anything else goes to
     charset-normalizer (imported only then).  Raises ReadError when no encoding gives text."""
     if not data:
-        raise ReadError("empty file")
+        raise ReadError(Msg("read.empty"))
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
                 return data.decode(enc), enc
             except UnicodeDecodeError as e:
-                raise ReadError(f"invalid {enc} text at byte {e.start}") from None
+                raise ReadError(Msg("read.bad-bom", enc=enc, pos=e.start)) from None
     enc = "utf-8"
     try:
         text = data.decode("utf-8")
@@ -40,16 +41,16 @@ def decode_with_encoding(data: bytes) -> tuple[str, str]:
 
         best = from_bytes(data[:200_000]).best()
         if best is None:
-            raise ReadError("cannot decode the file: not text in any known encoding (binary file?)")
+            raise ReadError(Msg("read.undecodable"))
         enc = best.encoding
         if enc in ("gb2312", "gbk"):
             enc = "gb18030"  # superset; avoids failing on a rare character
         try:
             text = data.decode(enc)
         except (UnicodeDecodeError, LookupError):
-            raise ReadError(f"cannot decode the file as {best.encoding}") from None
+            raise ReadError(Msg("read.decode-as", enc=best.encoding)) from None
     if "\x00" in text or _control_ratio(text) > 0.05:
-        raise ReadError("the file holds binary data, not text")
+        raise ReadError(Msg("read.binary-text"))
     return text, enc
 
 
@@ -69,5 +70,5 @@ def read(path: str, data: bytes) -> Source:
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():
-        raise ReadError("the file holds no text")
+        raise ReadError(Msg("read.no-text"))
     return Source(path=path, text=text, kind=kind, encoding=enc)

@@ -1,0 +1,453 @@
+"""Interface strings in Chinese and English: one place for every text of nblint's own interface.
+
+The messages of the rules stay with the rules (``message`` / ``message-en`` in ``rules/*.yaml``); everything
+around them — ``--help`` of every command, the summary line, the severity words, the reasons of NB001, the labels
+of ``nblint explain`` — is a key of :data:`STRINGS` with its Chinese and English text.
+
+Chinese is the default, the language of the report authors.  ``--lang en`` (any command) or ``NBLINT_LANG=en``
+switch to English; :func:`current` is what a front end uses when it has no language of its own.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+LANGS = ("zh", "en")
+DEFAULT = "zh"
+
+_chosen: str | None = None
+
+
+def current() -> str:
+    """The interface language: the one set by a front end (``--lang``), else ``NBLINT_LANG``, else Chinese."""
+    if _chosen in LANGS:
+        return _chosen
+    env = os.environ.get("NBLINT_LANG", "").strip().lower()[:2]
+    return env if env in LANGS else DEFAULT
+
+
+def set_lang(lang: str | None) -> None:
+    """Choose the interface language for this process (``None``: back to ``NBLINT_LANG`` or Chinese)."""
+    global _chosen
+    _chosen = lang if lang in LANGS else None
+
+
+def lang_from_argv(argv: Sequence[str]) -> str | None:
+    """The value of ``--lang`` in a command line not parsed yet (help texts are needed to build the parser)."""
+    for i, a in enumerate(argv):
+        if a == "--":
+            break
+        if a == "--lang" and i + 1 < len(argv) and argv[i + 1] in LANGS:
+            return argv[i + 1]
+        if a.startswith("--lang=") and a[7:] in LANGS:
+            return a[7:]
+    return None
+
+
+def t(key: str, lang: str | None = None, **values) -> str:
+    """The text of ``key`` in ``lang`` (default: :func:`current`), filled with ``values`` (``str.format``)."""
+    lang = lang or current()
+    zh, en = STRINGS[key]
+    text = en if lang == "en" else zh
+    if not values:
+        return text
+    return text.format(**{k: v.render(lang) if isinstance(v, Msg) else v for k, v in values.items()})
+
+
+class Msg:
+    """A text to be rendered later in the reader's language: a key of :data:`STRINGS` and its values.  Readers raise
+    ``ReadError(Msg(...))`` before anyone knows which language the diagnostic will be printed in."""
+
+    __slots__ = ("key", "values")
+
+    def __init__(self, key: str, **values):
+        if key not in STRINGS:
+            raise KeyError(f"no interface string {key!r}")
+        self.key = key
+        self.values = values
+
+    def render(self, lang: str | None = None) -> str:
+        return t(self.key, lang, **self.values)
+
+    def __str__(self) -> str:  # the English text: stable for logs, tests and the fuzzer's classification
+        return self.render("en")
+
+    def __repr__(self) -> str:
+        return f"Msg({self.key!r}, **{self.values!r})"
+
+
+def severity_word(severity: str, lang: str | None = None) -> str:
+    return t(f"severity.{severity}", lang)
+
+
+def has_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+# key -> (Chinese, English)
+STRINGS: dict[str, tuple[str, str]] = {
+    # ---- severities and the summary line ----
+    "severity.error": ("错误", "error"),
+    "severity.warning": ("警告", "warning"),
+    "severity.info": ("提示", "info"),
+    "summary.found": (
+        "发现 {total} 个问题（{parts}），共 {files} 个文件",
+        "Found {total} {problems} ({parts}) in {files} {filew}.",
+    ),
+    "summary.part.error": ("{n} 个错误", "{n} error{s}"),
+    "summary.part.warning": ("{n} 个警告", "{n} warning{s}"),
+    "summary.part.info": ("{n} 个提示", "{n} info{s}"),
+    "summary.sep": ("、", ", "),
+    "summary.fixable": (
+        "其中 {n} 个标有 [*] 的问题可用 --fix 自动修正",
+        "[*] {n} fixable with the --fix option",
+    ),
+    "summary.clean": ("全部通过（{files} 个文件）", "All checks passed ({files} {filew})."),
+    "summary.fixed": ("已修复 {n} 个问题", "Fixed {n} problem{s}"),
+    "summary.no-files": (
+        "没有找到可检查的年报文件（支持 .docx .pdf .html .md .txt；.doc/.wps 需安装 LibreOffice）",
+        "no report files found to check (supported: .docx .pdf .html .md .txt; .doc/.wps with LibreOffice)",
+    ),
+    "stats.header": ("  数量  代码    名称", " count  code    name"),
+    "fixable.mark": ("[*]", "[*]"),
+    # ---- NB001 reasons (readers) ----
+    "read.empty": ("文件是空的", "empty file"),
+    "read.no-text": ("文件里没有文字", "the file holds no text"),
+    "read.binary-text": ("文件是二进制数据，不是文本", "the file holds binary data, not text"),
+    "read.binary-html": ("文件是二进制数据，不是网页", "the file holds binary data, not HTML"),
+    "read.undecodable": (
+        "无法识别文件的文字编码（可能不是文本文件）",
+        "cannot decode the file: not text in any known encoding (binary file?)",
+    ),
+    "read.decode-as": ("无法按 {enc} 编码读取文件", "cannot decode the file as {enc}"),
+    "read.bad-bom": ("{enc} 文本在第 {pos} 字节处有错误", "invalid {enc} text at byte {pos}"),
+    "read.open": ("无法打开文件：{why}", "cannot open file: {why}"),
+    "read.read": ("无法读取文件内容：{why}", "cannot read file: {why}"),
+    "read.too-large": ("文件超过 {mb} MB，不予检查", "file is larger than {mb} MB"),
+    "read.too-long": (
+        "文本长 {n:,} 个字符，远超一份年报（上限 {limit:,}），不予检查",
+        "the text is {n:,} characters long, far more than one annual report (limit {limit:,}); not linted",
+    ),
+    "read.not-regular": ("不是普通文件（{kind}）", "not a regular file ({kind})"),
+    "read.kind.dir": ("目录", "a directory"),
+    "read.kind.fifo": ("命名管道", "a FIFO"),
+    "read.kind.chr": ("字符设备", "a character device"),
+    "read.kind.blk": ("块设备", "a block device"),
+    "read.kind.sock": ("套接字", "a socket"),
+    "read.kind.other": ("特殊文件", "a special file"),
+    "read.corrupt": ("{what} 文件已损坏：{detail}", "corrupt {what}: {detail}"),
+    "read.nested": ("{what} 文件已损坏：嵌套过深，无法读取", "corrupt {what}: nested too deeply to read"),
+    "read.timeout": ("处理超时（超过 {n} 秒）", "timed out after {n} s"),
+    # PDF
+    "read.pdf-no-text": (
+        "PDF 没有文字层（可能是扫描件），需要先做文字识别（OCR），或改用 Word/WPS 原稿另存的 PDF 或 .docx",
+        "no text layer in the PDF (scanned images?); OCR needed, or use a PDF or .docx saved from the Word/WPS original",
+    ),
+    "read.pdf-garbled": (
+        "PDF 的文字层无法识别（没有汉字，可能是字体编码损坏），请用 Word/WPS 原稿重新导出 PDF 或另存为 .docx",
+        "PDF text layer is not readable (no Chinese characters; broken font encoding?); export the PDF again from "
+        "the Word/WPS original or save it as .docx",
+    ),
+    "read.pdf-not-pdf": ("不是 PDF 文件（没有 %PDF 文件头）", "not a PDF file (no %PDF header)"),
+    "read.pdf-encrypted": (
+        "PDF 已加密（需要密码），无法读取；请提供未加密的文件",
+        "the PDF is encrypted (password-protected); not read",
+    ),
+    "read.pdf-corrupt": ("PDF 文件损坏或不完整（{detail}）", "corrupt or truncated PDF ({detail})"),
+    "read.pdf-nested": ("PDF 文件已损坏：对象嵌套过深", "corrupt PDF: objects nested too deeply"),
+    "read.pdf-no-pages": ("PDF 文件已损坏：没有页面", "corrupt PDF: no pages"),
+    "read.pdf-slow": (
+        "PDF 读取超过 {n:.0f} 秒（超时），不予检查（文件可能已损坏）",
+        "PDF took more than {n:.0f} s to read (time limit); not read (damaged or pathological file?)",
+    ),
+    "read.pdf-pages": (
+        "PDF 有 {n} 页（超过 {limit} 页），不像一份年报，不予检查",
+        "PDF has {n} pages (more than {limit}); not read as a report",
+    ),
+    "read.pdf-chars": (
+        "PDF 文字层超过 {limit:,} 个字符，远超一份年报，不予检查",
+        "the PDF's text layer has more than {limit:,} characters, far more than one annual report; not read",
+    ),
+    "read.pdf-bomb": (
+        "PDF 的压缩数据解压后超过 {mb} MB（疑似压缩炸弹），不予读取",
+        "the PDF's compressed streams inflate to more than {mb} MB (a decompression bomb?); not read",
+    ),
+    # DOCX
+    "read.docx-ole": (
+        "不是 DOCX 文件：这是旧版 Word .doc 文件或加密文档；请用 Word/WPS 另存为 .docx 后再检查",
+        "not a DOCX file: this is an old binary Word .doc file or a password-protected document; save it as .docx",
+    ),
+    "read.docx-not-zip": ("不是 DOCX 文件（应为 zip 压缩包）", "not a DOCX file (zip archive expected)"),
+    "read.docx-no-word": (
+        "不是 DOCX 文件：压缩包里没有 Word 文档",
+        "not a DOCX file: the zip archive holds no Word document",
+    ),
+    "read.docx-other-office": (
+        "不是 Word 文档（是其他 Office 格式的压缩包）",
+        "not a Word document (the zip archive is another Office format)",
+    ),
+    "read.docx-big": ("DOCX 解压后超过 256 MB，不予读取", "DOCX unpacks to more than 256 MB; not read"),
+    "read.docx-damaged-part": ("DOCX 文件已损坏：部件 {part} 损坏", "corrupt DOCX: damaged part {part}"),
+    "read.docx-bad-zip": (
+        "DOCX 文件已损坏（压缩包损坏或不完整：{detail}）",
+        "corrupt DOCX (damaged or truncated zip archive: {detail})",
+    ),
+    "read.docx-no-text": ("DOCX 文件里没有文字", "the DOCX holds no text"),
+    "read.docx-lines": ("DOCX 行数过多，不像一份年报", "DOCX has too many lines to be a report"),
+    # HTML
+    "read.html-no-text": ("网页中没有找到文字", "no text found in the HTML page"),
+    "read.html-too-long": (
+        "网页有 {n:,} 个{unit}，远超一份年报（上限 {limit:,}），不予检查",
+        "the HTML page is {n:,} {unit} long, far more than one annual report (limit {limit:,} characters); not linted",
+    ),
+    "read.unit.bytes": ("字节", "bytes"),
+    "read.unit.characters": ("字符", "characters"),
+    "read.html-deep": ("网页嵌套超过 {n} 层，无法读取", "the page is nested more than {n} elements deep"),
+    # files as clerks have them
+    "read.format.doc": (
+        "这是旧版 Word（.doc）文件，nblint 不能直接读取：请用 Word 或 WPS「另存为」.docx 后再检查",
+        "an old Word (.doc) file cannot be read directly: save it as .docx in Word or WPS and check that",
+    ),
+    "read.format.wps": (
+        "这是 WPS 文字（.wps）文件，nblint 不能直接读取：请在 WPS 中「另存为」.docx 后再检查",
+        "a WPS Writer (.wps) file cannot be read directly: save it as .docx in WPS and check that",
+    ),
+    "read.format.sheet": (
+        "这是电子表格（{ext}），不是年报正文：请检查年报的 Word/WPS 文档（.docx）或发布的 PDF",
+        "a spreadsheet ({ext}) is not the report's text: check the report's Word/WPS document (.docx) or its "
+        "published PDF",
+    ),
+    "read.format.image": (
+        "这是图片（{ext}），没有文字层：请检查年报的 Word/WPS 文档（.docx）或带文字层的 PDF；扫描件需先做文字识别（OCR）",
+        "an image ({ext}) has no text layer: check the report's Word/WPS document (.docx) or a PDF with a text "
+        "layer; a scan needs OCR first",
+    ),
+    "read.format.other": (
+        "不支持的文件类型（{ext}）：请另存为 .docx、PDF 或文本后再检查",
+        "unsupported file type ({ext}): save it as .docx, PDF or text and check that",
+    ),
+    "read.convert-failed": (
+        "用 LibreOffice 转换 {ext} 文件失败（{detail}）：请用 Word 或 WPS「另存为」.docx 后再检查",
+        "converting the {ext} file with LibreOffice failed ({detail}): save it as .docx in Word or WPS and check that",
+    ),
+    "read.convert-timeout": ("超过 {n:g} 秒", "more than {n:g} s"),
+    # ---- the audit's CSV columns ----
+    "csv.file": ("文件", "file"),
+    "csv.agency": ("机关", "agency"),
+    "csv.year": ("年度", "year"),
+    "csv.era": ("格式", "era"),
+    "csv.previous": ("对比的上一年报告", "previous"),
+    "csv.errors": ("错误", "errors"),
+    "csv.warnings": ("警告", "warnings"),
+    "csv.infos": ("提示", "infos"),
+    "csv.total": ("问题总数", "total"),
+    "csv.worst_severity": ("最严重程度", "worst_severity"),
+    "csv.worst_codes": ("最严重的规则", "worst_codes"),
+    "csv.top_codes": ("最常见的规则", "top_codes"),
+    "csv.readable": ("可读取", "readable"),
+    "csv.internal_error": ("内部错误", "internal_error"),
+    # ---- explain ----
+    "explain.severity": ("严重程度", "Severity"),
+    "explain.eras": ("适用格式", "Eras"),
+    "explain.kind": ("检查类型", "Kind"),
+    "explain.fixable": ("可自动修正", "Fixable"),
+    "explain.yes": ("是", "yes"),
+    "explain.no": ("否", "no"),
+    "explain.aliases": ("别名", "Aliases"),
+    "explain.basis": ("依据", "Basis"),
+    "explain.message": ("提示信息", "Message"),
+    "explain.fails": ("不通过的例子", "Fails"),
+    "explain.passes": ("通过的例子", "Passes"),
+    "explain.more": ("规则说明", "rule documentation"),
+    "explain.opt-in": ("默认不启用（用 --extend-select {code} 启用）", "opt-in (enable with --extend-select {code})"),
+    "explain.unknown": (
+        "未知规则「{code}」；运行 `nblint rules` 查看全部规则",
+        "unknown rule {code!r}; see `nblint rules`",
+    ),
+    "rules.header": (
+        "代码   名称                               严重 修正  检查类型     适用格式",
+        "code   name                               severity fix  kind         eras",
+    ),
+    # ---- nblint new ----
+    "new.wrote": (
+        "已写入 {out}（{era} 格式）；请填写所有【…】处和表格，然后运行 `nblint check {out}`",
+        "wrote {out} ({era} format); fill in the 【…】 notes and the tables, then run `nblint check {out}`",
+    ),
+    "new.exists": (
+        "nblint new：{out} 已存在；加 --force 覆盖",
+        "nblint new: {out} exists; use --force to overwrite it",
+    ),
+    "new.bad-year": (
+        "nblint new：{year} 年没有年报格式（年报从 {first} 年起）",
+        "nblint new: no report format for the year {year} (reports exist from {first} on)",
+    ),
+    "new.no-agency": ("nblint new：--agency 不能为空", "nblint new: --agency must not be empty"),
+    "new.cannot-write": ("nblint new：无法写入 {out}：{why}", "nblint new: cannot write {out}: {why}"),
+    # ---- usage errors of the CLI ----
+    "cli.no-such-path": ("{path}：文件或目录不存在", "{path}: no such file or directory"),
+    "cli.fix-diff": ("--fix 和 --diff 不能同时使用", "--fix and --diff cannot be combined"),
+    "cli.fix-stdin": ("--fix 不能写回标准输入；请用 --diff", "--fix cannot write to standard input; use --diff"),
+    "cli.internal": (
+        "检查 {path} 时发生内部错误：{err}（请报告此问题）",
+        "internal error while linting {path}: {err} (please report this)",
+    ),
+    "cli.did-you-mean": ("（是不是想用 {option}？）", " (did you mean {option}?)"),
+    "cli.bad-rules": ("规则文件有误", "invalid rule files"),
+    "cli.fix-binary": (
+        "{path}：{kind} 文件不能自动修改，请在 Word/WPS 中按提示修改（{n} 处可修正）",
+        "{path}: a {kind} file cannot be changed automatically; make the {n} fixable change(s) in Word/WPS",
+    ),
+    # ---- argparse's own words ----
+    "argparse.usage": ("用法：", "usage: "),
+    "argparse.positionals": ("位置参数", "positional arguments"),
+    "argparse.options": ("选项", "options"),
+    "argparse.commands": ("命令", "commands"),
+    "argparse.command-help": (
+        "要运行的命令（nblint 命令 --help 查看该命令的说明）",
+        "the command to run (nblint COMMAND --help)",
+    ),
+    "argparse.help": ("显示此帮助并退出", "show this help message and exit"),
+    "argparse.version": ("显示版本号并退出", "show program's version number and exit"),
+    "argparse.error": ("{prog}：错误：{message}", "{prog}: error: {message}"),
+    # ---- --help: the program and its commands ----
+    "help.prog": (
+        "按国家格式检查政府信息公开工作年度报告（章节、三张表格的数字、必须说明的事项）。例：nblint check 年报.docx",
+        "Lint 政府信息公开工作年度报告 (government information disclosure annual reports) against the national "
+        "format. Example: nblint check report.docx",
+    ),
+    "help.cmd.check": ("检查年报文件或文件夹", "lint reports"),
+    "help.cmd.parse": (
+        "显示读到的内容：标题、年份、章节、表格、单元格及其行列",
+        "print what was understood: sections, tables, cells with line:col",
+    ),
+    "help.cmd.rules": ("列出全部规则", "list every rule"),
+    "help.cmd.explain": ("说明一条规则：内容、依据、例子", "describe a rule: description, basis, examples"),
+    "help.cmd.extract": (
+        "显示提取并规范化后的文字（带行号）",
+        "print the extracted, normalised text with line numbers",
+    ),
+    "help.cmd.lsp": (
+        "编辑器语言服务器（标准输入输出：诊断、快速修正、悬停说明）",
+        "language server over stdio (diagnostics, quick fixes, hover)",
+    ),
+    "help.cmd.new": ("按年份和机关写出一份合规的年报骨架", "write a compliant report skeleton for a year and agency"),
+    "help.cmd.audit": (
+        "并行检查一批已发布的年报，输出 HTML/CSV/JSONL 汇总",
+        "lint a folder of published reports in parallel; HTML/CSV/JSONL summaries",
+    ),
+    "help.check.paths": ("文件或文件夹（递归查找）", "files or directories (recursive)"),
+    "help.check.output-format": (
+        "输出格式；full：在每个问题下显示原文行并用 ^ 标出位置",
+        "output format; full: text with the source line and a caret under each diagnostic",
+    ),
+    "help.check.exit-zero": ("即使发现问题也以 0 退出", "exit 0 even when there are diagnostics"),
+    "help.check.timeout": (
+        "单个文件最多处理的秒数，超时记为 NB001（默认 {n:g}；0 表示不限）",
+        "time one file may take before it becomes an NB001 time-out (default {n:g}; 0: none)",
+    ),
+    "help.select": (
+        "要启用的规则：逗号分隔的代码、前缀或名称（默认全部）",
+        "comma-separated codes, prefixes or names to enable (default: all)",
+    ),
+    "help.extend-select": (
+        "在已选规则之外再启用的规则（如默认不启用的 NB212）",
+        "codes or names to enable on top of the selection (opt-in rules such as NB212)",
+    ),
+    "help.ignore": ("要关闭的规则：逗号分隔的代码、前缀或名称", "comma-separated codes, prefixes or names to disable"),
+    "help.fail-on": (
+        "达到此严重程度才算不通过（默认 info：任何问题）",
+        "lowest severity that fails the run (default: info)",
+    ),
+    "help.statistics": ("按规则统计问题数量", "print counts per rule"),
+    "help.config": (
+        "配置文件（.nblint.yaml 或 pyproject.toml）",
+        "configuration file (.nblint.yaml or pyproject.toml)",
+    ),
+    "help.previous": (
+        "同一机关上一年的年报（用于跨年度规则）",
+        "last year's report of the same agency (cross-year rules)",
+    ),
+    "help.lang": (
+        "界面和提示信息的语言（默认 zh 中文；也可设 NBLINT_LANG）",
+        "interface and message language (default zh; or NBLINT_LANG)",
+    ),
+    "help.agency-kind": ("机关类型（名称看不出时指定）", "agency kind (when the name does not tell)"),
+    "help.color": ("是否彩色输出（默认 auto：终端上彩色）", "coloured output (default auto: on a terminal)"),
+    "help.quiet": ("不显示汇总行", "no summary line"),
+    "help.fix": ("自动修正可修正的问题（仅限 Markdown/文本文件）", "apply fixable edits to Markdown/text sources"),
+    "help.diff": ("以 diff 形式显示可修正的改动，不写文件", "show the fixable edits as a diff; write nothing"),
+    "help.stdin-filename": (
+        "从标准输入读取（PATH 为 -）时报告使用的文件名",
+        "the name to report for a report read from standard input (PATH -)",
+    ),
+    "help.json": ("输出 JSON", "print JSON"),
+    "help.parse.paths": ("要解析的文件或文件夹", "files or directories to parse"),
+    "help.rules.markdown": (
+        "以 Markdown 输出规则参考（docs/rules.md）",
+        "the rule reference as Markdown (docs/rules.md)",
+    ),
+    "help.explain.code": ("规则代码或名称，如 NB301", "a rule code or name, e.g. NB301"),
+    "help.extract.path": ("要提取文字的文件", "the file to extract"),
+    "help.extract.raw": ("显示读取器规范化之前的原始文字", "the reader's text before normalisation"),
+    "help.lsp.stdio": (
+        "通过标准输入输出通信（默认且唯一的方式）",
+        "talk over standard input/output (the default and only transport)",
+    ),
+    "help.lsp.lang": (
+        "提示信息的语言（默认取配置，否则 zh）",
+        "message language (default: from the configuration, else zh)",
+    ),
+    "help.new.year": ("年报年份（统计数据所属的年份）", "report year (the year the statistics cover)"),
+    "help.new.agency": ("机关名称，如 某某镇人民政府", "name of the agency, e.g. 某某镇人民政府"),
+    "help.new.kind": ("机关类型（默认按名称结尾判断）", "agency kind (default: from the end of the name)"),
+    "help.new.output": ("写入的文件（默认：标准输出）", "file to write (default: standard output)"),
+    "help.new.force": ("覆盖已存在的 --output 文件", "overwrite --output if it exists"),
+    "help.audit.paths": (
+        "文件夹（递归）或任何可读格式的文件",
+        "directories (recursive) or files of any readable format",
+    ),
+    "help.audit.jobs": ("并行进程数（默认：全部 CPU 核）", "worker processes (default: all cores)"),
+    "help.audit.html": ("写出一个独立的 HTML 页面（无需联网）", "write a self-contained HTML page (no network needed)"),
+    "help.audit.csv": ("写出 CSV：每份年报一行", "write one row per report"),
+    "help.audit.jsonl": ("写出 JSON Lines：每个问题一条记录", "write one JSON record per diagnostic"),
+    "help.audit.no-pairing": (
+        "不把同一机关相邻年份的年报配对（跨年度规则将不检查）",
+        "do not pair consecutive years of an agency (the cross-year rules then stay silent)",
+    ),
+    "help.audit.timeout": (
+        "单个文件最多处理的秒数，超时记为一行 NB001（默认 {n:g}；0 表示不限）",
+        "seconds one file may take before it becomes an NB001 time-out row (default {n:g}; 0: none)",
+    ),
+    "help.audit.quiet": ("不在标准输出显示汇总", "no summary on stdout"),
+}
+
+# argparse's own messages (its gettext message ids) in Chinese; :func:`argparse_text` is installed as argparse's
+# translation function while nblint builds and runs its parser in Chinese
+ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "optional arguments": "选项",
+    "show this help message and exit": "显示此帮助并退出",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "expected one argument": "需要一个值",
+    "expected at most one argument": "最多需要一个值",
+    "expected at least one argument": "至少需要一个值",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选项：%(value)r（可选：%(choices)s）",
+    "invalid %(type)s value: %(value)r": "无效的 %(type)s 值：%(value)r",
+    "ambiguous option: %(option)s could match %(matches)s": "有歧义的选项：%(option)s 可能是 %(matches)s",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "ignored explicit argument %r": "忽略了显式参数 %r",
+    "one of the arguments %s is required": "需要参数 %s 之一",
+    "unexpected option string: %s": "意外的选项：%s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": "未知命令 %(parser_name)r（可选：%(choices)s）",
+}
+
+
+def argparse_text(message: str) -> str:
+    """argparse's gettext function for the current language."""
+    return ARGPARSE_ZH.get(message, message) if current() == "zh" else message
