@@ -192,6 +192,11 @@ class Engine:
                 rl = report.location(a)
                 extra["related"].append({"line": rl.line, "col": rl.col, "message": label})
         fix = None
+        if f.fix and rule.fixable and not report.source.editable:
+            # a DOCX/PDF is not rewritten, but a person fixing it by hand wants the same advice (annotate, where)
+            suggestion = rule.render_fix_title(values, s.lang)
+            if suggestion:
+                extra["suggestion"] = suggestion
         if f.fix and rule.fixable and report.source.editable:
             edits = []
             for a, b, text in f.fix:
@@ -212,6 +217,7 @@ class Engine:
             src_end,
             extra,
             fix,
+            report.source.where(src_start, src_end),
         )
 
 

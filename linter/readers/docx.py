@@ -108,11 +108,31 @@ def _read(path: str, data: bytes) -> Source:
         raise ReadError("the DOCX holds no text")
     text = "\n".join(t for t, _ in lines)
     info = {i: {"block": b} for i, (_, b) in enumerate(lines, 1)}
-    return Source(path=path, text=text, kind="docx", line_info=info)
+    return Source(path=path, text=text, kind="docx", line_info=info, cells=walker.cells)
+
+
+def anchors(document) -> dict:
+    """The elements of an open python-docx ``document`` by the block names the reader gives its lines, found by
+    the reader's own walk: ``"paragraph N"`` -> its ``w:p``; ``"table N row R"`` -> ``(w:tr, [w:tc per grid
+    column])``.  What ``nblint annotate`` anchors its comments on."""
+    walker = _Walker(document, anchors=True)
+    walker.blocks(document.element.body)
+    return walker.anchors or {}
+
+
+def _grid_cells(tr, tcs) -> list:
+    """The ``w:tc`` of every grid column of a row (a cell spanning columns is listed once per column; the columns
+    before ``w:gridBefore`` are None)."""
+    out: list = [None] * _grid_before(tr)
+    for tc in tcs:
+        out.extend([tc] * _span(tc))
+    return out
 
 
 class _Walker:
-    def __init__(self, document):
+    def __init__(self, document, anchors: bool = False):
+        self.anchors: dict | None = {} if anchors else None
+        self.cells: dict[int, list[int]] = {}
         self.lines: list[tuple[str, str]] = []
         self.n_para = 0
         self.n_table = 0
@@ -136,6 +156,8 @@ class _Walker:
                 if label is None:
                     self.n_para += 1
                 block = label or f"paragraph {self.n_para}"
+                if self.anchors is not None and label is None:
+                    self.anchors[block] = el
                 segments, boxes = _para_text(el)
                 prefix = self.numbering.label(el)
                 if prefix and segments and any(s.strip(_STRIP) for s in segments):
@@ -179,6 +201,8 @@ class _Walker:
         merges: dict[int, str] = {}  # grid column -> text of the cell that starts a vertical merge there
         for r, (tr, tcs) in enumerate(zip(rows, grid), 1):
             block = name if label is not None else f"{name} row {r}"
+            if self.anchors is not None and label is None:
+                self.anchors[block] = (tr, _grid_cells(tr, tcs))
             if single:
                 for tc in tcs:
                     self.blocks(tc, block)
@@ -207,6 +231,11 @@ class _Walker:
             if len(cells) > 1 or any(cells):
                 if len(self.lines) >= _MAX_LINES:
                     raise ReadError("DOCX has too many lines to be a report")
+                starts, at = [], 0
+                for c in cells:
+                    starts.append(at)
+                    at += len(c) + 3  # " | "
+                self.cells[len(self.lines) + 1] = starts
                 self.lines.append((" | ".join(cells), block))
 
 
