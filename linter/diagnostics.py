@@ -65,9 +65,9 @@ def place_text(where: dict, lang: str = "zh") -> str:
     if "page" in where:
         return f"第{where['page']}页" if zh else f"page {where['page']}"
     if "paragraph" in where:
-        return f"第{where['paragraph']}段" if zh else f"paragraph {where['paragraph']}"
+        return f"文档第{where['paragraph']}段" if zh else f"paragraph {where['paragraph']}"
     if "table" in where:
-        parts = [f"第{where['table']}个表格" if zh else f"table {where['table']}"]
+        parts = [f"文档第{where['table']}个表格" if zh else f"table {where['table']}"]
         if "row" in where:
             parts.append(f"第{where['row']}行" if zh else f"row {where['row']}")
         if "cell" in where:

@@ -412,3 +412,70 @@ def test_libreoffice_opens_the_annotated_docx(tmp_path):
     texts = [str(a.get("/Contents", "")) for a in notes if a.get("/Subtype") == "/Text"]
     assert len(texts) == len(diags)
     assert any(t.startswith("NB204") for t in texts)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the position in every output: text, full, github, JSON, SARIF, audit JSON Lines
+
+
+def _docx_file(tmp_path) -> Path:
+    p = tmp_path / "表格.docx"
+    p.write_bytes(docx_from_text((EXAMPLES / "defects-tables.md").read_text(encoding="utf-8")))
+    return p
+
+
+def test_text_and_full_output_append_the_place(tmp_path, capsys):
+    p = _docx_file(tmp_path)
+    main(["check", str(p), "--output-format", "full"])
+    out = capsys.readouterr().out
+    line = next(ln for ln in out.splitlines() if " NB204 " in ln)
+    assert re.fullmatch(
+        r".*表格\.docx:\d+:\d+: NB204 表二行标签「规范性文件」与格式不一致，应为「行政规范性文件」"
+        r"（文档第1个表格第\d+行第1格，原文：“规范性文件”）",
+        line,
+    )
+    main(["check", str(p), "--lang", "en", "--output-format", "text"])
+    line = next(ln for ln in capsys.readouterr().out.splitlines() if " NB204 " in ln)
+    assert re.search(r' \(table 1, row \d+, cell 1, text: "规范性文件"\)$', line)
+    # a Markdown file's line:col is its own position: nothing appended
+    main(["check", str(EXAMPLES / "defects-tables.md")])
+    line = next(ln for ln in capsys.readouterr().out.splitlines() if " NB204 " in ln)
+    assert line.endswith("应为「行政规范性文件」")
+
+
+def test_github_json_sarif_carry_the_place(tmp_path, capsys):
+    import json
+
+    p = _docx_file(tmp_path)
+    main(["check", str(p), "--output-format", "github"])
+    gh = next(ln for ln in capsys.readouterr().out.splitlines() if "NB204" in ln)
+    assert re.search(r"NB204 表二行标签.*（文档第1个表格第\d+行第1格，原文：“规范性文件”）$", gh)
+    main(["check", str(p), "--output-format", "json"])
+    doc = json.loads(capsys.readouterr().out)
+    d = next(d for d in doc["files"][0]["diagnostics"] if d["code"] == "NB204")
+    assert d["where"]["table"] == 1 and d["where"]["cell"] == 1 and d["where"]["quote"] == "规范性文件"
+    main(["check", str(p), "--output-format", "sarif"])
+    sarif = json.loads(capsys.readouterr().out)
+    r = next(r for r in sarif["runs"][0]["results"] if r["ruleId"] == "NB204")
+    (logical,) = r["locations"][0]["logicalLocations"]
+    assert logical["kind"] == "tableCell" and re.fullmatch(r"table 1, row \d+, cell 1", logical["name"])
+    assert r["properties"]["where"] == d["where"]
+    schema = SHARED / "schemas" / "sarif-schema-2.1.0.json"
+    if schema.is_file():
+        jsonschema = pytest.importorskip("jsonschema")
+        s = json.loads(schema.read_text(encoding="utf-8"))
+        cls = jsonschema.validators.validator_for(s)
+        assert not list(cls(s).iter_errors(sarif))
+
+
+def test_audit_jsonl_rows_have_where_and_quote(tmp_path, capsys):
+    import json
+
+    p = _docx_file(tmp_path)
+    shutil.copy(EXAMPLES / "defects-tables.md", tmp_path / "t.md")
+    main(["audit", str(tmp_path), "--jobs", "1", "--jsonl", str(tmp_path / "a.jsonl")])
+    recs = [json.loads(ln) for ln in (tmp_path / "a.jsonl").read_text(encoding="utf-8").splitlines()]
+    docx_rec = next(r for r in recs if r["file"].endswith(p.name) and r["code"] == "NB204")
+    assert docx_rec["where"]["table"] == 1 and docx_rec["quote"] == "规范性文件"
+    md_rec = next(r for r in recs if r["file"].endswith("t.md") and r["code"] == "NB204")
+    assert md_rec["where"] is None and md_rec["quote"] == "规范性文件"

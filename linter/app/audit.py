@@ -207,6 +207,7 @@ def _report(path, previous, meta, diagnostics, text=None, error=None) -> dict:
                 "end_line": d.end_line,
                 "end_col": d.end_col,
                 "message": d.message,
+                "where": d.where,
                 "source": _snippet(text, d) if text is not None and i < MAX_SNIPPETS_PER_REPORT else None,
             }
         )
@@ -527,6 +528,9 @@ class JsonlWriter:
                         "line": d["line"],
                         "col": d["col"],
                         "message": d["message"],
+                        # the page / paragraph / table cell and a quote, where a person finds it in a PDF or DOCX
+                        "where": {k: v for k, v in (d.get("where") or {}).items() if k != "quote"} or None,
+                        "quote": (d.get("where") or {}).get("quote"),
                     },
                     ensure_ascii=False,
                 )
@@ -542,6 +546,8 @@ class JsonlWriter:
                         "line": None,
                         "col": None,
                         "message": rep["error"],
+                        "where": None,
+                        "quote": None,
                     },
                     ensure_ascii=False,
                 )

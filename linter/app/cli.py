@@ -258,7 +258,10 @@ def cmd_check(args) -> int:
             import colorama
 
             colorama.just_fix_windows_console()
-    formatter = get_formatter(fmt)(color=color, statistics=args.statistics, show_summary=not args.quiet, rules=rules)
+    lang = next(iter(used.values()))[1].lang if used else (args.lang or "zh")
+    formatter = get_formatter(fmt)(
+        color=color, statistics=args.statistics, show_summary=not args.quiet, rules=rules, lang=lang
+    )
     sys.stdout.write(formatter.format(results))
     if fmt not in ("text", "full") and args.statistics:
         from collections import Counter

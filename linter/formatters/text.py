@@ -5,13 +5,17 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 
+from ..diagnostics import where_text
 from ..paths import display
 
 SEV_COLOR = {"error": "RED", "warning": "YELLOW", "info": "CYAN"}
 
 
 class TextFormatter:
-    def __init__(self, color: bool = False, statistics: bool = False, show_summary: bool = True, rules=None):
+    def __init__(
+        self, color: bool = False, statistics: bool = False, show_summary: bool = True, rules=None, lang: str = "zh"
+    ):
+        self.lang = lang
         self.color = color
         self.statistics = statistics
         self.show_summary = show_summary
@@ -28,6 +32,14 @@ class TextFormatter:
         return f"{pre}{text}{self.Style.RESET_ALL}"
 
     def line(self, d) -> str:
+        return self._line(d) + self.where_part(d)
+
+    def where_part(self, d) -> str:
+        """The page / paragraph / table cell and a quote, after the message (PDF and DOCX; empty otherwise)."""
+        part = where_text(d.where, self.lang) if getattr(d, "where", None) else ""
+        return self._c(part, self.Style.DIM) if part and self.color else part
+
+    def _line(self, d) -> str:
         if not self.color:
             return f"{display(d.path)}:{d.line}:{d.col}: {d.code} {d.message}"
         F, S = self.Fore, self.Style
