@@ -62,6 +62,13 @@ def place_text(where: dict, lang: str = "zh") -> str:
     """The page, paragraph or table cell of a ``where`` in words: 「第3页」, 「第12段」, 「第2个表格第9行第3格」
     (``page 3``, ``paragraph 12``, ``table 2, row 9, cell 3``); "" when it has none."""
     zh = lang != "en"
+    place = _place(where, zh)
+    if place and where.get("form"):
+        place += f"，表{where['form']}" if zh else f", report table {where['form']}"
+    return place
+
+
+def _place(where: dict, zh: bool) -> str:
     if "page" in where:
         return f"第{where['page']}页" if zh else f"page {where['page']}"
     if "paragraph" in where:

@@ -217,8 +217,19 @@ class Engine:
             src_end,
             extra,
             fix,
-            report.source.where(src_start, src_end),
+            self._where(report, f, src_start, src_end),
         )
+
+    @staticmethod
+    def _where(report: Report, f: Finding, src_start: int, src_end: int) -> dict:
+        """The human position (:meth:`Source.where`), plus the format's table the finding lies in ("三" for 表三):
+        the DOCX's second Word table, or a table on page 3 of a PDF, is named as the format names it."""
+        where = report.source.where(src_start, src_end)
+        for t in report.tables.values():
+            if t.span[0] <= f.start < t.span[1]:
+                where["form"] = t.id
+                break
+        return where
 
 
 def previous_report(path: str | None) -> Report | None:

@@ -210,11 +210,11 @@ def test_pdf_hzq2023_page_and_quote():
     data = shared("binaries", "kirogovcompare_hzq2023_working.pdf").read_bytes()
     _, diags = lint("hzq.pdf", data)
     label = next(d for d in diags if d.code == "NB204")
-    assert label.where == {"page": 3, "quote": "2.其他法律行政止公开"}
-    assert label.where_text() == "（第3页，原文：“2.其他法律行政止公开”）"
-    assert label.where_text("en") == ' (page 3, text: "2.其他法律行政止公开")'
+    assert label.where == {"page": 3, "quote": "2.其他法律行政止公开", "form": "三"}
+    assert label.where_text() == "（第3页，表三，原文：“2.其他法律行政止公开”）"
+    assert label.where_text("en") == ' (page 3, report table 三, text: "2.其他法律行政止公开")'
     totals = [d for d in diags if d.code == "NB304"]
-    assert [d.where["page"] for d in totals] == [4, 4]
+    assert [(d.where["page"], d.where["form"]) for d in totals] == [(4, "四"), (4, "四")]
 
 
 def _cjk_pdf(pages: list[bytes], rotate: int = 0) -> bytes:
@@ -431,12 +431,12 @@ def test_text_and_full_output_append_the_place(tmp_path, capsys):
     line = next(ln for ln in out.splitlines() if " NB204 " in ln)
     assert re.fullmatch(
         r".*表格\.docx:\d+:\d+: NB204 表二行标签「规范性文件」与格式不一致，应为「行政规范性文件」"
-        r"（文档第1个表格第\d+行第1格，原文：“规范性文件”）",
+        r"（文档第1个表格第\d+行第1格，表二，原文：“规范性文件”）",
         line,
     )
     main(["check", str(p), "--lang", "en", "--output-format", "text"])
     line = next(ln for ln in capsys.readouterr().out.splitlines() if " NB204 " in ln)
-    assert re.search(r' \(table 1, row \d+, cell 1, text: "规范性文件"\)$', line)
+    assert re.search(r' \(table 1, row \d+, cell 1, report table 二, text: "规范性文件"\)$', line)
     # a Markdown file's line:col is its own position: nothing appended
     main(["check", str(EXAMPLES / "defects-tables.md")])
     line = next(ln for ln in capsys.readouterr().out.splitlines() if " NB204 " in ln)
@@ -449,7 +449,7 @@ def test_github_json_sarif_carry_the_place(tmp_path, capsys):
     p = _docx_file(tmp_path)
     main(["check", str(p), "--output-format", "github"])
     gh = next(ln for ln in capsys.readouterr().out.splitlines() if "NB204" in ln)
-    assert re.search(r"NB204 表二行标签.*（文档第1个表格第\d+行第1格，原文：“规范性文件”）$", gh)
+    assert re.search(r"NB204 表二行标签.*（文档第1个表格第\d+行第1格，表二，原文：“规范性文件”）$", gh)
     main(["check", str(p), "--output-format", "json"])
     doc = json.loads(capsys.readouterr().out)
     d = next(d for d in doc["files"][0]["diagnostics"] if d["code"] == "NB204")
@@ -458,7 +458,9 @@ def test_github_json_sarif_carry_the_place(tmp_path, capsys):
     sarif = json.loads(capsys.readouterr().out)
     r = next(r for r in sarif["runs"][0]["results"] if r["ruleId"] == "NB204")
     (logical,) = r["locations"][0]["logicalLocations"]
-    assert logical["kind"] == "tableCell" and re.fullmatch(r"table 1, row \d+, cell 1", logical["name"])
+    assert logical["kind"] == "tableCell" and re.fullmatch(
+        r"table 1, row \d+, cell 1, report table 二", logical["name"]
+    )
     assert r["properties"]["where"] == d["where"]
     schema = SHARED / "schemas" / "sarif-schema-2.1.0.json"
     if schema.is_file():
@@ -478,4 +480,4 @@ def test_audit_jsonl_rows_have_where_and_quote(tmp_path, capsys):
     docx_rec = next(r for r in recs if r["file"].endswith(p.name) and r["code"] == "NB204")
     assert docx_rec["where"]["table"] == 1 and docx_rec["quote"] == "规范性文件"
     md_rec = next(r for r in recs if r["file"].endswith("t.md") and r["code"] == "NB204")
-    assert md_rec["where"] is None and md_rec["quote"] == "规范性文件"
+    assert md_rec["where"] == {"form": "二"} and md_rec["quote"] == "规范性文件"
