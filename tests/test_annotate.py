@@ -481,3 +481,10 @@ def test_audit_jsonl_rows_have_where_and_quote(tmp_path, capsys):
     assert docx_rec["where"]["table"] == 1 and docx_rec["quote"] == "规范性文件"
     md_rec = next(r for r in recs if r["file"].endswith("t.md") and r["code"] == "NB204")
     assert md_rec["where"] == {"form": "二"} and md_rec["quote"] == "规范性文件"
+
+
+def test_audit_page_shows_the_place(tmp_path, capsys):
+    p = _docx_file(tmp_path)
+    main(["audit", str(p), "--jobs", "1", "--html", str(tmp_path / "a.html")])
+    page = (tmp_path / "a.html").read_text(encoding="utf-8")
+    assert "（文档第1个表格第" in page and "表二，原文：“规范性文件”）" in page

@@ -704,7 +704,7 @@ def run(args) -> int:
     if args.html:
         from .audit_html import HtmlCollector
 
-        html = HtmlCollector(MAX_HTML_DETAILS, MAX_SNIPPETS_PER_REPORT)
+        html = HtmlCollector(MAX_HTML_DETAILS, MAX_SNIPPETS_PER_REPORT, lang=args.lang or "zh")
         writers.append(html)
     t0 = time.monotonic()
     write_errors = 0
