@@ -488,3 +488,23 @@ def test_audit_page_shows_the_place(tmp_path, capsys):
     main(["audit", str(p), "--jobs", "1", "--html", str(tmp_path / "a.html")])
     page = (tmp_path / "a.html").read_text(encoding="utf-8")
     assert "（文档第1个表格第" in page and "表二，原文：“规范性文件”）" in page
+
+
+@pytest.mark.parametrize("name", ["x.docx", "x.pdf"])
+def test_bad_bytes_are_a_read_error_not_a_crash(name):
+    from nblint.diagnostics import Diagnostic
+    from nblint.source import ReadError
+
+    d = Diagnostic(name, "NB001", "unreadable", "error", "无法读取文件")
+    for data in (b"", b"PK\x03\x04 broken zip", b"%PDF-1.7\n1 0 obj <<>> endobj\n", bytes(range(256)) * 4):
+        with pytest.raises(ReadError):
+            annotate_bytes(data, name, [d], read=False)
+
+
+def test_no_source_and_no_reading_pdf_notes_by_page():
+    data = _made_pdf()
+    src, diags = lint("made.pdf", data)
+    blob, _ = annotate_bytes(data, "made.pdf", diags, read=False)
+    marks = highlights(blob)
+    assert len(marks) == len(diags)
+    assert sorted(p for p, _, _ in marks) == sorted(d.where["page"] for d in diags)

@@ -58,18 +58,29 @@ def annotate_bytes(
     diagnostics' ``where``.  Raises :class:`ReadError` when the file cannot be opened as what its name says."""
     diags = sorted(diagnostics, key=lambda d: (d.offset, d.code))
     name = output_name(filename)
+    try:
+        return _annotate(data, filename, diags, source, lang, read), name
+    except ReadError:
+        raise
+    except Exception as e:  # a file the reader took but a writer library chokes on: a clear reason, never a crash
+        raise ReadError(f"cannot annotate this file: {type(e).__name__}: {e}") from None
+
+
+def _annotate(
+    data: bytes, filename: str, diags: list[Diagnostic], source: Source | None, lang: str, read: bool
+) -> bytes:
     ext = Path(filename).suffix.lower()
     if ext == ".docx":
-        return annotate_docx(data, diags, lang), name
+        return annotate_docx(data, diags, lang)
     if source is None and read:
         from ..readers import read_bytes
 
         source = read_bytes(filename, data)
     if ext == ".pdf":
-        return annotate_pdf(data, diags, source, lang), name
+        return annotate_pdf(data, diags, source, lang)
     if source is None:
         source = Source(path=filename, text=data.decode("utf-8", "replace"))
-    return annotate_html(source, diags, lang, title=Path(filename).name), name
+    return annotate_html(source, diags, lang, title=Path(filename).name)
 
 
 def comment_text(d: Diagnostic, lang: str = "zh") -> str:
