@@ -508,3 +508,28 @@ def test_no_source_and_no_reading_pdf_notes_by_page():
     marks = highlights(blob)
     assert len(marks) == len(diags)
     assert sorted(p for p, _, _ in marks) == sorted(d.where["page"] for d in diags)
+
+
+def test_docx_comment_on_a_vertically_merged_cell_sits_on_the_cell_with_the_text():
+    import docx
+
+    from nblint.app.annotate import _docx_target
+    from nblint.readers.docx import anchors
+
+    doc = docx.Document()
+    doc.add_paragraph("表格前的段落")
+    t = doc.add_table(rows=3, cols=2)
+    merged = t.cell(0, 0).merge(t.cell(2, 0))
+    merged.paragraphs[0].add_run("（三）不予公开")
+    for r in range(3):
+        t.cell(r, 1).paragraphs[0].add_run(str(r))
+    buf = io.BytesIO()
+    doc.save(buf)
+    src = read_bytes("m.docx", buf.getvalue())
+    third = src.text.split("\n").index("（三）不予公开 | 2") + 1
+    assert src.line_info[third] == {"block": "table 1 row 3"}
+    where = src.where(src.lines.line_span(third)[0], src.lines.line_span(third)[0] + 3)
+    assert where["table"] == 1 and where["row"] == 3 and where["cell"] == 1
+    reopened = docx.Document(io.BytesIO(buf.getvalue()))
+    (p,) = _docx_target(anchors(reopened), where)
+    assert element_text(p) == "（三）不予公开"

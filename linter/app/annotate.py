@@ -130,6 +130,8 @@ def annotate_docx(data: bytes, diagnostics: Sequence[Diagnostic], lang: str = "z
 
 def _docx_target(found: dict, where: dict) -> list:
     """The ``w:p`` elements a diagnostic's comment covers: its paragraph, its table cell, or its whole row."""
+    from ..readers.docx import _vmerge
+
     if "paragraph" in where:
         p = found.get(f"paragraph {where['paragraph']}")
         return [p] if p is not None else []
@@ -142,6 +144,16 @@ def _docx_target(found: dict, where: dict) -> list:
 
         cell = where.get("cell")
         tcs = [cells[cell - 1]] if cell and 0 < cell <= len(cells) and cells[cell - 1] is not None else None
+        if tcs is not None and _vmerge(tcs[0]) == "continue":
+            # a cell merged with the ones above it (a label written once down several rows): the cell that starts
+            # the merge holds the text the reader repeated
+            for r in range(where["row"] - 1, 0, -1):
+                above = found.get(f"table {where['table']} row {r}")
+                if above is None or cell > len(above[1]) or above[1][cell - 1] is None:
+                    break
+                if _vmerge(above[1][cell - 1]) != "continue":
+                    tcs = [above[1][cell - 1]]
+                    break
         if tcs is None:
             tcs = [tc for tc in dict.fromkeys(cells) if tc is not None]
         return [p for tc in tcs for p in tc.iter(qn("w:p"))]
