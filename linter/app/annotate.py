@@ -142,7 +142,7 @@ def _docx_target(found: dict, where: dict) -> list:
         tr, cells = hit
         from docx.oxml.ns import qn
 
-        cell = where.get("cell")
+        cell: int = where.get("cell") or 0
         tcs = [cells[cell - 1]] if cell and 0 < cell <= len(cells) and cells[cell - 1] is not None else None
         if tcs is not None and _vmerge(tcs[0]) == "continue":
             # a cell merged with the ones above it (a label written once down several rows): the cell that starts
