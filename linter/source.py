@@ -117,7 +117,7 @@ class Source:
                         out["cell"] = max(1, bisect_right(starts, col - 1))
         line_start, line_end = self.lines.line_span(line)
         q = quote(self.text, start, end, line_end)
-        if q and len(q) < 4 and start > line_start:
+        if q and len(q) < 4 and start > line_start and " | " in self.text[line_start:line_end]:
             # a number in a table row ("0") says nothing on its own: name the row by its first cell
             first = self.text[line_start:line_end].split(" | ", 1)[0]
             head = quote(first, 0, len(first), limit=12)

@@ -137,6 +137,55 @@ def test_docx_where_and_comments_on_cells_and_paragraphs():
     assert element_text(cell) == "规范性文件"
 
 
+def comment_ranges(data: bytes) -> dict[str, str]:
+    """Comment text -> the document text its range covers (the characters Word highlights for it)."""
+    import docx
+    from docx.oxml.ns import qn
+
+    doc = docx.Document(io.BytesIO(data))
+    texts = {str(c.comment_id): c.text for c in doc.comments}
+    inside: dict[str, str] = {}
+    open_: set[str] = set()
+    for el in doc.element.body.iter():
+        if el.tag == qn("w:commentRangeStart"):
+            open_.add(el.get(qn("w:id")))
+            inside.setdefault(el.get(qn("w:id")), "")
+        elif el.tag == qn("w:commentRangeEnd"):
+            open_.discard(el.get(qn("w:id")))
+        elif el.tag == qn("w:t"):
+            for i in open_:
+                inside[i] += el.text or ""
+    return {texts[i]: t for i, t in inside.items()}
+
+
+def test_docx_comment_in_a_paragraph_covers_just_its_characters():
+    """Inside a paragraph the runs are split so that a comment covers the diagnostic's own characters (Word
+    highlights 「2023」, not the whole sentence), and the paragraph's text and formatting stay as they were."""
+    import docx
+
+    text = (EXAMPLES / "defects-consistency.md").read_text(encoding="utf-8")
+    data = docx_from_text(text)
+    src, diags = lint("c.docx", data)
+    blob, _ = annotate_bytes(data, "c.docx", diags, source=src)
+    ranges = comment_ranges(blob)
+    assert len(ranges) == len(diags)
+    got = {k.split(" ", 1)[0]: v for k, v in ranges.items()}
+    assert got["NB502"] == "2023"
+    assert got["NB501"] == "27"
+    assert got["NB504"] == "2025年4月20日"
+    for d in diags:
+        quote = d.where["quote"]
+        assert ranges[comment_text_of(d, ranges)] == quote or quote.endswith("…"), (d.code, quote)
+    before = [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
+    assert [p.text for p in docx.Document(io.BytesIO(blob)).paragraphs] == before
+    # read again from the bytes when no source is given: the same ranges
+    assert comment_ranges(annotate_bytes(data, "c.docx", diags)[0]) == ranges
+
+
+def comment_text_of(d, ranges) -> str:
+    return next(k for k in ranges if k.startswith(d.code + " ") and d.message in k)
+
+
 def test_docx_paragraph_comment():
     data = docx_from_text((EXAMPLES / "defects-structure.md").read_text(encoding="utf-8"))
     src, diags = lint("s.docx", data)

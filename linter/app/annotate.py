@@ -21,6 +21,7 @@ import io
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from ..diagnostics import Diagnostic, place_text
 from ..source import QUOTE_CHARS, ReadError, Source
@@ -70,12 +71,12 @@ def _annotate(
     data: bytes, filename: str, diags: list[Diagnostic], source: Source | None, lang: str, read: bool
 ) -> bytes:
     ext = Path(filename).suffix.lower()
-    if ext == ".docx":
-        return annotate_docx(data, diags, lang)
     if source is None and read:
         from ..readers import read_bytes
 
         source = read_bytes(filename, data)
+    if ext == ".docx":
+        return annotate_docx(data, diags, lang, source)
     if ext == ".pdf":
         return annotate_pdf(data, diags, source, lang)
     if source is None:
@@ -97,19 +98,27 @@ def comment_text(d: Diagnostic, lang: str = "zh") -> str:
 # DOCX: Word comments
 
 
-def annotate_docx(data: bytes, diagnostics: Sequence[Diagnostic], lang: str = "zh") -> bytes:
+def annotate_docx(
+    data: bytes, diagnostics: Sequence[Diagnostic], lang: str = "zh", source: Source | None = None
+) -> bytes:
+    """Word comments on the runs of each diagnostic's paragraph or table cell.  With the ``source`` the
+    diagnostics were computed from, a diagnostic inside a paragraph covers just its own characters: the reader's
+    walk says which run (and which of its characters) every character of a paragraph's line comes from, and the
+    runs are split where a comment starts or ends."""
     import docx
     from docx.text.paragraph import Paragraph
     from docx.text.run import Run
 
-    from ..readers.docx import anchors as docx_anchors
+    from ..readers.docx import walk
 
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as e:
         raise ReadError(f"not a DOCX file that can be annotated: {type(e).__name__}: {e}") from None
-    found = docx_anchors(document)
+    walker = walk(document)
+    found = walker.anchors or {}
     body = document._body
+    plans = []
     for d in diagnostics:
         elements = _docx_target(found, d.where or {})
         if not elements:  # the document as a whole (year unknown, no report title): its first paragraph with text
@@ -117,15 +126,125 @@ def annotate_docx(data: bytes, diagnostics: Sequence[Diagnostic], lang: str = "z
             if first is None:
                 first = document.paragraphs[0] if document.paragraphs else document.add_paragraph()
             elements = [first._p]
-        runs = [r for p in elements for r in _text_runs(p)]
-        if runs:
-            anchor = [Run(runs[0], Paragraph(runs[0].getparent(), body)), Run(runs[-1], Paragraph(elements[-1], body))]
-        else:  # an empty paragraph or cell: an empty run to hang the comment on
-            anchor = [Paragraph(elements[0], body).add_run("")]
+        chars = _docx_chars(walker, source, d) if "paragraph" in (d.where or {}) else None
+        plans.append((d, elements, chars))
+    # split the runs where a comment starts or ends, then anchor every comment on its pieces
+    cuts: dict = {}
+    for _, _, chars in plans:
+        if chars:
+            (r0, k0), (r1, k1) = chars[0], chars[-1]
+            cuts.setdefault(r0, set()).add(k0)
+            cuts.setdefault(r1, set()).add(k1 + 1)
+    pieces = {r: _split_run(r, ks) for r, ks in cuts.items()}
+
+    def piece(r, k):
+        return next(el for start, el in reversed(pieces[r]) if start <= k)
+
+    for d, elements, chars in plans:
+        if chars:
+            first_r, last_r = piece(*chars[0]), piece(*chars[-1])
+            anchor = [Run(first_r, Paragraph(elements[0], body)), Run(last_r, Paragraph(elements[0], body))]
+        else:
+            runs = [r for p in elements for r in _text_runs(p)]
+            if runs:
+                anchor = [Run(runs[0], Paragraph(elements[0], body)), Run(runs[-1], Paragraph(elements[-1], body))]
+            else:  # an empty paragraph or cell: an empty run to hang the comment on
+                anchor = [Paragraph(elements[0], body).add_run("")]
         document.add_comment(anchor, text=comment_text(d, lang), author=AUTHOR, initials="NB")
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _docx_chars(walker, source: Source | None, d: Diagnostic) -> list | None:
+    """``(w:r, k)`` of the characters a diagnostic in a paragraph covers (a point: what its quote shows), or None
+    when they are not known (no source; the line is not the one the walk read; text outside any run)."""
+    if source is None:
+        return None
+    line, _ = source.lines.line_col(d.offset)
+    line_chars = walker.chars.get(line)
+    if not line_chars or line > len(walker.lines) or walker.lines[line - 1][0] != source.lines.line_text(line):
+        return None
+    ls, le = source.lines.line_span(line)
+    a = d.offset - ls
+    b = min(d.end_offset, le) - ls
+    if b <= a:
+        b = min(le - ls, a + QUOTE_CHARS)
+    picked = [c for c in line_chars[a:b] if c is not None]
+    if not picked or any(_in_text_box(r) for r, _ in (picked[0], picked[-1])):
+        return None
+    if picked[0][0].getparent() is not picked[-1][0].getparent() and _ancestor_p(picked[0][0]) is not _ancestor_p(
+        picked[-1][0]
+    ):
+        return None
+    return picked
+
+
+def _in_text_box(r) -> bool:
+    from docx.oxml.ns import qn
+
+    box = qn("w:txbxContent")
+    return any(a.tag == box for a in r.iterancestors())
+
+
+def _ancestor_p(r):
+    from docx.oxml.ns import qn
+
+    p = qn("w:p")
+    return next((a for a in r.iterancestors() if a.tag == p), None)
+
+
+def _split_run(r, ks: set[int]) -> list[tuple[int, Any]]:
+    """Split the run ``r`` before each of its characters ``ks`` (indices as :func:`run_chars` counts them) into
+    runs of the same formatting, in place; returns ``(first character, run)`` for every piece, in order."""
+    from ..readers.docx import run_chars
+
+    n = len(run_chars(r))
+    pieces = [(0, r)]
+    for k in sorted((k for k in ks if 0 < k < n), reverse=True):  # from the end: r keeps its first k characters
+        pieces.insert(1, (k, _split_at(r, k)))
+    return pieces
+
+
+def _split_at(r, k: int):
+    """Cut run ``r`` before its ``k``-th character: ``r`` keeps the characters before it, a copy with the same
+    properties (``w:rPr``) holding the rest is inserted right after ``r`` and returned."""
+    import copy
+
+    from docx.oxml.ns import qn
+
+    from ..readers.docx import run_chars
+
+    el, i = run_chars(r)[k]
+    order = list(r.iter())
+    tail = copy.deepcopy(r)
+    tail_el = list(tail.iter())[order.index(el)]
+    rpr = qn("w:rPr")
+    space = "{http://www.w3.org/XML/1998/namespace}space"
+    # the head: nothing after the cut
+    node = el
+    while node is not r:
+        for sib in list(node.itersiblings()):
+            node.getparent().remove(sib)
+        node = node.getparent()
+    text = el.text or ""
+    if i > 0:
+        el.text = text[:i]
+        el.set(space, "preserve")
+    else:
+        el.getparent().remove(el)
+    # the tail: nothing before the cut but the run's properties
+    node = tail_el
+    while node is not tail:
+        for sib in list(node.itersiblings(preceding=True)):
+            if not (node.getparent() is tail and sib.tag == rpr):
+                node.getparent().remove(sib)
+        node = node.getparent()
+    if i > 0:
+        tail_el.text = text[i:]
+        tail_el.set(space, "preserve")
+    r.addnext(tail)
+    return tail
 
 
 def _docx_target(found: dict, where: dict) -> list:
