@@ -489,7 +489,8 @@ def annotate_html(source: Source, diagnostics: Sequence[Diagnostic], lang: str =
     for k, d in enumerate(diagnostics, 1):
         fix = d.fix.description if d.fix is not None else (d.extra or {}).get("suggestion")
         place = place_text(d.where or {}, lang)
-        pos = f"{d.line}:{d.col}" + (f"，{place}" if place and zh else f", {place}" if place else "")
+        line_col = f"第{d.line}行第{d.col}列" if zh else f"line {d.line}, column {d.col}"
+        pos = line_col + (f"，{place}" if place and zh else f", {place}" if place else "")
         items.append(
             f'<li class="{d.severity}" id="p{k}"><a href="#m{k}"><b>{html.escape(d.code)}</b></a> '
             f"[{html.escape(SEVERITY_ZH.get(d.severity, d.severity) if zh else d.severity)}] "
