@@ -584,3 +584,22 @@ def test_docx_comment_on_a_vertically_merged_cell_sits_on_the_cell_with_the_text
     reopened = docx.Document(io.BytesIO(buf.getvalue()))
     (p,) = _docx_target(anchors(reopened), where)
     assert element_text(p) == "（三）不予公开"
+
+
+def test_cli_unreadable_pdf_gets_its_nb001_as_a_note(tmp_path, capsys):
+    """A PDF nblint cannot read (no text layer: a scan) still gets a copy, with the NB001 reason as a note on its
+    first page, so that the clerk learns why in the viewer."""
+    files = [tmp_path / "扫描件.pdf"]
+    files[0].write_bytes(_cjk_pdf([b"0 0 1 rg 10 10 100 100 re f\n", b""]))
+    real = BINARIES / "kirogovcompare_sample_report_2023_beijing_SYNTHETIC.pdf"
+    if real.exists():
+        files.append(tmp_path / real.name)
+        shutil.copy(real, files[-1])
+    assert main(["annotate", *map(str, files), "--out-dir", str(tmp_path / "o")]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    for f in files:
+        marks = highlights((tmp_path / "o" / (f.stem + ".nblint.pdf")).read_bytes())
+        assert len(marks) == 1
+        page, note, _ = marks[0]
+        assert page == 1 and note.startswith("NB001 ")

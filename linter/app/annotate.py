@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html
 import io
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -306,6 +307,18 @@ Box = tuple[int, float, float, float, float]
 
 
 def annotate_pdf(data: bytes, diagnostics: Sequence[Diagnostic], source: Source | None, lang: str = "zh") -> bytes:
+    import logging
+
+    quiet = logging.getLogger("pypdf")  # "incorrect startxref pointer" and the like: pypdf repairs, we say nothing
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
+    try:
+        return _annotate_pdf(data, diagnostics, source, lang)
+    finally:
+        quiet.setLevel(level)
+
+
+def _annotate_pdf(data: bytes, diagnostics: Sequence[Diagnostic], source: Source | None, lang: str) -> bytes:
     from pypdf import PdfReader, PdfWriter
     from pypdf.annotations import Highlight, Text
     from pypdf.generic import ArrayObject, FloatObject, NameObject, NumberObject, TextStringObject
@@ -561,22 +574,32 @@ def run(args) -> int:
         eng, s = workspace.resolve(path, cfg)
         lang = s.lang
         try:
+            if not os.path.isfile(path):  # a FIFO, a device, a directory named x.pdf: never opened
+                raise OSError(0, "不是普通文件" if lang != "en" else "not a regular file")
             with open(path, "rb") as f:
                 data = f.read(MAX_BYTES + 1)
             if len(data) > MAX_BYTES:
-                raise ReadError(f"file is larger than {MAX_BYTES // (1024 * 1024)} MB")
-            source = read_bytes(path, data)
-        except (OSError, ReadError) as e:
-            reason = e.reason if isinstance(e, ReadError) else (e.strerror or str(e))
-            msg = f"无法读取，未生成标注副本：{reason}" if lang != "en" else f"cannot be read, not annotated: {reason}"
-            print(f"{path}: {msg}", file=sys.stderr)
+                raise OSError(0, f"file is larger than {MAX_BYTES // (1024 * 1024)} MB")
+        except OSError as e:
+            msg = "无法读取，未生成标注副本" if lang != "en" else "cannot be read, not annotated"
+            print(
+                f"{path}: {msg}：{e.strerror or e}" if lang != "en" else f"{path}: {msg}: {e.strerror or e}",
+                file=sys.stderr,
+            )
             rc = max(rc, 1)
             continue
-        result = eng.lint_source(source, previous, s)
+        source: Source | None
         try:
-            blob, name = annotate_bytes(data, path, result.diagnostics, source=source, lang=lang)
+            source = read_bytes(path, data)
+            result = eng.lint_source(source, previous, s)
+        except ReadError as e:  # a scan, a broken font …: its NB001 goes on the copy (a note on the first page)
+            source, result = None, eng.unreadable(path, e, s)
+        try:
+            blob, name = annotate_bytes(data, path, result.diagnostics, source=source, lang=lang, read=False)
         except ReadError as e:
-            print(f"{path}: {e.reason}", file=sys.stderr)
+            reasons = [d.message for d in result.diagnostics if d.code == "NB001"] or [e.reason]
+            msg = "无法读取，未生成标注副本" if lang != "en" else "cannot be read, not annotated"
+            print(f"{path}: {msg}：{reasons[0]}" if lang != "en" else f"{path}: {msg}: {reasons[0]}", file=sys.stderr)
             rc = max(rc, 1)
             continue
         target = (out_dir or Path(path).parent) / name
