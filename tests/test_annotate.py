@@ -603,3 +603,15 @@ def test_cli_unreadable_pdf_gets_its_nb001_as_a_note(tmp_path, capsys):
         assert len(marks) == 1
         page, note, _ = marks[0]
         assert page == 1 and note.startswith("NB001 ")
+
+
+def test_comment_text_in_english():
+    data = docx_from_text((EXAMPLES / "defects-tables.md").read_text(encoding="utf-8"))
+    src = read_bytes("e.docx", data)
+    from nblint.engine import Settings
+
+    diags = Engine(Settings(lang="en")).lint_source(src).diagnostics
+    label = next(d for d in diags if d.code == "NB204")
+    blob, _ = annotate_bytes(data, "e.docx", [label], source=src, lang="en")
+    (text,) = comment_ranges(blob)
+    assert text == f"NB204 [warning] {label.message}\nFix: change to 「行政规范性文件」"
