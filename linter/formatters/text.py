@@ -31,15 +31,12 @@ class TextFormatter:
         pre = "".join(styles)
         return f"{pre}{text}{self.Style.RESET_ALL}"
 
-    def line(self, d) -> str:
-        return self._line(d) + self.where_part(d)
-
     def where_part(self, d) -> str:
         """The page / paragraph / table cell and a quote, after the message (PDF and DOCX; empty otherwise)."""
         part = where_text(d.where, self.lang) if getattr(d, "where", None) else ""
         return self._c(part, self.Style.DIM) if part and self.color else part
 
-    def _line(self, d) -> str:
+    def line(self, d) -> str:
         if not self.color:
             return f"{display(d.path)}:{d.line}:{d.col}: {d.code} {d.message}"
         F, S = self.Fore, self.Style
@@ -58,7 +55,7 @@ class TextFormatter:
         for r in results:
             files += 1
             for d in r.diagnostics:
-                out.append(self.line(d))
+                out.append(self.line(d) + self.where_part(d))
                 out.extend(self.context(r, d))
                 counts[d.code] += 1
                 sev[d.severity] += 1
