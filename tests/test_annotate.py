@@ -615,3 +615,21 @@ def test_comment_text_in_english():
     blob, _ = annotate_bytes(data, "e.docx", [label], source=src, lang="en")
     (text,) = comment_ranges(blob)
     assert text == f"NB204 [warning] {label.message}\nFix: change to 「行政规范性文件」"
+
+
+def test_api_annotates_an_unreadable_pdf_with_its_nb001():
+    """What the web page does with a scan: the NB001 diagnostic, no source, read=True (the default)."""
+    data = _cjk_pdf([b"0 0 1 rg 10 10 100 100 re f\n"])
+    src_err = None
+    try:
+        read_bytes("s.pdf", data)
+    except Exception as e:  # the linter cannot read it
+        src_err = e
+    assert src_err is not None
+    from nblint.source import ReadError
+
+    assert isinstance(src_err, ReadError)
+    (d,) = _ENGINE.unreadable("s.pdf", src_err).diagnostics
+    blob, name = annotate_bytes(data, "s.pdf", [d])
+    assert name == "s.nblint.pdf"
+    assert [(p, n.split(" ")[0]) for p, n, _ in highlights(blob)] == [(1, "NB001")]

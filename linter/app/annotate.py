@@ -56,8 +56,9 @@ def annotate_bytes(
 
     ``source``: the :class:`Source` the diagnostics were computed from (its character boxes place PDF highlights,
     its text is what the HTML page shows); when None and ``read`` is true the file is read again here, when None and
-    ``read`` is false a PDF gets its notes by page only and a text file is decoded as UTF-8.  A DOCX needs only the
-    diagnostics' ``where``.  Raises :class:`ReadError` when the file cannot be opened as what its name says."""
+    ``read`` is false (or the file cannot be read as a report) a PDF gets its notes by page, a DOCX its comments by
+    paragraph or cell (the diagnostics' ``where``) and a text file is decoded as UTF-8.  Raises :class:`ReadError`
+    when the file cannot be opened as what its name says."""
     diags = sorted(diagnostics, key=lambda d: (d.offset, d.code))
     name = output_name(filename)
     try:
@@ -75,7 +76,10 @@ def _annotate(
     if source is None and read:
         from ..readers import read_bytes
 
-        source = read_bytes(filename, data)
+        try:
+            source = read_bytes(filename, data)
+        except ReadError:  # unreadable for the linter (NB001): annotated without it, notes by page
+            source = None
     if ext == ".docx":
         return annotate_docx(data, diags, lang, source)
     if ext == ".pdf":
