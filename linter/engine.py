@@ -195,6 +195,11 @@ class Engine:
                 rl = report.location(a)
                 extra["related"].append({"line": rl.line, "col": rl.col, "message": label})
         fix = None
+        if f.fix and rule.fixable and not report.source.editable:
+            # a DOCX/PDF is not rewritten, but a person fixing it by hand wants the same advice (annotate, where)
+            suggestion = rule.render_fix_title(values, s.lang)
+            if suggestion:
+                extra["suggestion"] = suggestion
         if f.fix and rule.fixable and report.source.editable:
             edits = []
             for a, b, text in f.fix:
@@ -215,7 +220,19 @@ class Engine:
             src_end,
             extra,
             fix,
+            self._where(report, f, src_start, src_end),
         )
+
+    @staticmethod
+    def _where(report: Report, f: Finding, src_start: int, src_end: int) -> dict:
+        """The human position (:meth:`Source.where`), plus the format's table the finding lies in ("三" for 表三):
+        the DOCX's second Word table, or a table on page 3 of a PDF, is named as the format names it."""
+        where = report.source.where(src_start, src_end)
+        for t in report.tables.values():
+            if t.span[0] <= f.start < t.span[1]:
+                where["form"] = t.id
+                break
+        return where
 
 
 def previous_report(path: str | None) -> Report | None:

@@ -336,6 +336,19 @@ STRINGS: dict[str, tuple[str, str]] = {
         "并行检查一批已发布的年报，输出 HTML/CSV/JSONL 汇总",
         "lint a folder of published reports in parallel; HTML/CSV/JSONL summaries",
     ),
+    "help.cmd.annotate": (
+        "为每份年报另存一份标注版（Word 批注、PDF 高亮、HTML 标记），原文件不动",
+        "write a copy of each report with its problems marked (Word comments, PDF highlights)",
+    ),
+    "help.annotate.paths": (
+        "要标注的年报（DOCX、PDF、HTML、Markdown、文本）",
+        "reports to annotate (DOCX, PDF, HTML, Markdown, text)",
+    ),
+    "help.annotate.out-dir": (
+        "标注版的存放文件夹（默认放在原文件旁边；原文件从不改动）",
+        "folder for the annotated copies (default: next to each file; the original is never changed)",
+    ),
+    "help.annotate.lang": ("批注的语言（默认中文）", "language of the comments (default zh)"),
     "help.check.paths": ("文件或文件夹（递归查找）", "files or directories (recursive)"),
     "help.check.output-format": (
         "输出格式；full：在每个问题下显示原文行并用 ^ 标出位置",

@@ -7,6 +7,8 @@ page, paragraph ...) through :meth:`Source.location` when it makes a diagnostic.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -74,6 +76,9 @@ class Source:
     # points from the page's top-left corner (pdfplumber's convention), or None for what the reader inserted
     # (line breaks, " | " between table cells, spaces between words).  None for other formats.
     char_boxes: list[tuple[int, float, float, float, float] | None] | None = field(default=None, repr=False)
+    # DOCX: for a table row read as one pipe line, the 0-based column in that line where each of its grid cells
+    # starts (text line -> starts), so that a position knows its cell.  Empty for other formats.
+    cells: dict[int, list[int]] = field(default_factory=dict, repr=False)
 
     @property
     def editable(self) -> bool:
@@ -97,3 +102,57 @@ class Source:
             if at is not None:
                 return Location(at[0], at[1], info.get("page"), info.get("block"))
         return Location(line, col, info.get("page"), info.get("block"))
+
+    def where(self, start: int, end: int) -> dict:
+        """Where a span ``[start, end)`` of ``text`` is for a person looking at the original file: the PDF page, the
+        DOCX paragraph or table / row / cell (1-based, as the reader counted them), and a short quote of the text
+        (the span itself, or the rest of its line when the span is a point).  Read from the reader's own positions
+        (``line_info``, ``cells``), never by searching the text."""
+        line, col = self.lines.line_col(start)
+        info = self.line_info.get(line, {})
+        out: dict[str, int | str] = {}
+        if info.get("page") is not None:
+            out["page"] = info["page"]
+        m = _BLOCK.fullmatch(info.get("block") or "")
+        if m:
+            n = int(m.group("n"))
+            if m.group("kind") == "paragraph":
+                out["paragraph"] = n
+            elif m.group("kind") == "table":
+                out["table"] = n
+                if m.group("row"):
+                    out["row"] = int(m.group("row"))
+                    starts = self.cells.get(line)
+                    if starts:
+                        out["cell"] = max(1, bisect_right(starts, col - 1))
+        line_start, line_end = self.lines.line_span(line)
+        q = quote(self.text, start, end, line_end)
+        if q and len(q) < 4 and start > line_start and " | " in self.text[line_start:line_end]:
+            # a number in a table row ("0") says nothing on its own: name the row by its first cell
+            first = self.text[line_start:line_end].split(" | ", 1)[0]
+            head = quote(first, 0, len(first), limit=12)
+            if any(ch.isalpha() for ch in head) and first != self.text[line_start:start]:
+                q = f"{head} … {q}"
+        if q:
+            out["quote"] = q
+        return out
+
+
+# the DOCX reader's block names: "paragraph 12", "table 2 row 3", "table 2" (inside a cell), "chunk 1"
+_BLOCK = re.compile(r"(?P<kind>paragraph|table|chunk) (?P<n>[0-9]++)(?: row (?P<row>[0-9]++))?")
+QUOTE_CHARS = 24
+
+
+def quote(text: str, start: int, end: int, line_end: int | None = None, limit: int = QUOTE_CHARS) -> str:
+    """A short quote of ``text[start:end]`` for people: on one line, blanks squeezed, at most ``limit`` characters
+    (an ellipsis marks a cut).  A point (an empty span: where something missing belongs) quotes what follows it on
+    its line."""
+    if end <= start:
+        end = line_end if line_end is not None else text.find("\n", start)
+        if end < 0:
+            end = len(text)
+    piece = text[start : min(end, start + limit * 4)]
+    piece = " ".join(piece.replace("|", " ").split())
+    if len(piece) > limit:
+        piece = piece[: limit - 1].rstrip() + "…"
+    return piece

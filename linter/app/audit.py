@@ -208,6 +208,7 @@ def _report(path, previous, meta, diagnostics, text=None, error=None) -> dict:
                 "end_line": d.end_line,
                 "end_col": d.end_col,
                 "message": d.message,
+                "where": d.where,
                 "source": _snippet(text, d) if text is not None and i < MAX_SNIPPETS_PER_REPORT else None,
             }
         )
@@ -528,6 +529,9 @@ class JsonlWriter:
                         "line": d["line"],
                         "col": d["col"],
                         "message": d["message"],
+                        # the page / paragraph / table cell and a quote, where a person finds it in a PDF or DOCX
+                        "where": {k: v for k, v in (d.get("where") or {}).items() if k != "quote"} or None,
+                        "quote": (d.get("where") or {}).get("quote"),
                     },
                     ensure_ascii=False,
                 )
@@ -543,6 +547,8 @@ class JsonlWriter:
                         "line": None,
                         "col": None,
                         "message": rep["error"],
+                        "where": None,
+                        "quote": None,
                     },
                     ensure_ascii=False,
                 )
@@ -699,7 +705,7 @@ def run(args) -> int:
     if args.html:
         from .audit_html import HtmlCollector
 
-        html = HtmlCollector(MAX_HTML_DETAILS, MAX_SNIPPETS_PER_REPORT)
+        html = HtmlCollector(MAX_HTML_DETAILS, MAX_SNIPPETS_PER_REPORT, lang=args.lang or "zh")
         writers.append(html)
     t0 = time.monotonic()
     write_errors = 0

@@ -16,6 +16,7 @@ from collections import Counter
 from html import escape
 from sys import intern
 
+from ..diagnostics import where_text
 from ..paths import display
 
 SEV_COLOUR = {"error": "#c62828", "warning": "#ef8f00", "info": "#1e6fb8"}
@@ -25,7 +26,8 @@ class HtmlCollector:
     """Keeps a small summary per report and, up to ``max_details`` diagnostics in all, the details shown when a
     report is opened (message and source line); everything else is in the JSONL file."""
 
-    def __init__(self, max_details: int = 20_000, per_report: int = 50):
+    def __init__(self, max_details: int = 20_000, per_report: int = 50, lang: str = "zh"):
+        self.lang = lang  # of the page / paragraph / table cell shown after a PDF or DOCX diagnostic's message
         self.per_report = per_report
         self.rows: list[list] = []
         self.details: list[dict | None] = []
@@ -63,7 +65,13 @@ class HtmlCollector:
             self.details.append(
                 {
                     "d": [
-                        [intern(d["severity"]), intern(d["code"]), d["line"], d["col"], d["message"]]
+                        [
+                            intern(d["severity"]),
+                            intern(d["code"]),
+                            d["line"],
+                            d["col"],
+                            d["message"] + where_text(d.get("where") or {}, self.lang),
+                        ]
                         + ([d["source"]["text"], d["source"]["start"], d["source"]["end"]] if d.get("source") else [])
                         for d in shown
                     ],

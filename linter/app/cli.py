@@ -23,6 +23,7 @@ PLUGIN_COMMANDS = {
     "lsp": ("nblint.app.lsp", "help.cmd.lsp"),
     "new": ("nblint.app.new", "help.cmd.new"),
     "audit": ("nblint.app.audit", "help.cmd.audit"),
+    "annotate": ("nblint.app.annotate", "help.cmd.annotate"),
 }
 
 SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}

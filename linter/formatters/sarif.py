@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..diagnostics import place_text
 from ..paths import uri_path
 from ..spans import LineIndex
 
@@ -33,6 +34,24 @@ def _region(line: int, col: int, end_line: int, end_col: int, nonempty: bool = T
     if nonempty and (end_line, end_col) == (line, col):
         end_col = col + 1  # a point (where something missing belongs): one character
     return {"startLine": line, "startColumn": col, "endLine": end_line, "endColumn": end_col}
+
+
+def _logical_location(where: dict) -> dict | None:
+    """The page, paragraph or table cell of a PDF/DOCX diagnostic as a SARIF logical location (a place in the
+    document a person can find; the physical region counts lines of nblint's extracted text)."""
+    if "page" in where:
+        kind = "page"
+    elif "paragraph" in where:
+        kind = "paragraph"
+    elif "cell" in where:
+        kind = "tableCell"
+    elif "row" in where:
+        kind = "tableRow"
+    elif "table" in where:
+        kind = "table"
+    else:
+        return None
+    return {"name": place_text(where, "en"), "kind": kind}
 
 
 class SarifFormatter:
@@ -127,6 +146,11 @@ class SarifFormatter:
                         }
                     ]
                 props = {k: v for k, v in (d.extra or {}).items() if k != "related"}
+                if d.where:
+                    props["where"] = d.where
+                    logical = _logical_location(d.where)
+                    if logical:
+                        item["locations"][0]["logicalLocations"] = [logical]
                 if props:
                     item["properties"] = props
                 res.append(item)

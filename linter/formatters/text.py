@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 
-from ..diagnostics import SEVERITIES
+from ..diagnostics import SEVERITIES, where_text
 from ..fixes import applicable
 from ..i18n import current, severity_word, t
 from ..paths import display
@@ -34,6 +34,11 @@ class TextFormatter:
         pre = "".join(styles)
         return f"{pre}{text}{self.Style.RESET_ALL}"
 
+    def where_part(self, d) -> str:
+        """The page / paragraph / table cell and a quote, after the message (PDF and DOCX; empty otherwise)."""
+        part = where_text(d.where, self.lang) if getattr(d, "where", None) else ""
+        return self._c(part, self.Style.DIM) if part and self.color else part
+
     def line(self, d, fixable: bool = False) -> str:
         sev = severity_word(d.severity, self.lang)
         mark = " " + t("fixable.mark", self.lang) if fixable else ""
@@ -59,7 +64,7 @@ class TextFormatter:
             for d in r.diagnostics:
                 fix = applicable(r, d)
                 fixable += fix
-                out.append(self.line(d, fix))
+                out.append(self.line(d, fix) + self.where_part(d))
                 out.extend(self.context(r, d))
                 counts[d.code] += 1
                 sev[d.severity] += 1

@@ -24,6 +24,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from typing import Any
 
 from ..i18n import Msg
 from ..source import ReadError, Source
@@ -40,8 +41,8 @@ def _q(tag: str) -> str:
     return f"{{{_W}}}{tag}"
 
 
-_P, _TBL, _TR, _TC, _SDT, _SDTCONTENT, _CUSTOMXML = (
-    _q(t) for t in ("p", "tbl", "tr", "tc", "sdt", "sdtContent", "customXml")
+_P, _TBL, _TR, _TC, _SDT, _SDTCONTENT, _CUSTOMXML, _RUN = (
+    _q(t) for t in ("p", "tbl", "tr", "tc", "sdt", "sdtContent", "customXml", "r")
 )
 _SKIP_IN_PARA = {
     _q(t)
@@ -107,11 +108,41 @@ def _read(path: str, data: bytes) -> Source:
         raise ReadError(Msg("read.docx-no-text"))
     text = "\n".join(t for t, _ in lines)
     info = {i: {"block": b} for i, (_, b) in enumerate(lines, 1)}
-    return Source(path=path, text=text, kind="docx", line_info=info)
+    return Source(path=path, text=text, kind="docx", line_info=info, cells=walker.cells)
+
+
+def anchors(document) -> dict:
+    """The elements of an open python-docx ``document`` by the block names the reader gives its lines, found by
+    the reader's own walk: ``"paragraph N"`` -> its ``w:p``; ``"table N row R"`` -> ``(w:tr, [w:tc per grid
+    column])``.  What ``nblint annotate`` anchors its comments on."""
+    return walk(document).anchors or {}
+
+
+def walk(document) -> _Walker:
+    """The reader's walk over an open python-docx ``document``, keeping the elements: ``anchors`` (see
+    :func:`anchors`) and ``chars`` (text line -> the run and run character of each character of a paragraph's
+    line)."""
+    walker = _Walker(document, anchors=True)
+    walker.blocks(document.element.body)
+    return walker
+
+
+def _grid_cells(tr, tcs) -> list:
+    """The ``w:tc`` of every grid column of a row (a cell spanning columns is listed once per column; the columns
+    before ``w:gridBefore`` are None)."""
+    out: list = [None] * _grid_before(tr)
+    for tc in tcs:
+        out.extend([tc] * _span(tc))
+    return out
 
 
 class _Walker:
-    def __init__(self, document):
+    def __init__(self, document, anchors: bool = False):
+        self.anchors: dict | None = {} if anchors else None
+        # with anchors: 1-based line of a paragraph's text -> (w:r, index among the run's characters) or None per
+        # character of the line (the numbering label Word draws has no run)
+        self.chars: dict[int, list] = {}
+        self.cells: dict[int, list[int]] = {}
         self.lines: list[tuple[str, str]] = []
         self.n_para = 0
         self.n_table = 0
@@ -119,12 +150,14 @@ class _Walker:
         self.part = document.part
         self.n_chunk = 0
 
-    def emit(self, text: str, block: str):
+    def emit(self, text: str, block: str) -> bool:
         text = text.strip(_STRIP)
         if text:
             if len(self.lines) >= _MAX_LINES:
                 raise ReadError(Msg("read.docx-lines"))
             self.lines.append((text, block))
+            return True
+        return False
 
     # -- body --------------------------------------------------------------------------------------------------
     def blocks(self, parent, label: str | None = None):
@@ -135,12 +168,20 @@ class _Walker:
                 if label is None:
                     self.n_para += 1
                 block = label or f"paragraph {self.n_para}"
-                segments, boxes = _para_text(el)
+                if self.anchors is not None and label is None:
+                    self.anchors[block] = el
+                origins: list | None = [] if self.anchors is not None else None
+                segments, boxes = _para_text(el, origins)
                 prefix = self.numbering.label(el)
                 if prefix and segments and any(s.strip(_STRIP) for s in segments):
+                    if origins is not None:
+                        lead = len(segments[0]) - len(segments[0].lstrip(_STRIP))
+                        origins[0] = [None] * len(prefix) + origins[0][lead:]
                     segments[0] = prefix + segments[0].lstrip(_STRIP)
-                for seg in segments:
-                    self.emit(seg, block)
+                for k, seg in enumerate(segments):
+                    if self.emit(seg, block) and origins is not None:
+                        lead = len(seg) - len(seg.lstrip(_STRIP))
+                        self.chars[len(self.lines)] = origins[k][lead : lead + len(self.lines[-1][0])]
                 for box in boxes:
                     self.blocks(box, block)
             else:
@@ -178,6 +219,8 @@ class _Walker:
         merges: dict[int, str] = {}  # grid column -> text of the cell that starts a vertical merge there
         for r, (tr, tcs) in enumerate(zip(rows, grid), 1):
             block = name if label is not None else f"{name} row {r}"
+            if self.anchors is not None and label is None:
+                self.anchors[block] = (tr, _grid_cells(tr, tcs))
             if single:
                 for tc in tcs:
                     self.blocks(tc, block)
@@ -206,6 +249,11 @@ class _Walker:
             if len(cells) > 1 or any(cells):
                 if len(self.lines) >= _MAX_LINES:
                     raise ReadError(Msg("read.docx-lines"))
+                starts, at = [], 0
+                for c in cells:
+                    starts.append(at)
+                    at += len(c) + 3  # " | "
+                self.cells[len(self.lines) + 1] = starts
                 self.lines.append((" | ".join(cells), block))
 
 
@@ -223,11 +271,33 @@ def _unwrap(parent, wanted: tuple[str, ...]):
             yield from _unwrap(el, wanted)
 
 
-def _para_text(p) -> tuple[list[str], list]:
-    """The text of a paragraph split at line breaks, and the text boxes anchored in it."""
+def _para_text(p, origins: list | None = None) -> tuple[list[str], list]:
+    """The text of a paragraph split at line breaks, and the text boxes anchored in it.  With ``origins`` (a
+    list), it receives one list per segment with, for every character, ``(w:r, k)``: the run it comes from and
+    the character's index among that run's characters (:func:`run_chars` counts them the same way), or None."""
     segments: list[list[str]] = [[]]
+    if origins is not None:
+        origins.append([])
+    used: dict = {}  # run -> characters of it so far
     boxes: list = []
     stack = [iter(p)]
+
+    def add(el, text: str) -> None:
+        segments[-1].append(text)
+        if origins is not None:
+            r = el.getparent()
+            if r is None or r.tag != _RUN:
+                origins[-1].extend([None] * len(text))
+                return
+            k = used.get(r, 0)
+            origins[-1].extend((r, k + i) for i in range(len(text)))
+            used[r] = k + len(text)
+
+    def new_segment() -> None:
+        segments.append([])
+        if origins is not None:
+            origins.append([])
+
     while stack:
         el = next(stack[-1], None)
         if el is None:
@@ -240,16 +310,16 @@ def _para_text(p) -> tuple[list[str], list]:
         ns = tag[1:].split("}", 1)[0] if tag.startswith("{") else ""
         if ns == _W:
             if local == "t":
-                segments[-1].append(el.text or "")
+                add(el, el.text or "")
                 continue
             if local in ("tab", "ptab"):
-                segments[-1].append("\t")
+                add(el, "\t")
                 continue
             if local in ("br", "cr"):
-                segments.append([])
+                new_segment()
                 continue
             if local == "noBreakHyphen":
-                segments[-1].append("-")
+                add(el, "-")
                 continue
             if local == "softHyphen":
                 continue
@@ -257,9 +327,36 @@ def _para_text(p) -> tuple[list[str], list]:
                 boxes.append(el)
                 continue
             if local == "p":  # a paragraph nested somewhere unusual: its own line
-                segments.append([])
+                new_segment()
         stack.append(iter(el))
     return ["".join(s) for s in segments], boxes
+
+
+def run_chars(r) -> list[tuple[Any, int]]:
+    """The characters a run contributes to the text, as ``(child element, index in its text)``: what
+    :func:`_para_text` counts as the run's characters 0, 1, 2 …  (``w:t`` text, one per tab and no-break
+    hyphen; nothing from skipped parts or text boxes)."""
+    out: list[tuple[Any, int]] = []
+    stack = [iter(r)]
+    while stack:
+        el = next(stack[-1], None)
+        if el is None:
+            stack.pop()
+            continue
+        tag = el.tag
+        if not isinstance(tag, str) or tag in _SKIP_IN_PARA or tag == _TXBX:
+            continue
+        if tag == _T:
+            out.extend((el, i) for i in range(len(el.text or "")))
+        elif tag in _ONE_CHAR:
+            out.append((el, 0))
+        else:
+            stack.append(iter(el))
+    return out
+
+
+_T, _TXBX = _q("t"), _q("txbxContent")
+_ONE_CHAR = {_q("tab"), _q("ptab"), _q("noBreakHyphen")}
 
 
 def _cell_text(tc) -> str:
