@@ -20,6 +20,7 @@ PLUGIN_COMMANDS = {
     "lsp": ("nblint.app.lsp", "language server over stdio (diagnostics, quick fixes, hover)"),
     "new": ("nblint.app.new", "write a compliant report skeleton for a year and agency"),
     "audit": ("nblint.app.audit", "lint a folder of published reports in parallel; HTML/CSV/JSONL summaries"),
+    "serve": ("nblint.app.serve", "a local web page to drop a report on: problems highlighted and explained"),
 }
 
 SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
