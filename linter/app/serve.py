@@ -35,6 +35,7 @@ from .. import budget
 STATIC = Path(__file__).resolve().parent / "static"
 DEFAULT_PORT = 8765
 DEFAULT_MAX_MB = 50.0
+DRAIN_FACTOR = 8  # a refused body is read (and dropped) up to this many times the limit before the answer
 MAX_WORKERS = 2  # lints at the same time (the machine's other requests wait for a free one)
 ACCEPTED = (".docx", ".pdf", ".html", ".htm", ".md", ".markdown", ".txt")
 
@@ -308,10 +309,23 @@ class LimitBody:
         too_large = JSONResponse(
             {"error": text(self.lang, "too-large", mb=self.limit_mb)}, status_code=413, headers={"Connection": "close"}
         )
+
+        async def drain(seen: int) -> None:
+            # read the rest of the body, keeping nothing, so that the client (which is still sending) gets the answer
+            # instead of a reset connection; a body without end is cut off at DRAIN_FACTOR times the limit
+            more = True
+            while more and seen <= self.limit * DRAIN_FACTOR:
+                message = await receive()
+                if message["type"] != "http.request":
+                    return
+                seen += len(message.get("body", b""))
+                more = message.get("more_body", False)
+
         for k, v in scope.get("headers", ()):
             if k == b"content-length":
                 try:
                     if int(v) > self.limit:
+                        await drain(0)
                         return await too_large(scope, receive, send)
                 except ValueError:
                     pass
@@ -324,6 +338,8 @@ class LimitBody:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
+                    if message.get("more_body", False):
+                        await drain(seen)
                     raise BodyTooLarge()
             return message
 
@@ -416,8 +432,10 @@ def create_app(
             return await then(upload, checked, req_lang, ws)
         except UploadError as e:
             return error(e.status, e.message(req_lang))
-        except BodyTooLarge:
-            raise
+        except BodyTooLarge:  # the middleware's count ran past the limit while the form was being read
+            return JSONResponse(
+                {"error": text(req_lang, "too-large", mb=max_mb)}, status_code=413, headers={"Connection": "close"}
+            )
         except Exception as e:  # never a traceback page; the server keeps serving
             print(f"nblint serve: internal error: {type(e).__name__}: {e}", file=sys.stderr)
             if os.environ.get("NBLINT_DEBUG"):

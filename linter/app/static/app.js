@@ -28,6 +28,7 @@ const UI = {
     preparing: "正在生成标注文件……",
     saved: "已下载「{name}」",
     problems: "问题列表", report: "年报正文",
+    tooLarge: "文件「{name}」有 {size} MB，超过 {max} MB 的上限（可用 nblint serve --max-size 调整）",
   },
   en: {
     title: "Government information disclosure annual report check",
@@ -54,11 +55,12 @@ const UI = {
     preparing: "Writing the annotated file…",
     saved: "Downloaded '{name}'",
     problems: "Problems", report: "Report text",
+    tooLarge: "'{name}' is {size} MB, more than the limit of {max} MB (nblint serve --max-size changes it)",
   },
 };
 const SEV_RANK = { error: 0, warning: 1, info: 2 };
 
-const state = { file: null, lang: "zh", view: null, marks: new Map(), selected: null };
+const state = { file: null, lang: "zh", view: null, marks: new Map(), selected: null, maxMb: null };
 
 function t(key, values) {
   let s = UI[state.lang][key];
@@ -116,6 +118,13 @@ async function errorOf(resp) {
   return t("badAnswer", { status: resp.status });
 }
 
+function tooLarge(file) {
+  if (!file || !state.maxMb || file.size <= state.maxMb * 1024 * 1024) return false;
+  const size = (file.size / 1024 / 1024).toFixed(1);
+  setStatus(t("tooLarge", { name: file.name, size, max: state.maxMb }), "error");
+  return true;
+}
+
 function choose(file) {
   if (!file) return;
   state.file = file;
@@ -125,6 +134,7 @@ function choose(file) {
 
 async function check() {
   if (!state.file) { setStatus(t("noFile"), "error"); return; }
+  if (tooLarge(state.file) || tooLarge($("previous").files[0])) { $("result").hidden = true; return; }
   setStatus(t("checking", { name: state.file.name }), "busy");
   $("check").disabled = true;
   try {
@@ -371,6 +381,7 @@ function init() {
     if (state.file) check();
   });
   $("download").addEventListener("click", download);
+  fetch("/api/health").then((r) => r.json()).then((h) => { state.maxMb = h.max_mb; }).catch(() => {});
   $("problems").addEventListener("click", (e) => {
     const li = e.target.closest(".problem");
     if (li) select(Number(li.dataset.id), false);
