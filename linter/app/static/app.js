@@ -10,6 +10,7 @@ const UI = {
     drop: "拖入年报文件，或点击选择",
     formats: "支持 DOCX、PDF、HTML、MD、TXT",
     previous: "上一年度的年报（可选，用于跨年度检查：上年结转、现行有效件数、重复内容）：",
+    pickPrevious: "选择上一年度的年报",
     check: "开始检查",
     download: "下载标注版文件",
     footer: "nblint · 本页面不连接互联网，上传的文件不会被保存",
@@ -37,6 +38,7 @@ const UI = {
     drop: "Drop a report here, or click to choose",
     formats: "DOCX, PDF, HTML, MD or TXT",
     previous: "Last year's report (optional, for the cross-year rules: carry-over, documents in force, repeated text):",
+    pickPrevious: "Choose last year's report",
     check: "Check",
     download: "Download the annotated file",
     footer: "nblint · this page makes no Internet connection; uploaded files are not kept",
@@ -355,7 +357,7 @@ function init() {
   applyLanguage();
   const drop = $("drop");
   const input = $("file");
-  drop.addEventListener("click", () => input.click());
+  drop.addEventListener("click", (e) => { if (e.target !== input) input.click(); });
   drop.addEventListener("keydown", (e) => {
     if (e.key === "Enter" || e.key === " ") { e.preventDefault(); input.click(); }
   });
@@ -374,7 +376,11 @@ function init() {
   window.addEventListener("dragover", (e) => e.preventDefault());
   window.addEventListener("drop", (e) => e.preventDefault());
   $("form").addEventListener("submit", (e) => { e.preventDefault(); check(); });
-  $("previous").addEventListener("change", () => { if (state.file) check(); });
+  $("previous").addEventListener("change", () => {
+    const prev = $("previous").files[0];
+    $("previous-name").textContent = prev ? prev.name : "";
+    if (state.file) check();
+  });
   $("lang").addEventListener("change", () => {
     state.lang = $("lang").value;
     applyLanguage();
