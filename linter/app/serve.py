@@ -182,8 +182,16 @@ class Utf16:
 _BLOCK = re.compile(r"(?:paragraph (?P<p>\d++))|(?:table (?P<t>\d++)(?: row (?P<r>\d++))?(?: cell (?P<c>\d++))?)")
 
 
-def place(extra: dict, lang: str) -> str:
-    """Where a diagnostic is, for a person: 第3页, 第12段, 表格2第3行 (empty when the file has no pages/blocks)."""
+def place(extra: dict, lang: str, where: dict | None = None) -> str:
+    """Where a diagnostic is, for a person: 第3页, 第12段, 表格2第3行 (empty when the file has no pages/blocks).
+
+    A diagnostic's ``where`` (page, paragraph, table cell), when the engine gives one, is phrased as every output
+    phrases it (``diagnostics.place_text``); else the reader's page and block in ``extra``."""
+    from .. import diagnostics
+
+    place_text = getattr(diagnostics, "place_text", None)
+    if where and place_text is not None:
+        return str(place_text(where, lang))
     parts = []
     if extra.get("page") is not None:
         parts.append(f"第{extra['page']}页" if lang == "zh" else f"page {extra['page']}")
@@ -242,7 +250,7 @@ def view(checked: Checked, rules: list, lang: str) -> dict:
                 "start": u16(min(a, len(body))),
                 "end": u16(min(b, len(body))),
                 "section": k,
-                "place": place(d.extra, lang),
+                "place": place(d.extra, lang, dd.get("where")),
                 "where": dd.get("where"),
                 "fix": d.fix.description if d.fix is not None else None,
             }
@@ -464,8 +472,15 @@ def create_app(
                 from . import annotate as _  # noqa: F401  # type: ignore[attr-defined]
             except ImportError:
                 return error(501, text(lg, "no-annotate"))
+            from ..source import ReadError
+
+            if checked.source is None:  # unreadable or timed out: nothing to annotate, the reason is the NB001
+                reason = checked.result.diagnostics[0].message if checked.result.diagnostics else upload.name
+                return error(422, text(lg, "annotate-failed", error=reason))
             try:
                 data, out_name = await anyio.to_thread.run_sync(annotate, upload, checked, lg, limiter=limiter[0])
+            except ReadError as e:  # a file the annotator cannot open as what its name says
+                return error(422, text(lg, "annotate-failed", error=e.reason))
             except Exception as e:
                 print(f"nblint serve: annotate failed: {type(e).__name__}: {e}", file=sys.stderr)
                 return error(500, text(lg, "annotate-failed", error=f"{type(e).__name__}: {e}"))
