@@ -250,6 +250,13 @@ def test_bad_uploads_get_clear_messages(server):
     assert server.alive()
 
 
+def test_folders_in_an_upload_name_are_dropped(server):
+    data = DEFECTS.read_bytes()
+    for raw in ("../../etc/年报.md", "C:\\fakepath\\年报.md", "/tmp/x/年报.md"):
+        r = server.upload("/api/check", raw, data)
+        assert r.status == 200 and r.json()["files"][0]["path"] == "年报.md", raw
+
+
 @pytest.mark.parametrize(
     "name,data",
     [

@@ -16,6 +16,7 @@ from conftest import EXAMPLES, shared
 
 webdriver = pytest.importorskip("selenium.webdriver")
 pytest.importorskip("starlette")
+from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -179,6 +180,14 @@ def test_a_bad_file_gets_a_message_not_a_crash(server, driver, tmp_path):
     item = driver.find_element(By.CSS_SELECTOR, "#problems .problem")
     assert "NB001" in item.text and driver.find_element(By.CSS_SELECTOR, "#problems summary").text.startswith("文件")
     assert driver.find_element(By.CSS_SELECTOR, "#status").text == ""
+
+    # a report whose text carries markup: shown as text, never run
+    choose(driver, AUDIT / "escaping.md")
+    wait(driver).until(lambda d: "escaping.md" in d.find_element(By.ID, "summary").text)
+    assert "<img src=x onerror=alert(1)>" in driver.find_element(By.ID, "report").text
+    assert driver.find_elements(By.CSS_SELECTOR, "#report img, #report script, #report b") == []
+    with pytest.raises(NoAlertPresentException):
+        driver.switch_to.alert.text  # noqa: B018
 
 
 def test_download_the_annotated_file(server, driver, tmp_path):

@@ -277,8 +277,10 @@ function problemItem(d, v) {
   const head = el("div", "head");
   head.append(el("span", "sev " + d.severity, UI[state.lang].sev[d.severity] || d.severity));
   head.append(el("span", "code", d.code));
-  const where = [d.place, v.kind === "pdf" || v.kind === "docx" ? "" : t("line", { line: d.line })].filter(Boolean);
-  if (!where.length) where.push(t("line", { line: d.line }));
+  // the line of a Markdown or text file is one its author can find in an editor; that of a PDF, DOCX or HTML file
+  // counts extracted text or markup, so those show only the page or paragraph (and the highlight)
+  const lined = v.kind === "markdown" || v.kind === "text";
+  const where = [d.place, lined ? t("line", { line: d.line }) : ""].filter(Boolean);
   head.append(el("span", "place", where.join(state.lang === "zh" ? "，" : ", ")));
   li.append(head);
   li.append(el("div", "msg", d.message));
