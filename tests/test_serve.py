@@ -379,7 +379,22 @@ def test_serve_command_runs_and_keeps_no_files(tmp_path):
         p.wait(10)
 
 
-def test_serve_command_usage_errors(capsys):
+def test_serve_command_usage_errors(capsys, monkeypatch):
+    monkeypatch.delenv("NBLINT_LANG", raising=False)
     assert main(["serve", "--max-size", "0"]) == 2
-    assert "--max-size" in capsys.readouterr().err
+    assert "--max-size 必须是大于 0 的 MB 数" in capsys.readouterr().err
     assert main(["serve", "--port", "70000"]) == 2
+    assert "70000" in capsys.readouterr().err
+    assert main(["serve", "--port", "1", "--lang", "en", "--host", "203.0.113.1"]) == 2  # not an address of ours
+    assert "cannot listen on 203.0.113.1:1" in capsys.readouterr().err
+
+
+def test_serve_help_is_chinese_by_default(capsys, monkeypatch):
+    monkeypatch.delenv("NBLINT_LANG", raising=False)
+    with pytest.raises(SystemExit):
+        from nblint.app.cli import build_parser
+
+        build_parser("serve").parse_args(["serve", "--help"])
+    out = capsys.readouterr().out
+    for words in ("只有本机能打开页面", "上传文件的大小上限", "每份年报的检查时限"):
+        assert words in out

@@ -499,7 +499,9 @@ def create_app(
     async def health(request: Request):
         from .. import __version__
 
-        return JSONResponse({"ok": True, "version": __version__, "max_mb": max_mb, "accept": list(ACCEPTED)})
+        return JSONResponse(
+            {"ok": True, "version": __version__, "max_mb": max_mb, "accept": list(ACCEPTED), "lang": lang}
+        )
 
     async def on_http_error(request: Request, exc: Exception):
         assert isinstance(exc, HTTPException)
@@ -584,30 +586,66 @@ class SecurityHeaders:
 # The command
 
 
+HELP = {
+    "zh": {
+        "host": "监听的地址（默认 127.0.0.1：只有本机能打开页面）",
+        "port": "端口（默认 {port}；0：任选一个空闲端口）",
+        "max-size": "上传文件的大小上限，单位 MB（默认 {mb:g}）",
+        "timeout": "每份年报的检查时限，单位秒（默认 {s:g}；0：不限）",
+        "lang": "页面和提示的默认语言（默认中文）",
+        "bad-size": "--max-size 必须是大于 0 的 MB 数",
+        "bad-port": "--port 必须在 0 到 65535 之间，不能是 {port}",
+        "cannot-listen": "无法在 {host}:{port} 上监听：{error}",
+        "open": "nblint serve：请在浏览器中打开 {url} （按 Ctrl+C 停止）",
+    },
+    "en": {
+        "host": "address to listen on (default 127.0.0.1: this computer only)",
+        "port": "port (default {port}; 0: any free port)",
+        "max-size": "largest upload in MB (default {mb:g})",
+        "timeout": "time one report may take, in seconds (default {s:g}; 0: no limit)",
+        "lang": "default language of the page and its messages (default Chinese)",
+        "bad-size": "--max-size must be a positive number of MB",
+        "bad-port": "--port must be between 0 and 65535, not {port}",
+        "cannot-listen": "cannot listen on {host}:{port}: {error}",
+        "open": "nblint serve: open {url} in a browser (Ctrl+C stops)",
+    },
+}
+
+
+def ui_lang(lang: str | None = None) -> str:
+    """The interface language: ``lang`` when given, else nblint's (``nblint.i18n`` when present), else
+    ``NBLINT_LANG``, else Chinese."""
+    if lang in HELP:
+        return str(lang)
+    try:
+        import importlib
+
+        current = importlib.import_module("nblint.i18n").current()
+        if current in HELP:
+            return str(current)
+    except (ImportError, AttributeError):
+        pass
+    env = os.environ.get("NBLINT_LANG", "").strip().lower()[:2]
+    return env if env in HELP else "zh"
+
+
 def add_arguments(parser) -> None:
     from .cli import seconds_arg
 
+    h = HELP[ui_lang()]
+    parser.add_argument("--host", default="127.0.0.1", help=h["host"])
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=h["port"].format(port=DEFAULT_PORT))
     parser.add_argument(
-        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)"
-    )
-    parser.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0: any free port)"
-    )
-    parser.add_argument(
-        "--max-size",
-        type=float,
-        default=DEFAULT_MAX_MB,
-        metavar="MB",
-        help=f"largest upload in MB (default {DEFAULT_MAX_MB:g})",
+        "--max-size", type=float, default=DEFAULT_MAX_MB, metavar="MB", help=h["max-size"].format(mb=DEFAULT_MAX_MB)
     )
     parser.add_argument(
         "--timeout",
         type=seconds_arg,
         default=budget.DEFAULT_SECONDS,
         metavar="SECONDS",
-        help=f"time one report may take (default {budget.DEFAULT_SECONDS:g}; 0: none)",
+        help=h["timeout"].format(s=budget.DEFAULT_SECONDS),
     )
-    parser.add_argument("--lang", choices=["zh", "en"], default="zh", help="default language of the page's messages")
+    parser.add_argument("--lang", choices=["zh", "en"], help=h["lang"])
 
 
 def run(args) -> int:
@@ -617,12 +655,14 @@ def run(args) -> int:
 
     from .. import UsageError
 
+    lang = ui_lang(args.lang)
+    h = HELP[lang]
     if not args.max_size > 0:
-        raise UsageError("--max-size must be a positive number of MB")
+        raise UsageError(h["bad-size"])
     if not 0 <= args.port <= 65535:
-        raise UsageError(f"--port must be between 0 and 65535, not {args.port}")
+        raise UsageError(h["bad-port"].format(port=args.port))
     hosts = None if args.host in ("0.0.0.0", "::", "") else ["127.0.0.1", "localhost", "[::1]", "::1", args.host]
-    app = create_app(max_mb=args.max_size, timeout=args.timeout, lang=args.lang, hosts=hosts)
+    app = create_app(max_mb=args.max_size, timeout=args.timeout, lang=lang, hosts=hosts)
     family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -630,13 +670,10 @@ def run(args) -> int:
         sock.bind((args.host, args.port))
     except OSError as e:
         sock.close()
-        raise UsageError(f"cannot listen on {args.host}:{args.port}: {e.strerror or e}") from None
+        raise UsageError(h["cannot-listen"].format(host=args.host, port=args.port, error=e.strerror or e)) from None
     port = sock.getsockname()[1]
     shown = f"[{args.host}]" if family == socket.AF_INET6 else args.host
-    if args.lang == "zh":
-        print(f"nblint serve：请在浏览器中打开 http://{shown}:{port}/ （按 Ctrl+C 停止）", flush=True)
-    else:
-        print(f"nblint serve: open http://{shown}:{port}/ in a browser (Ctrl+C stops)", flush=True)
+    print(h["open"].format(url=f"http://{shown}:{port}/"), flush=True)
     config = uvicorn.Config(app, log_level="warning", access_log=False, server_header=False)
     uvicorn.Server(config).run(sockets=[sock])
     return 0

@@ -389,7 +389,18 @@ function init() {
     if (state.file) check();
   });
   $("download").addEventListener("click", download);
-  fetch("/api/health").then((r) => r.json()).then((h) => { state.maxMb = h.max_mb; }).catch(() => {});
+  fetch("/api/health")
+    .then((r) => r.json())
+    .then((h) => {
+      state.maxMb = h.max_mb;
+      // the server's language (nblint serve --lang) unless the address asks for one
+      if (!params.get("lang") && h.lang && UI[h.lang] && h.lang !== state.lang && !state.file) {
+        state.lang = h.lang;
+        $("lang").value = state.lang;
+        applyLanguage();
+      }
+    })
+    .catch(() => {});
   $("problems").addEventListener("click", (e) => {
     const li = e.target.closest(".problem");
     if (li) select(Number(li.dataset.id), false);
