@@ -95,6 +95,7 @@ def test_choose_a_real_pdf_see_highlights_and_explanations(server, driver, tmp_p
     choose(driver, pdf)
     wait(driver).until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#report mark")))
 
+    screenshot(driver, tmp_path, "serve-pdf-top.png")
     summary = driver.find_element(By.ID, "summary").text
     assert pdf.name in summary and f"发现 {len(expected)} 个问题" in summary and "2023" in summary
     items = driver.find_elements(By.CSS_SELECTOR, "#problems .problem")
@@ -172,6 +173,7 @@ def test_a_bad_file_gets_a_message_not_a_crash(server, driver, tmp_path):
     choose(driver, empty)
     status = wait(driver).until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#status.error")))
     assert "是空的" in status.text
+    screenshot(driver, tmp_path, "serve-empty.png")
     assert not driver.find_element(By.ID, "result").is_displayed()
     garbage = tmp_path / "坏文件.pdf"
     garbage.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 20)
