@@ -398,3 +398,12 @@ def test_serve_help_is_chinese_by_default(capsys, monkeypatch):
     out = capsys.readouterr().out
     for words in ("只有本机能打开页面", "上传文件的大小上限", "每份年报的检查时限"):
         assert words in out
+
+
+def test_place_of_a_docx_block_in_words():
+    from nblint.app.serve import place
+
+    assert place({"block": "paragraph 12"}, "zh") == "第12段"
+    assert place({"block": "table 2 row 3"}, "zh") == "表格2第3行"
+    assert place({"page": 4}, "zh") == "第4页" and place({"page": 4}, "en") == "page 4"
+    assert place({}, "zh") == ""
