@@ -162,6 +162,10 @@ def test_check_equals_cli_json_docx(server, tmp_path):
     r = server.upload("/api/check", "r.docx", p.read_bytes())
     assert r.data == cli_json(tmp_path, "r.docx", p.read_bytes())
     assert {d["code"] for d in r.json()["files"][0]["diagnostics"]} >= {"NB204"}
+    # the page names the table row of a DOCX (「表格1第4行」, or 「文档第1个表格第4行…」 where diagnostics carry a where)
+    v = server.upload("/api/view", "r.docx", p.read_bytes()).json()
+    nb204 = next(d for d in v["diagnostics"] if d["code"] == "NB204")
+    assert re.search(r"表格1?第4行", nb204["place"]) and v["text"][nb204["start"] : nb204["end"]] == "规范性文件"
 
 
 def test_check_equals_cli_json_real_binaries(server, tmp_path):
