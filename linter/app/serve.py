@@ -480,7 +480,8 @@ def create_app(
             try:
                 data, out_name = await anyio.to_thread.run_sync(annotate, upload, checked, lg, limiter=limiter[0])
             except ReadError as e:  # a file the annotator cannot open as what its name says
-                return error(422, text(lg, "annotate-failed", error=e.reason))
+                reason = e.reason.render(lg) if hasattr(e.reason, "render") else str(e.reason)  # i18n.Msg or text
+                return error(422, text(lg, "annotate-failed", error=reason))
             except Exception as e:
                 print(f"nblint serve: annotate failed: {type(e).__name__}: {e}", file=sys.stderr)
                 return error(500, text(lg, "annotate-failed", error=f"{type(e).__name__}: {e}"))
