@@ -411,3 +411,16 @@ def test_place_of_a_docx_block_in_words():
     assert place({"block": "table 2 row 3"}, "zh") == "表格2第3行"
     assert place({"page": 4}, "zh") == "第4页" and place({"page": 4}, "en") == "page 4"
     assert place({}, "zh") == ""
+
+
+def test_an_internal_error_is_a_message_and_the_server_goes_on(server, monkeypatch):
+    import nblint.app.serve as serve_module
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(serve_module, "check_upload", broken)
+    r = server.upload("/api/view", DEFECTS.name, DEFECTS.read_bytes())
+    assert r.status == 500 and r.json()["error"].startswith("服务器内部错误") and "Traceback" not in r.data.decode()
+    monkeypatch.undo()
+    assert server.upload("/api/check", DEFECTS.name, DEFECTS.read_bytes()).status == 200
