@@ -340,6 +340,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "为每份年报另存一份标注版（Word 批注、PDF 高亮、HTML 标记），原文件不动",
         "write a copy of each report with its problems marked (Word comments, PDF highlights)",
     ),
+    "help.cmd.serve": (
+        "本地网页：拖入年报，标出并解释问题",
+        "a local web page to drop a report on: problems highlighted and explained",
+    ),
     "help.annotate.paths": (
         "要标注的年报（DOCX、PDF、HTML、Markdown、文本）",
         "reports to annotate (DOCX, PDF, HTML, Markdown, text)",

@@ -97,7 +97,16 @@ def meta_patterns() -> list[tuple[str, re.Pattern]]:
     return out
 
 
-ALL_PATTERNS = grammar_patterns() + classifier_patterns() + rule_patterns() + meta_patterns()
+def app_patterns() -> list[tuple[str, re.Pattern]]:
+    """The front ends' own patterns (nblint serve reads a DOCX block name)."""
+    try:
+        from nblint.app import serve
+    except ImportError:  # its web dependencies are not installed
+        return []
+    return [("serve.block", serve._BLOCK)]
+
+
+ALL_PATTERNS = grammar_patterns() + classifier_patterns() + rule_patterns() + meta_patterns() + app_patterns()
 META = {n for n, _ in meta_patterns()}
 
 

@@ -24,6 +24,7 @@ PLUGIN_COMMANDS = {
     "new": ("nblint.app.new", "help.cmd.new"),
     "audit": ("nblint.app.audit", "help.cmd.audit"),
     "annotate": ("nblint.app.annotate", "help.cmd.annotate"),
+    "serve": ("nblint.app.serve", "help.cmd.serve"),
 }
 
 SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
