@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import budget
@@ -75,21 +76,26 @@ class Engine:
         *,
         timeout: float | None = DEFAULT_TIMEOUT,
         cancel: threading.Event | None = None,
+        read: Callable[[str], Source] | None = None,
     ) -> FileResult:
         """Lint one file within ``timeout`` seconds (None or 0: no limit), reading last year's report too.
 
-        A time-out is an NB001 diagnostic that says so; a lint stopped through ``cancel`` raises
-        :class:`budget.Timeout` (``cancelled`` set): its result is stale and nobody wants it."""
-        from .readers import read_path
+        ``read`` (default :func:`nblint.readers.read_path`) turns a path, this file's or last year's, into its
+        :class:`Source` or raises :class:`ReadError`: ``nblint audit`` gives the text it extracted in its first pass,
+        so that no file is read twice.  A time-out is an NB001 diagnostic that says so; a lint stopped through
+        ``cancel`` raises :class:`budget.Timeout` (``cancelled`` set): its result is stale and nobody wants it."""
+        if read is None:
+            from .readers import read_path
 
+            read = read_path
         try:
             with budget.limit(timeout or None, cancel):
                 try:
-                    source = read_path(path)
+                    source = read(path)
                 except ReadError as e:
                     return self.unreadable(path, e, settings)
                 budget.check()
-                return self._lint_source(source, previous_report(previous), settings)
+                return self._lint_source(source, previous_report(previous, read), settings)
         except budget.Timeout as e:
             if e.cancelled:
                 raise
@@ -215,14 +221,17 @@ class Engine:
         )
 
 
-def previous_report(path: str | None) -> Report | None:
-    """Last year's report for the cross-year rules; an unreadable one is as good as none."""
+def previous_report(path: str | None, read: Callable[[str], Source] | None = None) -> Report | None:
+    """Last year's report for the cross-year rules (read by ``read``, default
+    :func:`nblint.readers.read_path`); an unreadable one is as good as none."""
     if not path:
         return None
-    from .readers import read_path
+    if read is None:
+        from .readers import read_path
 
+        read = read_path
     try:
-        return parse(read_path(path))
+        return parse(read(path))
     except ReadError:
         return None
 
