@@ -10,6 +10,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from . import budget
 from .checks import Finding
@@ -19,6 +20,9 @@ from .model import Report
 from .ruleset import Rule, load_rules, resolve
 from .source import ReadError, Source
 from .spans import LineIndex
+
+if TYPE_CHECKING:
+    from .pipeline import Memo
 
 # ``timeout`` of the lint methods when the caller gives none: the default per-file budget (None: no limit)
 DEFAULT_TIMEOUT: float | None = budget.DEFAULT_SECONDS
@@ -109,11 +113,13 @@ class Engine:
         *,
         timeout: float | None = DEFAULT_TIMEOUT,
         cancel: threading.Event | None = None,
+        memo: Memo | None = None,
     ) -> FileResult:
-        """Lint a source already read, within ``timeout`` seconds (see :meth:`lint_path`)."""
+        """Lint a source already read, within ``timeout`` seconds (see :meth:`lint_path`); ``memo``: what the parse
+        of an earlier version of this document left (:class:`nblint.pipeline.Memo`), for a quick re-lint."""
         try:
             with budget.limit(timeout or None, cancel):
-                return self._lint_source(source, previous, settings)
+                return self._lint_source(source, previous, settings, memo)
         except budget.Timeout as e:
             if e.cancelled:
                 raise
@@ -148,10 +154,10 @@ class Engine:
         return FileResult(path, diags, {"readable": False})
 
     def _lint_source(
-        self, source: Source, previous: Report | None = None, settings: Settings | None = None
+        self, source: Source, previous: Report | None = None, settings: Settings | None = None, memo: Memo | None = None
     ) -> FileResult:
         s = settings or self.settings
-        report = parse(source)
+        report = parse(source, memo)
         budget.check()
         if s.agency_kind:
             report.agency_kind = s.agency_kind
@@ -236,10 +242,10 @@ def previous_report(path: str | None, read: Callable[[str], Source] | None = Non
         return None
 
 
-def parse(source: Source) -> Report:
+def parse(source: Source, memo: Memo | None = None) -> Report:
     from .pipeline import parse_source
 
-    return parse_source(source)
+    return parse_source(source, memo)
 
 
 # ----------------------------------------------------------------------------------------------------------------

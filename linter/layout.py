@@ -11,11 +11,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from . import budget, data
 from .formats import load_formats
 from .model import Block, Heading, Report, Section
 from .normalize import CN_NUM, cn_int, normalize_label
+
+if TYPE_CHECKING:
+    from .pipeline import Memo
 
 
 @dataclass
@@ -105,7 +109,23 @@ def _heading_split(line: str, P: Patterns) -> int | None:
     return stop if stop <= 40 else None
 
 
-def classify(text: str) -> list[LineTok]:
+def _line_tokens(text: str, pos: int, nl: int, P: Patterns, memo: Memo | None) -> list[LineTok]:
+    """The tokens of the line text[pos:nl]; with a ``memo``, those of an identical line classified before (a line
+    is classified on its own text only), moved to ``pos``."""
+    if memo is None:
+        return [t for s, e, _ in _split_inline(text, pos, nl, P) for t in _classify_line(text, s, e, P)]
+    line = text[pos:nl]
+    hit = memo.line_tokens.get(line)
+    if hit is None:
+        hit = memo.line_tokens[line] = [
+            (t.type, t.start, t.end, t.m)
+            for s, e, _ in _split_inline(line, 0, len(line), P)
+            for t in _classify_line(line, s, e, P)
+        ]
+    return [LineTok(typ, pos + s, pos + e, m) for typ, s, e, m in hit]
+
+
+def classify(text: str, memo: Memo | None = None) -> list[LineTok]:
     P = patterns()
     toks: list[LineTok] = []
     pos = 0
@@ -116,17 +136,16 @@ def classify(text: str) -> list[LineTok]:
         nl = text.find("\n", pos)
         if nl < 0:
             nl = n
-        for s, e, _ in _split_inline(text, pos, nl, P):
-            for t in _classify_line(text, s, e, P):
-                if t.type == "H1" and t.m is not None:
-                    num = cn_int(t.m.group("num"))
-                    # a first-level number that does not move forward, with no section words ("三、本法提供":
-                    # a vertical table label broken by PDF extraction) is not a new section
-                    if num <= last_h1 and not P.known_title.match(text[t.start : t.end]):
-                        t = LineTok("TEXT", t.start, t.end)
-                    else:
-                        last_h1 = num
-                toks.append(t)
+        for t in _line_tokens(text, pos, nl, P, memo):
+            if t.type == "H1" and t.m is not None:
+                num = cn_int(t.m.group("num"))
+                # a first-level number that does not move forward, with no section words ("三、本法提供":
+                # a vertical table label broken by PDF extraction) is not a new section
+                if num <= last_h1 and not P.known_title.match(text[t.start : t.end]):
+                    t = LineTok("TEXT", t.start, t.end)
+                else:
+                    last_h1 = num
+            toks.append(t)
         pos = nl + 1
     return toks
 
@@ -230,11 +249,19 @@ def _heading(text: str, tok: LineTok, level: int) -> Heading:
     )
 
 
-def build(report: Report) -> None:
-    """Fill ``report.preamble`` and ``report.sections`` from the layout parse."""
+def build(report: Report, memo: Memo | None = None) -> None:
+    """Fill ``report.preamble`` and ``report.sections`` from the layout parse.  With a ``memo``, the tree of a
+    token sequence parsed before is reused: the tree refers to tokens by their index only, so the same sequence of
+    token types has the same tree."""
     text = report.text
-    toks = classify(text)
-    tree = parser().parse(toks)
+    toks = classify(text, memo)
+    if memo is None:
+        tree = parser().parse(toks)
+    else:
+        key = tuple(t.type for t in toks)
+        tree = memo.trees.get(key)
+        if tree is None:
+            tree = memo.trees[key] = parser().parse(toks)
     for node in tree.children:
         if node.data == "preamble":
             report.preamble = _blocks(text, node.children, toks)

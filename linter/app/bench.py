@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,9 +93,8 @@ def bench_pdf(shared: Path, quick: bool) -> bool:
     files = sorted((shared / "binaries").glob("*.pdf"))
     ok = True
     for f in files:
-        a, b, r, lo, hi = _median_ratio(
-            lambda f=f: eng.lint_path(str(f)), lambda f=f: bare_pdf_text(str(f)), 3 if quick else 9
-        )
+        path = str(f)
+        a, b, r, lo, hi = _median_ratio(partial(eng.lint_path, path), partial(bare_pdf_text, path), 3 if quick else 9)
         ok &= r <= 8
         print(
             f"  {f.name:56} lint_path {a * 1000:6.1f} ms  pypdfium2 text {b * 1000:5.1f} ms  "
@@ -124,7 +124,7 @@ def bench_html(shared: Path, quick: bool) -> bool:
     for f in html_pages(shared):
         data = f.read_bytes()
         a, b, r, lo, hi = _median_ratio(
-            lambda f=f: eng.lint_path(str(f)), lambda data=data: lxml.html.fromstring(data), 5 if quick else 15
+            partial(eng.lint_path, str(f)), partial(lxml.html.fromstring, data), 5 if quick else 15
         )
         t = time.thread_time()
         read_path(str(f))
