@@ -103,7 +103,36 @@ def _add_check_args(sp: argparse.ArgumentParser) -> None:
     sp.add_argument("--stdin-filename", help="the name to report for a report read from standard input (PATH -)")
 
 
+BUILTIN_COMMANDS = {
+    "check": "lint reports",
+    "parse": "print what was understood: sections, tables, cells with line:col",
+    "rules": "list every rule",
+    "explain": "describe a rule: description, basis, examples",
+    "extract": "print the extracted, normalised text with line numbers",
+}
+
+
+def _add_builtin_args(name: str, p: argparse.ArgumentParser) -> None:
+    if name == "check":
+        _add_check_args(p)
+    elif name == "parse":
+        p.add_argument("paths", nargs="+")
+        p.add_argument("--json", action="store_true")
+    elif name == "rules":
+        p.add_argument("--json", action="store_true")
+        p.add_argument("--markdown", action="store_true", help="the rule reference as Markdown (docs/rules.md)")
+        p.add_argument("--config")
+    elif name == "explain":
+        p.add_argument("code")
+        p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    elif name == "extract":
+        p.add_argument("path")
+        p.add_argument("--raw", action="store_true", help="the reader's text before normalisation")
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; for a known ``command`` only that sub-command is built (a cold ``nblint check`` pays for no
+    other), for anything else (``--help``, a typo) all of them, so that the help and the error list every one."""
     from .. import __version__
 
     ap = argparse.ArgumentParser(
@@ -111,23 +140,15 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     )
     ap.add_argument("--version", action="version", version=f"nblint {__version__}")
     sub = ap.add_subparsers(dest="command")
-    _add_check_args(sub.add_parser("check", help="lint reports"))
-    p = sub.add_parser("parse", help="print what was understood: sections, tables, cells with line:col")
-    p.add_argument("paths", nargs="+")
-    p.add_argument("--json", action="store_true")
-    p = sub.add_parser("rules", help="list every rule")
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--markdown", action="store_true", help="the rule reference as Markdown (docs/rules.md)")
-    p.add_argument("--config")
-    p = sub.add_parser("explain", help="describe a rule: description, basis, examples")
-    p.add_argument("code")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh")
-    p = sub.add_parser("extract", help="print the extracted, normalised text with line numbers")
-    p.add_argument("path")
-    p.add_argument("--raw", action="store_true", help="the reader's text before normalisation")
+    known = command in BUILTIN_COMMANDS or command in PLUGIN_COMMANDS
+    for name, help_text in BUILTIN_COMMANDS.items():
+        if not known or name == command:
+            _add_builtin_args(name, sub.add_parser(name, help=help_text))
     import importlib
 
     for name, (modname, help_text) in PLUGIN_COMMANDS.items():
+        if known and name != command:
+            continue
         sp = sub.add_parser(name, help=help_text)
         if name == command:  # import a plugin only when it is the command being run
             mod = importlib.import_module(modname)
@@ -137,6 +158,11 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if argv is None and "lark" not in sys.modules and "regex" not in sys.modules:
+        # the nblint process itself (not a caller's program): lark, imported for the layout parse, then skips the
+        # optional third-party `regex` module, which it only needs for Lark(regex=True) grammars (nblint's has no
+        # terminals) and which costs ~5 ms of a cold start; nothing else in nblint imports it
+        sys.modules["regex"] = None  # type: ignore[assignment]
     argv = list(sys.argv[1:] if argv is None else argv)
     ap = build_parser(next((a for a in argv if not a.startswith("-")), None))
     try:

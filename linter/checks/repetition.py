@@ -11,8 +11,6 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from rapidfuzz.distance import Indel
-
 from ..model import Report
 from . import Finding, era_value, scope_span
 
@@ -73,6 +71,8 @@ def copied(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
     # similarity = 2·LCS / (len a + len b), the value difflib's ratio approximates, computed by rapidfuzz in
     # linear time (bit-parallel LCS) instead of difflib's quadratic, greedy longest-match search; the cutoff lets it
     # stop early on pairs that cannot reach the threshold (the length bound first)
+    from rapidfuzz.distance import Indel  # imported when last year's report is there (not at every start)
+
     threshold = p["threshold"]
     for pspan, t in _paragraphs(report, span):
         norm = _MASK.sub("#", re.sub(r"\s+", "", t))
