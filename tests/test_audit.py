@@ -166,10 +166,10 @@ def test_a_file_that_hangs_times_out(reports, tmp_path, monkeypatch):
 
     real = pipeline.parse_source
 
-    def slow(source):  # a step that never checks the budget: only the backstop alarm can stop it
+    def slow(source, *args):  # a step that never checks the budget: only the backstop alarm can stop it
         if source.path.endswith("c.md"):
             time.sleep(5)
-        return real(source)
+        return real(source, *args)
 
     monkeypatch.setattr(pipeline, "parse_source", slow)
     handler = signal.getsignal(signal.SIGALRM)
