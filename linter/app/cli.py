@@ -163,6 +163,11 @@ def main(argv: list[str] | None = None) -> int:
         # optional third-party `regex` module, which it only needs for Lark(regex=True) grammars (nblint's has no
         # terminals) and which costs ~5 ms of a cold start; nothing else in nblint imports it
         sys.modules["regex"] = None  # type: ignore[assignment]
+    if argv is None:  # compiled regular expressions from the cache directory (nblint.rxcache: CPython 3.11–3.13)
+        from ..data import cache_dir
+        from ..rxcache import install
+
+        install(cache_dir())
     argv = list(sys.argv[1:] if argv is None else argv)
     ap = build_parser(next((a for a in argv if not a.startswith("-")), None))
     try:
