@@ -188,29 +188,40 @@ def _wall(cmd: list[str], env) -> float:
     return time.perf_counter() - t
 
 
-def bench_cold(shared: Path | None, quick: bool) -> bool:
+def bench_cold(shared: Path | None, quick: bool, against: str | None = None) -> bool:
+    """With ``against`` (a folder holding an earlier nblint as the package ``nblint``, put first on PYTHONPATH),
+    its cold check is alternated with this one's in the same rounds: a before/after in one run."""
     seeds = sorted((shared / "seeds").glob("001*")) if shared else []
     target = str(seeds[0]) if seeds else str(ROOT / "examples" / "compliant-2024.md")
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed package has its bytecode compiled
-    a = [sys.executable, "-m", "nblint", "check", "-q", target]
-    b = [sys.executable, "-c", "pass"]
-    for _ in range(2):  # bytecode, the rule and grammar caches written
-        _wall(a, env)
-        _wall(b, env)
-    ta, tb, ratios = [], [], []
+    check = [sys.executable, "-m", "nblint", "check", "-q", target]
+    cmds = {"nblint check": (check, env), "python -c pass": ([sys.executable, "-c", "pass"], env)}
+    if against:
+        cmds["earlier nblint check"] = (check, dict(env, PYTHONPATH=against))
+    for _ in range(2):  # bytecode, the rule, grammar and regex caches written
+        for cmd, e in cmds.values():
+            _wall(cmd, e)
+    times: dict[str, list[float]] = {k: [] for k in cmds}
     for _ in range(7 if quick else 21):
-        x = _wall(a, env)
-        y = _wall(b, env)
-        ta.append(x)
-        tb.append(y)
-        ratios.append(x / y)
-    r = statistics.median(ratios)
-    print(
-        f"  `nblint check {Path(target).name}` {statistics.median(ta) * 1000:5.0f} ms  `python -c pass` "
-        f"{statistics.median(tb) * 1000:4.0f} ms  {r:4.1f}x [{min(ratios):.1f}-{max(ratios):.1f}]  {_mark(r <= 8)}"
-    )
-    return r <= 8
+        for k, (cmd, e) in cmds.items():
+            times[k].append(_wall(cmd, e))
+    base = times["python -c pass"]
+    ok = True
+    for k in cmds:
+        if k == "python -c pass":
+            continue
+        ratios = [x / y for x, y in zip(times[k], base)]
+        extra = statistics.median(x - y for x, y in zip(times[k], base)) * 1000
+        r = statistics.median(ratios)
+        if k == "nblint check":
+            ok = r <= 8
+        print(
+            f"  `{k} {Path(target).name}` {statistics.median(times[k]) * 1000:5.0f} ms  `python -c pass` "
+            f"{statistics.median(base) * 1000:4.0f} ms  {r:4.1f}x [{min(ratios):.1f}-{max(ratios):.1f}], "
+            f"{extra:.0f} ms more  {_mark(r <= 8) if k == 'nblint check' else '(before)'}"
+        )
+    return ok
 
 
 # ---- audits ----------------------------------------------------------------------------------------------------
@@ -319,6 +330,11 @@ def main(argv=None) -> int:
         help=f"run only these ({', '.join(NAMES)}; repeatable, or comma-separated)",
     )
     ap.add_argument("--quick", action="store_true", help="fewer rounds, smaller audits")
+    ap.add_argument(
+        "--against",
+        metavar="DIR",
+        help="cold: also time an earlier nblint (DIR/nblint, put first on PYTHONPATH) in the same alternated rounds",
+    )
     args = ap.parse_args(argv)
     names = [n for o in args.only or [] for n in o.split(",") if n] or list(NAMES)
     unknown = [n for n in names if n not in BENCHES]
@@ -332,7 +348,7 @@ def main(argv=None) -> int:
         if name in NEEDS_SHARED and shared is None:
             print("  skipped: ../shared not found")
             continue
-        if not fn(shared, args.quick):
+        if not (fn(shared, args.quick, args.against) if name == "cold" else fn(shared, args.quick)):
             failed.append(name)
         sys.stdout.flush()
     print(f"over target: {', '.join(failed)}" if failed else "every figure within its target")
