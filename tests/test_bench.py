@@ -8,7 +8,7 @@ from nblint.app import bench
 
 
 def test_names_and_one_quick_figure(capsys):
-    assert set(bench.BENCHES) == {"pdf", "html", "nb503", "cold", "audit", "text", "lsp"}
+    assert set(bench.BENCHES) == {"pdf", "html", "nb503", "cold", "audit", "text", "lsp", "corpus"}
     bench.main(["--only", "nb503", "--quick"])
     out = capsys.readouterr().out
     assert "24,000 chars" in out and "similarity 97%, 1 finding" in out
