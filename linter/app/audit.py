@@ -200,8 +200,8 @@ def _lint_one(task: tuple) -> dict:
     except Exception as e:
         return _report(path, previous, {}, [], error=_error_text(e))
     rep = _report(path, previous, res.meta, res.diagnostics, res.source_text)
-    if path in read.kept:
-        rep["_source"] = read.kept[path]
+    if path in read.kept and rep["year"] is not None and agency_key(rep["agency_raw"]) is not None:
+        rep["_source"] = pack_source(read.kept[path])  # a report the pair pass may need: its text goes along
     return rep
 
 
@@ -223,13 +223,12 @@ def unpack_source(data: bytes):
 
 class _Reader:
     """The ``read`` hook of :meth:`Engine.lint_path` for one task: the texts kept by the first pass where there are
-    some (``stored``), the file otherwise; with ``keep``, what it read is also kept (``kept``: path -> packed
-    Source)."""
+    some (``stored``), the file otherwise; with ``keep``, what it read is also kept (``kept``: path -> Source)."""
 
     def __init__(self, stored: tuple[str, dict[str, tuple[int, int]]] | None, keep: bool):
         self.where, self.spans = stored or ("", {})
         self.keep = keep
-        self.kept: dict[str, bytes] = {}
+        self.kept: dict = {}
 
     def __call__(self, path: str):
         if path in self.spans:
@@ -240,7 +239,7 @@ class _Reader:
 
         src = read_path(path)
         if self.keep:
-            self.kept[path] = pack_source(src)
+            self.kept[path] = src
         return src
 
 
