@@ -59,7 +59,9 @@ class Patterns:
                     for r in part["rows"]:
                         if r.get("key"):
                             row_keys.add(normalize_label(r["key"]))
-        self.section_keys = sorted(keys, key=len, reverse=True)
+        self.section_keys = sorted(
+            keys, key=lambda k: (-len(k), k)
+        )  # longest first; a fixed order (the same pattern every run)
         alts = "|".join(re.escape(k) for k in self.section_keys)
         # a first-level heading inside a long line (one-line crawls): "…。二、主动公开政府信息情况 第二十条…"
         # (a few other characters may come before the title words: "四、政府信息公开行政法复议…" has a typo)
@@ -68,7 +70,7 @@ class Patterns:
         self.title_end_words = re.compile(spec["heading-title-end"])
         self.title_end = re.compile(rf"{spec['heading-title-end']}|\s|[。:,;]")
         self.title_not = re.compile(spec["title-not"])
-        self.row_key = re.compile("|".join(re.escape(k) for k in sorted(row_keys, key=len, reverse=True)))
+        self.row_key = re.compile("|".join(re.escape(k) for k in sorted(row_keys, key=lambda k: (-len(k), k))))
 
 
 @lru_cache(maxsize=1)

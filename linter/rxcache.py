@@ -20,6 +20,7 @@ import pickle
 import sys
 
 _installed = False
+MAX_ENTRIES = 400  # programs kept in the file: this run's, then earlier runs' (a check compiles about a hundred)
 
 
 def install(directory) -> bool:
@@ -48,7 +49,10 @@ def install(directory) -> bool:
         entries = saved["entries"] if saved.get("version") == sys.version else {}
     except Exception:  # missing, unreadable or from another build: start empty
         entries = {}
+    if len(entries) > MAX_ENTRIES:  # never written so by this module: start afresh
+        entries = {}
     new: dict = {}
+    used: set = set()
 
     def compile(p, flags=0):
         if not isinstance(p, str | bytes) or flags & debug:
@@ -64,16 +68,28 @@ def install(directory) -> bool:
                 indexgroup[i] = k
             hit = (flags | tree.state.flags, code, tree.state.groups - 1, groupindex, tuple(indexgroup))
             entries[key] = new[key] = hit
+        used.add(key)
         f, code, groups, groupindex, indexgroup = hit
         return _sre.compile(p, f, code, groups, groupindex, indexgroup)
 
     def save() -> None:
-        if not new or len(entries) > 5000:  # nothing learnt, or a process that compiles patterns from its input
+        if not new:
             return
+        # this run's programs first, then earlier ones while there is room: patterns a run builds from its input
+        # (globs of a configuration, say) do not pile up, and the file stays small and quick to load
+        keep: dict = {}
+        for k in used:
+            if len(keep) >= MAX_ENTRIES:
+                break
+            keep[k] = entries[k]
+        for k, v in entries.items():
+            if len(keep) >= MAX_ENTRIES:
+                break
+            keep.setdefault(k, v)
         tmp = f"{path}.{os.getpid()}.tmp"
         try:
             with open(tmp, "wb") as f:
-                pickle.dump({"version": sys.version, "entries": entries}, f, pickle.HIGHEST_PROTOCOL)
+                pickle.dump({"version": sys.version, "entries": keep}, f, pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
         except OSError:
             pass
