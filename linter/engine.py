@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from . import budget
 from .checks import Finding
@@ -19,6 +21,9 @@ from .model import Report
 from .ruleset import Rule, closest, load_rules, resolve
 from .source import ReadError, Source
 from .spans import LineIndex
+
+if TYPE_CHECKING:
+    from .pipeline import Memo
 
 # ``timeout`` of the lint methods when the caller gives none: the default per-file budget (None: no limit)
 DEFAULT_TIMEOUT: float | None = budget.DEFAULT_SECONDS
@@ -79,21 +84,26 @@ class Engine:
         *,
         timeout: float | None = DEFAULT_TIMEOUT,
         cancel: threading.Event | None = None,
+        read: Callable[[str], Source] | None = None,
     ) -> FileResult:
         """Lint one file within ``timeout`` seconds (None or 0: no limit), reading last year's report too.
 
-        A time-out is an NB001 diagnostic that says so; a lint stopped through ``cancel`` raises
-        :class:`budget.Timeout` (``cancelled`` set): its result is stale and nobody wants it."""
-        from .readers import read_path
+        ``read`` (default :func:`nblint.readers.read_path`) turns a path, this file's or last year's, into its
+        :class:`Source` or raises :class:`ReadError`: ``nblint audit`` gives the text it extracted in its first pass,
+        so that no file is read twice.  A time-out is an NB001 diagnostic that says so; a lint stopped through
+        ``cancel`` raises :class:`budget.Timeout` (``cancelled`` set): its result is stale and nobody wants it."""
+        if read is None:
+            from .readers import read_path
 
+            read = read_path
         try:
             with budget.limit(timeout or None, cancel):
                 try:
-                    source = read_path(path)
+                    source = read(path)
                 except ReadError as e:
                     return self.unreadable(path, e, settings)
                 budget.check()
-                return self._lint_source(source, previous_report(previous), settings)
+                return self._lint_source(source, previous_report(previous, read), settings)
         except budget.Timeout as e:
             if e.cancelled:
                 raise
@@ -107,11 +117,13 @@ class Engine:
         *,
         timeout: float | None = DEFAULT_TIMEOUT,
         cancel: threading.Event | None = None,
+        memo: Memo | None = None,
     ) -> FileResult:
-        """Lint a source already read, within ``timeout`` seconds (see :meth:`lint_path`)."""
+        """Lint a source already read, within ``timeout`` seconds (see :meth:`lint_path`); ``memo``: what the parse
+        of an earlier version of this document left (:class:`nblint.pipeline.Memo`), for a quick re-lint."""
         try:
             with budget.limit(timeout or None, cancel):
-                return self._lint_source(source, previous, settings)
+                return self._lint_source(source, previous, settings, memo)
         except budget.Timeout as e:
             if e.cancelled:
                 raise
@@ -145,10 +157,10 @@ class Engine:
         return FileResult(path, diags, {"readable": False})
 
     def _lint_source(
-        self, source: Source, previous: Report | None = None, settings: Settings | None = None
+        self, source: Source, previous: Report | None = None, settings: Settings | None = None, memo: Memo | None = None
     ) -> FileResult:
         s = settings or self.settings
-        report = parse(source)
+        report = parse(source, memo)
         budget.check()
         if s.agency_kind:
             report.agency_kind = s.agency_kind
@@ -235,22 +247,25 @@ class Engine:
         return where
 
 
-def previous_report(path: str | None) -> Report | None:
-    """Last year's report for the cross-year rules; an unreadable one is as good as none."""
+def previous_report(path: str | None, read: Callable[[str], Source] | None = None) -> Report | None:
+    """Last year's report for the cross-year rules (read by ``read``, default
+    :func:`nblint.readers.read_path`); an unreadable one is as good as none."""
     if not path:
         return None
-    from .readers import read_path
+    if read is None:
+        from .readers import read_path
 
+        read = read_path
     try:
-        return parse(read_path(path))
+        return parse(read(path))
     except ReadError:
         return None
 
 
-def parse(source: Source) -> Report:
+def parse(source: Source, memo: Memo | None = None) -> Report:
     from .pipeline import parse_source
 
-    return parse_source(source)
+    return parse_source(source, memo)
 
 
 # ----------------------------------------------------------------------------------------------------------------

@@ -11,11 +11,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from . import budget, data
 from .formats import load_formats
 from .model import Block, Heading, Report, Section
 from .normalize import CN_NUM, cn_int, normalize_label
+
+if TYPE_CHECKING:
+    from .pipeline import Memo
 
 
 @dataclass
@@ -55,7 +59,9 @@ class Patterns:
                     for r in part["rows"]:
                         if r.get("key"):
                             row_keys.add(normalize_label(r["key"]))
-        self.section_keys = sorted(keys, key=len, reverse=True)
+        self.section_keys = sorted(
+            keys, key=lambda k: (-len(k), k)
+        )  # longest first; a fixed order (the same pattern every run)
         alts = "|".join(re.escape(k) for k in self.section_keys)
         # a first-level heading inside a long line (one-line crawls): "…。二、主动公开政府信息情况 第二十条…"
         # (a few other characters may come before the title words: "四、政府信息公开行政法复议…" has a typo)
@@ -69,7 +75,7 @@ class Patterns:
         self.title_end_words = re.compile(spec["heading-title-end"])
         self.title_end = re.compile(rf"{spec['heading-title-end']}|{spec['heading-item-start']}|\s|[。:,;]")
         self.title_not = re.compile(spec["title-not"])
-        self.row_key = re.compile("|".join(re.escape(k) for k in sorted(row_keys, key=len, reverse=True)))
+        self.row_key = re.compile("|".join(re.escape(k) for k in sorted(row_keys, key=lambda k: (-len(k), k))))
 
 
 @lru_cache(maxsize=1)
@@ -110,7 +116,23 @@ def _heading_split(line: str, P: Patterns) -> int | None:
     return stop if stop <= 40 else None
 
 
-def classify(text: str) -> list[LineTok]:
+def _line_tokens(text: str, pos: int, nl: int, P: Patterns, memo: Memo | None) -> list[LineTok]:
+    """The tokens of the line text[pos:nl]; with a ``memo``, those of an identical line classified before (a line
+    is classified on its own text only), moved to ``pos``."""
+    if memo is None:
+        return [t for s, e, _ in _split_inline(text, pos, nl, P) for t in _classify_line(text, s, e, P)]
+    line = text[pos:nl]
+    hit = memo.line_tokens.get(line)
+    if hit is None:
+        hit = memo.line_tokens[line] = [
+            (t.type, t.start, t.end, t.m)
+            for s, e, _ in _split_inline(line, 0, len(line), P)
+            for t in _classify_line(line, s, e, P)
+        ]
+    return [LineTok(typ, pos + s, pos + e, m) for typ, s, e, m in hit]
+
+
+def classify(text: str, memo: Memo | None = None) -> list[LineTok]:
     P = patterns()
     toks: list[LineTok] = []
     pos = 0
@@ -121,17 +143,16 @@ def classify(text: str) -> list[LineTok]:
         nl = text.find("\n", pos)
         if nl < 0:
             nl = n
-        for s, e, _ in _split_inline(text, pos, nl, P):
-            for t in _classify_line(text, s, e, P):
-                if t.type == "H1" and t.m is not None:
-                    num = cn_int(t.m.group("num"))
-                    # a first-level number that does not move forward, with no section words ("三、本法提供":
-                    # a vertical table label broken by PDF extraction) is not a new section
-                    if num <= last_h1 and not P.known_title.match(text[t.start : t.end]):
-                        t = LineTok("TEXT", t.start, t.end)
-                    else:
-                        last_h1 = num
-                toks.append(t)
+        for t in _line_tokens(text, pos, nl, P, memo):
+            if t.type == "H1" and t.m is not None:
+                num = cn_int(t.m.group("num"))
+                # a first-level number that does not move forward, with no section words ("三、本法提供":
+                # a vertical table label broken by PDF extraction) is not a new section
+                if num <= last_h1 and not P.known_title.match(text[t.start : t.end]):
+                    t = LineTok("TEXT", t.start, t.end)
+                else:
+                    last_h1 = num
+            toks.append(t)
         pos = nl + 1
     return toks
 
@@ -239,11 +260,19 @@ def _heading(text: str, tok: LineTok, level: int) -> Heading:
     )
 
 
-def build(report: Report) -> None:
-    """Fill ``report.preamble`` and ``report.sections`` from the layout parse."""
+def build(report: Report, memo: Memo | None = None) -> None:
+    """Fill ``report.preamble`` and ``report.sections`` from the layout parse.  With a ``memo``, the tree of a
+    token sequence parsed before is reused: the tree refers to tokens by their index only, so the same sequence of
+    token types has the same tree."""
     text = report.text
-    toks = classify(text)
-    tree = parser().parse(toks)
+    toks = classify(text, memo)
+    if memo is None:
+        tree = parser().parse(toks)
+    else:
+        key = tuple(t.type for t in toks)
+        tree = memo.trees.get(key)
+        if tree is None:
+            tree = memo.trees[key] = parser().parse(toks)
     for node in tree.children:
         if node.data == "preamble":
             report.preamble = _blocks(text, node.children, toks)

@@ -15,9 +15,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from . import data
 from .spans import OffsetMap
+
+if TYPE_CHECKING:
+    from .pipeline import Memo
 
 # Chinese numerals: section numbers (一、), list ordinals (一是), table captions ((一))
 CN_NUM = "一二三四五六七八九十"
@@ -98,7 +102,12 @@ def to_simplified(text: str) -> str:
     return "\n".join(fixed)
 
 
-def normalize(text: str) -> Normalized:
+def normalize(text: str, memo: Memo | None = None) -> Normalized:
+    """The canonical text of ``text``; with a ``memo``, unchanged lines are taken from it (see :func:`_by_lines`)."""
+    if memo is not None:
+        done = _by_lines(text, memo)
+        if done is not None:
+            return done
     deletions, table = _tables()
     out_parts: list[str] = []
     deleted: list[tuple[int, int]] = []
@@ -114,6 +123,79 @@ def normalize(text: str) -> Normalized:
     out_parts.append(text[pos:])
     canon = "".join(out_parts).translate(table)
     canon = to_simplified(canon)
+    return Normalized(canon, OffsetMap.deleting(deleted, len(text)))
+
+
+def _chunks(text: str) -> list[tuple[int, int]]:
+    """The lines of ``text`` as (start, end) without their line break, lines joined where an HTML comment spans the
+    break: no deletion pattern of grammar/normalize.yaml matches across a line break except a comment."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    n = len(text)
+    protect_to = -1  # the end of the multi-line comment the current chunk must reach
+    c = text.find("<!--")
+    while start <= n:
+        nl = text.find("\n", start if protect_to < 0 else max(start, protect_to))
+        end = n if nl < 0 else nl
+        while c != -1 and c < end:  # comments opening in this chunk: one running past its end extends it
+            close = text.find("-->", c + 4)
+            if close == -1:
+                c = -1
+                break
+            if close + 3 > end:
+                nl = text.find("\n", close + 3)
+                end = n if nl < 0 else nl
+            c = text.find("<!--", close + 3)
+        out.append((start, end))
+        start = end + 1
+    return out
+
+
+def _by_lines(text: str, memo: Memo) -> Normalized | None:
+    """Normalise line by line, each line's result kept in ``memo`` (a keystroke changes one line: the others are
+    looked up).  The same result as the whole text at once, since deletions do not cross line breaks (see
+    :func:`_chunks`) and replacements are per character; None when the text needs Traditional → Simplified
+    conversion that changes a line's length (left to the whole text)."""
+    deletions, table = _tables()
+    cache = memo.norm_lines
+    parts: list[str] = []
+    deleted: list[tuple[int, int]] = []
+    for s, e in _chunks(text):
+        chunk = text[s:e]
+        hit = cache.get(chunk)
+        if hit is None:
+            kept: list[str] = []
+            spans: list[tuple[int, int]] = []
+            pos = 0
+            for m in deletions.finditer(chunk):
+                a, b = m.span()
+                if a == b:
+                    continue
+                if a > pos:
+                    kept.append(chunk[pos:a])
+                spans.append((a, b))
+                pos = b
+            kept.append(chunk[pos:])
+            hit = cache[chunk] = ("".join(kept).translate(table), spans)
+        parts.append(hit[0])
+        if hit[1]:
+            deleted.extend((s + a, s + b) for a, b in hit[1])
+    canon = "\n".join(parts)
+    if _needs_t2s(canon):
+        # OpenCC converts words, never across a line break: line by line is the whole text's conversion, as long
+        # as no line changes length (then to_simplified's own repair runs, on the whole text)
+        cc = _opencc()
+        if cc is None:
+            return None
+        t2s = memo.t2s_lines
+        for i, part in enumerate(parts):
+            conv = t2s.get(part)
+            if conv is None:
+                conv = t2s[part] = cc.convert(part)
+            if len(conv) != len(part):
+                return None
+            parts[i] = conv
+        canon = "\n".join(parts)
     return Normalized(canon, OffsetMap.deleting(deleted, len(text)))
 
 

@@ -172,10 +172,10 @@ def test_a_file_that_hangs_times_out(reports, tmp_path, monkeypatch):
 
     real = pipeline.parse_source
 
-    def slow(source):  # a step that never checks the budget: only the backstop alarm can stop it
+    def slow(source, *args):  # a step that never checks the budget: only the backstop alarm can stop it
         if source.path.endswith("c.md"):
             time.sleep(5)
-        return real(source)
+        return real(source, *args)
 
     monkeypatch.setattr(pipeline, "parse_source", slow)
     handler = signal.getsignal(signal.SIGALRM)
@@ -341,3 +341,23 @@ def test_select_and_lang_reach_the_workers(reports, tmp_path, capsys):
     assert rc == 2 and err
     rc, _, err = run_audit(capsys, reports, "--html", tmp_path / "no" / "such" / "dir.html")
     assert rc == 2 and "does not exist" in err
+
+
+def test_each_file_is_read_once(reports, monkeypatch):
+    """The pair pass lints with the texts the first pass extracted: no report file is read a second time, and the
+    results are those of a run that reads them again."""
+    import nblint.readers
+
+    expected = {Path(r["file"]).name: r for r in auditmod.Audit([reports], jobs=1)}
+    real = nblint.readers.read_path
+    reads: list[str] = []
+
+    def counting(path, *a, **kw):
+        reads.append(Path(path).name)
+        return real(path, *a, **kw)
+
+    monkeypatch.setattr(nblint.readers, "read_path", counting)
+    reps = {Path(r["file"]).name: r for r in auditmod.Audit([reports], jobs=1)}
+    assert sorted(reads) == ["a.md", "b.md", "c.md", "empty.pdf"]
+    assert reps == expected
+    assert any(d["code"] == "NB305" for d in reps["a.md"]["diagnostics"])

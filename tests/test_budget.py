@@ -39,10 +39,10 @@ def stuck_stage(monkeypatch):
     """Parsing a file whose name contains "slow" sleeps 30 s without ever checking the budget."""
     real = pipeline.parse_source
 
-    def stuck(source):
+    def stuck(source, *args):
         if "slow" in source.path:
             time.sleep(30)
-        return real(source)
+        return real(source, *args)
 
     monkeypatch.setattr(pipeline, "parse_source", stuck)
 

@@ -29,13 +29,13 @@ from nblint import budget
 
 real = E.parse
 
-def parse(source):
+def parse(source, *args):
     if "SLOW" in source.text:  # a lint that takes {SLOW_SECONDS} s of CPU, checking the budget like the real stages
         end = time.monotonic() + {SLOW_SECONDS}
         while time.monotonic() < end:
             budget.check()
             sum(range(20000))
-    return real(source)
+    return real(source, *args)
 
 E.parse = parse
 from nblint.app.cli import main
@@ -179,13 +179,13 @@ def test_malformed_requests_get_an_error(client, tmp_path, method, params, code)
 def slow_parse(monkeypatch):
     real = engine.parse
 
-    def parse(source):
+    def parse(source, *args):
         if "SLOW" in source.text:
             end = time.monotonic() + 3
             while time.monotonic() < end:
                 budget.check()
                 time.sleep(0.005)
-        return real(source)
+        return real(source, *args)
 
     monkeypatch.setattr(engine, "parse", parse)
 

@@ -184,15 +184,64 @@ def _error_text(e: BaseException) -> str:
     return f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
 
 
-def _lint_one(task: tuple[str, str | None]) -> dict:
-    """Lint one file (with last year's report when paired) into a small, picklable summary."""
-    path, previous = task
+def _lint_one(task: tuple) -> dict:
+    """Lint one file (with last year's report when paired) into a small, picklable summary.
+
+    ``task``: (path, previous[, keep[, stored]]).  With ``keep`` the summary carries the extracted text
+    (``_source``: the reader's :class:`Source`, pickled and compressed) for the pair pass; ``stored`` =
+    (file, {path: (offset, size)}) says where the parent kept the texts of this pair, so that the pair pass reads
+    no report file a second time."""
+    path, previous = task[0], task[1]
+    keep = len(task) > 2 and task[2]
+    stored = task[3] if len(task) > 3 else None
     assert _ENGINE is not None, "the worker's initializer has not run"
+    read = _Reader(stored, keep)
     try:
-        res = _ENGINE.lint_path(path, previous=previous, timeout=_TIMEOUT)
+        res = _ENGINE.lint_path(path, previous=previous, timeout=_TIMEOUT, read=read)
     except Exception as e:
         return _report(path, previous, {}, [], error=_error_text(e))
-    return _report(path, previous, res.meta, res.diagnostics, res.source_text)
+    rep = _report(path, previous, res.meta, res.diagnostics, res.source_text)
+    if path in read.kept and rep["year"] is not None and agency_key(rep["agency_raw"]) is not None:
+        rep["_source"] = pack_source(read.kept[path])  # a report the pair pass may need: its text goes along
+    return rep
+
+
+def pack_source(source) -> bytes:
+    """A reader's Source as compressed bytes (its fields only: no cached line index)."""
+    import dataclasses
+    import pickle
+    import zlib
+
+    return zlib.compress(pickle.dumps(dataclasses.replace(source), pickle.HIGHEST_PROTOCOL), 1)
+
+
+def unpack_source(data: bytes):
+    import pickle
+    import zlib
+
+    return pickle.loads(zlib.decompress(data))
+
+
+class _Reader:
+    """The ``read`` hook of :meth:`Engine.lint_path` for one task: the texts kept by the first pass where there are
+    some (``stored``), the file otherwise; with ``keep``, what it read is also kept (``kept``: path -> Source)."""
+
+    def __init__(self, stored: tuple[str, dict[str, tuple[int, int]]] | None, keep: bool):
+        self.where, self.spans = stored or ("", {})
+        self.keep = keep
+        self.kept: dict = {}
+
+    def __call__(self, path: str):
+        if path in self.spans:
+            off, size = self.spans[path]
+            with open(self.where, "rb") as f:
+                return unpack_source(os.pread(f.fileno(), size, off))
+        from ..readers import read_path
+
+        src = read_path(path)
+        if self.keep:
+            self.kept[path] = src
+        return src
 
 
 def _report(path, previous, meta, diagnostics, text=None, error=None) -> dict:
@@ -436,16 +485,24 @@ class Audit:
         pool = self._pool(len(files))
         finished = False
         spill = tempfile.TemporaryFile(prefix="nblint-audit-") if self.previous_pairing else None
+        # the texts the first pass extracted (compressed), read back by the workers of the pair pass
+        texts = tempfile.NamedTemporaryFile(prefix="nblint-audit-text-") if self.previous_pairing else None
+        text_at: dict[str, tuple[int, int]] = {}  # file -> (offset, size) of its packed Source in ``texts``
         offsets: dict[str, int] = {}  # file -> where its first-pass result is in the spill file
         known: list[tuple[str, str, int | None]] = []  # (file, agency key, year) of the spilled results
         try:
             bar = Progress("lint", len(files), enabled=self.progress)
-            for rep in pool.imap_unordered(_lint_one, ((f, None) for f in files), _chunksize(len(files), self.jobs)):
+            first = ((f, None, spill is not None) for f in files)
+            for rep in pool.imap_unordered(_lint_one, first, _chunksize(len(files), self.jobs)):
                 bar.update()
+                packed = rep.pop("_source", None)
                 key = agency_key(rep["agency_raw"])
                 if spill is None or key is None:
                     yield self._final(rep)  # no agency, nothing to pair (or no pairing): final now
                     continue
+                if packed is not None and texts is not None:
+                    text_at[rep["file"]] = (texts.tell(), len(packed))
+                    texts.write(packed)
                 offsets[rep["file"]] = spill.tell()
                 known.append((rep["file"], key, rep["year"]))
                 pickle.dump(rep, spill, pickle.HIGHEST_PROTOCOL)
@@ -460,7 +517,12 @@ class Audit:
                     if rep["file"] not in self.pairs:
                         yield self._final(rep)
                 bar = Progress("pairs", len(self.pairs), enabled=self.progress)
-                tasks = sorted(self.pairs.items())
+                assert texts is not None
+                texts.flush()
+                tasks = [
+                    (f, prev, False, (texts.name, {p: text_at[p] for p in (f, prev) if p in text_at}))
+                    for f, prev in sorted(self.pairs.items())
+                ]
                 for rep in pool.imap_unordered(_lint_one, tasks, _chunksize(len(tasks), self.jobs)):
                     bar.update()
                     if rep["error"]:  # keep what the first pass found, with the error of the second
@@ -475,6 +537,8 @@ class Audit:
         finally:
             if spill is not None:
                 spill.close()
+            if texts is not None:
+                texts.close()
             if isinstance(pool, _InProcess):
                 pool.close()
             else:  # a process pool: let it end normally, unless the run was cut short

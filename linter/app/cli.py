@@ -149,7 +149,37 @@ def argparse_words():
         argparse._ = saved
 
 
+BUILTIN_COMMANDS = {  # name -> the key of its help text in nblint.i18n
+    "check": "help.cmd.check",
+    "parse": "help.cmd.parse",
+    "rules": "help.cmd.rules",
+    "explain": "help.cmd.explain",
+    "extract": "help.cmd.extract",
+}
+
+
+def _add_builtin_args(name: str, p: argparse.ArgumentParser) -> None:
+    if name == "check":
+        _add_check_args(p)
+    elif name == "parse":
+        p.add_argument("paths", nargs="+", help=t("help.parse.paths"))
+        p.add_argument("--json", action="store_true", help=t("help.json"))
+    elif name == "rules":
+        p.add_argument("--json", action="store_true", help=t("help.json"))
+        p.add_argument("--markdown", action="store_true", help=t("help.rules.markdown"))
+        p.add_argument("--config", help=t("help.config"))
+        p.add_argument("--lang", choices=list(LANGS), help=t("help.lang"))
+    elif name == "explain":
+        p.add_argument("code", help=t("help.explain.code"))
+        p.add_argument("--lang", choices=list(LANGS), help=t("help.lang"))
+    elif name == "extract":
+        p.add_argument("path", help=t("help.extract.path"))
+        p.add_argument("--raw", action="store_true", help=t("help.extract.raw"))
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; for a known ``command`` only that sub-command is built (a cold ``nblint check`` pays for no
+    other), for anything else (``--help``, a typo) all of them, so that the help and the error list every one."""
     from .. import __version__
 
     ap = Parser(prog="nblint", description=t("help.prog"))
@@ -159,24 +189,15 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     sub = ap.add_subparsers(
         dest="command", title=t("argparse.commands"), help=t("argparse.command-help"), parser_class=Parser
     )
-    _add_check_args(sub.add_parser("check", help=t("help.cmd.check"), description=t("help.cmd.check")))
-    p = sub.add_parser("parse", help=t("help.cmd.parse"), description=t("help.cmd.parse"))
-    p.add_argument("paths", nargs="+", help=t("help.parse.paths"))
-    p.add_argument("--json", action="store_true", help=t("help.json"))
-    p = sub.add_parser("rules", help=t("help.cmd.rules"), description=t("help.cmd.rules"))
-    p.add_argument("--json", action="store_true", help=t("help.json"))
-    p.add_argument("--markdown", action="store_true", help=t("help.rules.markdown"))
-    p.add_argument("--config", help=t("help.config"))
-    p.add_argument("--lang", choices=list(LANGS), help=t("help.lang"))
-    p = sub.add_parser("explain", help=t("help.cmd.explain"), description=t("help.cmd.explain"))
-    p.add_argument("code", help=t("help.explain.code"))
-    p.add_argument("--lang", choices=list(LANGS), help=t("help.lang"))
-    p = sub.add_parser("extract", help=t("help.cmd.extract"), description=t("help.cmd.extract"))
-    p.add_argument("path", help=t("help.extract.path"))
-    p.add_argument("--raw", action="store_true", help=t("help.extract.raw"))
+    known = command in BUILTIN_COMMANDS or command in PLUGIN_COMMANDS
+    for name, help_key in BUILTIN_COMMANDS.items():
+        if not known or name == command:
+            _add_builtin_args(name, sub.add_parser(name, help=t(help_key), description=t(help_key)))
     import importlib
 
     for name, (modname, help_key) in PLUGIN_COMMANDS.items():
+        if known and name != command:
+            continue
         sp = sub.add_parser(name, help=t(help_key), description=t(help_key))
         if name == command:  # import a plugin only when it is the command being run
             mod = importlib.import_module(modname)
@@ -186,6 +207,16 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if argv is None and "lark" not in sys.modules and "regex" not in sys.modules:
+        # the nblint process itself (not a caller's program): lark, imported for the layout parse, then skips the
+        # optional third-party `regex` module, which it only needs for Lark(regex=True) grammars (nblint's has no
+        # terminals) and which costs ~5 ms of a cold start; nothing else in nblint imports it
+        sys.modules["regex"] = None  # type: ignore[assignment]
+    if argv is None:  # compiled regular expressions from the cache directory (nblint.rxcache: CPython 3.11–3.13)
+        from ..data import cache_dir
+        from ..rxcache import install
+
+        install(cache_dir())
     argv = list(sys.argv[1:] if argv is None else argv)
     set_lang(lang_from_argv(argv))  # the interface language, before any text (the help texts) is made
     try:

@@ -32,6 +32,7 @@ from ..spans import LineIndex, width
 
 if TYPE_CHECKING:
     from ..diagnostics import Diagnostic
+    from ..pipeline import Memo
 
 SEVERITY = {"error": 1, "warning": 2, "info": 3}  # lsprotocol DiagnosticSeverity values
 CONFIG_FILES = (".nblint.yaml", "pyproject.toml")
@@ -164,6 +165,7 @@ class DocumentLinter:
         self.engine = self.workspace.engine()
         self.lang = lang
         self.docs: dict[str, DocumentState] = {}
+        self.memos: dict[str, Memo] = {}  # uri -> what its last parse left for the next (nblint.pipeline.Memo)
         self.encoding = "utf-16"
         # called with (configuration file, problem or None) when a configuration turns broken or is mended
         self.on_settings_problem: Callable[[str, Exception | None], None] | None = None
@@ -241,7 +243,9 @@ class DocumentLinter:
                 engine, settings = self.settings_for(path)
                 try:
                     # timeout=None: within this budget (a nested budget never extends the outer one)
-                    result = engine.lint_source(self.source(path, text), settings=settings, timeout=None)
+                    result = engine.lint_source(
+                        self.source(path, text), settings=settings, timeout=None, memo=self._memo(uri)
+                    )
                     diags = result.diagnostics
                 except ReadError as e:
                     diags = engine.unreadable(path, e, settings).diagnostics
@@ -278,6 +282,19 @@ class DocumentLinter:
             items.append(Published(d, start, end, edits))
         lang = settings.lang if settings is not None else self.lang or "zh"
         return DocumentState(uri, version, text, items, lang)
+
+    def _memo(self, uri: str) -> Memo:
+        memo = self.memos.get(uri)
+        if memo is None:
+            from ..pipeline import Memo
+
+            memo = self.memos[uri] = Memo()
+        return memo
+
+    def forget(self, uri: str) -> None:
+        """A closed document: its state and memo go."""
+        self.docs.pop(uri, None)
+        self.memos.pop(uri, None)
 
     def at(self, uri: str, pos: tuple[int, int]) -> list[Published]:
         state = self.docs.get(uri)
@@ -552,7 +569,7 @@ def build_server(lang: str | None = None):
     def did_close(ls: LanguageServer, params: T.DidCloseTextDocumentParams):
         uri = params.text_document.uri
         worker.forget(uri)
-        linter.docs.pop(uri, None)
+        linter.forget(uri)
         server.text_document_publish_diagnostics(T.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     @server.feature(

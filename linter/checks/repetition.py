@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from ..model import Report
@@ -69,13 +68,11 @@ def copied(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
     if not prev:
         return
     exact = set(prev)
-    # one matcher per paragraph of last year's report: its index (seq2) is built once, this year's paragraphs
-    # are set as seq1 in turn; the cheap upper bounds rule most pairs out before the real ratio
-    matchers = []
-    for q in prev:
-        sm = SequenceMatcher(None, autojunk=False)
-        sm.set_seq2(q)
-        matchers.append(sm)
+    # similarity = 2·LCS / (len a + len b), the value difflib's ratio approximates, computed by rapidfuzz in
+    # linear time (bit-parallel LCS) instead of difflib's quadratic, greedy longest-match search; the cutoff lets it
+    # stop early on pairs that cannot reach the threshold (the length bound first)
+    from rapidfuzz.distance import Indel  # imported when last year's report is there (not at every start)
+
     threshold = p["threshold"]
     for pspan, t in _paragraphs(report, span):
         norm = _MASK.sub("#", re.sub(r"\s+", "", t))
@@ -83,11 +80,8 @@ def copied(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
             continue
         best = 1.0 if norm in exact else 0.0
         if best < 1.0:
-            for sm in matchers:
-                sm.set_seq1(norm)
-                if sm.real_quick_ratio() < threshold or sm.quick_ratio() < threshold:
-                    continue
-                best = max(best, sm.ratio())
+            for q in prev:
+                best = max(best, Indel.normalized_similarity(norm, q, score_cutoff=threshold))
                 if best >= threshold:
                     break
         if best >= threshold:
