@@ -9,6 +9,7 @@ rows of missing reports and the per-agency and per-year figures of the HTML page
 
 from __future__ import annotations
 
+import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -80,7 +81,9 @@ def mark_duplicate(rep: dict, others: list[str] | None, lang: str = "zh", severi
     severity for this file (its configuration's), None when the file's configuration turns the rule off."""
     if not others or rep.get("error") or severity is None:
         return
-    d = _diag("NB509", {"n": len(others) + 1, "others": "、".join(display(o) for o in others)}, lang)
+    here = os.path.dirname(os.path.abspath(rep["file"]))
+    named = [display(os.path.relpath(os.path.abspath(o), here)) for o in others]  # relative: no machine's folders
+    d = _diag("NB509", {"n": len(others) + 1, "others": "、".join(named)}, lang)
     d["severity"] = severity
     rep["diagnostics"].append(d)
     rep["counts"][d["severity"]] += 1
@@ -164,7 +167,16 @@ class Evaluation:
                 continue
             a = acc.setdefault(
                 agency,
-                {"agency": agency, "reports": 0, "missing": 0, "clean": 0, "errors": 0, "scores": [], "years": set()},
+                {
+                    "agency": agency,
+                    "reports": 0,
+                    "missing": 0,
+                    "clean": 0,
+                    "errors": 0,
+                    "scores": [],
+                    "years": set(),
+                    "by_year": {},
+                },
             )
             if year:
                 a["years"].add(year)
@@ -174,6 +186,8 @@ class Evaluation:
                 a["reports"] += 1
                 a["errors"] += errors
                 a["clean"] += errors == 0
+            if year:  # errors of the year's reports; None: no report that year
+                a["by_year"][year] = None if missing else (a["by_year"].get(year) or 0) + errors
             if score is not None:
                 a["scores"].append(score)
         out = []
@@ -184,7 +198,8 @@ class Evaluation:
                     "agency": a["agency"],
                     "reports": n,
                     "missing": a["missing"],
-                    "years": sorted(a.pop("years")),
+                    "years": sorted(a["years"]),
+                    "by_year": [[y, a["by_year"][y]] for y in sorted(a["by_year"])],
                     "errors": a["errors"],
                     "compliance": round(a["clean"] / n, 3) if n else 0.0,
                     "score": round(sum(a["scores"]) / len(a["scores"]), 2) if a["scores"] else None,
