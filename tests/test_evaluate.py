@@ -156,3 +156,66 @@ def test_audit_object_keeps_duplicates_without_pairing(tmp_path):
     d = _set(tmp_path)
     reps = list(Audit([str(d)], jobs=1, previous_pairing=False))
     assert sum(1 for r in reps if r.get("duplicates")) == 2 and not any(r["previous"] for r in reps)
+
+
+def test_dask_scheduler_and_two_workers_give_the_same_csv(tmp_path):
+    """A real ``dask scheduler`` and two ``dask worker`` processes on 127.0.0.1, started here: the audit through
+    them gives the same CSV as the local run."""
+    pytest.importorskip("distributed")
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    dask_cli = Path(sys.executable).with_name("dask")
+    if not dask_cli.exists():
+        pytest.skip("the dask command is not installed next to this Python")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    addr = f"tcp://127.0.0.1:{port}"
+    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
+    procs = [
+        subprocess.Popen(
+            [str(dask_cli), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+    ]
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        for _ in range(2):
+            procs.append(
+                subprocess.Popen(
+                    [str(dask_cli), "worker", addr, "--nthreads", "1", "--no-dashboard", "--host", "127.0.0.1"],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    env=env,
+                )
+            )
+        from distributed import Client
+
+        with Client(addr, timeout=60) as c:
+            c.wait_for_workers(2, timeout=60)
+        d = _set(tmp_path)
+        local, dist = tmp_path / "local.csv", tmp_path / "tcp.csv"
+        assert main(["audit", str(d), "--jobs", "1", "--csv", str(local), "-q"]) == 0
+        assert main(["audit", str(d), "--scheduler", addr, "--csv", str(dist), "-q"]) == 0
+        key = lambda r: r["file"]  # noqa: E731
+        assert sorted(_rows(local), key=key) == sorted(_rows(dist), key=key) and len(_rows(dist)) == 3
+    finally:
+        for p in reversed(procs):
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
