@@ -407,24 +407,30 @@ def _rules_section(codes, lang: str, T: dict) -> str:
         items.append(
             f'<div class="rule" id="rule-{escape(code)}"><div><code>{escape(code)}</code> <b>{escape(r.name)}</b> '
             f'<span class="sev-{escape(r.severity)}">{escape(T["sev_" + r.severity])}</span></div>'
-            f'<div class="basis">{escape(T["basis"])}：{escape(r.basis or "—")}</div>'
+            f'<div class="basis">{escape(T["basis"])}{_punct(lang)[0]}{escape(r.basis or "—")}</div>'
             f'<div class="desc">{escape(desc)}</div></div>'
         )
     return "".join(items) or f'<p class="empty">{escape(T["no_diags"])}</p>'
 
 
+def _punct(lang: str) -> tuple[str, str, str, str]:
+    """Colon, opening and closing parenthesis, comma in the page's language."""
+    return ("：", "（", "）", "，") if lang == "zh" else (": ", " (", ")", ", ")
+
+
 def _profile_section(profile, lang: str, T: dict) -> str:
+    colon, lp, rp, _ = _punct(lang)
     if profile is None:
         return f'<p class="note">{escape(T["profile_none"])}</p>'
     name = profile.name if lang == "zh" else profile.name_en
     ded = "".join(
-        f"<li>{escape(d.label if lang == 'zh' else d.label_en)}：−{d.points:g}（{escape(' '.join(sorted(d.codes)))}）"
+        f"<li>{escape(d.label if lang == 'zh' else d.label_en)}{colon}−{d.points:g}{lp}{escape(' '.join(sorted(d.codes)))}{rp}"
         f"{'<span class=note> ' + escape(d.basis) + '</span>' if d.basis else ''}</li>"
         for d in profile.deductions
     )
-    missing = f"<li>{escape(T['missing_tag'])}：−{profile.missing:g}（NB508）</li>" if profile.points else ""
+    missing = f"<li>{escape(T['missing_tag'])}{colon}−{profile.missing:g}{lp}NB508{rp}</li>" if profile.points else ""
     return (
-        f"<p><b>{escape(T['profile'])}：{escape(name)}</b>{escape(T['example_note'] if profile.example else '')} · "
+        f"<p><b>{escape(T['profile'])}{colon}{escape(name)}</b>{escape(T['example_note'] if profile.example else '')} · "
         f"{escape(T['full_points'])} {profile.points:g} · {escape(profile.source)}"
         f'{" · " + escape(profile.url) if profile.url else ""}</p><ul class="deductions">{ded}{missing}</ul>'
     )
@@ -492,9 +498,11 @@ def write_page(fh, rows: list[list], details: list, totals, missing: list[dict],
     generated = time.strftime("%Y-%m-%d %H:%M")
     where = "、".join(_root_label(p) for p in info.get("paths", []))
     if root:
-        where += f"（{T['relative']} {display(Path(root).name) or root}）"
+        _, lp, rp, comma = _punct(lang)
+        where += f"{lp}{T['relative']} {display(Path(root).name) or root}{rp}"
+    comma = _punct(lang)[3]
     subtitle = (
-        f"{where} · {T['generated']} {generated} · {info.get('elapsed', 0):.1f} {T['seconds']}，"
+        f"{where} · {T['generated']} {generated} · {info.get('elapsed', 0):.1f} {T['seconds']}{comma}"
         f"{info.get('jobs', 1)} {T['workers']}"
     )
     parts = {
