@@ -219,3 +219,25 @@ def test_dask_scheduler_and_two_workers_give_the_same_csv(tmp_path):
                 p.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 p.kill()
+
+
+def test_profile_deadlines_by_kind_and_level():
+    """huaihua-2022: county departments and townships by 2月20日, city departments by 1月28日; the regulation itself
+    sets none for townships.  The level comes from a manifest (Source.meta)."""
+    from nblint.engine import Engine, Settings
+    from nblint.source import Source
+
+    def late(kind: str, level: str | None, date: str, deadlines=()) -> list[str]:
+        text = f"某某{'局' if kind == 'department' else '镇人民政府'}2021年政府信息公开工作年度报告\n\n一、总体情况\n\n本机关主动公开政府信息。\n"
+        meta = {"published": date, "published-origin": "manifest", **({"level": level} if level else {})}
+        eng = Engine(Settings(select={"NB504"}, agency_kind=kind, deadlines=deadlines))
+        return [d.message for d in eng.lint_source(Source(path="x.txt", text=text, meta=meta)).diagnostics]
+
+    hh = profiles.get("huaihua-2022").deadlines
+    assert late("township", None, "2022-03-01") == []  # no statutory deadline for a township
+    assert late("township", None, "2022-03-01", hh) == ["采集清单所列发布日期2022年3月1日晚于本地规定期限2022年2月20日"]
+    assert late("department", "county", "2022-02-10", hh) == []
+    assert late("department", "city", "2022-02-10", hh) == [
+        "采集清单所列发布日期2022年2月10日晚于本地规定期限2022年1月28日"
+    ]
+    assert late("department", "city", "2022-02-10") == ["采集清单所列发布日期2022年2月10日晚于法定期限2022年1月31日"]

@@ -60,6 +60,15 @@ def test_agency_from_title_header_statement_or_signature():
             "statement",
         ),
         "根据条例,结合我单位政府信息公开工作实际,编制2014年度政府信息公开工作年度报告。\n一、概述\n": (None, None),
+        "根据条例要求,现公布《贵阳市人民政府(市人民政府办公厅)2021年政府信息公开工作年度报告》。\n一、总体情况\n": (
+            "贵阳市人民政府",
+            "statement",
+        ),
+        "根据条例要求,现公布《贵阳市2021年政府信息公开工作年度报告》。\n一、总体情况\n": ("贵阳市", "statement"),
+        "2023年政府信息公开工作年度报告\n  • 发布机构: 湖南省生态环境厅\n一、总体情况\n": (
+            "湖南省生态环境厅",
+            "header",
+        ),
     }
     for text, (agency, source) in cases.items():
         r = parse_text(text)
