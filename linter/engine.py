@@ -48,6 +48,9 @@ class Settings:
     agency_kind: str | None = None
     lang: str = "zh"
     extend_rules: tuple[str, ...] = ()
+    # publication deadlines of a scoring profile (rules/profiles/): ({"kinds": [...], "date": "MM-DD"}, …), tried
+    # before the rule's own (NB504); the first entry whose kinds fit the report wins
+    deadlines: tuple = ()
 
     def enabled(self, code: str, opt_in: frozenset = frozenset()) -> bool:
         """Whether a rule runs: selected (or, with no selection, not an opt-in rule) and not ignored."""
@@ -85,8 +88,10 @@ class Engine:
         timeout: float | None = DEFAULT_TIMEOUT,
         cancel: threading.Event | None = None,
         read: Callable[[str], Source] | None = None,
+        facts: dict | None = None,
     ) -> FileResult:
         """Lint one file within ``timeout`` seconds (None or 0: no limit), reading last year's report too.
+        ``facts``: what is known about the file besides its text (``Source.meta``: a manifest's publication date).
 
         ``read`` (default :func:`nblint.readers.read_path`) turns a path, this file's or last year's, into its
         :class:`Source` or raises :class:`ReadError`: ``nblint audit`` gives the text it extracted in its first pass,
@@ -102,6 +107,8 @@ class Engine:
                     source = read(path)
                 except ReadError as e:
                     return self.unreadable(path, e, settings)
+                if facts:
+                    source.meta.update(facts)
                 budget.check()
                 return self._lint_source(source, previous_report(previous, read), settings)
         except budget.Timeout as e:

@@ -247,6 +247,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "csv.top_codes": ("最常见的规则", "top_codes"),
     "csv.readable": ("可读取", "readable"),
     "csv.internal_error": ("内部错误", "internal_error"),
+    "csv.agency_source": ("机关名称来源", "agency_source"),
+    "csv.level": ("层级", "level"),
+    "csv.published": ("发布日期", "published"),
+    "csv.published_origin": ("发布日期来源", "published_origin"),
+    "csv.score": ("得分", "score"),
+    "csv.deductions": ("扣分", "deductions"),
+    "csv.duplicates": ("重复报告", "duplicates"),
+    "csv.missing": ("缺少的年报", "missing"),
     # ---- explain ----
     "explain.severity": ("严重程度", "Severity"),
     "explain.eras": ("适用格式", "Eras"),
@@ -343,6 +351,26 @@ STRINGS: dict[str, tuple[str, str]] = {
     "help.cmd.serve": (
         "本地网页：拖入年报，标出并解释问题",
         "a local web page to drop a report on: problems highlighted and explained",
+    ),
+    "help.audit.manifest": (
+        "采集清单（path、agency、level、region、url、published）：提供发布日期和机关",
+        "a crawl's manifest (path, agency, level, region, url, published): publication dates and agencies",
+    ),
+    "help.audit.expect": (
+        "应当公开年报的机关清单（agency、level[、year]）：每个未找到年报的机关一行并报 NB508",
+        "the agencies that must report (agency, level[, year]): a row and NB508 for each one without a report",
+    ),
+    "help.audit.profile": (
+        "评分方案（rules/profiles：liucheng-2020、suqian-dept、yuhuan-2018、huaihua-2022，或一个 YAML 文件）："
+        "按报告和机关打分，并按其本地期限判断 NB504",
+        "a scoring profile (rules/profiles: liucheng-2020, suqian-dept, yuhuan-2018, huaihua-2022, or a YAML file): "
+        "scores per report and agency, and its local deadlines for NB504",
+    ),
+    "help.audit.scheduler": (
+        "在 Dask 分布式集群上检查（pip install 'nblint[dask]'）：dask 启动本机 --jobs 个进程的集群，"
+        "tcp://HOST:PORT 使用已运行的调度器",
+        "run the lint on Dask distributed (pip install 'nblint[dask]'): 'dask' starts a local cluster of --jobs "
+        "processes, tcp://HOST:PORT uses a running scheduler",
     ),
     "help.annotate.paths": (
         "要标注的年报（DOCX、PDF、HTML、Markdown、文本）",

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from . import data, formats
 from .layout import patterns
-from .model import Heading, Period, Report
+from .model import PUBLISHED_ORIGINS, Heading, Period, Published, Report
 from .normalize import normalize_label
 
 
@@ -32,11 +32,16 @@ def _meta():
         "period": period,
         "period_year_only": re.compile(spec["period-year-only"]),
         "period_empty": re.compile(spec["period-empty"]),
-        "published": [re.compile(p, re.M) for p in spec["published"]],
+        "published": [(p["origin"], re.compile(p["pattern"], re.M)) for p in spec["published"]],
+        "iso_date": re.compile(spec["iso-date"]),
         "kinds": [(k["kind"], re.compile(k["pattern"])) for k in spec["agency-kinds"]],
         "year": re.compile(spec["year"]),
         "body_year": re.compile(spec["body-year"]),
         "agency_before": re.compile(spec["agency-before"]),
+        "agency_sources": [(a["origin"], re.compile(a["pattern"], re.M)) for a in spec["agency-sources"]],
+        "agency_line": re.compile(spec["agency-line"], re.M),
+        "agency_name": re.compile(spec["agency-name"]),
+        "agency_not": re.compile(spec["agency-not"]),
         "cut_off_slack": int(spec["cut-off-slack"]),
         "text_end": re.compile(data.load_yaml("grammar/lines.yaml")["text-end"]),
         "trailer": re.compile(spec["text-trailer"]),
@@ -115,6 +120,8 @@ def _title_meta(report: Report, title: str, start: int, prev: tuple[int, int] | 
         report.year_source = "title"
         report.year_span = (start + m.start("y"), start + m.end("y"))
         agency = title[: m.start()].strip()
+        if not agency:  # "2024年上海市科委政府信息公开工作年度报告": the name follows the year
+            agency = M["agency_before"].split(title[m.end() :].lstrip("度").strip())[0].strip()
     else:
         pm = M["year"].search(prev_text) if prev_text else None
         if pm and prev:
@@ -123,6 +130,8 @@ def _title_meta(report: Report, title: str, start: int, prev: tuple[int, int] | 
             off = report.text.index(prev_text, prev[0])
             report.year_span = (off + pm.start("y"), off + pm.end("y"))
             agency = prev_text[: pm.start()].strip()
+            if not agency:  # "2024 年上海市科委政府信息公开工作 / 年度报告": the name follows the year
+                agency = M["agency_before"].split(prev_text[pm.end() :].lstrip("度").strip())[0].strip()
         else:
             agency = M["agency_before"].split(title)[0].strip()
     if not agency and prev_text and not M["year"].search(prev_text):
@@ -130,6 +139,7 @@ def _title_meta(report: Report, title: str, start: int, prev: tuple[int, int] | 
     agency = M["agency_before"].split(agency)[0].strip() if agency else agency
     # a name needs more than a word ("政府" alone, from "政府政务公开年报", names nobody)
     report.agency = agency if agency and len(agency) >= 3 else None
+    report.agency_source = "title" if report.agency else None
 
 
 def _g(m: re.Match, name: str) -> int | None:
@@ -173,7 +183,7 @@ def find_meta(report: Report) -> None:
     if report.period is None:
         m = M["period_empty"].search(report.text)
         report.empty_period = m.span() if m else None
-    report.published = published_dates(report.text)
+    report.published = published_dates(report.text, getattr(report.source, "meta", None) or {}, report.anchor())
     if report.year is None:
         p = report.period
         if p and p.start[0] is not None and p.year_span:
@@ -192,21 +202,82 @@ def find_meta(report: Report) -> None:
             report.year_source = "body"
             report.year_span = (base + pos, base + pos + 4)
     report.era = formats.era_of(report.year)
+    given = getattr(report.source, "meta", None) or {}
+    if given.get("agency"):
+        report.agency, report.agency_source = str(given["agency"]), "manifest"
+    elif not report.agency:
+        found = find_agency(report)
+        if found:
+            report.agency, report.agency_source = found
+    if given.get("level"):
+        report.level = str(given["level"])
     if report.agency:
         report.agency = re.sub(r"[\s#]", "", report.agency)
         report.agency_kind = agency_kind(report.agency)
 
 
-def published_dates(text: str) -> list[tuple[tuple[int, int, int], tuple[int, int]]]:
-    """Publication dates found in the text: (year, month, day) and span, in pattern order."""
-    out = []
-    for rx in _meta()["published"]:
+def plausible_agency(name: str) -> bool:
+    """Whether a candidate reads as an agency's name (grammar/meta.yaml ``agency-name`` / ``agency-not``)."""
+    M = _meta()
+    return 3 <= len(name) <= 30 and bool(M["agency_name"].search(name)) and not M["agency_not"].search(name)
+
+
+def find_agency(report: Report) -> tuple[str, str] | None:
+    """The agency of a report whose title does not name it, and where it was found: a header field (发布机构),
+    an opening statement (本报告由…编制, 现将…年度报告), the signature above the closing date, or a line of its own
+    before the first section (grammar/meta.yaml ``agency-sources``, ``agency-line``)."""
+    M = _meta()
+    text = report.text
+    first = report.sections[0].span[0] if report.sections else min(len(text), 2000)
+    head = text[: max(first, min(len(text), 1500))]
+    lead = M["agency_line"].search(text, 0, first)
+    if lead is not None and not text[: lead.start()].strip() and plausible_agency(lead.group("a")):
+        return lead.group("a"), "header"  # the first line is the name alone
+    for origin, rx in M["agency_sources"]:
+        where = text[-400:] if origin == "signature" else head
+        for m in rx.finditer(where):
+            name = re.sub(r"\s", "", m.group("a"))
+            if plausible_agency(name):
+                return name, origin
+    for m in M["agency_line"].finditer(text, 0, first):
+        name = m.group("a")
+        if plausible_agency(name) and not M["year"].search(name):
+            return name, "header"
+    return None
+
+
+def published_dates(text: str, given: dict | None = None, anchor: int = 0) -> list[Published]:
+    """Publication dates, most trusted origin first (``model.PUBLISHED_ORIGINS``), each origin in text order:
+    those the reader or the caller give (``Source.meta["published"]``: a date string, with its origin in
+    ``published-origin``: a crawl's manifest, a page's <meta>), then those written in the text (grammar/meta.yaml
+    ``published``: the portal's fields and crawler header lines, then the report's own dates)."""
+    M = _meta()
+    out: list[Published] = []
+    given = given or {}
+    if given.get("published"):
+        d = parse_date(str(given["published"]))
+        if d is not None:
+            out.append(Published(d, (anchor, anchor), str(given.get("published-origin") or "page")))
+    for origin, rx in M["published"]:
         for m in rx.finditer(text):
             try:
-                out.append(((int(m.group("y")), int(m.group("m")), int(m.group("d"))), m.span()))
+                d = (int(m.group("y")), int(m.group("m")), int(m.group("d")))
             except (TypeError, ValueError):
                 continue
+            if 1 <= d[1] <= 12 and 1 <= d[2] <= 31:
+                out.append(Published(d, (m.start("y"), m.end("d")), origin))
+    rank = {o: i for i, o in enumerate(PUBLISHED_ORIGINS)}
+    out.sort(key=lambda p: (rank.get(p.origin, len(rank)), p.span[0]))
     return out
+
+
+def parse_date(s: str) -> tuple[int, int, int] | None:
+    """A date written as 2024-01-20, 2024/1/20, 2024.1.20 or 2024年1月20日 (a time after it is ignored)."""
+    m = _meta()["iso_date"].search(s.strip()[:40])
+    if m is None:
+        return None
+    d = (int(m.group("y")), int(m.group("m")), int(m.group("d")))
+    return d if 1 <= d[1] <= 12 and 1 <= d[2] <= 31 else None
 
 
 def recognisable(report: Report) -> bool:

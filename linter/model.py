@@ -105,6 +105,21 @@ class Period:
     end: tuple[int | None, int | None, int | None]
 
 
+# Where a publication date comes from, most trusted first: a crawl's manifest, the portal page (an HTML <meta>, a
+# 发布日期/发布时间 field, a crawler's header line), the report itself (成文日期, the date under the signature).
+PUBLISHED_ORIGINS = ("manifest", "page", "report")
+
+
+@dataclass(frozen=True)
+class Published:
+    """A publication date and where it was read; ``span`` is where it is written in the text (for a manifest date
+    or a page's <meta>, the report's anchor: nothing in the text shows it)."""
+
+    date: Date
+    span: Span
+    origin: str  # one of PUBLISHED_ORIGINS
+
+
 @dataclass
 class Report:
     path: str
@@ -114,6 +129,8 @@ class Report:
     title: Heading | None = None
     agency: str | None = None
     agency_kind: str | None = None  # government | township | subdistrict | department
+    agency_source: str | None = None  # where the agency was read: title | header | statement | manifest
+    level: str | None = None  # administrative level when a manifest gives it (province, city, county, township …)
     year: int | None = None
     year_source: str | None = None  # title | statistics-period | body
     year_span: Span | None = None
@@ -121,7 +138,7 @@ class Report:
     layout: str | None = None  # the format its layout follows, when that differs (a 2019 report in the 2008 layout)
     period: Period | None = None  # the statistics-period statement
     empty_period: Span | None = None  # a statistics-period statement without its dates (when there is no period)
-    published: list[tuple[Date, Span]] = field(default_factory=list)  # publication dates found in the text
+    published: list[Published] = field(default_factory=list)  # publication dates, most trusted origin first
     recognisable: bool = True  # the text shows itself an annual report (a title, a known section, a statement)
     truncated: Span | None = None  # (tail, end): the text was cut off at end; content ending at/after tail is its last
     head_missing: bool = False  # the copy opens at a section heading, without the report's title or preamble
@@ -136,12 +153,30 @@ class Report:
             "title": self.title.text if self.title else None,
             "agency": self.agency,
             "agency_kind": self.agency_kind,
+            "agency_source": self.agency_source,
+            "level": self.level,
             "year": self.year,
             "year_source": self.year_source,
             "era": self.era,
             "layout": self.layout,
+            "published": self._published_meta(),
             "tables": {t: tb.format for t, tb in self.tables.items()},
         }
+
+    def publication(self) -> Published | None:
+        """The publication date evaluators use: the first date of the most trusted origin that falls after the
+        report year (a date inside the report year is when it was written, not when it was published)."""
+        for p in self.published:
+            if self.year is None or p.date[0] > self.year:
+                return p
+        return None
+
+    def _published_meta(self) -> dict | None:
+        p = self.publication()
+        if p is None:
+            return None
+        y, m, d = p.date
+        return {"date": f"{y:04d}-{m:02d}-{d:02d}", "origin": p.origin}
 
     # -- positions -------------------------------------------------------------------------------------------
     def location(self, offset: int):

@@ -60,6 +60,7 @@ class Flags:
     fail_on: str | None = None
     config: str | None = None  # one configuration file for every path (--config), instead of walking up
     use_config_files: bool = True  # False: built-in defaults and flags only
+    profile: str | None = None  # a scoring profile (rules/profiles/ id or file): its local deadlines apply (NB504)
 
     @classmethod
     def make(cls, select=None, extend_select=None, ignore=None, **kw) -> Flags:
@@ -78,6 +79,7 @@ class Flags:
             agency_kind=getattr(args, "agency_kind", None),
             fail_on=getattr(args, "fail_on", None),
             config=getattr(args, "config", None),
+            profile=getattr(args, "profile", None),
         )
 
 
@@ -184,7 +186,18 @@ class Workspace:
             agency_kind=f.agency_kind or opts.get("agency-kind"),
             lang=f.lang or opts.get("lang") or i18n.current(),
             extend_rules=self._extend_rules(cfg),
+            deadlines=self._profile_deadlines(),
         )
+
+    def _profile_deadlines(self) -> tuple:
+        if not self.flags.profile:
+            return ()
+        from . import profiles
+
+        try:
+            return profiles.get(self.flags.profile).deadlines
+        except profiles.ProfileError as e:
+            raise UsageError(str(e)) from None
 
     @staticmethod
     def _flag_codes(eng: Engine, idents) -> set[str]:

@@ -71,6 +71,9 @@ class Source:
     runs: list[Run] | None = None
     line_info: dict[int, dict] = field(default_factory=dict)  # 1-based text line -> {"page": 3} / {"block": ...}
     original: str | None = None  # the decoded file when it differs from ``text`` (HTML): suppression comments
+    # what is known about the document besides its text: "published" (a date string) and "published-origin"
+    # (model.PUBLISHED_ORIGINS) from a page's <meta> or a crawl's manifest, "agency" from a manifest
+    meta: dict[str, str] = field(default_factory=dict)
     encoding: str = "utf-8"  # of a text file, so that --fix writes it back as it was
     # PDF: one entry per character of ``text``: (page, x0, top, x1, bottom) of the glyph it was read from, in PDF
     # points from the page's top-left corner (pdfplumber's convention), or None for what the reader inserted

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -77,12 +78,13 @@ def console_errors(drv) -> list[dict]:
 
 def test_page_in_chromium(page, driver, tmp_path):
     driver.get(page.as_uri())
-    assert driver.title.startswith("nblint audit")
+    assert driver.title.startswith("政府信息公开工作年度报告审计")
     assert console_errors(driver) == []
 
     # overview and chart
     cards = driver.find_element(By.ID, "overview").text
-    assert "5\nreports" in cards and "1\nunreadable (NB001)" in cards
+    assert "5\n份报告" in cards and "1\n份无法读取（NB001）" in cards
+    assert "/tmp" not in driver.find_element(By.CSS_SELECTOR, "header").text  # no folder of the auditing machine
     bars = driver.find_elements(By.CSS_SELECTOR, "#rule-chart g.bar")
     assert "NB305" in {b.get_attribute("data-code") for b in bars}
     assert "示例市示范区人民政府" in driver.find_element(By.ID, "gaps").text
@@ -93,17 +95,17 @@ def test_page_in_chromium(page, driver, tmp_path):
     driver.find_element(By.CSS_SELECTOR, '#reports th[data-key="4"]').click()
     after = visible_files(driver)
     assert after != before and sorted(after) == sorted(before)
-    errors = [int(x) for x in column(driver, 5)]
+    errors = [int(x) for x in column(driver, 6)]
     assert errors == sorted(errors, reverse=True) and errors[0] > 0
     assert driver.find_element(By.CSS_SELECTOR, '#reports th[data-key="4"]').get_attribute("aria-sort") == "descending"
     driver.find_element(By.CSS_SELECTOR, '#reports th[data-key="4"]').click()
-    assert [int(x) for x in column(driver, 5)] == sorted(errors)
+    assert [int(x) for x in column(driver, 6)] == sorted(errors)
 
     # filtering by code: only the report that the pairing made comparable has NB305
     Select(driver.find_element(By.ID, "f-code")).select_by_value("NB305")
     files = visible_files(driver)
     assert len(files) == 1 and files[0].endswith("shifan-2024.md")
-    assert "showing 1 of 1" in driver.find_element(By.ID, "shown").text
+    assert "显示 1 / 1" in driver.find_element(By.ID, "shown").text
 
     # details: each diagnostic with the source line it points to
     driver.find_element(By.CSS_SELECTOR, "#reports tbody tr.report").click()
@@ -142,5 +144,69 @@ def test_page_in_chromium(page, driver, tmp_path):
     assert Select(driver.find_element(By.ID, "f-code")).first_selected_option.get_attribute("value") == "NB001"
 
     shot = tmp_path / "audit.png"
+    assert driver.save_screenshot(str(shot)) and shot.stat().st_size > 10_000
+    assert console_errors(driver) == []
+
+
+@pytest.fixture(scope="module")
+def scored_page(tmp_path_factory) -> tuple[Path, list[str]]:
+    """The fixtures plus a copy of the 2024 report without its statistics period (NB401), scored by a profile,
+    with an expected agency that did not report."""
+    d = tmp_path_factory.mktemp("scored")
+    for name in ("shifan-2024.md", "shifan-2023.md", "shifan-2021.md", "escaping.md"):
+        shutil.copy(FIXTURES / name, d / name)
+    text = (FIXTURES / "shifan-2024.md").read_text(encoding="utf-8")
+    other = text.replace("示例市示范区", "示例市样板区")
+    import re
+
+    other = re.sub(r"[^。\n]*统计期限[^。\n]*。", "", other)
+    (d / "yangban-2024.md").write_text(other, encoding="utf-8")
+    expect = d.parent / "expect.csv"
+    expect.write_text("agency,level,year\n示例市某某镇人民政府,township,2024\n", encoding="utf-8")
+    out, jsonl = d.parent / "scored.html", d.parent / "scored.jsonl"
+    args = ["audit", str(d), "--jobs", "1", "--html", str(out), "--jsonl", str(jsonl), "-q"]
+    assert main([*args, "--profile", "liucheng-2020", "--expect", str(expect)]) == 0
+    import json
+
+    recs = [json.loads(x) for x in jsonl.read_text(encoding="utf-8").splitlines()]
+    nb401 = sorted({Path(r["file"]).name for r in recs if r["code"] == "NB401"})
+    return out, nb401
+
+
+def test_evaluator_page_in_chromium(scored_page, driver, tmp_path):
+    page, nb401 = scored_page
+    assert nb401  # the set has reports without a statistics period
+    driver.get(page.as_uri())
+    assert console_errors(driver) == []
+    assert "1\n份应发布未发布（NB508）" in driver.find_element(By.ID, "overview").text
+
+    # the chart counts reports: its NB401 bar says how many reports, not how many diagnostics
+    bar = driver.find_element(By.CSS_SELECTOR, '#rule-chart g.bar[data-code="NB401"]')
+    assert int(bar.get_attribute("data-reports")) == len(nb401)
+
+    # the ranking: by score by default, best first; a click on the score header sorts the other way
+    def scores() -> list[float]:
+        return [float(td.text) for td in driver.find_elements(By.CSS_SELECTOR, "#ranking tbody td:nth-child(3)")]
+
+    first = scores()
+    assert len(first) >= 3 and first == sorted(first, reverse=True)
+    head = driver.find_element(By.CSS_SELECTOR, '#ranking th[data-key="score"]')
+    head.click()
+    assert scores() == sorted(first, reverse=True)  # a new key sorts most first
+    head.click()
+    assert scores() == sorted(first)
+    assert head.get_attribute("aria-sort") == "ascending"
+    assert "示例市某某镇人民政府" in driver.find_element(By.ID, "ranking").text  # the agency that did not report
+
+    # search covers the messages: 统计期限 finds exactly the reports with NB401
+    driver.find_element(By.ID, "f-text").send_keys("统计期限")
+    found = sorted(f.rsplit("/", 1)[-1] for f in visible_files(driver))
+    assert found == nb401
+
+    # the rules are explained on the page, from their YAML
+    driver.find_element(By.CSS_SELECTOR, "#explain summary").click()
+    assert "依据：国办公开办函〔2021〕30号" in driver.find_element(By.ID, "rule-NB401").text
+
+    shot = Path(os.environ.get("NBLINT_SCREENSHOT_DIR", tmp_path)) / "scored.png"
     assert driver.save_screenshot(str(shot)) and shot.stat().st_size > 10_000
     assert console_errors(driver) == []

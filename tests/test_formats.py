@@ -6,7 +6,7 @@ from __future__ import annotations
 from conftest import EXAMPLES
 
 from nblint import formats
-from nblint.pipeline import parse_text
+from nblint.pipeline import parse_source, parse_text
 
 
 def _compliant() -> str:
@@ -22,7 +22,57 @@ def test_facts_are_on_the_model():
     p = r.period
     assert p is not None and p.dated and p.start == (2024, 1, 1) and p.end == (2024, 12, 31)
     assert r.text[p.span[0] : p.span[1]] == p.text
-    assert all(r.text[s:e] for _, (s, e) in r.published)
+    assert r.published and all(r.text[p.span[0] : p.span[1]] for p in r.published)
+    pub = r.publication()
+    assert pub is not None and pub.date == (2025, 1, 20) and pub.origin == "report"
+    assert r.meta()["published"] == {"date": "2025-01-20", "origin": "report"}
+
+
+def test_publication_date_origins_most_trusted_first():
+    """A manifest's date beats the portal page's, which beats the report's own; a date inside the report year is
+    when it was written, not when it was published."""
+    from nblint.source import Source
+
+    text = "发布时间: 2025-02-03 10:00\n某某县财政局2024年政府信息公开工作年度报告\n\n一、总体情况\n\n2024年12月30日\n\n2025年1月10日\n"
+    r = parse_text(text)
+    assert [p.origin for p in r.published] == ["page", "report", "report"]
+    assert r.publication().date == (2025, 2, 3)
+    r = parse_source(Source(path="x.txt", text=text, meta={"published": "2025/1/28", "published-origin": "manifest"}))
+    assert r.publication().origin == "manifest" and r.publication().date == (2025, 1, 28)
+    r = parse_text("某某县财政局2024年政府信息公开工作年度报告\n\n一、总体情况\n\n2024年12月30日\n")
+    assert r.published and r.publication() is None
+
+
+def test_agency_from_title_header_statement_or_signature():
+    cases = {
+        "2024 年上海市科委政府信息公开工作\n年度报告\n\n一、总体情况\n": ("上海市科委", "title"),
+        "浑南区国资局\n根据《条例》，现公布区政府国资局2022年政府信息公开工作年度报告。\n一、总体情况\n": (
+            "浑南区国资局",
+            "header",
+        ),
+        "发布机构:中原区审计局\n本年度报告是根据条例编制的。\n一、概述\n": ("中原区审计局", "header"),
+        "根据条例要求,现将2023年陇县城关镇人民政府信息公开工作年度报告予以公布。\n一、总体情况\n": (
+            "陇县城关镇人民政府",
+            "statement",
+        ),
+        "本报告是根据条例要求,由北京市信访办编制的2014年度政府信息公开年度报告。\n一、概述\n": (
+            "北京市信访办",
+            "statement",
+        ),
+        "根据条例,结合我单位政府信息公开工作实际,编制2014年度政府信息公开工作年度报告。\n一、概述\n": (None, None),
+        "根据条例要求,现公布《贵阳市人民政府(市人民政府办公厅)2021年政府信息公开工作年度报告》。\n一、总体情况\n": (
+            "贵阳市人民政府",
+            "statement",
+        ),
+        "根据条例要求,现公布《贵阳市2021年政府信息公开工作年度报告》。\n一、总体情况\n": ("贵阳市", "statement"),
+        "2023年政府信息公开工作年度报告\n  • 发布机构: 湖南省生态环境厅\n一、总体情况\n": (
+            "湖南省生态环境厅",
+            "header",
+        ),
+    }
+    for text, (agency, source) in cases.items():
+        r = parse_text(text)
+        assert (r.agency, r.agency_source) == (agency, source), text
 
 
 def test_period_without_dates_and_year_from_period():

@@ -211,3 +211,23 @@ def test_lxml_is_imported_only_when_a_page_is_read():
     code = "import sys, nblint.readers.html; print('lxml' in sys.modules, 'bs4' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_publication_date_from_the_page_meta(tmp_path):
+    """<meta name="PubDate"> is the portal's publication date (origin page); NB504 uses it before the report's own
+    signature date, which is on time here."""
+    from nblint.engine import Engine, Settings
+    from nblint.readers import read_path
+
+    p = tmp_path / "late.html"
+    p.write_text(
+        '<html><head><meta charset="utf-8"><META NAME="PubDate" CONTENT="2024-02-26 09:10"></head><body>'
+        '<div class="content"><h1>某某县财政局2023年政府信息公开工作年度报告</h1><p>一、总体情况</p>'
+        "<p>本局主动公开政府信息。</p><p>某某县财政局</p><p>2024年1月20日</p></div></body></html>",
+        encoding="utf-8",
+    )
+    src = read_path(str(p))
+    assert src.meta == {"published": "2024-02-26 09:10", "published-origin": "page"}
+    res = Engine(Settings(select={"NB504"})).lint_path(str(p))
+    assert res.meta["published"] == {"date": "2024-02-26", "origin": "page"}
+    assert [d.message for d in res.diagnostics] == ["门户网站页面的发布日期2024年2月26日晚于法定期限2024年1月31日"]

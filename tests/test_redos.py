@@ -227,3 +227,19 @@ def test_a_long_html_table_is_linear(tmp_path):
     t = time.perf_counter()
     nblint.lint_path(str(page))
     assert time.perf_counter() - t < 2 * PIPELINE_BUDGET
+
+
+def test_the_page_meta_date_patterns_are_linear():
+    """The HTML reader's <meta> date patterns (nblint.readers.html._meta_published) on adversarial heads: an
+    unclosed tag, a tag of 600 attributes, quotes that never close."""
+    from nblint.readers.html import _meta_published
+
+    for head in (
+        "<meta " * 20_000,
+        "<meta " + 'name="x" ' * 20_000,
+        "<meta content='" + "a" * 100_000,
+        ('<meta name="PubDate" content="' + "2" * 199 + '"> ') * 300,
+    ):
+        t = time.perf_counter()
+        _meta_published(head)
+        assert time.perf_counter() - t < 0.5

@@ -63,14 +63,19 @@ def test_audit_honours_the_project_configuration(project, tmp_path, capsys):
     out = tmp_path / "audit.jsonl"
     assert main(["audit", "--jobs", "1", "--quiet", "--no-pairing", "--jsonl", str(out), str(project)]) == 0
     recs = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert _by_file((r["file"], r["code"], r["severity"]) for r in recs) == EXPECTED
+    # the two files are the same agency's report for the same year: the audit says so on both (NB509, a fact
+    # about the set that `check` cannot know)
+    assert sorted(Path(r["file"]).name for r in recs if r["code"] == "NB509") == ["a.md", "b.md"]
+    assert _by_file((r["file"], r["code"], r["severity"]) for r in recs if r["code"] != "NB509") == EXPECTED
 
 
 def test_audit_flags_go_on_top_of_the_configuration(project, tmp_path, capsys):
     out = tmp_path / "audit.jsonl"
     main(["audit", "--jobs", "2", "--quiet", "--ignore", "NB207", "--jsonl", str(out), str(project)])
     recs = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert _by_file((r["file"], r["code"], r["severity"]) for r in recs) == {"a.md": [("NB204", "warning")] * 2}
+    assert len([r for r in recs if r["code"] == "NB509"]) == 2  # the same report twice (see above)
+    got = _by_file((r["file"], r["code"], r["severity"]) for r in recs if r["code"] != "NB509")
+    assert got == {"a.md": [("NB204", "warning")] * 2}
 
 
 def test_language_server_applies_the_project_configuration(project):

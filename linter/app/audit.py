@@ -32,7 +32,7 @@ import time
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..i18n import t
 
@@ -71,6 +71,10 @@ def add_arguments(p) -> None:
         help=t("help.audit.timeout", n=DEFAULT_TIMEOUT),
     )
     p.add_argument("--quiet", "-q", action="store_true", help=t("help.audit.quiet"))
+    p.add_argument("--manifest", metavar="FILE.csv", help=t("help.audit.manifest"))
+    p.add_argument("--expect", metavar="FILE", help=t("help.audit.expect"))
+    p.add_argument("--profile", metavar="NAME", help=t("help.audit.profile"))
+    p.add_argument("--scheduler", metavar="dask|tcp://HOST:PORT", help=t("help.audit.scheduler"))
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -167,17 +171,19 @@ def missing_years(entries: Iterable[tuple[str | None, int | None]]) -> list[dict
 
 _ENGINE = None
 _TIMEOUT: float | None = None
+_FACTS: dict[str, dict] = {}  # a manifest's facts by file (nblint.app.manifest.file_key)
 
 
-def _init_worker(settings, timeout: float | None) -> None:
+def _init_worker(settings, timeout: float | None, facts: dict | None = None) -> None:
     """Build the worker's engine.  Each file then runs under a time budget of ``timeout`` seconds (nblint.budget:
     cooperative checks between steps, plus its backstop alarm in a worker's main thread for a step that cannot
     check); a file that runs out is an NB001 time-out row, whatever its format."""
-    global _ENGINE, _TIMEOUT
+    global _ENGINE, _TIMEOUT, _FACTS
     from ..settings import Workspace
 
     _ENGINE = Workspace(settings)  # resolves each file's project configuration, like `nblint check`
     _TIMEOUT = timeout or None
+    _FACTS = facts or {}
 
 
 def _error_text(e: BaseException) -> str:
@@ -195,9 +201,14 @@ def _lint_one(task: tuple) -> dict:
     keep = len(task) > 2 and task[2]
     stored = task[3] if len(task) > 3 else None
     assert _ENGINE is not None, "the worker's initializer has not run"
+    facts = None
+    if _FACTS:
+        from .manifest import file_key
+
+        facts = _FACTS.get(file_key(path))
     read = _Reader(stored, keep)
     try:
-        res = _ENGINE.lint_path(path, previous=previous, timeout=_TIMEOUT, read=read)
+        res = _ENGINE.lint_path(path, previous=previous, timeout=_TIMEOUT, read=read, facts=facts)
     except Exception as e:
         return _report(path, previous, {}, [], error=_error_text(e))
     rep = _report(path, previous, res.meta, res.diagnostics, res.source_text)
@@ -269,6 +280,9 @@ def _report(path, previous, meta, diagnostics, text=None, error=None) -> dict:
         "year": meta.get("year"),
         "era": meta.get("era"),
         "title": meta.get("title"),
+        "agency_source": meta.get("agency_source"),
+        "level": meta.get("level"),
+        "published": meta.get("published"),  # {date, origin} or None
         "previous": previous,
         "readable": meta.get("readable", True) if error is None else None,
         "timed_out": bool(meta.get("timed_out")),
@@ -455,8 +469,18 @@ class Audit:
         settings=None,
         timeout: float = DEFAULT_TIMEOUT,
         progress: bool | None = False,
+        facts: dict | None = None,
+        profile=None,
+        lang: str = "zh",
+        scheduler: str | None = None,
     ):
         self.paths = [str(p) for p in paths]
+        self.facts = facts or {}  # a manifest's facts by file (nblint.app.manifest)
+        self.profile = profile  # nblint.profiles.Profile: a score per report
+        self.lang = lang
+        self.scheduler = scheduler  # None: local processes; "dask" or tcp://HOST:PORT: Dask distributed
+        self.duplicates: dict[str, list[str]] = {}
+        self._workspace: Any = None  # resolves a file's settings for the audit-level rules (NB509)
         self.jobs = max(1, jobs or default_jobs())
         self.previous_pairing = previous_pairing
         self.settings = settings  # nblint.settings.Flags (None: none), applied over each file's configuration
@@ -468,7 +492,11 @@ class Audit:
         self._agency_years: list[tuple[str | None, int | None]] = []
 
     def _pool(self, n: int):
-        args = (self.settings, self.timeout)
+        args = (self.settings, self.timeout, self.facts)
+        if self.scheduler:
+            from .distributed import DaskPool
+
+            return DaskPool(self.scheduler, self.jobs, _init_worker, args)
         if self.jobs == 1 or n <= 1:
             return _InProcess(_init_worker, args)
         return _ProcessPool(min(self.jobs, n), _init_worker, args, _crashed)
@@ -484,7 +512,8 @@ class Audit:
             return
         pool = self._pool(len(files))
         finished = False
-        spill = tempfile.TemporaryFile(prefix="nblint-audit-") if self.previous_pairing else None
+        # results with an agency wait until every agency and year is known: for the pairs and the duplicates
+        spill = tempfile.TemporaryFile(prefix="nblint-audit-")
         # the texts the first pass extracted (compressed), read back by the workers of the pair pass
         texts = tempfile.NamedTemporaryFile(prefix="nblint-audit-text-") if self.previous_pairing else None
         text_at: dict[str, tuple[int, int]] = {}  # file -> (offset, size) of its packed Source in ``texts``
@@ -492,7 +521,7 @@ class Audit:
         known: list[tuple[str, str, int | None]] = []  # (file, agency key, year) of the spilled results
         try:
             bar = Progress("lint", len(files), enabled=self.progress)
-            first = ((f, None, spill is not None) for f in files)
+            first = ((f, None, texts is not None) for f in files)  # keep the extracted texts for the pair pass
             for rep in pool.imap_unordered(_lint_one, first, _chunksize(len(files), self.jobs)):
                 bar.update()
                 packed = rep.pop("_source", None)
@@ -508,19 +537,25 @@ class Audit:
                 pickle.dump(rep, spill, pickle.HIGHEST_PROTOCOL)
             bar.close()
             if spill is not None:
-                self.canonical = canonical_agencies(k for _, k, _ in known)
-                self.pairs = pair_years([(f, self.canonical[k], y) for f, k, y in known])
-                del known
+                from .evaluate import duplicates, merge_variants
+
+                self.canonical = merge_variants(canonical_agencies(k for _, k, _ in known))
+                entries = [(f, self.canonical[k], y) for f, k, y in known]
+                self.pairs = pair_years(entries) if self.previous_pairing else {}
+                self.duplicates = duplicates(entries)
+                del known, entries
                 spill.seek(0)
                 for _ in range(len(offsets)):
                     rep = pickle.load(spill)
                     if rep["file"] not in self.pairs:
                         yield self._final(rep)
                 bar = Progress("pairs", len(self.pairs), enabled=self.progress)
-                assert texts is not None
-                texts.flush()
+                if texts is not None:
+                    texts.flush()
                 tasks = [
                     (f, prev, False, (texts.name, {p: text_at[p] for p in (f, prev) if p in text_at}))
+                    if texts is not None
+                    else (f, prev)
                     for f, prev in sorted(self.pairs.items())
                 ]
                 for rep in pool.imap_unordered(_lint_one, tasks, _chunksize(len(tasks), self.jobs)):
@@ -545,13 +580,41 @@ class Audit:
                 pool.close(wait=finished)
 
     def _final(self, rep: dict) -> dict:
+        from .evaluate import mark_duplicate, score_report
+
         key = agency_key(rep["agency_raw"])
         rep["agency"] = self.canonical.get(key, key) if key is not None else None
+        others = self.duplicates.get(rep["file"])
+        if others:
+            mark_duplicate(rep, others, self.lang, self._severity(rep["file"], "NB509"))
+        score_report(rep, self.profile)
         self._agency_years.append((rep["agency"], rep["year"]))
         return rep
 
     def missing_years(self) -> list[dict]:
         return missing_years(self._agency_years)
+
+    def _severity(self, path: str, code: str) -> str | None:
+        """The severity of an audit-level rule for one file under its configuration (None: turned off)."""
+        from ..settings import Workspace
+
+        if self._workspace is None:
+            self._workspace = Workspace(self.settings)
+        eng, s = self._workspace.resolve(path)
+        rule = eng.by_code.get(code)
+        if rule is None or not s.enabled(code, eng.opt_in):
+            return None
+        return s.severity.get(code, rule.severity)
+
+    def name_of(self, agency: str) -> str:
+        """The name an expected agency is grouped under in this run (normalised, variants merged)."""
+        from .evaluate import merge_variants
+
+        key = agency_key(agency) or agency
+        if key in self.canonical:
+            return self.canonical[key]
+        merged = merge_variants({**self.canonical, key: key})  # 某某区 expected, 某某区人民政府 audited
+        return merged[key]
 
 
 def audit_paths(paths: Iterable[str], jobs: int | None = None, previous_pairing: bool = True) -> Iterator[dict]:
@@ -569,7 +632,7 @@ def audit_paths(paths: Iterable[str], jobs: int | None = None, previous_pairing:
 
 
 class JsonlWriter:
-    FIELDS = ("file", "agency", "year", "era")
+    FIELDS = ("file", "agency", "year", "era", "level", "published", "score")
 
     def __init__(self, path: str):
         self.fh = open(path, "w", encoding="utf-8", errors="backslashreplace", newline="\n")
@@ -579,7 +642,7 @@ class JsonlWriter:
 
         from ..paths import display
 
-        head = {k: rep[k] for k in self.FIELDS}
+        head = {k: rep.get(k) for k in self.FIELDS}
         head["file"] = display(rep["file"])
         out = []
         for d in rep["diagnostics"]:
@@ -649,6 +712,14 @@ class CsvWriter:
         "top_codes",
         "readable",
         "internal_error",
+        "agency_source",
+        "level",
+        "published",
+        "published_origin",
+        "score",
+        "deductions",
+        "duplicates",
+        "missing",
     ]
 
     def __init__(self, path: str, lang: str | None = None):
@@ -681,6 +752,14 @@ class CsvWriter:
                 " ".join(f"{code}:{k}" for code, k in freq),
                 "" if rep["readable"] is None else str(rep["readable"]).lower(),
                 rep["error"] or "",
+                rep.get("agency_source") or "",
+                rep.get("level") or "",
+                (rep.get("published") or {}).get("date", ""),
+                (rep.get("published") or {}).get("origin", ""),
+                "" if rep.get("score") is None else f"{rep['score']:g}",
+                " ".join(f"{label}:-{p:g}" for label, p in rep.get("deductions") or []),
+                " ".join(display(p) for p in rep.get("duplicates") or []),
+                "true" if rep.get("missing") else "",
             ]
         )
 
@@ -705,8 +784,20 @@ class Totals:
         self.paired = 0
         self.unknown_agency = 0
         self.unknown_year = 0
+        self.missing = 0  # rows of expected agencies without a report (--expect)
+        self.duplicates = 0  # reports that share their agency and year with another
+        self.code_reports = Counter()  # reports with at least one diagnostic of a code
 
     def add(self, rep: dict) -> None:
+        self.code_reports.update({d["code"] for d in rep["diagnostics"]})
+        if rep.get("missing"):  # not a report: counted apart
+            self.missing += 1
+            for d in rep["diagnostics"]:
+                self.codes[d["code"]] += 1
+                self.code_severity[d["code"]][d["severity"]] += 1
+                self.names.setdefault(d["code"], d["name"])
+            return
+        self.duplicates += bool(rep.get("duplicates"))
         self.reports += 1
         for d in rep["diagnostics"]:
             self.severity[d["severity"]] += 1
@@ -748,6 +839,8 @@ def run(args) -> int:
         if out and not os.path.isdir(os.path.dirname(os.path.abspath(out))):
             raise UsageError(f"{out}: its directory does not exist")
 
+    inputs = _evaluation_inputs(args)
+    lang = flags.lang or "zh"
     audit = Audit(
         args.paths,
         jobs=args.jobs,
@@ -755,7 +848,14 @@ def run(args) -> int:
         settings=flags,
         timeout=args.timeout,
         progress=None,
+        facts=inputs["facts"],
+        profile=inputs["profile"],
+        lang=lang,
+        scheduler=getattr(args, "scheduler", None),
     )
+    from .evaluate import Evaluation
+
+    evaluation = Evaluation(inputs["profile"], lang)
     writers: list[JsonlWriter | CsvWriter | HtmlCollector] = []
     try:
         if args.jsonl:
@@ -773,8 +873,15 @@ def run(args) -> int:
         writers.append(html)
     t0 = time.monotonic()
     write_errors = 0
+
+    def rows():
+        yield from audit
+        if inputs["expect"] is not None:  # after the run: the expected agencies without a report
+            yield from evaluation.missing(inputs["expect"], audit.name_of)
+
     try:
-        for rep in audit:
+        for rep in rows():
+            evaluation.add(rep)
             totals.add(rep)
             for w in writers:
                 try:
@@ -805,7 +912,20 @@ def run(args) -> int:
         print(f"nblint: … and {write_errors - MAX_ERRORS_SHOWN} more rows that could not be written", file=sys.stderr)
     if html is not None:
         try:
-            html.write(args.html, totals, missing, {"paths": args.paths, "elapsed": elapsed, "jobs": audit.jobs})
+            html.write(
+                args.html,
+                totals,
+                missing,
+                {
+                    "paths": args.paths,
+                    "elapsed": elapsed,
+                    "jobs": audit.jobs,
+                    "lang": lang,
+                    "profile": inputs["profile"],
+                    "ranking": evaluation.ranking(),
+                    "trend": evaluation.trend(),
+                },
+            )
         except OSError as e:
             write_errors += 1
             print(f"nblint: cannot write {display(args.html)}: {e.strerror or e}", file=sys.stderr)
@@ -815,6 +935,30 @@ def run(args) -> int:
             if path:
                 print(f"{label}: {display(path)}")
     return EXIT_ERROR if totals.errors or write_errors else EXIT_CLEAN
+
+
+def _evaluation_inputs(args) -> dict:
+    """The manifest's facts, the expected agencies and the scoring profile the options name (a usage error when
+    one cannot be read)."""
+    from .. import profiles
+    from .cli import UsageError
+    from .manifest import ManifestError, read_expect, read_manifest
+
+    out: dict = {"facts": None, "expect": None, "profile": None}
+    try:
+        if getattr(args, "manifest", None):
+            out["facts"] = read_manifest(args.manifest)
+        if getattr(args, "expect", None):
+            out["expect"] = read_expect(args.expect)
+        if getattr(args, "profile", None):
+            out["profile"] = profiles.get(args.profile)
+    except (ManifestError, profiles.ProfileError) as e:
+        raise UsageError(str(e)) from None
+    if getattr(args, "scheduler", None):
+        from .distributed import check_scheduler
+
+        check_scheduler(args.scheduler)
+    return out
 
 
 def summary_text(totals: Totals, missing: list[dict], elapsed: float, limit: int = 20) -> str:
@@ -829,6 +973,11 @@ def summary_text(totals: Totals, missing: list[dict], elapsed: float, limit: int
         f"{totals.errors} internal errors; "
         f"agency unknown in {totals.unknown_agency}, year unknown in {totals.unknown_year}.",
     ]
+    if totals.missing or totals.duplicates:
+        lines.append(
+            f"{totals.missing} expected reports missing (NB508), {totals.duplicates} reports sharing their agency and "
+            f"year with another (NB509)."
+        )
     if missing:
         lines.append(f"Agencies with missing years ({len(missing)}):")
         for m in missing[:limit]:

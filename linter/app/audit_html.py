@@ -1,9 +1,14 @@
-"""The HTML page of ``nblint audit``: one self-contained file (inline CSS, JS and SVG; no network at all).
+"""The HTML page of ``nblint audit``: one self-contained file (inline CSS, JS and SVG; no network at all) that answers
+an office head's questions (Chinese by default, ``--lang en``).
 
-Server side: the overview figures, the bar chart of diagnostics per rule (inline SVG) and the missing-years
-table, escaped with :func:`html.escape`.  Client side: the table of reports (sortable by clicking a header,
-filterable by agency, year, code and text) and each report's details, built by a small script from JSON
-embedded in the page; the script only ever sets ``textContent``, so no report text is parsed as HTML.
+Server side (escaped with :func:`html.escape`): the overview in reports, not diagnostics (reports with errors,
+compliance rate, missing and duplicate reports), the chart of *reports* per rule, the trend over the years, the
+rules explained from their YAML (basis and description), and the missing-years table.  Client side, from JSON
+embedded in the page: the agency ranking (score by the scoring profile, compliance rate; sortable), the table of
+reports (sortable, filterable by agency, year and code, searched over file, agency, title, codes *and messages*)
+and each report's details; the script only ever sets ``textContent``, so no report text is parsed as HTML.  Paths
+are relative to the audited roots, and the roots are named without the auditing machine's folders above them.
+The page template is ``audit_page.html`` next to this module.
 """
 
 from __future__ import annotations
@@ -13,18 +18,183 @@ import os
 import re
 import time
 from collections import Counter
+from functools import lru_cache
 from html import escape
+from pathlib import Path
 from sys import intern
 
 from ..diagnostics import where_text
 from ..paths import display
 
 SEV_COLOUR = {"error": "#c62828", "warning": "#ef8f00", "info": "#1e6fb8"}
+MAX_SEARCH_CHARS = 2000  # characters of a report's messages kept for the search box
+
+# The page's words, per language (the template's %T_…% fields and the script's T object).
+WORDS = {
+    "zh": {
+        "title": "政府信息公开工作年度报告审计",
+        "overview": "概况",
+        "reports": "份报告",
+        "paired": "与上年报告比对",
+        "agencies": "个机关",
+        "agency_unknown": "机关未识别",
+        "years": "个年度",
+        "year_unknown": "年度未识别",
+        "with_errors": "份报告有错误",
+        "compliance": "合规率（无错误的报告）",
+        "missing_reports": "份应发布未发布（NB508）",
+        "duplicates": "份重复报告（NB509）",
+        "unreadable": "份无法读取（NB001）",
+        "internal": "个内部错误",
+        "ranking": "机关排名",
+        "ranking_note": "合规率 = 无错误的报告 / 报告数；得分按评分方案，缺失年度计入。点击表头排序。",
+        "rank": "名次",
+        "agency": "机关",
+        "score": "得分",
+        "n_reports": "报告",
+        "n_missing": "缺失",
+        "errors": "错误",
+        "warnings": "警告",
+        "infos": "提示",
+        "by_year": "各年度错误数",
+        "rules": "各规则涉及的报告数",
+        "rules_note": "每条横条为有该问题的报告数（不是诊断条数）；点击横条按规则筛选报告。",
+        "trend": "年度趋势",
+        "year": "年度",
+        "errors_per_report": "每份报告错误数",
+        "mean_score": "平均得分",
+        "gaps": "年度不连续的机关",
+        "gaps_none": "没有机关在首末年度之间缺少年度。",
+        "first_last": "首末年度",
+        "present": "已有年度",
+        "missing_years": "缺少年度",
+        "table": "报告列表",
+        "all": "全部",
+        "unknown": "（未识别）",
+        "code": "规则",
+        "search": "搜索",
+        "search_hint": "文件、机关、标题、规则或诊断内容",
+        "file": "文件",
+        "era": "格式",
+        "codes": "问题",
+        "more": "显示更多",
+        "click_row": "点击报告查看每条诊断及其所在原文。",
+        "showing": "显示 {a} / {b} 份匹配的报告（共 {c} 份）",
+        "details_title": "标题：",
+        "details_paired": "比对的上年报告：",
+        "details_internal": "内部错误：",
+        "details_omitted": "为控制页面大小未列出详情，请见 JSON Lines 输出。",
+        "details_none": "没有诊断。",
+        "details_more": "……另有 {n} 条诊断见 JSON Lines 输出。",
+        "details_deductions": "扣分：",
+        "details_published": "发布日期：",
+        "dup_tag": "重复",
+        "missing_tag": "未发布",
+        "internal_error": "内部错误",
+        "sev_error": "错误",
+        "sev_warning": "警告",
+        "sev_info": "提示",
+        "explain": "规则说明",
+        "basis": "依据",
+        "profile": "评分方案",
+        "full_points": "满分",
+        "profile_none": "未指定评分方案（--profile）：排名按合规率。",
+        "example_note": "（据真实评分标准整理的示例）",
+        "generated": "生成于",
+        "seconds": "秒",
+        "workers": "个进程",
+        "relative": "路径相对于",
+        "no_diags": "没有诊断。",
+        "origin_manifest": "采集清单",
+        "origin_page": "门户网站页面",
+        "origin_report": "报告内日期",
+    },
+    "en": {
+        "title": "Government information disclosure annual reports: audit",
+        "overview": "Overview",
+        "reports": "reports",
+        "paired": "compared with the year before",
+        "agencies": "agencies",
+        "agency_unknown": "agency unknown",
+        "years": "years",
+        "year_unknown": "year unknown",
+        "with_errors": "reports with errors",
+        "compliance": "compliance rate (reports without errors)",
+        "missing_reports": "expected reports missing (NB508)",
+        "duplicates": "duplicate reports (NB509)",
+        "unreadable": "unreadable (NB001)",
+        "internal": "internal errors",
+        "ranking": "Agency ranking",
+        "ranking_note": "Compliance rate = reports without errors / reports; the score follows the scoring profile, "
+        "missing years included. Click a header to sort.",
+        "rank": "Rank",
+        "agency": "Agency",
+        "score": "Score",
+        "n_reports": "Reports",
+        "n_missing": "Missing",
+        "errors": "Errors",
+        "warnings": "Warnings",
+        "infos": "Infos",
+        "by_year": "Errors by year",
+        "rules": "Reports per rule",
+        "rules_note": "Each bar counts the reports with the problem (not diagnostics); click a bar to filter the reports.",
+        "trend": "Trend over the years",
+        "year": "Year",
+        "errors_per_report": "Errors per report",
+        "mean_score": "Mean score",
+        "gaps": "Agencies with missing years",
+        "gaps_none": "No agency has a gap between its first and last year.",
+        "first_last": "First–last",
+        "present": "Years present",
+        "missing_years": "Missing years",
+        "table": "Reports",
+        "all": "all",
+        "unknown": "(unknown)",
+        "code": "Code",
+        "search": "Search",
+        "search_hint": "file, agency, title, code or message",
+        "file": "File",
+        "era": "Era",
+        "codes": "Codes",
+        "more": "Show more",
+        "click_row": "Click a report to see each diagnostic and the source line it points to.",
+        "showing": "showing {a} of {b} matching reports ({c} in all)",
+        "details_title": "Title: ",
+        "details_paired": "Paired with last year's report: ",
+        "details_internal": "Internal error: ",
+        "details_omitted": "Details omitted to keep this page small: see the JSON Lines output.",
+        "details_none": "No diagnostics.",
+        "details_more": "… and {n} more diagnostics in the JSON Lines output.",
+        "details_deductions": "Deductions: ",
+        "details_published": "Published: ",
+        "dup_tag": "duplicate",
+        "missing_tag": "not published",
+        "internal_error": "internal error",
+        "sev_error": "error",
+        "sev_warning": "warning",
+        "sev_info": "info",
+        "explain": "The rules",
+        "basis": "Basis",
+        "profile": "Scoring profile",
+        "full_points": "full points",
+        "profile_none": "No scoring profile (--profile): the ranking follows the compliance rate.",
+        "example_note": " (an example built from real criteria)",
+        "generated": "generated",
+        "seconds": "s",
+        "workers": "worker(s)",
+        "relative": "paths relative to",
+        "no_diags": "No diagnostics.",
+        "origin_manifest": "manifest",
+        "origin_page": "portal page",
+        "origin_report": "date inside the report",
+    },
+}
 
 
 class HtmlCollector:
-    """Keeps a small summary per report and, up to ``max_details`` diagnostics in all, the details shown when a
-    report is opened (message and source line); everything else is in the JSONL file."""
+    """Keeps a small summary per report (with its messages, capped, for the search box) and, up to
+    ``max_details`` diagnostics in all, the details shown when a report is opened; everything else is in the JSONL
+    file."""
 
     def __init__(self, max_details: int = 20_000, per_report: int = 50, lang: str = "zh"):
         self.lang = lang  # of the page / paragraph / table cell shown after a PDF or DOCX diagnostic's message
@@ -40,9 +210,17 @@ class HtmlCollector:
             intern(c) for c, _ in sorted(Counter(d["code"] for d in diags).items(), key=lambda kv: (-kv[1], kv[0]))
         ]
         c = rep["counts"]
+        flags = ("d" if rep.get("duplicates") else "") + ("m" if rep.get("missing") else "")
+        search, n = [], 0
+        for m in dict.fromkeys(d["message"] for d in diags):  # each distinct message once
+            if n + len(m) > MAX_SEARCH_CHARS:
+                break
+            search.append(m)
+            n += len(m) + 1
+        pub = rep.get("published")
         self.rows.append(
             [
-                display(rep["file"]),
+                display(rep["file"]) if rep["file"] else "",
                 _intern(rep["agency"]),
                 rep["year"],
                 _intern(rep["era"]),
@@ -53,6 +231,11 @@ class HtmlCollector:
                 rep["error"],
                 display(rep["previous"]) if rep["previous"] else rep["previous"],
                 rep.get("title"),
+                rep.get("score"),
+                flags,
+                [pub["date"], pub["origin"]] if pub else None,
+                "\n".join(search),
+                rep.get("deductions") or [],
             ]
         )
         if rep["error"] or not diags:
@@ -105,7 +288,7 @@ def _script_safe(s: str) -> str:
     )
 
 
-def _card(label: str, value, cls: str = "", sub: str = "") -> str:
+def _card(value, label: str, cls: str = "", sub: str = "") -> str:
     sub_html = f'<div class="sub">{escape(sub)}</div>' if sub else ""
     return (
         f'<div class="card {cls}"><div class="value">{escape(str(value))}</div>'
@@ -113,57 +296,156 @@ def _card(label: str, value, cls: str = "", sub: str = "") -> str:
     )
 
 
-def bar_chart(totals) -> str:
-    """Diagnostics per rule: one horizontal bar per code, stacked by severity, most frequent first."""
-    items = sorted(totals.codes.items(), key=lambda kv: (-kv[1], kv[0]))
+def _pct(x: float) -> str:
+    return f"{x * 100:.0f}%"
+
+
+@lru_cache(maxsize=1)
+def _rules() -> dict:
+    from ..ruleset import load_rules
+
+    return {r.code: r for r in load_rules()}
+
+
+def bar_chart(totals, T: dict) -> str:
+    """Reports per rule: one horizontal bar per code (the number of reports with at least one of its
+    diagnostics), coloured by the rule's worst severity, most frequent first."""
+    items = sorted(totals.code_reports.items(), key=lambda kv: (-kv[1], kv[0]))
     if not items:
-        return '<p class="empty">No diagnostics.</p>'
+        return f'<p class="empty">{escape(T["no_diags"])}</p>'
     row_h, label_w, bar_w, right = 22, 230, 520, 70
     top = max(n for _, n in items)
     h, width = row_h * len(items) + 8, label_w + bar_w + right
     out = [
         f'<svg id="rule-chart" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{h}" '
-        f'viewBox="0 0 {width} {h}" role="img" aria-label="diagnostics per rule">'
+        f'viewBox="0 0 {width} {h}" role="img" aria-label="{escape(T["rules"])}">'
     ]
     for i, (code, n) in enumerate(items):
         y = 4 + i * row_h
         name = totals.names.get(code, "")
         sev = totals.code_severity[code]
-        tip = f"{code} {name}: {n} (" + ", ".join(f"{sev[s]} {s}" for s in SEV_COLOUR if sev[s]) + ")"
+        worst = next((s for s in SEV_COLOUR if sev[s]), "info")
+        tip = f"{code} {name}: {n} {T['reports']}, {totals.codes[code]} diagnostics"
+        w = max(1.0, bar_w * n / top)
         out.append(
-            f'<g class="bar" data-code="{escape(code)}" tabindex="0"><title>{escape(tip)}</title>'
+            f'<g class="bar" data-code="{escape(code)}" data-reports="{n}" tabindex="0"><title>{escape(tip)}</title>'
             f'<rect class="hit" x="0" y="{y}" width="{width}" height="{row_h}" fill="transparent"/>'
-        )
-        out.append(
             f'<text x="0" y="{y + 15}" class="code">{escape(code)}<tspan class="name" dx="6">'
             f"{escape(name[:26])}</tspan></text>"
+            f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row_h - 6}" fill="{SEV_COLOUR[worst]}"/>'
+            f'<text x="{label_w + w + 6:.1f}" y="{y + 15}" class="count">{n}</text></g>'
         )
-        x = label_w
-        for s, colour in SEV_COLOUR.items():
-            if sev[s]:
-                w = max(1.0, bar_w * sev[s] / top)
-                out.append(f'<rect x="{x:.1f}" y="{y + 3}" width="{w:.1f}" height="{row_h - 6}" fill="{colour}"/>')
-                x += w
-        out.append(f'<text x="{x + 6:.1f}" y="{y + 15}" class="count">{n}</text></g>')
     out.append("</svg>")
     return "".join(out)
 
 
-def _missing_table(missing: list[dict]) -> str:
+def trend_section(trend: list[dict], T: dict, scored: bool) -> str:
+    """Per year: a small line of the compliance rate (inline SVG) and the table of figures."""
+    if not trend:
+        return f'<p class="empty">{escape(T["no_diags"])}</p>'
+    w, h, pad = 520, 120, 24
+    n = len(trend)
+    pts = []
+    for i, t in enumerate(trend):
+        x = 48 + (w - 48 - pad) * (i / (n - 1) if n > 1 else 0.5)  # left of 48: the axis labels
+        y = h - pad - (h - 2 * pad) * t["compliance"]
+        pts.append((x, y, t))
+    svg = [
+        f'<svg id="trend-chart" xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" '
+        f'role="img" aria-label="{escape(T["trend"])}">',
+        f'<line x1="40" y1="{h - pad}" x2="{w - pad}" y2="{h - pad}" stroke="#dde1e6"/>',
+        f'<line x1="40" y1="{pad}" x2="{w - pad}" y2="{pad}" stroke="#eef1f4"/>',
+        f'<text x="2" y="{pad + 4}" class="axis">100%</text><text x="2" y="{h - pad + 4}" class="axis">0%</text>',
+    ]
+    if n > 1:
+        svg.append(
+            '<polyline fill="none" stroke="#1e6fb8" stroke-width="2" points="'
+            + " ".join(f"{x:.1f},{y:.1f}" for x, y, _ in pts)
+            + '"/>'
+        )
+    for x, y, t in pts:
+        svg.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="#1e6fb8"><title>{t["year"]}: '
+            f"{_pct(t['compliance'])}</title></circle>"
+            f'<text x="{x:.1f}" y="{h - 6}" class="axis" text-anchor="middle">{t["year"]}</text>'
+        )
+    svg.append("</svg>")
+    head = [T["year"], T["n_reports"], T["n_missing"], T["errors_per_report"], T["compliance"]]
+    if scored:
+        head.append(T["mean_score"])
+    rows = []
+    for t in trend:
+        cells = [t["year"], t["reports"], t["missing"], f"{t['errors_per_report']:g}", _pct(t["compliance"])]
+        if scored:
+            cells.append("—" if t["score"] is None else f"{t['score']:g}")
+        rows.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells) + "</tr>")
+    table = (
+        '<table id="trend"><thead><tr>'
+        + "".join(f"<th>{escape(x)}</th>" for x in head)
+        + "</tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table>"
+    )
+    return "".join(svg) + table
+
+
+def _missing_table(missing: list[dict], T: dict) -> str:
     if not missing:
-        return '<p class="empty">No agency has a gap between its first and last year.</p>'
+        return f'<p class="empty">{escape(T["gaps_none"])}</p>'
     rows = "".join(
         f"<tr><td>{escape(m['agency'])}</td><td>{m['first']}–{m['last']}</td>"
         f'<td>{escape(", ".join(map(str, m["years"])))}</td><td class="miss">{escape(", ".join(map(str, m["missing"])))}</td></tr>'
         for m in missing
     )
     return (
-        f'<table id="missing"><thead><tr><th>Agency</th><th>First–last</th><th>Years present</th>'
-        f"<th>Missing years</th></tr></thead><tbody>{rows}</tbody></table>"
+        f'<table id="missing"><thead><tr><th>{escape(T["agency"])}</th><th>{escape(T["first_last"])}</th>'
+        f"<th>{escape(T['present'])}</th><th>{escape(T['missing_years'])}</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
+def _rules_section(codes, lang: str, T: dict) -> str:
+    """Each rule found, explained from its YAML: code, name, severity, basis and description."""
+    rules = _rules()
+    items = []
+    for code in sorted(codes):
+        r = rules.get(code)
+        if r is None:
+            continue
+        desc = " ".join(r.description.split()) if r.description else ""
+        items.append(
+            f'<div class="rule" id="rule-{escape(code)}"><div><code>{escape(code)}</code> <b>{escape(r.name)}</b> '
+            f'<span class="sev-{escape(r.severity)}">{escape(T["sev_" + r.severity])}</span></div>'
+            f'<div class="basis">{escape(T["basis"])}{_punct(lang)[0]}{escape(r.basis or "—")}</div>'
+            f'<div class="desc">{escape(desc)}</div></div>'
+        )
+    return "".join(items) or f'<p class="empty">{escape(T["no_diags"])}</p>'
+
+
+def _punct(lang: str) -> tuple[str, str, str, str]:
+    """Colon, opening and closing parenthesis, comma in the page's language."""
+    return ("：", "（", "）", "，") if lang == "zh" else (": ", " (", ")", ", ")
+
+
+def _profile_section(profile, lang: str, T: dict) -> str:
+    colon, lp, rp, _ = _punct(lang)
+    if profile is None:
+        return f'<p class="note">{escape(T["profile_none"])}</p>'
+    name = profile.name if lang == "zh" else profile.name_en
+    ded = "".join(
+        f"<li>{escape(d.label if lang == 'zh' else d.label_en)}{colon}−{d.points:g}{lp}{escape(' '.join(sorted(d.codes)))}{rp}"
+        f"{'<span class=note> ' + escape(d.basis) + '</span>' if d.basis else ''}</li>"
+        for d in profile.deductions
+    )
+    missing = f"<li>{escape(T['missing_tag'])}{colon}−{profile.missing:g}{lp}NB508{rp}</li>" if profile.points else ""
+    return (
+        f"<p><b>{escape(T['profile'])}{colon}{escape(name)}</b>{escape(T['example_note'] if profile.example else '')} · "
+        f"{escape(T['full_points'])} {profile.points:g} · {escape(profile.source)}"
+        f'{" · " + escape(profile.url) if profile.url else ""}</p><ul class="deductions">{ded}{missing}</ul>'
     )
 
 
 def _common_dir(paths: list[str]) -> str:
+    paths = [p for p in paths if p]
     try:
         root = os.path.commonpath([os.path.dirname(os.path.abspath(p)) for p in paths]) if paths else ""
     except ValueError:  # paths on different drives
@@ -172,298 +454,90 @@ def _common_dir(paths: list[str]) -> str:
 
 
 def _rel(path: str, root: str) -> str:
-    return os.path.relpath(os.path.abspath(path), root)
+    return os.path.relpath(os.path.abspath(path), root) if path else path
+
+
+def _root_label(path: str) -> str:
+    """An audited root as the page names it: a relative path as given, an absolute one by its last folder only
+    (the auditing machine's folders above it say nothing to the reader)."""
+    if not os.path.isabs(path) and not path.startswith(".."):
+        return display(path)
+    return display(os.path.basename(os.path.normpath(path)) or path)
 
 
 def write_page(fh, rows: list[list], details: list, totals, missing: list[dict], info: dict) -> None:
     """Write the page to ``fh``; the JSON data is written in pieces, never built as one string."""
-    s = totals.severity
+    lang = info.get("lang") or "zh"
+    T = WORDS.get(lang, WORDS["zh"])
+    profile = info.get("profile")
     years = sorted(totals.years)
     span = f"{years[0]}–{years[-1]}" if years else "—"
+    with_errors = sum(1 for r in rows if (r[4] or r[8]) and "m" not in r[12])
+    reports = totals.reports
+    compliance = (reports - with_errors) / reports if reports else 0.0
     cards = "".join(
         [
-            _card("reports", totals.reports, sub=f"{totals.paired} paired with the year before"),
-            _card("agencies", len(totals.agencies), sub=f"agency unknown in {totals.unknown_agency}"),
-            _card("years", len(years), sub=f"{span}; year unknown in {totals.unknown_year}"),
-            _card("errors", s["error"], "error"),
-            _card("warnings", s["warning"], "warning"),
-            _card("infos", s["info"], "info"),
-            _card("unreadable (NB001)", totals.unreadable),
-            _card("internal errors", totals.errors, "error" if totals.errors else ""),
+            _card(reports, T["reports"], sub=f"{totals.paired} {T['paired']}"),
+            _card(len(totals.agencies), T["agencies"], sub=f"{T['agency_unknown']} {totals.unknown_agency}"),
+            _card(len(years), T["years"], sub=f"{span}; {T['year_unknown']} {totals.unknown_year}"),
+            _card(with_errors, T["with_errors"], "error" if with_errors else ""),
+            _card(_pct(compliance), T["compliance"]),
+            _card(totals.missing, T["missing_reports"], "error" if totals.missing else ""),
+            _card(totals.duplicates, T["duplicates"], "warning" if totals.duplicates else ""),
+            _card(totals.unreadable, T["unreadable"]),
+            _card(totals.errors, T["internal"], "error" if totals.errors else ""),
         ]
     )
     root = _common_dir([r[0] for r in rows])
     if root:  # paths in the table relative to the directory they all share (the subtitle names it)
         rows = [[_rel(r[0], root)] + r[1:9] + [_rel(r[9], root) if r[9] else r[9]] + r[10:] for r in rows]
+    codes = sorted(set(totals.codes) | set(totals.code_reports))
+    rules = _rules()
     data = {
         "rows": rows,
         "details": details,
-        "codes": {c: totals.names.get(c, "") for c in sorted(totals.codes)},
+        "codes": {c: totals.names.get(c, "") for c in codes},
+        "ranking": info.get("ranking") or [],
+        "scored": profile is not None,
+        "T": T,
+        "origins": {o: T.get("origin_" + o, o) for o in ("manifest", "page", "report")},
+        "sev": {c: rules[c].severity for c in codes if c in rules},
     }
     generated = time.strftime("%Y-%m-%d %H:%M")
-    where = ", ".join(display(p) for p in info.get("paths", []))
+    where = "、".join(_root_label(p) for p in info.get("paths", []))
     if root:
-        where += f" (paths below are relative to {root})"
-    subtitle = f"{where} · generated {generated} · {info.get('elapsed', 0):.1f} s with {info.get('jobs', 1)} worker(s)"
+        _, lp, rp, comma = _punct(lang)
+        where += f"{lp}{T['relative']} {display(Path(root).name) or root}{rp}"
+    comma = _punct(lang)[3]
+    subtitle = (
+        f"{where} · {T['generated']} {generated} · {info.get('elapsed', 0):.1f} {T['seconds']}{comma}"
+        f"{info.get('jobs', 1)} {T['workers']}"
+    )
     parts = {
+        "LANG": "zh-CN" if lang == "zh" else "en",
         "SUBTITLE": escape(subtitle),
         "CARDS": cards,
-        "CHART": bar_chart(totals),
+        "CHART": bar_chart(totals, T),
+        "TREND": trend_section(info.get("trend") or [], T, profile is not None),
         "MISSING_COUNT": str(len(missing)),
-        "MISSING": _missing_table(missing),
+        "MISSING": _missing_table(missing, T),
+        "RULES": _rules_section(codes, lang, T),
+        "PROFILE": _profile_section(profile, lang, T),
     }
-    for i, piece in enumerate(_TEMPLATE_PARTS):
+    for i, piece in enumerate(_template_parts()):
         if i % 2 == 0:
             fh.write(piece)
         elif piece == "DATA":
             for chunk in json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).iterencode(data):
                 fh.write(_script_safe(chunk))
+        elif piece.startswith("T_"):
+            fh.write(escape(T[piece[2:].lower()]))
         else:
             fh.write(parts[piece])
 
 
-_TEMPLATE = """<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>nblint audit — 政府信息公开工作年度报告</title>
-<style>
-:root { --err: #c62828; --warn: #ef8f00; --info: #1e6fb8; --line: #dde1e6; --muted: #5f6b7a; }
-* { box-sizing: border-box; }
-body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", "Noto Sans CJK SC", "WenQuanYi Micro Hei",
-       "Microsoft YaHei", sans-serif; color: #1d2733; background: #f6f7f9; }
-header { background: #1d2733; color: #fff; padding: 14px 24px; }
-header h1 { margin: 0; font-size: 20px; font-weight: 600; }
-header .subtitle { color: #b8c2cf; font-size: 12px; margin-top: 2px; word-break: break-all; }
-main { padding: 16px 24px 40px; max-width: 1400px; }
-section { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 14px 16px; margin-bottom: 16px; }
-h2 { font-size: 16px; margin: 0 0 10px; }
-.cards { display: flex; flex-wrap: wrap; gap: 10px; }
-.card { flex: 1 1 140px; border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; background: #fff; }
-.card .value { font-size: 24px; font-weight: 650; }
-.card .label { color: var(--muted); }
-.card .sub { color: var(--muted); font-size: 12px; }
-.card.error .value { color: var(--err); } .card.warning .value { color: var(--warn); } .card.info .value { color: var(--info); }
-#rule-chart .code { font: 12px ui-monospace, monospace; fill: #1d2733; }
-#rule-chart .name { font: 12px system-ui, sans-serif; fill: var(--muted); }
-#rule-chart .count { font-size: 12px; fill: var(--muted); }
-#rule-chart .bar { cursor: pointer; }
-#rule-chart .bar:hover rect:not(.hit), #rule-chart .bar:focus rect:not(.hit) { opacity: .75; }
-#rule-chart .bar:hover .hit { fill: #eef1f4; }
-.legend span { display: inline-block; margin-right: 14px; font-size: 12px; color: var(--muted); }
-.legend i { display: inline-block; width: 10px; height: 10px; margin-right: 4px; border-radius: 2px; }
-table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
-th { background: #eef1f4; position: sticky; top: 0; white-space: nowrap; }
-#reports th { cursor: pointer; user-select: none; }
-#reports th[aria-sort=ascending]::after { content: " ▲"; font-size: 10px; }
-#reports th[aria-sort=descending]::after { content: " ▼"; font-size: 10px; }
-#reports td.num, #reports th.num { text-align: right; font-variant-numeric: tabular-nums; }
-#reports tbody tr.report { cursor: pointer; }
-#reports tbody tr.report:hover { background: #f3f6fa; }
-#reports tbody tr.open { background: #eaf1fb; }
-td.file { font-family: ui-monospace, monospace; font-size: 12px; word-break: break-all; }
-td.codes { font-family: ui-monospace, monospace; font-size: 12px; }
-.n-error { color: var(--err); font-weight: 600; } .n-warning { color: var(--warn); font-weight: 600; }
-.n-info { color: var(--info); } .zero { color: #b0b8c2; font-weight: 400; }
-.filters { display: flex; flex-wrap: wrap; gap: 10px; align-items: center; margin-bottom: 10px; }
-.filters label { color: var(--muted); font-size: 12px; }
-.filters select, .filters input { font: inherit; padding: 3px 6px; max-width: 320px; }
-#shown { color: var(--muted); margin-left: auto; }
-tr.detail > td { background: #fafbfc; padding: 8px 14px 12px; }
-.diag { margin: 6px 0; }
-.diag .sev { display: inline-block; min-width: 72px; margin-right: 4px; font-size: 11px; font-weight: 600; text-transform: uppercase; }
-.sev-error { color: var(--err); } .sev-warning { color: var(--warn); } .sev-info { color: var(--info); }
-.diag code { font-weight: 600; margin-right: 6px; }
-.diag .pos { color: var(--muted); font-family: ui-monospace, monospace; font-size: 12px; margin-right: 6px; }
-pre.src { margin: 3px 0 0 76px; padding: 4px 8px; background: #fff; border: 1px solid var(--line); border-radius: 4px;
-          white-space: pre-wrap; word-break: break-all; font: 12px/1.5 ui-monospace, "Noto Sans Mono CJK SC", monospace; }
-pre.src .ln { color: #9aa5b1; user-select: none; margin-right: 8px; }
-pre.src mark { background: #ffe08a; padding: 0 1px; }
-.note { color: var(--muted); font-size: 12px; }
-.error-text { color: var(--err); font-family: ui-monospace, monospace; font-size: 12px; }
-td.miss { color: var(--err); }
-button { font: inherit; padding: 4px 12px; margin-top: 8px; cursor: pointer; }
-.empty { color: var(--muted); }
-</style>
-</head>
-<body>
-<header>
-<h1>nblint audit · 政府信息公开工作年度报告</h1>
-<div class="subtitle">%SUBTITLE%</div>
-</header>
-<main>
-<section id="overview"><h2>Overview</h2><div class="cards">%CARDS%</div></section>
-<section id="rules"><h2>Diagnostics per rule</h2>
-<div class="legend"><span><i style="background:#c62828"></i>error</span><span><i style="background:#ef8f00"></i>warning</span><span><i style="background:#1e6fb8"></i>info</span><span>click a bar to filter the reports by its code</span></div>
-%CHART%
-</section>
-<section id="gaps"><h2>Agencies with missing years (%MISSING_COUNT%)</h2>%MISSING%</section>
-<section id="table-section"><h2>Reports</h2>
-<div class="filters">
-<label>Agency <select id="f-agency"><option value="">all</option></select></label>
-<label>Year <select id="f-year"><option value="">all</option></select></label>
-<label>Code <select id="f-code"><option value="">all</option></select></label>
-<label>Search <input id="f-text" type="search" placeholder="file, agency or code"></label>
-<span id="shown"></span>
-</div>
-<table id="reports">
-<thead><tr>
-<th data-key="0">File</th><th data-key="1">Agency</th><th data-key="2" class="num" data-num="1">Year</th>
-<th data-key="3">Era</th><th data-key="4" class="num" data-num="1">Errors</th>
-<th data-key="5" class="num" data-num="1">Warnings</th><th data-key="6" class="num" data-num="1">Infos</th>
-<th data-key="7">Codes</th>
-</tr></thead>
-<tbody></tbody>
-</table>
-<button id="more" hidden>Show more</button>
-<p class="note">Click a report to see each diagnostic and the source line it points to.</p>
-</section>
-</main>
-<script id="audit-data" type="application/json">%DATA%</script>
-<script>
-"use strict";
-(function () {
-  var data = JSON.parse(document.getElementById("audit-data").textContent);
-  var rows = data.rows.map(function (r, i) { r.push(i); return r; });  // r[11]: index into data.details
-  var IDX = 11, PAGE = 500;
-  var state = { key: 0, dir: 1, limit: PAGE, open: {} };
-  var tbody = document.querySelector("#reports tbody");
-  var fAgency = document.getElementById("f-agency"), fYear = document.getElementById("f-year");
-  var fCode = document.getElementById("f-code"), fText = document.getElementById("f-text");
-  var UNKNOWN = "\\u0000unknown";
-
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined && text !== null) e.textContent = String(text);
-    return e;
-  }
-  function option(select, value, label) {
-    var o = el("option", null, label); o.value = value; select.appendChild(o);
-  }
-  function uniq(values) { var s = {}; values.forEach(function (v) { s[v] = 1; }); return Object.keys(s); }
-
-  uniq(rows.map(function (r) { return r[1] || UNKNOWN; })).sort().forEach(function (a) {
-    option(fAgency, a, a === UNKNOWN ? "(unknown)" : a);
-  });
-  uniq(rows.map(function (r) { return r[2] ? String(r[2]) : UNKNOWN; })).sort().reverse().forEach(function (y) {
-    option(fYear, y, y === UNKNOWN ? "(unknown)" : y);
-  });
-  Object.keys(data.codes).forEach(function (c) { option(fCode, c, c + " " + data.codes[c]); });
-
-  function matches(r) {
-    if (fAgency.value && (r[1] || UNKNOWN) !== fAgency.value) return false;
-    if (fYear.value && (r[2] ? String(r[2]) : UNKNOWN) !== fYear.value) return false;
-    if (fCode.value && r[7].indexOf(fCode.value) < 0) return false;
-    var q = fText.value.trim().toLowerCase();
-    if (q && (r[0] + " " + (r[1] || "") + " " + r[7].join(" ") + " " + (r[10] || "")).toLowerCase().indexOf(q) < 0) return false;
-    return true;
-  }
-  function cmp(a, b) {
-    var k = state.key, x = a[k], y = b[k];
-    if (k === 7) { x = x.join(" "); y = y.join(" "); }
-    var xe = x === null || x === undefined || x === "", ye = y === null || y === undefined || y === "";
-    if (xe || ye) return xe && ye ? 0 : (xe ? 1 : -1);  // empty values last, in either direction
-    var c = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y), "zh");
-    return c * state.dir;
-  }
-  function sorted(list) {
-    return list.map(function (r, i) { return [r, i]; }).sort(function (p, q) {
-      return cmp(p[0], q[0]) || (p[0][0] < q[0][0] ? -1 : p[0][0] > q[0][0] ? 1 : 0);
-    }).map(function (p) { return p[0]; });
-  }
-  function count(td, n, cls) { td.textContent = String(n); td.className = "num " + (n ? cls : "zero"); }
-
-  function detailRow(r) {
-    var tr = el("tr", "detail"), td = el("td"); td.colSpan = 8; tr.appendChild(td);
-    var det = data.details[r[IDX]];
-    if (r[10]) td.appendChild(el("div", "note", "Title: " + r[10]));
-    if (r[9]) td.appendChild(el("div", "note", "Paired with last year's report: " + r[9]));
-    if (r[8]) td.appendChild(el("div", "error-text", "Internal error: " + r[8]));
-    if (det === null) { td.appendChild(el("p", "note", "Details omitted to keep this page small: see the JSON Lines output.")); return tr; }
-    if (!det.d.length && !r[8]) td.appendChild(el("p", "note", "No diagnostics."));
-    det.d.forEach(function (d) {
-      var div = el("div", "diag");
-      div.appendChild(el("span", "sev sev-" + d[0], d[0]));
-      div.appendChild(el("code", null, d[1]));
-      div.appendChild(el("span", "pos", d[2] + ":" + d[3]));
-      div.appendChild(el("span", "msg", d[4]));
-      if (d.length > 5) {
-        var pre = el("pre", "src"), text = d[5], a = d[6], b = d[7];
-        pre.appendChild(el("span", "ln", d[2]));
-        pre.appendChild(document.createTextNode(text.slice(0, a)));
-        pre.appendChild(el("mark", null, b > a ? text.slice(a, b) : (text.slice(a, a + 1) || " ")));
-        pre.appendChild(document.createTextNode(b > a ? text.slice(b) : text.slice(a + 1)));
-        div.appendChild(pre);
-      }
-      td.appendChild(div);
-    });
-    if (det.more) td.appendChild(el("p", "note", "… and " + det.more + " more diagnostics in the JSON Lines output."));
-    return tr;
-  }
-
-  function render() {
-    var list = sorted(rows.filter(matches));
-    tbody.textContent = "";
-    var frag = document.createDocumentFragment();
-    list.slice(0, state.limit).forEach(function (r) {
-      var tr = el("tr", "report" + (state.open[r[IDX]] ? " open" : ""));
-      tr.dataset.idx = r[IDX];
-      tr.appendChild(el("td", "file", r[0]));
-      tr.appendChild(el("td", null, r[1] || "—"));
-      tr.appendChild(el("td", "num", r[2] || "—"));
-      tr.appendChild(el("td", null, r[3] || "—"));
-      var e = el("td"), w = el("td"), n = el("td");
-      count(e, r[4] + (r[8] ? 1 : 0), "n-error"); count(w, r[5], "n-warning"); count(n, r[6], "n-info");
-      tr.appendChild(e); tr.appendChild(w); tr.appendChild(n);
-      tr.appendChild(el("td", "codes", r[8] ? "internal error" : r[7].join(" ")));
-      frag.appendChild(tr);
-      if (state.open[r[IDX]]) frag.appendChild(detailRow(r));
-    });
-    tbody.appendChild(frag);
-    document.getElementById("shown").textContent = "showing " + Math.min(list.length, state.limit) + " of " + list.length +
-      " matching reports (" + rows.length + " in all)";
-    var more = document.getElementById("more");
-    more.hidden = list.length <= state.limit;
-    document.querySelectorAll("#reports th").forEach(function (th) {
-      if (Number(th.dataset.key) === state.key) th.setAttribute("aria-sort", state.dir > 0 ? "ascending" : "descending");
-      else th.removeAttribute("aria-sort");
-    });
-  }
-
-  document.querySelectorAll("#reports th").forEach(function (th) {
-    th.addEventListener("click", function () {
-      var k = Number(th.dataset.key);
-      if (state.key === k) state.dir = -state.dir;
-      else { state.key = k; state.dir = th.dataset.num && k !== 2 ? -1 : 1; }  // counts: most first
-      render();
-    });
-  });
-  tbody.addEventListener("click", function (ev) {
-    var tr = ev.target.closest("tr.report");
-    if (!tr) return;
-    var i = tr.dataset.idx;
-    if (state.open[i]) delete state.open[i]; else state.open[i] = true;
-    render();
-  });
-  [fAgency, fYear, fCode].forEach(function (s) { s.addEventListener("change", function () { state.limit = PAGE; render(); }); });
-  fText.addEventListener("input", function () { state.limit = PAGE; render(); });
-  document.getElementById("more").addEventListener("click", function () { state.limit += PAGE; render(); });
-  document.querySelectorAll("#rule-chart .bar").forEach(function (g) {
-    function pick() { fCode.value = g.dataset.code; state.limit = PAGE; render();
-      document.getElementById("table-section").scrollIntoView(); }
-    g.addEventListener("click", pick);
-    g.addEventListener("keydown", function (ev) { if (ev.key === "Enter") pick(); });
-  });
-  render();
-})();
-</script>
-</body>
-</html>
-"""
-
-_TEMPLATE_PARTS = re.split(r"%([A-Z_]+)%", _TEMPLATE)  # text, name, text, name, …, text
+@lru_cache(maxsize=1)
+def _template_parts() -> list[str]:
+    """The page template (audit_page.html) split into text, field name, text, …, text."""
+    text = Path(__file__).with_name("audit_page.html").read_text(encoding="utf-8")
+    return re.split(r"%([A-Z_]+)%", text)

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 
 def validate(params):
-    shapes = {"deadlines": [{"eras?": [str], "kinds?": [str], "date": str}]}
+    shapes = {"deadlines": [{"eras?": [str], "kinds?": [str], "levels?": [str], "date": str}]}
     probs = [q for k, shape in shapes.items() if k in params for q in shape_problems(params[k], shape, (k,))]
     if probs:
         return probs
@@ -113,40 +113,46 @@ def stale_year(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
 
 
 def deadline(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
-    """NB504: a publication date after the deadline.  ``deadlines`` is a list of {eras, kinds, date: "MM-DD"};
-    the first entry whose eras and kinds fit the report wins; the deadline falls in the year after the report year."""
+    """NB504: published after the deadline.  The date is the one evaluators use (``Report.publication()``: a
+    manifest's, else the portal page's, else, said to be a fallback, one inside the report).  ``deadlines`` is a
+    list of {eras, kinds, levels, date: "MM-DD"}; the deadlines of a scoring profile (``ctx.settings.deadlines``)
+    are tried first; the first entry whose eras, agency kinds and levels fit the report wins (no entry: no
+    deadline, as for 乡镇/街道 under the 2019 regulation); the deadline falls in the year after the report year."""
     if report.year is None:
         return
+    pub = report.publication()
+    if pub is None:
+        return
     era = report.layout or report.era
-    dl = next(
+    kind, level = report.agency_kind, report.level
+    local = list(ctx.settings.deadlines)
+    entry = next(
         (
-            d["date"]
-            for d in rule.params["deadlines"]
-            if era in d.get("eras", [era]) and report.agency_kind in d.get("kinds", [report.agency_kind])
+            d
+            for d in local + list(rule.params["deadlines"])
+            if era in d.get("eras", [era]) and kind in d.get("kinds", [kind]) and level in d.get("levels", [level])
         ),
         None,
     )
-    if not dl:
+    if entry is None:
         return
-    mm, dd = (int(x) for x in dl.split("-"))
+    mm, dd = (int(x) for x in entry["date"].split("-"))
     limit = (report.year + 1, mm, dd)
-    for date, span in report.published:
-        if date[0] < report.year + 1:
-            continue  # a date inside the report year is not the publication date
-        if date > limit:
-            yield Finding(
-                *span,
-                {
-                    "y": date[0],
-                    "m": date[1],
-                    "d": date[2],
-                    "deadline_y": limit[0],
-                    "deadline_m": mm,
-                    "deadline_d": dd,
-                    "kind": report.agency_kind or "",
-                },
-            )
-            return
+    if pub.date > limit:
+        yield Finding(
+            *pub.span,
+            {
+                "variant": pub.origin,
+                "y": pub.date[0],
+                "m": pub.date[1],
+                "d": pub.date[2],
+                "deadline_y": limit[0],
+                "deadline_m": mm,
+                "deadline_d": dd,
+                "deadline_of": rule.word("local" if any(entry is d for d in local) else "statutory", ctx.settings.lang),
+                "kind": kind or "",
+            },
+        )
 
 
 CHECKS = {

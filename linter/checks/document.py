@@ -1,6 +1,7 @@
 """Kind ``document``: facts about the file as a whole.
 
-``readable`` (NB001) and ``unused-suppression`` (NB009) are emitted by the engine itself; ``annual-report`` (NB002)
+``readable`` (NB001) and ``unused-suppression`` (NB009) are emitted by the engine itself, ``missing-report`` (NB508)
+and ``duplicate-report`` (NB509) by ``nblint audit`` over the set of reports; ``annual-report`` (NB002)
 is the gate: when it finds something, no other rule runs.
 """
 
@@ -31,6 +32,18 @@ def unused_suppression(rule: Rule, report: Report, ctx: Context) -> Iterator[Fin
     yield from ()
 
 
+def missing_report(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
+    """NB508: an agency that must report (``nblint audit --expect``) has no report for a year.  A fact about a set
+    of reports, not about one: ``nblint audit`` reports it (nblint.app.evaluate); a single report has nothing."""
+    yield from ()
+
+
+def duplicate_report(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
+    """NB509: two or more reports of one agency for one year.  A fact about a set of reports: ``nblint audit``
+    reports it on each of them (nblint.app.evaluate); a single report has nothing."""
+    yield from ()
+
+
 def annual_report(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
     """NB002: no report title and no recognisable section or report statement (``Report.recognisable``)."""
     if not report.recognisable:
@@ -58,6 +71,8 @@ def old_layout(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
 CHECKS = {
     "readable": readable,
     "unused-suppression": unused_suppression,
+    "missing-report": missing_report,
+    "duplicate-report": duplicate_report,
     "annual-report": annual_report,
     "year-known": year_known,
     "old-layout": old_layout,

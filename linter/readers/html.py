@@ -194,7 +194,40 @@ def read(path: str, data: bytes) -> Source:
         raise ReadError(Msg("read.html-no-text"))
     source = Source(path=path, text=text, kind="html", runs=runs)
     source.original = src  # the engine reads inline suppressions here (file lines, like the diagnostics)
+    published = _meta_published(src)
+    if published:
+        source.meta.update({"published": published, "published-origin": "page"})
     return source
+
+
+# <meta name="PubDate" content="2020-01-31 09:00"> and the other names portals give the publication date
+_META_TAG = re.compile(r"<meta\b[^<>]{0,600}+>", re.I)
+_META_ATTR = re.compile(
+    r"""\b(name|property|itemprop|content)\s*+=\s*+(?:"([^"]{0,200}+)"|'([^']{0,200}+)'|([^\s"'>]{1,200}+))""", re.I
+)
+_PUBDATE_NAMES = {
+    "pubdate",
+    "publishdate",
+    "firstpublishedtime",
+    "publishtime",
+    "article:published_time",
+    "datepublished",
+    "dc.date.issued",
+    "publish_date",
+    "publication_date",
+}
+
+
+def _meta_published(src: str) -> str | None:
+    """The publication date a page's <meta> gives (in its first 64 KB, where the head is), or None."""
+    for tag in _META_TAG.finditer(src, 0, min(len(src), 65536)):
+        attrs = {
+            m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or "" for m in _META_ATTR.finditer(tag.group())
+        }
+        name = (attrs.get("name") or attrs.get("property") or attrs.get("itemprop") or "").strip().lower()
+        if name in _PUBDATE_NAMES and attrs.get("content", "").strip():
+            return attrs["content"].strip()
+    return None
 
 
 def _too_long(n: int, unit: str) -> Msg:
