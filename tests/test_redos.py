@@ -97,7 +97,14 @@ def meta_patterns() -> list[tuple[str, re.Pattern]]:
     return out
 
 
-ALL_PATTERNS = grammar_patterns() + classifier_patterns() + rule_patterns() + meta_patterns()
+def similarity_patterns() -> list[tuple[str, str]]:
+    """The masking patterns of the copying checks (grammar/copying.yaml, nblint.similarity)."""
+    from nblint import similarity
+
+    return similarity.patterns()
+
+
+ALL_PATTERNS = grammar_patterns() + classifier_patterns() + rule_patterns() + meta_patterns() + similarity_patterns()
 META = {n for n, _ in meta_patterns()}
 
 
