@@ -151,7 +151,16 @@ def paragraphs(report: Report) -> list[tuple[int, int]]:
     blocks = list(report.preamble)
     for sec in report.sections:
         blocks.extend(sec.blocks)
-    return [b.span for b in blocks if b.kind == "paragraph" and "。" in text[b.span[0] : b.span[1]]]
+    title_end = report.title.span[1] if report.title else 0
+    out = []
+    for b in blocks:
+        a, e = b.span
+        if b.kind != "paragraph" or "。" not in text[a:e]:
+            continue
+        if a < title_end < e:  # a title written into the first paragraph (crawls, PDF text) is not prose
+            a = title_end
+        out.append((a, e))
+    return out
 
 
 def prose(report: Report) -> Prose:

@@ -58,6 +58,11 @@ def add_arguments(p) -> None:
         action="store_true",
         help="do not pair consecutive years of an agency (the cross-year rules then stay silent)",
     )
+    p.add_argument(
+        "--no-copying",
+        action="store_true",
+        help="do not compare the reports of different units (NB511, copied from another unit)",
+    )
     p.add_argument("--select", help="comma-separated codes, prefixes or names to enable (default: all)")
     p.add_argument("--ignore", help="comma-separated codes, prefixes or names to disable")
     p.add_argument("--lang", choices=["zh", "en"], help="message language (default: the configuration's, else zh)")
@@ -166,17 +171,19 @@ def missing_years(entries: Iterable[tuple[str | None, int | None]]) -> list[dict
 
 _ENGINE = None
 _TIMEOUT: float | None = None
+_COPYING = False  # send each report's clauses back for the copying pass (nblint.app.copying)
 
 
-def _init_worker(settings, timeout: float | None) -> None:
+def _init_worker(settings, timeout: float | None, copying: bool = False) -> None:
     """Build the worker's engine.  Each file then runs under a time budget of ``timeout`` seconds (nblint.budget:
     cooperative checks between steps, plus its backstop alarm in a worker's main thread for a step that cannot
     check); a file that runs out is an NB001 time-out row, whatever its format."""
-    global _ENGINE, _TIMEOUT
+    global _ENGINE, _TIMEOUT, _COPYING
     from ..settings import Workspace
 
     _ENGINE = Workspace(settings)  # resolves each file's project configuration, like `nblint check`
     _TIMEOUT = timeout or None
+    _COPYING = copying
 
 
 def _error_text(e: BaseException) -> str:
@@ -191,7 +198,12 @@ def _lint_one(task: tuple[str, str | None]) -> dict:
         res = _ENGINE.lint_path(path, previous=previous, timeout=_TIMEOUT)
     except Exception as e:
         return _report(path, previous, {}, [], error=_error_text(e))
-    return _report(path, previous, res.meta, res.diagnostics, res.source_text)
+    rep = _report(path, previous, res.meta, res.diagnostics, res.source_text)
+    if _COPYING and previous is None:
+        from .copying import fingerprint
+
+        rep["copying"] = fingerprint(res, *_ENGINE.resolve(path))
+    return rep
 
 
 def _report(path, previous, meta, diagnostics, text=None, error=None) -> dict:
@@ -404,8 +416,10 @@ class Audit:
         settings=None,
         timeout: float = DEFAULT_TIMEOUT,
         progress: bool | None = False,
+        copying: bool = False,
     ):
         self.paths = [str(p) for p in paths]
+        self.copying = copying  # each result carries its report's clauses for nblint.app.copying.annotate
         self.jobs = max(1, jobs or default_jobs())
         self.previous_pairing = previous_pairing
         self.settings = settings  # nblint.settings.Flags (None: none), applied over each file's configuration
@@ -417,7 +431,7 @@ class Audit:
         self._agency_years: list[tuple[str | None, int | None]] = []
 
     def _pool(self, n: int):
-        args = (self.settings, self.timeout)
+        args = (self.settings, self.timeout, self.copying)
         if self.jobs == 1 or n <= 1:
             return _InProcess(_init_worker, args)
         return _ProcessPool(min(self.jobs, n), _init_worker, args, _crashed)
@@ -684,6 +698,7 @@ def run(args) -> int:
         settings=flags,
         timeout=args.timeout,
         progress=None,
+        copying=not args.no_copying,
     )
     writers: list[JsonlWriter | CsvWriter | HtmlCollector] = []
     try:
@@ -703,7 +718,9 @@ def run(args) -> int:
     t0 = time.monotonic()
     write_errors = 0
     try:
-        for rep in audit:
+        from .copying import annotate
+
+        for rep in annotate(audit, audit) if audit.copying else audit:
             totals.add(rep)
             for w in writers:
                 try:
