@@ -54,7 +54,12 @@ def _spec() -> dict:
 def patterns() -> list[tuple[str, str]]:
     """The regular expressions of grammar/copying.yaml (for tests/test_redos.py)."""
     s = _spec()
-    return [("copying.numbers", s["numbers"]), ("copying.places", s["places"]), ("copying.place", s["place"].pattern)]
+    return [
+        ("copying.numbers", s["numbers"]),
+        ("copying.places", s["places"]),
+        ("copying.place", s["place"].pattern),
+        ("copying.masker", _masker().pattern),
+    ]
 
 
 def places(agency: str | None) -> list[str]:
@@ -99,10 +104,33 @@ def own_names(agency: str | None) -> list[str]:
 
 
 @cache
-def _masker(names: tuple[str, ...]) -> re.Pattern:
+def _masker() -> re.Pattern:
+    """Place names before a unit word, numbers and white space (compiled once: its classes are costly)."""
     s = _spec()
-    alts = [re.escape(n) for n in names] + [s["places"], f"(?P<n>{s['numbers']})", r"(?P<s>\s++)"]
-    return re.compile("|".join(alts))
+    return re.compile(f"{s['places']}|(?P<n>{s['numbers']})|(?P<s>\\s++)")
+
+
+@cache
+def _names(names: tuple[str, ...]) -> re.Pattern | None:
+    """The agency's own names: literals only, cheap to compile for each agency."""
+    return re.compile("|".join(re.escape(n) for n in names)) if names else None
+
+
+def _matches(text: str, names: tuple[str, ...]) -> list[tuple[int, int, str]]:
+    """What is masked in ``text``: (start, end, replacement), in order, not overlapping (a name wins a tie)."""
+    found = [(m.start(), -m.end(), AGENCY) for m in _names(names).finditer(text)] if names else []
+    for m in _masker().finditer(text):
+        rep = "" if m.group("s") is not None else NUMBER if m.group("n") is not None else AGENCY
+        found.append((m.start(), -m.end(), rep))
+    if names:
+        found.sort(key=lambda x: (x[0], x[1]))
+    out: list[tuple[int, int, str]] = []
+    last = 0
+    for a, neg_b, rep in found:
+        if a >= last:
+            out.append((a, -neg_b, rep))
+            last = -neg_b
+    return out
 
 
 @dataclass
@@ -122,22 +150,19 @@ class Prose:
         return n + (i - m)
 
 
-def mask(
-    text: str, start: int, names: tuple[str, ...], out: list[str], anchors: list[tuple[int, int]], pos: int
-) -> int:
+def mask(text: str, start: int, names: tuple[str, ...], out: list[str], anchors: list[tuple[int, int]], pos: int) -> int:
     """Append the masked ``text`` (found at report offset ``start``) to ``out``; returns the new masked length."""
-    rx = _masker(names)
     last = 0
-    for m in rx.finditer(text):
-        if m.start() > last:
+    for a, b, rep in _matches(text, names):
+        if a > last:
             anchors.append((pos, start + last))
-            out.append(text[last : m.start()])
-            pos += m.start() - last
-        if m.group("s") is None:
-            anchors.append((pos, start + m.start()))
-            out.append(NUMBER if m.group("n") is not None else AGENCY)
+            out.append(text[last:a])
+            pos += a - last
+        if rep:
+            anchors.append((pos, start + a))
+            out.append(rep)
             pos += 1
-        last = m.end()
+        last = b
     if last < len(text):
         anchors.append((pos, start + last))
         out.append(text[last:])
@@ -334,17 +359,16 @@ def clauses(report: Report) -> list[tuple[int, int, int]]:
     n, min_len = s["shingle"], s["min_clause"]
     p = prose(report)
     t = p.text
-    tmpl = template_shingles(n)
+    template = bytearray(len(t))
+    for a, b in covered(t, template_shingles(n), n):
+        if b - a >= TEMPLATE_RUN:
+            template[a:b] = b"\x01" * (b - a)
     out = []
     last = 0
     for m in _CLAUSE_END.finditer(t + "\n"):
-        c = t[last : m.start()]
-        a = last
+        a, b = last, m.start()
         last = m.end()
-        if len(c) < min_len:
+        if b - a < min_len or template.count(1, a, b) * 2 >= b - a:  # short, or mostly the format's own wording
             continue
-        inside = sum(b - a2 for a2, b in covered(c, tmpl, n) if b - a2 >= TEMPLATE_RUN)
-        if inside * 2 >= len(c):  # mostly the format's own wording
-            continue
-        out.append((clause_hash(c), len(c), p.offset(a)))
+        out.append((clause_hash(t[a:b]), b - a, p.offset(a)))
     return out

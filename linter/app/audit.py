@@ -195,14 +195,15 @@ def _lint_one(task: tuple[str, str | None]) -> dict:
     path, previous = task
     assert _ENGINE is not None, "the worker's initializer has not run"
     try:
-        res = _ENGINE.lint_path(path, previous=previous, timeout=_TIMEOUT)
+        engine, settings = _ENGINE.resolve(path)
+        res = engine.lint_path(path, previous=previous, settings=settings, timeout=_TIMEOUT)
     except Exception as e:
         return _report(path, previous, {}, [], error=_error_text(e))
     rep = _report(path, previous, res.meta, res.diagnostics, res.source_text)
     if _COPYING and previous is None:
         from .copying import fingerprint
 
-        rep["copying"] = fingerprint(res, *_ENGINE.resolve(path))
+        rep["copying"] = fingerprint(res, engine, settings)
     return rep
 
 

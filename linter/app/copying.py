@@ -62,20 +62,32 @@ def _fingerprint(result, engine, settings) -> dict | None:
     cl = clauses(report)
     if not cl:
         return None
-    lines, cols = [], []
-    for _, _, off in cl:
-        loc = report.location(off)
-        lines.append(loc.line)
-        cols.append(loc.col)
+    lines, cols = _positions(report, [off for _, _, off in cl])
     return {
         "hashes": np.array([c[0] for c in cl], np.int64),
         "lengths": np.array([c[1] for c in cl], np.int32),
-        "lines": np.array(lines, np.int32),
-        "cols": np.array(cols, np.int32),
+        "lines": lines,
+        "cols": cols,
         "territory": territory(report.agency),
         "severity": settings.severity.get(rule.code, rule.severity),
         "lang": settings.lang,
     }
+
+
+def _positions(report, offsets: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """1-based line and column of each report-text offset, all at once for a text source (what ``report.location``
+    gives one by one); one by one for sources whose lines are runs (HTML, DOCX)."""
+    src, m = report.source, report.norm.map
+    if src.runs or not m.inner:
+        locs = [report.location(o) for o in offsets]
+        return np.array([x.line for x in locs], np.int32), np.array([x.col for x in locs], np.int32)
+    offs = np.asarray(offsets, np.int64)
+    inner, outer = np.asarray(m.inner, np.int64), np.asarray(m.outer, np.int64)
+    k = np.maximum(np.searchsorted(inner, offs, "right") - 1, 0)
+    out = np.where(offs >= m.length, m.end, outer[k] + (offs - inner[k]))
+    starts = np.asarray(src.lines.starts, np.int64)
+    line = np.searchsorted(starts, out, "right")
+    return line.astype(np.int32), (out - starts[line - 1] + 1).astype(np.int32)
 
 
 @dataclass
@@ -86,14 +98,17 @@ class _Entry:
     fp: dict
 
 
-def _same_unit(a: _Entry, b: _Entry) -> bool:
-    if a.agency and a.agency == b.agency:
-        return True
-    return bool(a.territory and a.territory == b.territory)
+def _other_units(a: _Entry, b: _Entry) -> bool:
+    """Whether two reports are known to be of different units: both agencies known, not the same agency and not
+    one territory (its government, office and departments)."""
+    if not a.agency or not b.agency or a.agency == b.agency:
+        return False
+    return not (a.territory and a.territory == b.territory)
 
 
 def find(entries: list[_Entry], params: dict) -> dict[str, list[dict]]:
-    """``{file: [finding]}`` for every report copied from, or copied by, another unit's (steps 2–4 above)."""
+    """``{file: [finding]}`` for every report copied from, or copied by, another unit's (steps 2–4 above; at most
+    the rule's ``max`` findings a report, the highest shares)."""
     from datasketch import MinHash, MinHashLSH
 
     # 2. clauses common to many units
@@ -107,46 +122,64 @@ def find(entries: list[_Entry], params: dict) -> dict[str, list[dict]]:
     common = {h for h, us in units.items() if len(us) >= limit}
     del units
 
-    # 3. MinHash LSH over the remaining clauses
-    kept: list[dict[int, int]] = []  # per report: clause hash -> characters
-    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-    sigs: list = []
+    # identical reports (copies of one file, one text in two formats) are one group, compared once
+    kept: list[dict[int, int]] = []  # per group: clause hash -> characters
+    groups: list[list[int]] = []
+    by_digest: dict[int, int] = {}
     for i, e in enumerate(entries):
         d: dict[int, int] = {}
         for h, n in zip(e.fp["hashes"].tolist(), e.fp["lengths"].tolist()):
             if h not in common:
                 d[h] = max(d.get(h, 0), n)
-        kept.append(d)
         if not d:
-            sigs.append(None)
             continue
+        key = hash(frozenset(d.items()))
+        g = by_digest.get(key)
+        if g is not None and kept[g] == d:
+            groups[g].append(i)
+            continue
+        by_digest[key] = len(groups)
+        groups.append([i])
+        kept.append(d)
+
+    # 3. MinHash LSH over the groups
+    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    sigs = []
+    for g, d in enumerate(kept):
         m = MinHash(num_perm=NUM_PERM, hashfunc=lambda x: x & 0xFFFFFFFF)
         m.update_batch([h ^ (h >> 32) for h in d])
         sigs.append(m)
-        lsh.insert(i, m)
+        lsh.insert(g, m)
 
-    # 4. exact shares of the candidate pairs of different units
+    # 4. exact shares of the candidate pairs, then the members of different units
     found: dict[str, list[dict]] = defaultdict(list)
-    seen: set[tuple[int, int]] = set()
-    for i, m in enumerate(sigs):
-        if m is None:
-            continue
-        for j in lsh.query(m):
-            if j <= i or (i, j) in seen:
+    cap = params.get("max", 3)
+
+    def report(ga: int, gb: int, shared, share_a: float, share_b: float) -> None:
+        for i in groups[ga]:
+            for j in groups[gb]:
+                a, b = entries[i], entries[j]
+                if (ga != gb or i < j) and _other_units(a, b):
+                    found[a.file].append(_finding(a, b, shared, share_a, share_b))
+                    found[b.file].append(_finding(b, a, shared, share_b, share_a))
+
+    for g, d in enumerate(kept):
+        total = sum(d.values())
+        if len(groups[g]) > 1 and total >= params["min-chars"]:
+            report(g, g, d.keys(), 1.0, 1.0)
+        for h in lsh.query(sigs[g]):
+            if h <= g:
                 continue
-            seen.add((i, j))
-            a, b = entries[i], entries[j]
-            if _same_unit(a, b):
-                continue
-            ka, kb = kept[i], kept[j]
-            shared = ka.keys() & kb.keys()
-            sa = sum(ka[h] for h in shared)
-            sb = sum(kb[h] for h in shared)
-            share_a, share_b = sa / sum(ka.values()), sb / sum(kb.values())
+            shared = d.keys() & kept[h].keys()
+            sa = sum(d[x] for x in shared)
+            sb = sum(kept[h][x] for x in shared)
+            share_a, share_b = sa / total, sb / sum(kept[h].values())
             if min(sa, sb) < params["min-chars"] or max(share_a, share_b) < params["threshold"]:
                 continue
-            found[a.file].append(_finding(a, b, shared, share_a, share_b))
-            found[b.file].append(_finding(b, a, shared, share_b, share_a))
+            report(g, h, shared, share_a, share_b)
+    for f, fs in found.items():
+        fs.sort(key=lambda x: (-x["share"], x["other"]))
+        del fs[cap:]
     return found
 
 

@@ -31,6 +31,7 @@ PARAMS = {
     "min-cells": (int, False),
     "common-units": (float, False),
     "min-common-units": (int, False),
+    "max": (int, False),
 }
 
 _NEEDS = {
@@ -115,8 +116,9 @@ def tables(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
 def other_unit(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
     """NB511: at least ``threshold`` of this report's prose, or of another unit's report, is clauses the two share
     (names and numbers masked; clauses found in more than ``common-units`` of all units, and in at least
-    ``min-common-units`` units, are the format's wording and ignored; at least ``min-chars`` shared characters).
-    Reports of one unit (the same agency, or one territory's government and departments) are not compared.
+    ``min-common-units`` units, are the format's wording and ignored; at least ``min-chars`` shared characters; at
+    most ``max`` findings a report).  Only reports known to be of different units are compared (both agencies
+    known, not the same agency, not one territory's government, office and departments).
     ``nblint audit`` decides it (nblint.app.copying) and reports it on both reports, each naming the other; a
     single report has nothing to compare with."""
     yield from ()
