@@ -22,7 +22,7 @@ import bisect
 import hashlib
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -110,10 +110,10 @@ def _masker() -> re.Pattern:
     return re.compile(f"{s['places']}|(?P<n>{s['numbers']})|(?P<s>\\s++)")
 
 
-@cache
-def _names(names: tuple[str, ...]) -> re.Pattern | None:
+@lru_cache(maxsize=64)
+def _names(names: tuple[str, ...]) -> re.Pattern:
     """The agency's own names: literals only, cheap to compile for each agency."""
-    return re.compile("|".join(re.escape(n) for n in names)) if names else None
+    return re.compile("|".join(re.escape(n) for n in names))
 
 
 def _matches(text: str, names: tuple[str, ...]) -> list[tuple[int, int, str]]:
@@ -150,7 +150,9 @@ class Prose:
         return n + (i - m)
 
 
-def mask(text: str, start: int, names: tuple[str, ...], out: list[str], anchors: list[tuple[int, int]], pos: int) -> int:
+def mask(
+    text: str, start: int, names: tuple[str, ...], out: list[str], anchors: list[tuple[int, int]], pos: int
+) -> int:
     """Append the masked ``text`` (found at report offset ``start``) to ``out``; returns the new masked length."""
     last = 0
     for a, b, rep in _matches(text, names):

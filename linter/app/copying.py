@@ -177,7 +177,7 @@ def find(entries: list[_Entry], params: dict) -> dict[str, list[dict]]:
             if min(sa, sb) < params["min-chars"] or max(share_a, share_b) < params["threshold"]:
                 continue
             report(g, h, shared, share_a, share_b)
-    for f, fs in found.items():
+    for fs in found.values():
         fs.sort(key=lambda x: (-x["share"], x["other"]))
         del fs[cap:]
     return found
