@@ -234,3 +234,16 @@ def test_similarity_benchmark_runs():
     )
     assert p.returncode == 0, p.stderr
     assert "2000" in p.stdout
+
+
+def test_clause_positions_all_at_once_equal_one_by_one():
+    from nblint.app.copying import _positions
+    from nblint.engine import parse
+    from nblint.source import Source
+
+    # full-width digits and a traditional character change the normalised text's offsets against the file's
+    text = _town("青山镇人民政府", "青山镇").replace("130余人次", "１３０余人次").replace("群众", "群眾")
+    r = parse(Source(path="t.txt", text=text, kind="text"))
+    offs = [o for _, _, o in similarity.clauses(r)]
+    lines, cols = _positions(r, offs)
+    assert [(r.location(o).line, r.location(o).col) for o in offs] == list(zip(lines.tolist(), cols.tolist()))

@@ -65,7 +65,7 @@ def _fingerprint(result, engine, settings) -> dict | None:
     lines, cols = _positions(report, [off for _, _, off in cl])
     return {
         "hashes": np.array([c[0] for c in cl], np.int64),
-        "lengths": np.array([c[1] for c in cl], np.int32),
+        "lengths": np.array([min(c[1], 32767) for c in cl], np.int16),
         "lines": lines,
         "cols": cols,
         "territory": territory(report.agency),
@@ -191,12 +191,12 @@ def _finding(this: _Entry, other: _Entry, shared: set, share: float, other_share
         "other_agency": other.agency,
         "share": share,
         "other_share": other_share,
-        "line": int(this.fp["lines"][k]),
-        "col": int(this.fp["cols"][k]),
+        "clause": k,  # its line and column wait with the report's result (annotate)
     }
 
 
-def _diagnostic(rule, f: dict, fp: dict, display) -> dict:
+def _diagnostic(rule, f: dict, fp: dict, at: tuple[int, int], display) -> dict:
+    line, col = at
     values = {
         "share": f"{f['share']:.0%}",
         "other_share": f"{f['other_share']:.0%}",
@@ -207,10 +207,10 @@ def _diagnostic(rule, f: dict, fp: dict, display) -> dict:
         "code": rule.code,
         "name": rule.name,
         "severity": fp["severity"],
-        "line": f["line"],
-        "col": f["col"],
-        "end_line": f["line"],
-        "end_col": f["col"],
+        "line": line,
+        "col": col,
+        "end_line": line,
+        "end_col": col,
         "message": rule.render(values, fp["lang"]),
         "source": None,
     }
@@ -218,8 +218,9 @@ def _diagnostic(rule, f: dict, fp: dict, display) -> dict:
 
 def annotate(reports: Iterable[dict], audit=None, rules=None) -> Iterator[dict]:
     """The audit's per-report dicts with NB511 diagnostics added (each report's ``copying`` fingerprint taken out);
-    every report waits in a temporary file until all are in.  ``audit``: its ``canonical`` agency names, once the
-    iteration is over, group an agency's variant names."""
+    every report waits in a temporary file until all are in, with its clauses' positions (only the clause hashes
+    and lengths stay in memory).  ``audit``: its ``canonical`` agency names, once the iteration is over, group an
+    agency's variant names."""
     from ..paths import display
     from ..ruleset import load_rules
     from .audit import agency_key
@@ -230,22 +231,27 @@ def annotate(reports: Iterable[dict], audit=None, rules=None) -> Iterator[dict]:
         count = 0
         for rep in reports:
             fp = rep.pop("copying", None)
+            at = None
             if fp is not None and rule is not None:
+                at = (fp.pop("lines"), fp.pop("cols"))
                 entries.append(_Entry(rep["file"], agency_key(rep.get("agency_raw")), fp["territory"], fp))
-            pickle.dump(rep, spill, pickle.HIGHEST_PROTOCOL)
+            pickle.dump((rep, at), spill, pickle.HIGHEST_PROTOCOL)
             count += 1
         canonical = getattr(audit, "canonical", {}) or {}
         for e in entries:
             e.agency = canonical.get(e.agency, e.agency) if e.agency else None
         found = find(entries, rule.params) if rule is not None and len(entries) > 1 else {}
-        fps = {e.file: e.fp for e in entries}
+        settings = {e.file: e.fp for e in entries if e.file in found}
         del entries
         spill.seek(0)
         for _ in range(count):
-            rep = pickle.load(spill)
-            for f in found.get(rep["file"], []):
-                rep["diagnostics"].append(_diagnostic(rule, f, fps[rep["file"]], display))
-                rep["counts"][fps[rep["file"]]["severity"]] += 1
-            if rep["file"] in found:
+            rep, at = pickle.load(spill)
+            fs = found.get(rep["file"])
+            if fs:
+                fp = settings[rep["file"]]
+                for f in fs:
+                    pos = (int(at[0][f["clause"]]), int(at[1][f["clause"]]))
+                    rep["diagnostics"].append(_diagnostic(rule, f, fp, pos, display))
+                    rep["counts"][fp["severity"]] += 1
                 rep["diagnostics"].sort(key=lambda d: (d["line"], d["col"], d["code"]))
             yield rep
