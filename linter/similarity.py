@@ -117,7 +117,8 @@ def _names(names: tuple[str, ...]) -> re.Pattern:
 
 
 def _matches(text: str, names: tuple[str, ...]) -> list[tuple[int, int, str]]:
-    """What is masked in ``text``: (start, end, replacement), in order, not overlapping (a name wins a tie)."""
+    """What is masked in ``text``: (start, end, replacement), in order, not overlapping (of two matches that start
+    together the longer wins)."""
     found = [(m.start(), -m.end(), AGENCY) for m in _names(names).finditer(text)] if names else []
     for m in _masker().finditer(text):
         rep = "" if m.group("s") is not None else NUMBER if m.group("n") is not None else AGENCY

@@ -4,16 +4,19 @@ In each worker (:func:`fingerprint`), a report just linted gives its prose as cl
 and numbers masked (nblint.similarity.clauses): a 64-bit hash, a length and a line:column each — a few kilobytes a
 report, never its text.  In the parent (:func:`annotate`, around the audit's results):
 
-1. every report's result waits in a temporary file, its clauses in memory;
+1. every report's result waits in a temporary file with its clauses' positions; the clause hashes and lengths stay
+   in memory (about 2 KB a report);
 2. a clause found in the reports of many units (more than the rule's ``common-units`` share of all units, and in at
    least ``min-common-units``) is the format's or a superior's wording: it is dropped everywhere (document
    frequency, counted per unit so that one agency's ten years do not make its own text common);
 3. a MinHash of each report's remaining clauses goes into a MinHash LSH index (datasketch); the reports that share
    a bucket are the candidate pairs — sub-quadratic, unrelated reports never meet;
-4. each candidate pair of different units (not the same agency, not one territory's government, office and
-   departments: nblint.similarity.territory) is measured exactly: the characters of shared clauses over each
+4. identical reports (copies of one file) are one group; each candidate pair of reports known to be of different
+   units (both agencies known, not the same agency, not one territory's government, office and departments:
+   nblint.similarity.territory) is measured exactly: the characters of shared clauses over each
    side's characters.  Where either side reaches ``threshold`` (with at least ``min-chars`` shared), both reports
-   get an NB511 diagnostic naming the other and both shares, at their first shared clause;
+   get an NB511 diagnostic naming the other and both shares, at their first shared clause (at most ``max`` a
+   report, the highest shares);
 5. the results are read back and yielded with their NB511 diagnostics.
 
 The rule (rules/NB511-*.yaml) gives the thresholds and the messages; whether it runs for a file, at which severity
