@@ -27,12 +27,16 @@ if TYPE_CHECKING:
 
 PARAMS = {
     "units": (list, True),
+    "names": (list, False),
     "max": (int, False),
 }
 
 
 def validate(params):
     problems = []
+    for i, p in enumerate(params.get("names") or []):
+        if not isinstance(p, str) or "(?P<name>" not in p:
+            problems.append((("names", i), "a names pattern is a string with a group (?P<name>…)"))
     for i, u in enumerate(params["units"]):
         if not isinstance(u, dict) or set(u) != {"name", "ends", "self", "level"}:
             problems.append((("units", i), "a unit is {name, ends, self, level}"))
@@ -43,6 +47,8 @@ def validate(params):
 
 
 def regexes(params):
+    for i, p in enumerate(params.get("names") or []):
+        yield ("names", i), p
     for i, u in enumerate(params.get("units") or []):
         if isinstance(u, dict):
             for j, p in enumerate(u.get("self") or []):
@@ -58,6 +64,11 @@ def _compiled(units: tuple) -> re.Pattern:
 @cache
 def _own(selfs: tuple) -> re.Pattern:
     return re.compile("|".join(selfs))
+
+
+@cache
+def _name_pattern(p: str) -> re.Pattern:
+    return re.compile(p)
 
 
 def _key(units: list) -> tuple:
@@ -80,7 +91,9 @@ def unit_of(units: list[dict], agency: str | None) -> int | None:
 
 def foreign(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
     """NB513: a self-reference of another unit of the same or a lower level than the agency's (reported at its
-    first occurrence, one finding per word, at most ``max``)."""
+    first occurrence, one finding per word); and, with ``names`` (patterns with a group ``name`` where a report
+    names its author: 「本报告由…编制」), a place named there that is none of the agency's own places (variant
+    ``name``).  At most ``max`` findings, in text order."""
     units = rule.params["units"]
     own = unit_of(units, report.agency)
     if own is None:
@@ -101,13 +114,18 @@ def foreign(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
         if units[i]["level"] < level:
             continue
         seen[word] = [m, 1, units[i]["name"]]
-    for word, (m, count, name) in list(seen.items())[: rule.params.get("max", 3)]:
-        a, b = j.span(m)
-        yield Finding(
-            a,
-            b,
-            {"word": word, "count": count, "agency": report.agency, "unit": units[own]["name"], "other": name},
-        )
+    found = [(m, "default", {"word": w, "count": n, "other": name}) for w, (m, n, name) in seen.items()]
+    stems = {similarity.stem(p) for p in similarity.places(report.agency)}
+    for p in rule.params.get("names") or []:
+        for m in _name_pattern(p).finditer(j.text):
+            named = similarity.places(m.group("name"))
+            if named and not stems & {similarity.stem(x) for x in named}:  # another place as the report's author
+                found.append((m, "name", {"word": "".join(named), "count": 1, "other": named[-1]}))
+                break
+    found.sort(key=lambda f: f[0].start())
+    for m, variant, values in found[: rule.params.get("max", 3)]:
+        a, b = j.span(m, "name") if variant == "name" else j.span(m)
+        yield Finding(a, b, {**values, "variant": variant, "agency": report.agency, "unit": units[own]["name"]})
 
 
 CHECKS = {"foreign": foreign}
