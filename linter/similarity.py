@@ -23,11 +23,13 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from . import data
 from .model import Report
+
+if TYPE_CHECKING:  # numpy is imported where shingles are hashed: `nblint check` without --previous never needs it
+    import numpy as np
 
 AGENCY = "Ⓐ"  # stands for a name (the agency, its places, a place before a unit word)
 NUMBER = "#"  # stands for a number
@@ -251,30 +253,36 @@ def _template_texts() -> tuple[str, ...]:
 
 @cache
 def template_shingles(n: int) -> np.ndarray:
+    import numpy as np
+
     return np.unique(np.concatenate([grams(t, n) for t in _template_texts()] or [np.zeros(0, np.uint64)]))
 
 
 # ------------------------------------------------------------------------------------------------------------
 # NB503: shingle coverage
 
-_BASE = np.uint64(1_000_003)
+_BASE = 1_000_003  # multiplier of the shingle hash
 
 
 def grams(text: str, n: int) -> np.ndarray:
     """The hash of every shingle (``n`` characters) of ``text``, in order: a polynomial hash over the code points,
     computed for all positions at once (``n`` vector operations)."""
+    import numpy as np
+
     cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     k = len(cps) - n + 1
     if k <= 0:
         return np.zeros(0, np.uint64)
     h = np.zeros(k, np.uint64)
     for j in range(n):
-        h = h * _BASE + cps[j : j + k]
+        h = h * np.uint64(_BASE) + cps[j : j + k]
     return h
 
 
 def runs(hits: np.ndarray, n: int) -> list[tuple[int, int]]:
     """The character runs covered by the shingles marked in ``hits`` (merged, in order)."""
+    import numpy as np
+
     if not len(hits):
         return []
     edges = np.flatnonzero(np.diff(np.concatenate(([0], hits.astype(np.int8), [0]))))
@@ -289,6 +297,8 @@ def runs(hits: np.ndarray, n: int) -> list[tuple[int, int]]:
 
 def member(h: np.ndarray, ref: np.ndarray) -> np.ndarray:
     """Which hashes of ``h`` are in ``ref`` (sorted): one binary search each, in C."""
+    import numpy as np
+
     if not len(ref) or not len(h):
         return np.zeros(len(h), bool)
     i = np.searchsorted(ref, h)
@@ -312,6 +322,8 @@ class Repeated:
 
 def repeated(report: Report, previous: Report, min_run: int = 0) -> Repeated:
     """How much of ``report``'s prose is said (near-)verbatim in ``previous``'s (names and numbers masked)."""
+    import numpy as np
+
     n = _spec()["shingle"]
     this, prev = prose(report), prose(previous)
     t = this.text
