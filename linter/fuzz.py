@@ -7,7 +7,9 @@ do: ``readers.read_bytes`` → ``Engine.lint_source`` (or the NB001 path for an 
 ``budget.limit(--timeout)`` and a wall clock.  A finding is
 
 * an exception escaping that pipeline (a ``ReadError`` is the clean NB001 path, not a finding), or
-* a slow input: more than ``--slow`` seconds (2 s) for the check part (read, lint, format, fix) or for the parse part.
+* a slow input: more than ``--slow`` seconds (2 s) for the check part (read, lint, format, fix) or for the parse part,
+  in CPU seconds of the worker (``--clock cpu``, the default: on a shared machine the wall clock counts the other
+  processes too; the summary also gives the count by the wall clock) or wall seconds (``--clock wall``).
   A ``budget.Timeout`` that escapes counts as slow; an input still running at ``--timeout`` is stopped and counted
   as a hang.
 
@@ -60,6 +62,16 @@ FORMATTERS = ("text", "full", "json", "sarif", "github")
 SLOW = 2.0
 TIMEOUT = 10.0
 GRACE = 10.0  # after --timeout, how long the parent waits for an interrupted worker before killing it
+WALL_FACTOR = (
+    6.0  # with the CPU clock, the wall-clock limits (the linter's budget, the parent's kill) are this × --timeout
+)
+
+
+def _wall_limit(timeout: float, clock: str) -> float:
+    """The wall-clock limit of one input: --timeout itself with the wall clock; with the CPU clock, where the alarm
+    counts CPU seconds, a wider bound that still ends a worker blocked without using the CPU."""
+    return timeout * WALL_FACTOR if clock == "cpu" else timeout
+
 
 # ------------------------------------------------------------------------------------------------------------------
 # Seeds
@@ -595,6 +607,8 @@ class Outcome:
     status: str  # "ok", "nb001" (clean unreadable path), "exception", "timeout" (budget.Timeout escaped)
     check_s: float = 0.0
     parse_s: float = 0.0
+    check_cpu: float | None = None  # CPU seconds of the same parts, when the target measured them
+    parse_cpu: float | None = None
     error: str | None = None  # "Type: message"
     location: str | None = None  # innermost nblint frame "file:line:function", else innermost frame
     trace: str | None = None
@@ -638,7 +652,7 @@ def run_target(name: str, data: bytes, timeout: float | None = TIMEOUT) -> Outco
 
     eng, fmts = _engine()
     out = Outcome("ok")
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     try:
         with budget.limit(timeout):
             try:
@@ -655,13 +669,13 @@ def run_target(name: str, data: bytes, timeout: float | None = TIMEOUT) -> Outco
                 f.format([res])
             if res.source_text is not None:
                 fixed_text(res.source_text, res.diagnostics)
-            out.check_s = time.perf_counter() - t0
+            out.check_s, out.check_cpu = time.perf_counter() - t0, time.process_time() - c0
             if source is not None:
-                t1 = time.perf_counter()
+                t1, c1 = time.perf_counter(), time.process_time()
                 rep = parse(source)
                 outline(rep)
                 json.dumps(to_json(rep), ensure_ascii=False)
-                out.parse_s = time.perf_counter() - t1
+                out.parse_s, out.parse_cpu = time.perf_counter() - t1, time.process_time() - c1
     except budget.Timeout as e:
         out.status, out.error = "timeout", f"Timeout: {e}"
         out.location, out.trace = _location(e.__traceback__), traceback.format_exc()
@@ -669,7 +683,7 @@ def run_target(name: str, data: bytes, timeout: float | None = TIMEOUT) -> Outco
         out.status, out.error = "exception", f"{type(e).__name__}: {str(e)[:300]}"
         out.location, out.trace = _location(e.__traceback__), traceback.format_exc()
     if not out.check_s:
-        out.check_s = time.perf_counter() - t0
+        out.check_s, out.check_cpu = time.perf_counter() - t0, time.process_time() - c0
     return out
 
 
@@ -713,12 +727,17 @@ class _Alarm:
     ``re`` checks for signals while it backtracks.  Code that never checks is covered by faulthandler's dump (written
     from a C thread) and the parent's kill."""
 
-    def __init__(self, slow: float, timeout: float, wconn, trace_file):
+    def __init__(self, slow: float, timeout: float, wconn, trace_file, clock: str = "wall"):
         self.slow, self.timeout, self.wconn, self.trace = slow, timeout, wconn, trace_file
+        # the CPU clock counts the process's CPU seconds (ITIMER_PROF/SIGPROF), the wall clock real seconds
+        self.timer, signum = (
+            (signal.ITIMER_PROF, signal.SIGPROF) if clock == "cpu" else (signal.ITIMER_REAL, signal.SIGALRM)
+        )
+        self.wall = _wall_limit(timeout, clock)
         self.active = False
         self.phase = 0
         self.slow_at: str | None = None
-        signal.signal(signal.SIGALRM, self._fire)
+        signal.signal(signum, self._fire)
 
     def _fire(self, signum, frame) -> None:
         if not self.active:
@@ -731,7 +750,7 @@ class _Alarm:
                     self.wconn.send(("slow_at", self.slow_at))
                 except Exception:
                     pass
-            signal.setitimer(signal.ITIMER_REAL, max(self.timeout - self.slow, 0.01))
+            signal.setitimer(self.timer, max(self.timeout - self.slow, 0.01))
         else:
             self.active = False
             raise _Hang()
@@ -741,24 +760,24 @@ class _Alarm:
 
         self.trace.seek(0)
         self.trace.truncate()
-        faulthandler.dump_traceback_later(self.timeout + GRACE / 2, file=self.trace)
+        faulthandler.dump_traceback_later(self.wall + GRACE / 2, file=self.trace)
         self.phase, self.slow_at, self.active = 0, None, True
-        signal.setitimer(signal.ITIMER_REAL, self.slow)
+        signal.setitimer(self.timer, self.slow)
         return self
 
     def __exit__(self, *exc) -> None:
         import faulthandler
 
         self.active = False
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.setitimer(self.timer, 0)
         faulthandler.cancel_dump_traceback_later()
 
 
-def _worker(conn, wconn, seed: int, formats, slow: float, timeout: float, shared, trace_path: str) -> None:
+def _worker(conn, wconn, seed: int, formats, slow: float, timeout: float, shared, clock: str, trace_path: str) -> None:
     pool = load_seeds(formats, shared)
     labels = row_labels()
     _engine()
-    alarm = _Alarm(slow, timeout, wconn, open(trace_path, "w+"))  # open for the worker's life
+    alarm = _Alarm(slow, timeout, wconn, open(trace_path, "w+"), clock)  # open for the worker's life
     conn.send(("ready", None))
     while True:
         msg = conn.recv()
@@ -772,7 +791,7 @@ def _execute(alarm: _Alarm, target, name: str, data: bytes, timeout: float, slow
     t0 = time.monotonic()
     try:
         with alarm:
-            out = target(name, data, timeout)
+            out = target(name, data, alarm.wall)  # the linter's own budget counts wall seconds
     except _Hang:
         out = Outcome("hang", error=f"still running after {timeout:g} s", location=alarm.slow_at)
         out.check_s = time.monotonic() - t0
@@ -804,14 +823,24 @@ class Stats:
     net: dict[str, int] = field(default_factory=dict)  # "fmt ExceptionType" -> NB001s from the catch-all net
     exceptions: int = 0
     slow: int = 0
+    slow_wall: int = 0  # inputs over --slow by the wall clock (informational when the clock is CPU time)
+    clock: str = "cpu"
     findings: dict[str, Finding] = field(default_factory=dict)
     wall: float = 0.0
 
 
-def _kind(out: Outcome, slow: float) -> str | None:
+def _taken(out: Outcome, clock: str = "cpu") -> float:
+    """The longer of the check and parse parts, in CPU seconds (``clock="cpu"``, when the target measured them)
+    or wall seconds.  CPU time is the default because on a shared machine wall time counts the other processes."""
+    if clock == "cpu" and out.check_cpu is not None:
+        return max(out.check_cpu, out.parse_cpu or 0.0)
+    return max(out.check_s, out.parse_s)
+
+
+def _kind(out: Outcome, slow: float, clock: str = "cpu") -> str | None:
     if out.status in ("exception", "timeout", "hang"):
         return "slow" if out.status == "timeout" else out.status
-    if max(out.check_s, out.parse_s) > slow:
+    if _taken(out, clock) > slow:
         return "slow"
     return None
 
@@ -824,7 +853,9 @@ def _record(stats: Stats, fmt: str, index: int, info: dict, out: Outcome, data_o
         if out.net:
             k = f"{fmt} {out.net}"
             stats.net[k] = stats.net.get(k, 0) + 1
-    kind = _kind(out, slow)
+    if out.status not in ("exception", "timeout", "hang") and max(out.check_s, out.parse_s) > slow:
+        stats.slow_wall += 1
+    kind = _kind(out, slow, stats.clock)
     if kind is None:
         return None
     if kind == "exception":
@@ -845,7 +876,7 @@ def _record(stats: Stats, fmt: str, index: int, info: dict, out: Outcome, data_o
         hits = f.hits
     else:
         hits = 1
-    secs = max(out.check_s, out.parse_s)
+    secs = _taken(out, stats.clock)
     stats.findings[key] = Finding(
         key, kind, fmt, out.error, out.location, round(secs, 3), index, info, out.trace, len(data), hits
     )
@@ -911,6 +942,7 @@ def fuzz(
     shared: Path | None | bool = True,
     progress: Callable[[str], None] | None = None,
     target: Callable[[str, bytes, float], Outcome] | None = None,
+    clock: str = "cpu",
 ) -> Stats:
     """Run the fuzzer in ``jobs`` worker processes, or in this process (the main thread) with ``jobs=0``; returns
     the figures and the findings (deduplicated).  ``target`` replaces the pipeline (in-process runs only)."""
@@ -932,9 +964,12 @@ def fuzz(
         return cache[i]
 
     if jobs <= 0 or target is not None:
-        return _fuzz_inline(seed, runs, seconds, pool, labels, slow, timeout, outdir, data_of, target or run_target)
+        stats = _fuzz_inline(
+            seed, runs, seconds, pool, labels, slow, timeout, outdir, data_of, target or run_target, Stats(clock=clock)
+        )
+        return stats
     ctx = mp.get_context("spawn")
-    args = (seed, formats, slow, timeout, shared)
+    args = (seed, formats, slow, timeout, shared, clock)
     tmp = Path(tempfile.mkdtemp(prefix="nblint-fuzz-"))
     spawned = 0
 
@@ -944,7 +979,7 @@ def fuzz(
         return _Proc(ctx, args, str(tmp / f"worker-{spawned}.trace"))
 
     procs = [spawn() for _ in range(max(1, jobs))]
-    stats = Stats()
+    stats = Stats(clock=clock)
     nxt = 0
     t_start = time.monotonic()
     deadline = None if seconds is None else t_start + seconds
@@ -991,7 +1026,7 @@ def fuzz(
                 give(pr)
             now = time.monotonic()
             for i, pr in enumerate(procs):
-                if pr.task is not None and now - pr.started > timeout + GRACE:
+                if pr.task is not None and now - pr.started > _wall_limit(timeout, clock) + GRACE:
                     _lost(stats, pr, "killed", timeout, slow, data_of, outdir, formats)
                     pr.kill()
                     procs[i] = spawn()
@@ -1016,11 +1051,10 @@ def fuzz(
     return stats
 
 
-def _fuzz_inline(seed, runs, seconds, pool, labels, slow, timeout, outdir, data_of, target) -> Stats:
-    stats = Stats()
+def _fuzz_inline(seed, runs, seconds, pool, labels, slow, timeout, outdir, data_of, target, stats: Stats) -> Stats:
     t_start = time.monotonic()
     with tempfile.TemporaryFile("w+") as trace:
-        alarm = _Alarm(slow, timeout, None, trace)
+        alarm = _Alarm(slow, timeout, None, trace, stats.clock)
         i = 0
         while (runs is None or i < runs) and (seconds is None or time.monotonic() - t_start < seconds):
             name, data, info = make_input(seed, i, pool, labels)
@@ -1066,7 +1100,10 @@ def summary(stats: Stats) -> str:
             + ", ".join(f"{k} ×{v}" for k, v in sorted(stats.net.items(), key=lambda kv: (-kv[1], kv[0])))
         )
     lines.append(f"exceptions: {stats.exceptions}")
-    lines.append(f"slow inputs (over the limit, time-outs, hangs): {stats.slow}")
+    clock = "CPU time" if stats.clock == "cpu" else "wall time"
+    lines.append(f"slow inputs (over the limit in {clock}, time-outs, hangs): {stats.slow}")
+    if stats.clock == "cpu":
+        lines.append(f"inputs over the limit in wall time (the machine's load included): {stats.slow_wall}")
     lines.append(f"findings (deduplicated): {len(stats.findings)}")
     for f in sorted(stats.findings.values(), key=lambda f: (f.kind, f.key)):
         lines.append(
@@ -1076,25 +1113,27 @@ def summary(stats: Stats) -> str:
     return "\n".join(lines)
 
 
-def replay(paths: list[str], slow: float, timeout: float) -> int:
+def replay(paths: list[str], slow: float, timeout: float, clock: str = "cpu") -> int:
     rc = 0
-    alarm = _Alarm(slow, timeout, None, tempfile.TemporaryFile("w+"))
+    alarm = _Alarm(slow, timeout, None, tempfile.TemporaryFile("w+"), clock)
     for p in paths:
         data = Path(p).read_bytes()
         t0 = time.perf_counter()
         try:
             with alarm:
-                out = run_target(os.path.basename(p), data, timeout)
+                out = run_target(os.path.basename(p), data, alarm.wall)
         except _Hang:
             out = Outcome("hang", check_s=time.perf_counter() - t0, error=f"still running after {timeout:g} s")
         if max(out.check_s, out.parse_s) > slow:
             out.location = alarm.slow_at or out.location
         took = time.perf_counter() - t0
-        kind = _kind(out, slow)
+        kind = _kind(out, slow, clock)
         rc |= kind is not None
         where = f"  at {out.location}" if out.location else ""
+        cpu = f" (CPU {out.check_cpu:.3f} s / {out.parse_cpu or 0:.3f} s)" if out.check_cpu is not None else ""
         print(
-            f"{p}: {kind or out.status}  check {out.check_s:.3f} s  parse {out.parse_s:.3f} s  total {took:.3f} s{where}"
+            f"{p}: {kind or out.status}  check {out.check_s:.3f} s  parse {out.parse_s:.3f} s{cpu}  "
+            f"total {took:.3f} s{where}"
         )
         if out.trace:
             print(out.trace)
@@ -1157,6 +1196,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0, help="the run's seed: same seed, same inputs (default 0)")
     ap.add_argument("--out", help="directory for findings (a subdirectory per finding, with its input)")
     ap.add_argument("--slow", type=float, default=SLOW, help=f"seconds after which an input is a finding ({SLOW:g})")
+    ap.add_argument(
+        "--clock",
+        choices=("cpu", "wall"),
+        default="cpu",
+        help="what --slow measures: CPU seconds of the input (default; fair on a shared machine) or wall seconds",
+    )
     ap.add_argument("--timeout", type=float, default=TIMEOUT, help=f"budget per input; then it is a hang ({TIMEOUT:g})")
     ap.add_argument("--no-shared", action="store_true", help="do not use ../shared seeds even when present")
     ap.add_argument("--atheris", action="store_true", help="coverage-guided fuzzing with atheris (the fuzz extra)")
@@ -1167,7 +1212,7 @@ def main(argv: list[str] | None = None) -> int:
     if bad:
         ap.error(f"unknown format(s) {', '.join(bad)}; choose from {', '.join(FORMATS)}")
     if args.replay:
-        return replay(args.replay, args.slow, args.timeout)
+        return replay(args.replay, args.slow, args.timeout, args.clock)
     if args.atheris:
         return run_atheris(args, formats)
     if args.seconds is None and args.runs is None:
@@ -1180,6 +1225,7 @@ def main(argv: list[str] | None = None) -> int:
         jobs=args.jobs,
         slow=args.slow,
         timeout=args.timeout,
+        clock=args.clock,
         outdir=Path(args.out) if args.out else None,
         shared=not args.no_shared,
         progress=lambda s: print(s, file=sys.stderr, flush=True),
@@ -1195,6 +1241,8 @@ def main(argv: list[str] | None = None) -> int:
                     "wall": stats.wall,
                     "exceptions": stats.exceptions,
                     "slow": stats.slow,
+                    "clock": stats.clock,
+                    "slow_wall": stats.slow_wall,
                     "findings": [
                         {k: v for k, v in f.__dict__.items() if k != "trace"} for f in stats.findings.values()
                     ],

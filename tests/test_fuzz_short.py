@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from nblint import fuzz
 
 
@@ -85,9 +87,23 @@ def test_a_slow_input_is_a_finding():
             time.sleep(0.3)
         return fuzz.Outcome("ok", check_s=time.perf_counter() - t0)
 
-    stats = fuzz.fuzz(seed=0, runs=10, jobs=0, target=target, slow=0.1, timeout=5, shared=False)
+    stats = fuzz.fuzz(seed=0, runs=10, jobs=0, target=target, slow=0.1, timeout=5, shared=False, clock="wall")
     [f] = stats.findings.values()
     assert f.kind == "slow" and f.fmt == "html" and f.hits == 2 and "target" in f.location
+
+
+@pytest.mark.parametrize("clock, findings", [("cpu", 0), ("wall", 1)])
+def test_the_cpu_clock_does_not_count_time_spent_waiting(clock, findings):
+    """A machine shared with other work makes inputs slow by the wall clock only; CPU time is what the input cost."""
+
+    def target(name, data, timeout):
+        t0, c0 = time.perf_counter(), time.process_time()
+        if name.endswith(".html"):
+            time.sleep(0.3)  # waiting, as a process does when the other processes have the cores
+        return fuzz.Outcome("ok", check_s=time.perf_counter() - t0, check_cpu=time.process_time() - c0)
+
+    stats = fuzz.fuzz(seed=0, runs=10, jobs=0, target=target, slow=0.1, timeout=5, shared=False, clock=clock)
+    assert len(stats.findings) == findings and stats.slow_wall == 2
 
 
 def test_short_run_over_every_format_has_no_findings(tmp_path):

@@ -174,14 +174,31 @@ def _flate(chunks: Iterator[bytes]) -> Iterator[bytes]:
         return
 
 
+def _zeros(lengths: Iterator[int]) -> Iterator[bytes]:
+    """Zero bytes of the decoded lengths, in chunks of about ``CHUNK``: the size-only decoders (LZW, RunLength) give
+    the caller something to count without keeping the decoded bytes (a filter after them sees zeros: never seen in
+    practice)."""
+    out = 0
+    for n in lengths:
+        out += n
+        if out >= CHUNK:
+            yield b"\0" * out
+            out = 0
+            budget.check()
+    if out:
+        yield b"\0" * out
+
+
 def _lzw(chunks: Iterator[bytes]) -> Iterator[bytes]:
-    """LZW (early change 1, as PDF writes it) sizes: entry lengths only, no bytes kept; yields zero bytes of the
-    decoded length so that the caller can count (and a following filter is not applied: never seen in practice)."""
+    """LZW (early change 1, as PDF writes it): entry lengths only, no bytes kept."""
+    return _zeros(_lzw_lengths(chunks))
+
+
+def _lzw_lengths(chunks: Iterator[bytes]) -> Iterator[int]:
     lengths: list[int] = []
     prev_len = 0
     bits = 9
     acc = nacc = 0
-    out = 0
     for c in chunks:
         for byte in c:
             acc = (acc << 8) | byte
@@ -194,7 +211,6 @@ def _lzw(chunks: Iterator[bytes]) -> Iterator[bytes]:
                     lengths, prev_len, bits = [], 0, 9
                     continue
                 if code == 257:
-                    yield b"\0" * out
                     return
                 if code < 256:
                     n = 1
@@ -205,36 +221,27 @@ def _lzw(chunks: Iterator[bytes]) -> Iterator[bytes]:
                 if prev_len:
                     lengths.append(prev_len + 1)
                 prev_len = n
-                out += n
+                yield n
                 size = len(lengths) + 258
                 bits = 12 if size >= 2047 else 11 if size >= 1023 else 10 if size >= 511 else 9
-                if out >= CHUNK:
-                    yield b"\0" * out
-                    out = 0
-                    budget.check()
-    if out:
-        yield b"\0" * out
 
 
 def _runlength(chunks: Iterator[bytes]) -> Iterator[bytes]:
-    data = b"".join(chunks)  # bounded by the file size
-    i, out = 0, 0
+    return _zeros(_runlength_lengths(b"".join(chunks)))  # the join is bounded by the file size
+
+
+def _runlength_lengths(data: bytes) -> Iterator[int]:
+    i = 0
     while i < len(data):
         n = data[i]
         if n == 128:
             break
         if n < 128:
-            out += n + 1
+            yield n + 1
             i += n + 2
         else:
-            out += 257 - n
+            yield 257 - n
             i += 2
-        if out >= CHUNK:
-            yield b"\0" * out
-            out = 0
-            budget.check()
-    if out:
-        yield b"\0" * out
 
 
 def _asciihex(chunks: Iterator[bytes]) -> Iterator[bytes]:
