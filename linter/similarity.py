@@ -44,6 +44,7 @@ def _spec() -> dict:
     return {
         "numbers": spec["numbers"],
         "places": spec["places"],
+        "place_chars": int(spec["place-chars"]),
         "place": re.compile(rf"[\u4e00-\u9fff]{{2,12}}?(?:{ends})"),
         "ends": re.compile(rf"(?:{ends})$"),
         "shingle": int(spec["shingle"]),
@@ -107,9 +108,14 @@ def own_names(agency: str | None) -> list[str]:
 
 @cache
 def _masker() -> re.Pattern:
-    """Place names before a unit word, numbers and white space (compiled once: its classes are costly)."""
-    s = _spec()
-    return re.compile(f"{s['places']}|(?P<n>{s['numbers']})|(?P<s>\\s++)")
+    """Numbers and white space (compiled once: the number classes are costly to compile)."""
+    return re.compile(f"(?P<n>{_spec()['numbers']})|(?P<s>\\s++)")
+
+
+@cache
+def _place_ends() -> re.Pattern:
+    """The end of a place before a unit word: found by its first character, then extended backwards."""
+    return re.compile(_spec()["places"])
 
 
 @lru_cache(maxsize=64)
@@ -122,11 +128,15 @@ def _matches(text: str, names: tuple[str, ...]) -> list[tuple[int, int, str]]:
     """What is masked in ``text``: (start, end, replacement), in order, not overlapping (of two matches that start
     together the longer wins)."""
     found = [(m.start(), -m.end(), AGENCY) for m in _names(names).finditer(text)] if names else []
-    for m in _masker().finditer(text):
-        rep = "" if m.group("s") is not None else NUMBER if m.group("n") is not None else AGENCY
-        found.append((m.start(), -m.end(), rep))
-    if names:
-        found.sort(key=lambda x: (x[0], x[1]))
+    found += [(m.start(), -m.end(), "" if m.group("s") is not None else NUMBER) for m in _masker().finditer(text)]
+    most = _spec()["place_chars"]
+    for m in _place_ends().finditer(text):
+        a = m.start()
+        while a > 0 and m.start() - a < most and "\u4e00" <= text[a - 1] <= "\u9fff":
+            a -= 1
+        if m.start() - a >= 2:
+            found.append((a, -m.end(), AGENCY))
+    found.sort(key=lambda x: (x[0], x[1]))
     out: list[tuple[int, int, str]] = []
     last = 0
     for a, neg_b, rep in found:
