@@ -247,3 +247,16 @@ def test_clause_positions_all_at_once_equal_one_by_one():
     offs = [o for _, _, o in similarity.clauses(r)]
     lines, cols = _positions(r, offs)
     assert [(r.location(o).line, r.location(o).col) for o in offs] == list(zip(lines.tolist(), cols.tolist()))
+
+
+def test_nb511_message_in_both_languages():
+    from nblint.app import copying
+    from nblint.ruleset import load_rules
+
+    rule = copying._rule(load_rules())
+    f = {"other": "b/x.txt", "other_agency": None, "share": 0.62, "other_share": 0.4, "clause": 0}
+    zh = copying._diagnostic(rule, f, {"lang": "zh", "severity": "warning"}, (3, 5), str)
+    en = copying._diagnostic(rule, f, {"lang": "en", "severity": "error"}, (3, 5), str)
+    assert "62%" in zh["message"] and "b/x.txt" in zh["message"] and "单位不详" in zh["message"]
+    assert "40%" in en["message"] and "agency unknown" in en["message"] and en["severity"] == "error"
+    assert (zh["line"], zh["col"]) == (3, 5)
