@@ -377,23 +377,27 @@ def clause_hash(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
 
 
+@cache
+def template_clauses() -> frozenset[int]:
+    """The hashes of the clauses of the fixed wordings (masked as a report's prose is)."""
+    return frozenset(clause_hash(c) for t in _template_texts() for c in _CLAUSE_END.split(t) if c)
+
+
 def clauses(report: Report) -> list[tuple[int, int, int]]:
-    """The masked prose as clauses: (64-bit hash, masked length, report-text offset), outside the template
-    wording and no shorter than ``min-clause``."""
-    s = _spec()
-    n, min_len = s["shingle"], s["min_clause"]
+    """The masked prose as clauses: (64-bit hash, masked length, report-text offset), no shorter than
+    ``min-clause`` and not a clause of the format's fixed wording."""
+    min_len = _spec()["min_clause"]
     p = prose(report)
     t = p.text
-    template = bytearray(len(t))
-    for a, b in covered(t, template_shingles(n), n):
-        if b - a >= TEMPLATE_RUN:
-            template[a:b] = b"\x01" * (b - a)
+    template = template_clauses()
     out = []
     last = 0
     for m in _CLAUSE_END.finditer(t + "\n"):
         a, b = last, m.start()
         last = m.end()
-        if b - a < min_len or template.count(1, a, b) * 2 >= b - a:  # short, or mostly the format's own wording
+        if b - a < min_len:
             continue
-        out.append((clause_hash(t[a:b]), b - a, p.offset(a)))
+        h = clause_hash(t[a:b])
+        if h not in template:
+            out.append((h, b - a, p.offset(a)))
     return out
