@@ -55,7 +55,7 @@ def baseline(files: list[Path]) -> tuple[float, int]:
     return time.perf_counter() - t0, hits
 
 
-def audit_run(dest: Path, out: Path, jobs: int) -> tuple[float, int, int, int]:
+def audit_run(dest: Path, out: Path, jobs: int, copying: bool = True) -> tuple[float, int, int, int]:
     """``nblint audit DEST --jobs N --jsonl --csv --html``, through the CLI as a user runs it."""
     import csv
 
@@ -75,6 +75,7 @@ def audit_run(dest: Path, out: Path, jobs: int) -> tuple[float, int, int, int]:
             "--html",
             str(out / "audit.html"),
             "-q",
+            *([] if copying else ["--no-copying"]),
         ]
     )
     elapsed = time.perf_counter() - t0
@@ -85,6 +86,52 @@ def audit_run(dest: Path, out: Path, jobs: int) -> tuple[float, int, int, int]:
     with open(out / "audit.jsonl", encoding="utf-8") as fh:
         diags = sum(1 for _ in fh)
     return elapsed, len(rows), diags, sum(1 for r in rows if r["previous"])
+
+
+def copying_cost(files: list[Path]) -> None:
+    """The copying pass (NB511) on its own, in this process: the clauses each worker computes after a lint (over
+    the distinct source files, against the lint itself), and the parent's pass over every replicated report
+    (common clauses, MinHash LSH, exact shares)."""
+    from nblint.app import copying
+    from nblint.app.audit import agency_key
+    from nblint.settings import Workspace
+
+    ws = Workspace()
+    distinct: dict[str, Path] = {}
+    for p in files:
+        distinct.setdefault(p.stem.rsplit("-", 1)[0], p)
+    first = next(iter(distinct.values()))  # warm: the rules, the grammar and the template shingles are built once
+    eng, settings = ws.resolve(str(first))
+    copying.fingerprint(eng.lint_path(str(first), settings=settings), eng, settings)
+    lint_t = fp_t = 0.0
+    fps: dict[str, tuple] = {}
+    for name, p in distinct.items():
+        t = time.process_time()
+        eng, settings = ws.resolve(str(p))
+        res = eng.lint_path(str(p), settings=settings)
+        t1 = time.process_time()
+        fp = copying.fingerprint(res, eng, settings)
+        fp_t += time.process_time() - t1
+        lint_t += t1 - t
+        fps[name] = (fp, res.meta.get("agency"))
+    entries = []
+    for p in files:
+        fp, agency = fps[p.stem.rsplit("-", 1)[0]]
+        if fp is not None:
+            entries.append(copying._Entry(str(p), agency_key(agency), fp["territory"], fp))
+    rule = copying._rule(ws.engine().rules)
+    t = time.process_time()
+    found = copying.find(entries, rule.params)
+    find_t = time.process_time() - t
+    n = len(files)
+    worker = fp_t / len(distinct) * n
+    lint = lint_t / len(distinct) * n
+    print(
+        f"copying pass: clauses {1000 * fp_t / len(distinct):.2f} ms a report in the worker "
+        f"(lint {1000 * lint_t / len(distinct):.2f} ms), parent pass {find_t:.2f} s over {len(entries)} reports "
+        f"({sum(map(len, found.values()))} NB511); {100 * (worker + find_t) / (lint + worker + find_t):.1f}% of "
+        f"lint + copying CPU"
+    )
 
 
 def profile(files: list[Path], k: int) -> None:
@@ -125,6 +172,8 @@ def main() -> int:
     ap.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
     ap.add_argument("--profile", type=int, default=0, metavar="K", help="also profile one process over K files")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    ap.add_argument("--no-copying", action="store_true", help="audit with --no-copying (no NB511 pass)")
+    ap.add_argument("--copying-cost", action="store_true", help="only measure the copying pass on its own")
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="nblint-audit-bench-"))
@@ -138,6 +187,9 @@ def main() -> int:
             f"{len(files)} files replicated from {args.corpus} in {time.perf_counter() - t:.1f} s; "
             f"{os.cpu_count()} cores, --jobs {args.jobs}"
         )
+        if args.copying_cost:
+            copying_cost(files)
+            return 0
         rss0 = maxrss_mb(resource.RUSAGE_SELF)
         load0 = " ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
 
@@ -145,7 +197,7 @@ def main() -> int:
         print(f"baseline (read + one regex): {base_t:.2f} s, {len(files) / base_t:,.0f} files/s ({hits} matches)")
 
         cpu0 = cpu_times()
-        audit_t, reports, diags, paired = audit_run(dest, out, args.jobs)
+        audit_t, reports, diags, paired = audit_run(dest, out, args.jobs, not args.no_copying)
         parent_cpu, workers_cpu = (b - a for a, b in zip(cpu0, cpu_times()))
         rate = reports / audit_t
         ratio = audit_t / base_t

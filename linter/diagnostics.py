@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
@@ -103,3 +104,4 @@ class FileResult:
     source_text: str | None = None
     encoding: str = "utf-8"  # of the file, for --fix
     kind: str = "text"  # the reader's kind: text | markdown | html | docx | pdf
+    report: Any = field(default=None, repr=False, compare=False)  # the model (None: unreadable), for front ends

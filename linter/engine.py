@@ -189,7 +189,7 @@ class Engine:
         budget.check()
         diags = apply_suppressions(diags, source, self, s)
         diags.sort(key=Diagnostic.sort_key)
-        return FileResult(source.path, diags, report.meta(), source.text, source.encoding, source.kind)
+        return FileResult(source.path, diags, report.meta(), source.text, source.encoding, source.kind, report)
 
     @staticmethod
     def _applies(rule: Rule, report: Report) -> bool:

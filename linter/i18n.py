@@ -352,6 +352,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "本地网页：拖入年报，标出并解释问题",
         "a local web page to drop a report on: problems highlighted and explained",
     ),
+    "help.audit.no-copying": (
+        "不比较不同单位的年报（NB511 抄袭其他单位）",
+        "do not compare the reports of different units (NB511, copied from another unit)",
+    ),
     "help.audit.manifest": (
         "采集清单（path、agency、level、region、url、published）：提供发布日期和机关",
         "a crawl's manifest (path, agency, level, region, url, published): publication dates and agencies",

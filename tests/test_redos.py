@@ -106,7 +106,21 @@ def app_patterns() -> list[tuple[str, re.Pattern]]:
     return [("serve.block", serve._BLOCK)]
 
 
-ALL_PATTERNS = grammar_patterns() + classifier_patterns() + rule_patterns() + meta_patterns() + app_patterns()
+def similarity_patterns() -> list[tuple[str, str]]:
+    """The masking patterns of the copying checks (grammar/copying.yaml, nblint.similarity)."""
+    from nblint import similarity
+
+    return similarity.patterns()
+
+
+ALL_PATTERNS = (
+    grammar_patterns()
+    + classifier_patterns()
+    + rule_patterns()
+    + meta_patterns()
+    + app_patterns()
+    + similarity_patterns()
+)
 META = {n for n, _ in meta_patterns()}
 
 

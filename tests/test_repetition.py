@@ -1,10 +1,6 @@
-"""NB503 (repeated text) on long paragraphs: the similarity is 2·LCS/(len a + len b), computed by rapidfuzz, so a
-long, lightly edited copy of last year's paragraph is found (difflib's greedy matcher scored a 24,000-character one
-at 0.72 and missed it, in seconds) and short paragraphs keep difflib's values."""
-
-from difflib import SequenceMatcher
-
-from rapidfuzz.distance import Indel
+"""NB503 (repeated text) on long paragraphs: the share of the report's prose repeated from last year's
+(nblint.similarity, shingles in linear time), so a long, lightly edited copy of last year's paragraph is found
+(difflib's greedy matcher scored a 24,000-character one at 0.72 and missed it, in seconds) and a rewrite is not."""
 
 import nblint
 
@@ -39,17 +35,9 @@ def test_long_lightly_edited_paragraph_is_found():
     this = _edited(last)
     diags = _nb503(HEAD.format(year=2024) + this + "\n", HEAD.format(year=2023) + last + "\n")
     assert len(diags) == 1 and diags[0]["line"] == 5
-    assert int(diags[0]["message"].split("相似度")[1].rstrip("%）")) >= 90
 
 
 def test_long_rewritten_paragraph_is_not_reported():
     last = _paragraph(24_000)
     this = _edited(last, every=3)
     assert _nb503(HEAD.format(year=2024) + this + "\n", HEAD.format(year=2023) + last + "\n") == []
-
-
-def test_same_value_as_difflib_on_short_paragraphs():
-    for n, every in ((300, 37), (1500, 37), (3000, 37)):
-        a = _paragraph(n)
-        b = _edited(a, every)
-        assert Indel.normalized_similarity(a, b) == SequenceMatcher(None, a, b, autojunk=False).ratio()

@@ -110,7 +110,8 @@ def test_other_kinds_check_their_inner_values(tmp_path):
     )
     assert any("must be MM-DD" in p for p in problems(tmp_path, dates))
     rep = BASE.replace(
-        "kind: pattern\nmode: forbidden\npatterns: ['x']\n", "kind: repetition\nthreshold: 2.0\nmin-chars: 5\n"
+        "kind: pattern\nmode: forbidden\npatterns: ['x']\n",
+        "kind: repetition\ncheck: share\nthreshold: 2.0\nmin-chars: 5\n",
     )
     assert any("threshold" in p for p in problems(tmp_path, rep))
     seq = BASE.replace(

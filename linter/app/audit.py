@@ -60,6 +60,7 @@ def add_arguments(p) -> None:
         action="store_true",
         help=t("help.audit.no-pairing"),
     )
+    p.add_argument("--no-copying", action="store_true", help=t("help.audit.no-copying"))
     p.add_argument("--select", help=t("help.select"))
     p.add_argument("--ignore", help=t("help.ignore"))
     p.add_argument("--lang", choices=["zh", "en"], help=t("help.lang"))
@@ -172,18 +173,20 @@ def missing_years(entries: Iterable[tuple[str | None, int | None]]) -> list[dict
 _ENGINE = None
 _TIMEOUT: float | None = None
 _FACTS: dict[str, dict] = {}  # a manifest's facts by file (nblint.app.manifest.file_key)
+_COPYING = False  # send each report's clauses back for the copying pass (nblint.app.copying)
 
 
-def _init_worker(settings, timeout: float | None, facts: dict | None = None) -> None:
+def _init_worker(settings, timeout: float | None, facts: dict | None = None, copying: bool = False) -> None:
     """Build the worker's engine.  Each file then runs under a time budget of ``timeout`` seconds (nblint.budget:
     cooperative checks between steps, plus its backstop alarm in a worker's main thread for a step that cannot
     check); a file that runs out is an NB001 time-out row, whatever its format."""
-    global _ENGINE, _TIMEOUT, _FACTS
+    global _ENGINE, _TIMEOUT, _FACTS, _COPYING
     from ..settings import Workspace
 
     _ENGINE = Workspace(settings)  # resolves each file's project configuration, like `nblint check`
     _TIMEOUT = timeout or None
     _FACTS = facts or {}
+    _COPYING = copying
 
 
 def _error_text(e: BaseException) -> str:
@@ -208,10 +211,15 @@ def _lint_one(task: tuple) -> dict:
         facts = _FACTS.get(file_key(path))
     read = _Reader(stored, keep)
     try:
-        res = _ENGINE.lint_path(path, previous=previous, timeout=_TIMEOUT, read=read, facts=facts)
+        engine, settings = _ENGINE.resolve(path)
+        res = engine.lint_path(path, previous=previous, settings=settings, timeout=_TIMEOUT, read=read, facts=facts)
     except Exception as e:
         return _report(path, previous, {}, [], error=_error_text(e))
     rep = _report(path, previous, res.meta, res.diagnostics, res.source_text)
+    if _COPYING and previous is None:
+        from .copying import fingerprint
+
+        rep["copying"] = fingerprint(res, engine, settings)
     if path in read.kept and rep["year"] is not None and agency_key(rep["agency_raw"]) is not None:
         rep["_source"] = pack_source(read.kept[path])  # a report the pair pass may need: its text goes along
     return rep
@@ -473,6 +481,7 @@ class Audit:
         profile=None,
         lang: str = "zh",
         scheduler: str | None = None,
+        copying: bool = False,
     ):
         self.paths = [str(p) for p in paths]
         self.facts = facts or {}  # a manifest's facts by file (nblint.app.manifest)
@@ -481,6 +490,7 @@ class Audit:
         self.scheduler = scheduler  # None: local processes; "dask" or tcp://HOST:PORT: Dask distributed
         self.duplicates: dict[str, list[str]] = {}
         self._workspace: Any = None  # resolves a file's settings for the audit-level rules (NB509)
+        self.copying = copying  # each result carries its report's clauses for nblint.app.copying.annotate
         self.jobs = max(1, jobs or default_jobs())
         self.previous_pairing = previous_pairing
         self.settings = settings  # nblint.settings.Flags (None: none), applied over each file's configuration
@@ -492,7 +502,7 @@ class Audit:
         self._agency_years: list[tuple[str | None, int | None]] = []
 
     def _pool(self, n: int):
-        args = (self.settings, self.timeout, self.facts)
+        args = (self.settings, self.timeout, self.facts, self.copying)
         if self.scheduler:
             from .distributed import DaskPool
 
@@ -852,6 +862,7 @@ def run(args) -> int:
         profile=inputs["profile"],
         lang=lang,
         scheduler=getattr(args, "scheduler", None),
+        copying=not args.no_copying,
     )
     from .evaluate import Evaluation
 
@@ -875,7 +886,9 @@ def run(args) -> int:
     write_errors = 0
 
     def rows():
-        yield from audit
+        from .copying import annotate
+
+        yield from annotate(audit, audit) if audit.copying else audit  # NB511 once every report is in
         if inputs["expect"] is not None:  # after the run: the expected agencies without a report
             yield from evaluation.missing(inputs["expect"], audit.name_of)
 

@@ -171,13 +171,13 @@ def bench_nb503(shared: Path | None, quick: bool) -> bool:
     times, found = [], []
     for _ in range(3 if quick else 7):
         t = time.thread_time()
-        found = list(repetition.copied(rule, report, ctx))
+        found = list(repetition.share(rule, report, ctx))
         times.append(time.thread_time() - t)
     ms = statistics.median(times) * 1000
-    ratio = found[0].values["ratio"] if found else "-"
+    ratio = found[0].values["share"] if found else "-"
     print(
         f"  24,000 chars, every 37th edited: {ms:6.1f} ms CPU [{min(times) * 1000:.1f}-{max(times) * 1000:.1f}]  "
-        f"similarity {ratio}, {len(found)} finding  {_mark(ms <= 20 and len(found) == 1)}"
+        f"repeated share {ratio}, {len(found)} finding  {_mark(ms <= 20 and len(found) == 1)}"
     )
     return ms <= 20 and len(found) == 1
 

@@ -51,6 +51,7 @@ KINDS = {
     "repetition": "repetition",
     "sequence": "sequence",
     "claims": "claims",
+    "speaker": "speaker",
 }
 
 

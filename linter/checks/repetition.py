@@ -1,8 +1,9 @@
-"""Kind ``repetition``: text copied from last year's report (雷同).
+"""Kind ``repetition``: a report that says again what another report said (雷同).
 
-Needs the previous year's report (``--previous``).  Each paragraph of ``scope`` with at least ``min-chars``
-characters whose text, with years and digits masked, is at least ``threshold`` similar to a paragraph of last
-year's report is reported.
+``share`` and ``tables`` need last year's report of the same agency (``--previous``, or the year pairs of
+``nblint audit``) and are silent without it; ``other-unit`` is decided by ``nblint audit``, which alone sees the
+reports of other units (nblint.app.copying).  Prose is compared after masking names and numbers, without the
+national format's fixed wording (nblint.similarity).
 """
 
 from __future__ import annotations
@@ -11,81 +12,116 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from .. import similarity
 from ..model import Report
-from . import Finding, era_value, scope_span
+from . import Finding
 
 if TYPE_CHECKING:
     from ..engine import Context
     from ..ruleset import Rule
 
 PARAMS = {
-    "scope": ((str, dict), False),
-    "threshold": (float, True),
-    "min-chars": (int, True),
+    "check": (str, True),
+    "threshold": (float, False),
+    "min-chars": (int, False),
+    "min-run": (int, False),
+    "quotes": (int, False),
+    "quote-chars": (int, False),
+    "tables": (list, False),
+    "min-cells": (int, False),
+    "common-units": (float, False),
+    "min-common-units": (int, False),
+    "max": (int, False),
+}
+
+_NEEDS = {
+    "share": ("threshold", "min-chars"),
+    "tables": ("tables", "min-cells"),
+    "other-unit": ("threshold", "min-chars", "common-units", "min-common-units"),
 }
 
 
 def validate(params):
-    if not 0 <= params["threshold"] <= 1:
-        return [(("threshold",), "threshold is a similarity ratio between 0 and 1")]
-    return []
+    problems = []
+    for key in _NEEDS.get(params.get("check"), ()):
+        if key not in params:
+            problems.append(((key,), f"the check {params['check']!r} needs {key!r}"))
+    for key in ("threshold", "common-units"):
+        if key in params and not 0 <= params[key] <= 1:
+            problems.append(((key,), f"{key} is a share between 0 and 1"))
+    return problems
 
 
-_MASK = re.compile(r"\d+")
+def _quote(report: Report, span: tuple[int, int], limit: int) -> str:
+    t = re.sub(r"\s++", "", report.text[span[0] : span[1]]).strip("。；;，,：:、")
+    return t if len(t) <= limit else t[:limit] + "…"
 
 
-def _paragraphs(report, span):
-    """The prose paragraphs of the span: sentences (with a full stop), not table headers that PDF extraction
-    left as text lines (those repeat every year by design)."""
-    text = report.text
-    out = []
-    for sec in report.sections:
-        if not (span[0] <= sec.span[0] < span[1] or sec.span[0] <= span[0] < sec.span[1]):
-            continue
-        for b in sec.blocks:
-            if b.kind == "paragraph" and span[0] <= b.span[0] < span[1]:
-                t = text[b.span[0] : b.span[1]]
-                if "。" in t:
-                    out.append((b.span, t))
-    return out
-
-
-def copied(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
-    """NB503: a paragraph of ``scope`` at least ``threshold`` similar to one of last year's report (years and
-    digits masked); silent without ``--previous``."""
+def share(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
+    """NB503: the share of this report's prose repeated (near-)verbatim from last year's report (names, numbers
+    and the format's fixed wording masked; runs of at least ``min-run`` characters) is at least ``threshold``;
+    reported at the first repeated part, quoting the ``quotes`` longest.  Reports with less than ``min-chars``
+    characters of prose are not judged.  Silent without last year's report."""
     if ctx.previous is None:
         return
     p = rule.params
-    span = scope_span(report, era_value(p.get("scope", "document"), report))
-    if span is None:
+    r = similarity.repeated(report, ctx.previous, p.get("min-run", 0))
+    if r.counted < p["min-chars"] or r.share < p["threshold"] or r.first is None:
         return
-    prev_span = scope_span(ctx.previous, era_value(p.get("scope", "document"), ctx.previous)) or (
-        0,
-        len(ctx.previous.text),
+    quotes = [_quote(report, s, p.get("quote-chars", 24)) for s in r.parts[: p.get("quotes", 3)]]
+    yield Finding(
+        r.first[0],
+        r.first[1],
+        {
+            "share": f"{r.share:.0%}",
+            "repeated": r.repeated,
+            "chars": r.counted,
+            "quotes": "、".join(f"「{q}」" for q in quotes if q),
+        },
+        related=r.parts[1 : p.get("quotes", 3)],
     )
-    prev = [_MASK.sub("#", re.sub(r"\s+", "", t)) for _, t in _paragraphs(ctx.previous, prev_span)]
-    prev = [t for t in prev if len(t) >= p["min-chars"]]
-    if not prev:
+
+
+def tables(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
+    """NB512: every non-zero cell of ``tables`` (at least ``min-cells`` of them) equals the same cell of last year's
+    report (same official row and column); reported at the first table.  Silent without last year's report."""
+    if ctx.previous is None:
         return
-    exact = set(prev)
-    # similarity = 2·LCS / (len a + len b), the value difflib's ratio approximates, computed by rapidfuzz in
-    # linear time (bit-parallel LCS) instead of difflib's quadratic, greedy longest-match search; the cutoff lets it
-    # stop early on pairs that cannot reach the threshold (the length bound first)
-    from rapidfuzz.distance import Indel  # imported when last year's report is there (not at every start)
+    p = rule.params
+    ids = [t for t in p["tables"] if t in report.tables and t in ctx.previous.tables]
+    if not ids:
+        return
+    same = 0
+    for tid in ids:
+        prev = {}
+        for row in ctx.previous.tables[tid].rows:
+            if row.id is not None:
+                for c in row.cells:
+                    if c.column is not None:
+                        prev[(row.id, c.column)] = c.value
+        for row in report.tables[tid].rows:
+            if row.id is None:
+                continue
+            for c in row.cells:
+                if c.kind != "number" or not c.value:
+                    continue
+                if c.column is None or prev.get((row.id, c.column)) != c.value:
+                    return
+                same += 1
+    if same >= p["min-cells"]:
+        first = report.tables[ids[0]]
+        yield Finding(first.span[0], first.span[0], {"cells": same, "tables": "、".join(ids)})
 
-    threshold = p["threshold"]
-    for pspan, t in _paragraphs(report, span):
-        norm = _MASK.sub("#", re.sub(r"\s+", "", t))
-        if len(norm) < p["min-chars"]:
-            continue
-        best = 1.0 if norm in exact else 0.0
-        if best < 1.0:
-            for q in prev:
-                best = max(best, Indel.normalized_similarity(norm, q, score_cutoff=threshold))
-                if best >= threshold:
-                    break
-        if best >= threshold:
-            yield Finding(pspan[0], pspan[1], {"ratio": f"{best:.0%}"})
+
+def other_unit(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
+    """NB511: at least ``threshold`` of this report's prose, or of another unit's report, is clauses the two share
+    (names and numbers masked; clauses found in more than ``common-units`` of all units, and in at least
+    ``min-common-units`` units, are the format's wording and ignored; at least ``min-chars`` shared characters; at
+    most ``max`` findings a report).  Only reports known to be of different units are compared (both agencies
+    known, not the same agency, not one territory's government, office and departments).
+    ``nblint audit`` decides it (nblint.app.copying) and reports it on both reports, each naming the other; a
+    single report has nothing to compare with."""
+    yield from ()
 
 
-CHECKS = {"copied": copied}
+CHECKS = {"share": share, "tables": tables, "other-unit": other_unit}
