@@ -265,7 +265,8 @@ def published_dates(text: str, given: dict | None = None, anchor: int = 0) -> li
             except (TypeError, ValueError):
                 continue
             if 1 <= d[1] <= 12 and 1 <= d[2] <= 31:
-                out.append(Published(d, (m.start("y"), m.end("d")), origin))
+                end = m.end("d") + (text.startswith("日", m.end("d")))  # the date as written: 2025年4月20日
+                out.append(Published(d, (m.start("y"), end), origin))
     rank = {o: i for i, o in enumerate(PUBLISHED_ORIGINS)}
     out.sort(key=lambda p: (rank.get(p.origin, len(rank)), p.span[0]))
     return out

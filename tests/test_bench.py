@@ -11,7 +11,7 @@ def test_names_and_one_quick_figure(capsys):
     assert set(bench.BENCHES) == {"pdf", "html", "nb503", "cold", "audit", "text", "lsp", "corpus"}
     bench.main(["--only", "nb503", "--quick"])
     out = capsys.readouterr().out
-    assert "24,000 chars" in out and "similarity 97%, 1 finding" in out
+    assert "24,000 chars" in out and "repeated share 97%, 1 finding" in out
 
 
 def test_unknown_name_is_a_usage_error(capsys):

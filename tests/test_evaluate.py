@@ -30,7 +30,12 @@ def _set(tmp_path: Path) -> Path:
 
 
 def _rows(p: Path) -> list[dict]:
-    return list(csv.DictReader(p.open(encoding="utf-8-sig")))
+    """The CSV's rows keyed by the column names of the English header (the header is in the interface language)."""
+    from nblint.app.audit import CsvWriter
+    from nblint.i18n import t
+
+    key = {t(f"csv.{k}", "zh"): k for k in CsvWriter.HEADER}
+    return [{key.get(k, k): v for k, v in row.items()} for row in csv.DictReader(p.open(encoding="utf-8-sig"))]
 
 
 def test_manifest_expect_duplicates_and_scores(tmp_path):
