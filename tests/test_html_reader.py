@@ -231,3 +231,15 @@ def test_publication_date_from_the_page_meta(tmp_path):
     res = Engine(Settings(select={"NB504"})).lint_path(str(p))
     assert res.meta["published"] == {"date": "2024-02-26", "origin": "page"}
     assert [d.message for d in res.diagnostics] == ["门户网站页面的发布日期2024年2月26日晚于法定期限2024年1月31日"]
+
+
+def test_a_title_with_a_long_run_of_spaces_is_read_quickly():
+    """Fuzz finding (hang in _head_title): a site-name split whose pattern began with \\s* was retried at every
+    position of a 60,000-space run in <title>; the title before a separator is still taken."""
+    body = "<p>一、总体情况</p><p>本机关认真贯彻落实条例。</p>"
+    page = f"<html><head><title>某某区2023年政府信息公开工作年度报告{' ' * 60_000}x</title></head><body>{body}</body></html>"
+    t = time.process_time()
+    read_bytes("t.html", page.encode())
+    assert time.process_time() - t < 1.0
+    page = f"<html><head><title>某某区2023年政府信息公开工作年度报告 - 某某区人民政府</title></head><body>{body}</body></html>"
+    assert read_bytes("t.html", page.encode()).text.startswith("某某区2023年政府信息公开工作年度报告\n")

@@ -859,6 +859,7 @@ _STRUCT = {"table", "tr", "td", "th", "p", "a", "article", "main", "body", "rt",
 
 
 _ARTICLE_TITLE = re.compile(r"^articletitle$", re.I)
+_TITLE_SEP = re.compile(r"[_|｜－]|—++|(?<=\D)-(?=\D)")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
@@ -953,7 +954,10 @@ class _Extractor:
         if d.meta_title is not None and d.meta_title[0]:
             candidates.append((d.meta_title[0], d.meta_title[1], False))
         if d.title is not None and d.title[0]:
-            first = re.split(r"\s*(?:_|\||｜|－|—+|\s-\s|(?<=\D)-(?=\D))\s*", d.title[0].strip())[0]
+            # the part before a site-name separator (「…年度报告_某某区人民政府」); no pattern starts with \s*, which
+            # re.split would retry at every position of a long run of spaces (a 60 KB <title> hung for seconds), and
+            # only the first 1,000 characters can hold a usable title (at most 150)
+            first = _TITLE_SEP.split(d.title[0].strip()[:1000], maxsplit=1)[0].strip()
             candidates.append((first, d.title[1], True))
         for text, at, is_title in candidates:
             text = _ASCII_WS.sub(" ", text).strip(_STRIP)
