@@ -115,7 +115,9 @@ class FullFormatter(TextFormatter):
     def context(self, result, d) -> list[str]:
         if result.source_text is None or result.kind == "html":
             return [""]
-        lines = result.__dict__.setdefault("_lines", result.source_text.split("\n"))
+        lines = result.__dict__.get("_lines")
+        if lines is None:  # split once per file (setdefault's argument was split again for every diagnostic)
+            lines = result.__dict__["_lines"] = result.source_text.split("\n")
         if not 1 <= d.line <= len(lines):
             return [""]
         src = lines[d.line - 1].rstrip("\r").replace("\t", " ")
