@@ -295,8 +295,10 @@ def assemble_unlabelled(table: Table, r: RowSpec, spec: TableSpec, region: Regio
                         break
                 if len(joined) == expected and all(a.kind == NUM for a in joined):
                     trimmed = joined
-            while len(trimmed) > expected and trimmed[0].kind == BLANK:
-                trimmed.pop(0)
+            lead = 0  # leading blanks beyond the expected count are dropped (one slice: pop(0) was quadratic)
+            while len(trimmed) - lead > expected and trimmed[lead].kind == BLANK:
+                lead += 1
+            trimmed = trimmed[lead:]
             fill_cells(row, trimmed, region, r.columns)
             row.span = (row.cells[0].span[0], row.cells[-1].span[1]) if row.cells else row.span
             table.rows.append(row)
