@@ -12,15 +12,14 @@ import pytest
 from nblint.app.cli import main
 
 webdriver = pytest.importorskip("selenium.webdriver")
+from browser import AVAILABLE, chrome, console_errors  # noqa: E402
 from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "audit"
-CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
-CHROMEDRIVER = shutil.which("chromedriver")
 
-pytestmark = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason="chromium and chromedriver are not installed")
+pytestmark = pytest.mark.skipif(not AVAILABLE, reason="chromium and chromedriver are not installed")
 
 
 @pytest.fixture(scope="module")
@@ -39,27 +38,7 @@ def page(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def driver(tmp_path):
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    opts = Options()
-    opts.binary_location = CHROMIUM
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        "--window-size=1400,1800",
-    ):
-        opts.add_argument(arg)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    drv = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
-    drv.set_page_load_timeout(30)
+    drv = chrome(tmp_path / "profile", "1400,1800")
     yield drv
     drv.quit()
 
@@ -70,10 +49,6 @@ def visible_files(drv) -> list[str]:
 
 def column(drv, n: int) -> list[str]:
     return [td.text for td in drv.find_elements(By.CSS_SELECTOR, f"#reports tbody tr.report td:nth-child({n})")]
-
-
-def console_errors(drv) -> list[dict]:
-    return [e for e in drv.get_log("browser") if e["level"] == "SEVERE"]
 
 
 def test_page_in_chromium(page, driver, tmp_path):

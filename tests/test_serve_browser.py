@@ -15,6 +15,8 @@ import pytest
 from conftest import EXAMPLES, shared
 
 webdriver = pytest.importorskip("selenium.webdriver")
+from browser import AVAILABLE, chrome, console_errors  # noqa: E402
+
 pytest.importorskip("starlette")
 from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
@@ -23,10 +25,8 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 from test_serve import Server  # noqa: E402
 
 AUDIT = Path(__file__).resolve().parent / "fixtures" / "audit"
-CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
-CHROMEDRIVER = shutil.which("chromedriver")
 
-pytestmark = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason="chromium and chromedriver are not installed")
+pytestmark = pytest.mark.skipif(not AVAILABLE, reason="chromium and chromedriver are not installed")
 
 # where the screenshots go besides the test's temporary folder (to look at them after a run)
 SHOTS = os.environ.get("NBLINT_SCREENSHOTS")
@@ -40,33 +40,9 @@ def server():
 
 @pytest.fixture
 def driver(tmp_path):
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    opts = Options()
-    opts.binary_location = CHROMIUM
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        "--window-size=1400,1000",
-    ):
-        opts.add_argument(arg)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    drv = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
-    drv.set_page_load_timeout(30)
+    drv = chrome(tmp_path / "profile", "1400,1000")
     yield drv
     drv.quit()
-
-
-def console_errors(drv) -> list[dict]:
-    return [e for e in drv.get_log("browser") if e["level"] == "SEVERE"]
 
 
 def wait(drv, seconds: float = 60):
