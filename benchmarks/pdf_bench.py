@@ -23,20 +23,10 @@ TARGET = 8.0
 
 
 def bare_text(path: str) -> int:
-    import pypdfium2 as pdfium
+    """A bare pypdfium2 extraction of every page: the one ``python -m nblint.bench`` measures too."""
+    from nblint.app.bench import bare_pdf_text
 
-    doc = pdfium.PdfDocument(path)
-    try:
-        n = 0
-        for i in range(len(doc)):
-            page = doc[i]
-            tp = page.get_textpage()
-            n += len(tp.get_text_range())
-            tp.close()
-            page.close()
-        return n
-    finally:
-        doc.close()
+    return bare_pdf_text(path)
 
 
 def lint(path: str) -> int:
