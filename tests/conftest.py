@@ -24,3 +24,19 @@ def engine():
     from nblint.engine import Engine
 
     return Engine()
+
+
+def run_nblint(*args, cwd=ROOT, env=None, timeout: float = 180):
+    """``python -m nblint ARGS`` in a fresh process (no colour), as a user runs it: the CompletedProcess."""
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "nblint", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=dict(os.environ, NO_COLOR="1", **(env or {})),
+        timeout=timeout,
+    )

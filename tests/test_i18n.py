@@ -4,13 +4,11 @@ English with --lang en / NBLINT_LANG=en, and the summary line and NB001 reasons 
 from __future__ import annotations
 
 import argparse
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import run_nblint
 
 from nblint import i18n
 from nblint.app import cli
@@ -19,15 +17,8 @@ from nblint.i18n import STRINGS, Msg, has_chinese, t
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def nblint(*args, env=None, cwd=ROOT):
-    return subprocess.run(
-        [sys.executable, "-m", "nblint", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=dict(os.environ, NO_COLOR="1", **(env or {})),
-        timeout=120,
-    )
+def nblint(*args, cwd=ROOT, env=None):
+    return run_nblint(*args, cwd=cwd, env=env)
 
 
 def _commands() -> list[str]:

@@ -7,10 +7,10 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import run_nblint
 
 from nblint.readers import office
 
@@ -19,15 +19,8 @@ EXAMPLE = ROOT / "examples" / "defects-tables.md"
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
 
 
-def nblint(*args, cwd, env=None):
-    return subprocess.run(
-        [sys.executable, "-m", "nblint", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=dict(os.environ, NO_COLOR="1", **(env or {})),
-        timeout=180,
-    )
+def nblint(*args, cwd=ROOT, env=None):
+    return run_nblint(*args, cwd=cwd, env=env)
 
 
 NO_SOFFICE = {"NBLINT_SOFFICE": "none"}
