@@ -108,22 +108,26 @@ def normalize(text: str, memo: Memo | None = None) -> Normalized:
         done = _by_lines(text, memo)
         if done is not None:
             return done
-    deletions, table = _tables()
-    out_parts: list[str] = []
+    kept, deleted = _delete(text)
+    canon = to_simplified(kept.translate(_tables()[1]))
+    return Normalized(canon, OffsetMap.deleting(deleted, len(text)))
+
+
+def _delete(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """``text`` without what the deletion patterns of grammar/normalize.yaml match, and the deleted spans."""
+    kept: list[str] = []
     deleted: list[tuple[int, int]] = []
     pos = 0
-    for m in deletions.finditer(text):
+    for m in _tables()[0].finditer(text):
         s, e = m.span()
         if s == e:
             continue
         if s > pos:
-            out_parts.append(text[pos:s])
+            kept.append(text[pos:s])
         deleted.append((s, e))
         pos = e
-    out_parts.append(text[pos:])
-    canon = "".join(out_parts).translate(table)
-    canon = to_simplified(canon)
-    return Normalized(canon, OffsetMap.deleting(deleted, len(text)))
+    kept.append(text[pos:])
+    return "".join(kept), deleted
 
 
 def _chunks(text: str) -> list[tuple[int, int]]:
@@ -156,7 +160,7 @@ def _by_lines(text: str, memo: Memo) -> Normalized | None:
     looked up).  The same result as the whole text at once, since deletions do not cross line breaks (see
     :func:`_chunks`) and replacements are per character; None when the text needs Traditional → Simplified
     conversion that changes a line's length (left to the whole text)."""
-    deletions, table = _tables()
+    table = _tables()[1]
     cache = memo.norm_lines
     parts: list[str] = []
     deleted: list[tuple[int, int]] = []
@@ -164,19 +168,8 @@ def _by_lines(text: str, memo: Memo) -> Normalized | None:
         chunk = text[s:e]
         hit = cache.get(chunk)
         if hit is None:
-            kept: list[str] = []
-            spans: list[tuple[int, int]] = []
-            pos = 0
-            for m in deletions.finditer(chunk):
-                a, b = m.span()
-                if a == b:
-                    continue
-                if a > pos:
-                    kept.append(chunk[pos:a])
-                spans.append((a, b))
-                pos = b
-            kept.append(chunk[pos:])
-            hit = cache[chunk] = ("".join(kept).translate(table), spans)
+            kept, spans = _delete(chunk)
+            hit = cache[chunk] = (kept.translate(table), spans)
         parts.append(hit[0])
         if hit[1]:
             deleted.extend((s + a, s + b) for a, b in hit[1])
