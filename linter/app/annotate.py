@@ -493,9 +493,11 @@ def annotate_html(source: Source, diagnostics: Sequence[Diagnostic], lang: str =
             worst = min(
                 covering, key=lambda k: ("error", "warning", "info").index(sev[k]) if sev[k] in HIGHLIGHT else 3
             )
-            ids = "".join(
-                f' id="m{k}"' for k in covering[:1] if k not in first_mark
-            )  # the first piece of a span is its anchor
+            # the first piece of each span is its anchor (the list links to #m{k}); an element has one id, so a
+            # second span starting in the same piece gets an empty anchor of its own
+            new = [k for k in covering if k not in first_mark]
+            ids = f' id="m{new[0]}"' if new else ""
+            out.append("".join(f'<a id="m{k}"></a>' for k in new[1:]))
             first_mark.update(covering)
             label = ",".join(str(k) for k in covering)
             end_labels = "".join(f'<sup class="n">{k}</sup>' for a, b, k in spans if b == nxt and k in covering)
@@ -598,7 +600,7 @@ def run(args) -> int:
         try:
             blob, name = annotate_bytes(data, path, result.diagnostics, source=source, lang=lang, read=False)
         except ReadError as e:
-            reasons = [d.message for d in result.diagnostics if d.code == "NB001"] or [e.reason]
+            reasons = [d.message for d in result.diagnostics if d.code == "NB001"] or [e.text(lang)]
             msg = "无法读取，未生成标注副本" if lang != "en" else "cannot be read, not annotated"
             print(f"{path}: {msg}：{reasons[0]}" if lang != "en" else f"{path}: {msg}: {reasons[0]}", file=sys.stderr)
             rc = max(rc, 1)

@@ -306,8 +306,9 @@ class LimitBody:
     """ASGI middleware: refuse a request body larger than ``limit`` bytes with 413 — at once when Content-Length says
     so, else as soon as the bytes received pass the limit (nothing more is read)."""
 
-    def __init__(self, app, limit: int, lang: str):
+    def __init__(self, app, limit: int, lang: str, per_file: int | None = None):
         self.app, self.limit, self.lang = app, limit, lang
+        self.per_file = per_file or limit  # the limit the message names: one file's (the body holds two and a form)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -365,7 +366,7 @@ class LimitBody:
 
     @property
     def limit_mb(self) -> float:
-        return round(self.limit / 1024 / 1024, 1)
+        return round(self.per_file / 1024 / 1024, 1)
 
 
 def create_app(
@@ -480,7 +481,7 @@ def create_app(
             try:
                 data, out_name = await anyio.to_thread.run_sync(annotate, upload, checked, lg, limiter=limiter[0])
             except ReadError as e:  # a file the annotator cannot open as what its name says
-                reason = e.reason.render(lg) if hasattr(e.reason, "render") else str(e.reason)  # i18n.Msg or text
+                reason = e.text(lg)
                 return error(422, text(lg, "annotate-failed", error=reason))
             except Exception as e:
                 print(f"nblint serve: annotate failed: {type(e).__name__}: {e}", file=sys.stderr)
@@ -535,7 +536,8 @@ def create_app(
         middleware=middleware,
         exception_handlers={HTTPException: on_http_error, Exception: on_error},
     )
-    return LimitBody(app, 2 * max_bytes + 1024 * 1024, lang)  # a report and last year's, and the form's fields
+    # a report and last year's, and the form's fields; the message names the limit of one file (--max-size)
+    return LimitBody(app, 2 * max_bytes + 1024 * 1024, lang, per_file=max_bytes)
 
 
 def _supported(name: str) -> bool:
