@@ -29,12 +29,8 @@ if TYPE_CHECKING:
 DEFAULT_TIMEOUT: float | None = budget.DEFAULT_SECONDS
 
 
-def timeout_reason(seconds: float | None, lang: str = "zh") -> str:
-    """The NB001 reason for a file whose work ran past its budget (never "no text layer" or "corrupt")."""
-    return timeout_message(seconds).render(lang)
-
-
 def timeout_message(seconds: float | None) -> Msg:
+    """The NB001 reason for a file whose work ran past its budget (never "no text layer" or "corrupt")."""
     return Msg("read.timeout", n=f"{seconds:g}" if seconds is not None else "?")
 
 

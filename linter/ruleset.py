@@ -8,6 +8,7 @@ ruamel.yaml) and the run stops with exit code 2.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -793,6 +794,7 @@ def hover_text(rule, lang: str = "zh", markdown: bool = True) -> str:
     return "\n".join(lines + (["", f"[{more}]({uri})"] if uri else []))
 
 
+@functools.cache
 def doc_uri(code: str) -> str | None:
     """Where a rule is documented, for SARIF ``helpUri`` and the editor's link: the ``Rules`` URL of the installed
     package's metadata (``[project.urls]``) anchored at the rule, else ``docs/rules.md`` of the checkout nblint runs

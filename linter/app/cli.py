@@ -467,8 +467,8 @@ def cmd_explain(args) -> int:
     rules = Workspace().engine().rules
     named = resolve(rules, args.code)
     if not named or len(named) > 1:  # one rule, by its code, name or alias (not a prefix)
-        raise UsageError(f"unknown rule {args.code!r}; see `nblint rules`")
-    sys.stdout.write(explain_text(named[0], args.lang))
+        raise UsageError(t("explain.unknown", code=args.code))
+    sys.stdout.write(explain_text(named[0], args.lang or current()))
     return EXIT_CLEAN
 
 

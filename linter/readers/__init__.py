@@ -17,6 +17,11 @@ from ..budget import Timeout
 from ..i18n import Msg
 from ..source import ReadError, Source
 
+# files as clerks have them, read by the office module (listed here: importing it would cost a cold check 5 ms)
+WORD = (".doc", ".wps", ".dot", ".wpt", ".rtf")
+SHEETS = (".et", ".ett", ".xls", ".xlsx", ".ods")
+IMAGES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif", ".webp")
+
 # extension -> module in this package; each module defines ``read(path: str, data: bytes) -> Source``
 READERS = {
     ".txt": "text",
@@ -27,9 +32,7 @@ READERS = {
     ".docx": "docx",
     ".pdf": "pdf",
     # files as clerks have them: converted through LibreOffice where installed, else NB001 with what to do
-    **dict.fromkeys((".doc", ".wps", ".dot", ".wpt", ".rtf"), "office"),
-    **dict.fromkeys((".et", ".ett", ".xls", ".xlsx", ".ods"), "office"),
-    **dict.fromkeys((".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif", ".webp"), "office"),
+    **dict.fromkeys(WORD + SHEETS + IMAGES, "office"),
 }
 
 MAX_BYTES = 64 * 1024 * 1024

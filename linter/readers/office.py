@@ -21,11 +21,7 @@ from pathlib import Path
 from .. import budget
 from ..i18n import Msg
 from ..source import ReadError, Source
-
-WORD = (".doc", ".wps", ".dot", ".wpt", ".rtf")
-SHEETS = (".et", ".ett", ".xls", ".xlsx", ".ods")
-IMAGES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif", ".webp")
-SUFFIXES = WORD + SHEETS + IMAGES
+from . import IMAGES, SHEETS  # the suffixes this module reads, listed with the other readers'
 
 SOFFICE_SECONDS = 60.0  # one conversion at most, within the file's own budget
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
