@@ -33,3 +33,12 @@ def test_killed_worker_becomes_a_row_and_the_rest_goes_on():
         pool.close()
     assert sorted(r["file"] for r in out) == sorted(t[0] for t in tasks)
     assert [r["file"] for r in out if r["error"]] == ["f17-kill-me"]
+
+
+def test_a_crashed_task_of_any_shape_is_an_error_row():
+    """Tasks carry (path, previous[, keep[, stored]]): the crash row is made from any of them."""
+    from nblint.app.audit import _crashed
+
+    for task in (("a.txt", None), ("a.txt", None, True), ("a.txt", "b.txt", False, ("t", {}))):
+        row = _crashed(task)
+        assert row["file"] == "a.txt" and row["previous"] == task[1] and "worker process died" in row["error"]

@@ -216,7 +216,7 @@ def _lint_one(task: tuple) -> dict:
     except Exception as e:
         return _report(path, previous, {}, [], error=_error_text(e))
     rep = _report(path, previous, res.meta, res.diagnostics, res.source_text)
-    if _COPYING and previous is None:
+    if _COPYING:  # both passes: a paired report's second-pass result replaces its first
         from .copying import fingerprint
 
         rep["copying"] = fingerprint(res, engine, settings)
@@ -253,8 +253,11 @@ class _Reader:
     def __call__(self, path: str):
         if path in self.spans:
             off, size = self.spans[path]
-            with open(self.where, "rb") as f:
-                return unpack_source(os.pread(f.fileno(), size, off))
+            try:
+                with open(self.where, "rb") as f:
+                    return unpack_source(os.pread(f.fileno(), size, off))
+            except OSError:  # a worker on another machine (Dask over tcp://) has no access to the parent's file
+                pass
         from ..readers import read_path
 
         src = read_path(path)
@@ -344,8 +347,8 @@ class _InProcess:
         pass
 
 
-def _crashed(task: tuple[str, str | None]) -> dict:
-    path, previous = task
+def _crashed(task: tuple) -> dict:
+    path, previous = task[0], task[1]  # (path, previous[, keep[, stored]]): see _lint_one
     return _report(
         path,
         previous,
