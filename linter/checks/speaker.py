@@ -108,7 +108,13 @@ def foreign(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
         if word in seen:
             seen[word][1] += 1
             continue
-        i = int((m.lastgroup or "u0")[1:])
+        # a word of several units (我区: an autonomous region's and a district's) is the lowest of them, so that a
+        # county's 「我区」 is a district's word, not a region's (which the level test would pass over)
+        i = max(
+            (k for k, u in enumerate(units) if _own(tuple(u["self"])).fullmatch(word)),
+            key=lambda k: units[k]["level"],
+            default=int((m.lastgroup or "u0")[1:]),
+        )
         if mine.fullmatch(word):
             continue  # a word of the agency's own unit too (我区 of an autonomous region)
         if units[i]["level"] < level:
