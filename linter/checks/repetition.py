@@ -59,8 +59,8 @@ def _quote(report: Report, span: tuple[int, int], limit: int) -> str:
 
 def share(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
     """NB503: the share of this report's prose repeated (near-)verbatim from last year's report (names, numbers
-    and the format's fixed wording masked; runs of at least ``min-run`` characters) is at least ``threshold``;
-    reported at the first repeated part, quoting the ``quotes`` longest.  Reports with less than ``min-chars``
+    and the format's fixed wording masked; every run of shared shingles counts) is at least ``threshold``;
+    reported at the first repeated part of at least ``min-run`` characters, quoting the ``quotes`` longest.  Reports with less than ``min-chars``
     characters of prose are not judged.  Silent without last year's report."""
     if ctx.previous is None:
         return
