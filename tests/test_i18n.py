@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -231,3 +232,11 @@ def test_rules_list_in_chinese():
     assert out[0].startswith("代码")
     assert any(ln.startswith("NB212") and "默认不启用" in ln and "[*]" in ln for ln in out)
     assert any(ln.startswith("NB301") and " 错误 " in ln for ln in out)
+
+
+def test_the_language_before_the_command_beats_a_configuration_too(tmp_path):
+    shutil.copy(ROOT / "examples" / "defects-tables.md", tmp_path / "r.md")
+    (tmp_path / ".nblint.yaml").write_text("lang: zh\n", encoding="utf-8")
+    before = nblint("--lang", "en", "check", ".", cwd=tmp_path).stdout
+    after = nblint("check", "--lang", "en", ".", cwd=tmp_path).stdout
+    assert before == after and "Found" in before

@@ -238,6 +238,9 @@ def _run(args) -> int:
     from ..config import ConfigError
     from ..ruleset import RuleError
 
+    if getattr(args, "global_lang", None) and not getattr(args, "lang", None):
+        args.lang = args.global_lang  # `nblint --lang en check` is `nblint check --lang en` (it beats a config's lang)
+
     try:
         if args.command == "check":
             return cmd_check(args)
