@@ -310,6 +310,7 @@ def cmd_check(args) -> int:
 
                 traceback.print_exc()
             continue
+        res.report = None  # the model is for front ends that use it (audit, serve): a folder's would all stay alive
         results.append(res)
     rules = workspace.engine(cfg_for_fmt).rules
     # the language of everything printed: --lang, else the configuration's, else NBLINT_LANG, else Chinese
