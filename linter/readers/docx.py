@@ -378,23 +378,29 @@ def _int(el, default: int = 1) -> int:
     return int(m.group()) if m else default
 
 
+_GRIDSPAN, _VMERGE, _HMERGE, _GRIDBEFORE = (
+    f"{_q(a)}/{_q(b)}"
+    for a, b in (("tcPr", "gridSpan"), ("tcPr", "vMerge"), ("tcPr", "hMerge"), ("trPr", "gridBefore"))
+)
+
+
 def _span(tc) -> int:
-    return max(1, min(_int(tc.find(f"{_q('tcPr')}/{_q('gridSpan')}")), 64))
+    return max(1, min(_int(tc.find(_GRIDSPAN)), 64))
 
 
 def _grid_before(tr) -> int:
-    return max(0, min(_int(tr.find(f"{_q('trPr')}/{_q('gridBefore')}"), 0), 64))
+    return max(0, min(_int(tr.find(_GRIDBEFORE), 0), 64))
 
 
 def _vmerge(tc) -> str | None:
-    el = tc.find(f"{_q('tcPr')}/{_q('vMerge')}")
+    el = tc.find(_VMERGE)
     if el is None:
         return None
     return "restart" if el.get(_VAL) == "restart" else "continue"
 
 
 def _hmerge(tc) -> str | None:
-    el = tc.find(f"{_q('tcPr')}/{_q('hMerge')}")
+    el = tc.find(_HMERGE)
     if el is None:
         return None
     return "restart" if el.get(_VAL) == "restart" else "continue"
