@@ -224,8 +224,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "layer; a scan needs OCR first",
     ),
     "read.format.other": (
-        "不支持的文件类型（{ext}）：请另存为 .docx、PDF 或文本后再检查",
-        "unsupported file type ({ext}): save it as .docx, PDF or text and check that",
+        "nblint 不能直接读取这种文件（{ext}）：请用 Word 或 WPS「另存为」.docx 后再检查，或安装 LibreOffice 以自动转换",
+        "nblint cannot read this kind of file ({ext}) directly: save it as .docx in Word or WPS and check that, or "
+        "install LibreOffice to convert it automatically",
     ),
     "read.convert-failed": (
         "用 LibreOffice 转换 {ext} 文件失败（{detail}）：请用 Word 或 WPS「另存为」.docx 后再检查",
