@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
+from typing import Any
 
 # the reader kinds whose text is the file itself, so that an edit can be written back
 FIXABLE_KINDS = ("text", "markdown")
@@ -21,7 +22,7 @@ def fixed_text(text: str, diagnostics) -> str:
 def apply_edits(text: str, diagnostics) -> tuple[str, int]:
     """The text with the diagnostics' fixes applied, and how many diagnostics were fixed (all of their edits
     applied).  Where edits overlap the first is kept; the next run picks up the rest."""
-    edits = []
+    edits: list[tuple[Any, int]] = []
     for k, d in enumerate(diagnostics):
         if d.fix:
             edits.extend((e, k) for e in d.fix.edits)
