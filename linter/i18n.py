@@ -565,6 +565,65 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page.origin_manifest": ("采集清单", "manifest"),
     "page.origin_page": ("门户网站页面", "portal page"),
     "page.origin_report": ("报告内日期", "date inside the report"),
+    # ---- nblint serve: the page's and the API's messages (serve.*), its options and console (help.serve.*) ----
+    "serve.too-large": (
+        "文件太大：上传内容超过 {mb:g} MB 的上限（可用 nblint serve --max-size 调整）",
+        "File too large: the upload exceeds the limit of {mb:g} MB (nblint serve --max-size changes it)",
+    ),
+    "serve.no-file": (
+        "没有收到文件：请选择或拖入一份年报（DOCX、PDF、HTML、MD 或 TXT）",
+        "No file received: choose or drop a report (DOCX, PDF, HTML, MD or TXT)",
+    ),
+    "serve.empty": (
+        "上传的文件「{name}」是空的（0 字节），请重新选择文件",
+        "The uploaded file '{name}' is empty (0 bytes); choose the file again",
+    ),
+    "serve.bad-type": (
+        "不支持「{ext}」文件：请上传 DOCX、PDF、HTML、MD 或 TXT 格式的年报",
+        "'{ext}' files are not supported: upload a DOCX, PDF, HTML, MD or TXT report",
+    ),
+    "serve.bad-form": (
+        "上传格式不正确：请通过页面选择文件，或以 multipart/form-data 提交 file 字段",
+        "Malformed upload: choose the file on the page, or post a multipart/form-data field named file",
+    ),
+    "serve.bad-lang": ("lang 只能是 zh 或 en", "lang must be zh or en"),
+    "serve.no-annotate": (
+        "此版本的 nblint 还不能生成标注文件（缺少 nblint.app.annotate 模块）",
+        "This version of nblint cannot write annotated files yet (nblint.app.annotate is missing)",
+    ),
+    "serve.annotate-failed": ("生成标注文件失败：{error}", "Could not write the annotated file: {error}"),
+    "serve.internal": (
+        "服务器内部错误，请把文件和这条信息报告给维护者：{error}",
+        "Internal server error; please report the file and this message: {error}",
+    ),
+    "serve.not-found": ("没有这个地址：{path}", "No such address: {path}"),
+    "serve.method": ("这个地址不接受 {method} 请求", "This address does not accept {method} requests"),
+    "serve.preamble": ("标题与开头", "Title and opening"),
+    "serve.file": ("文件", "File"),
+    "help.serve.host": (
+        "监听的地址（默认 127.0.0.1：只有本机能打开页面）",
+        "address to listen on (default 127.0.0.1: this computer only)",
+    ),
+    "help.serve.port": ("端口（默认 {port}；0：任选一个空闲端口）", "port (default {port}; 0: any free port)"),
+    "help.serve.max-size": ("上传文件的大小上限，单位 MB（默认 {mb:g}）", "largest upload in MB (default {mb:g})"),
+    "help.serve.timeout": (
+        "每份年报的检查时限，单位秒（默认 {s:g}；0：不限）",
+        "time one report may take, in seconds (default {s:g}; 0: no limit)",
+    ),
+    "help.serve.lang": (
+        "页面和提示的默认语言（默认中文）",
+        "default language of the page and its messages (default Chinese)",
+    ),
+    "help.serve.bad-size": ("--max-size 必须是大于 0 的 MB 数", "--max-size must be a positive number of MB"),
+    "help.serve.bad-port": (
+        "--port 必须在 0 到 65535 之间，不能是 {port}",
+        "--port must be between 0 and 65535, not {port}",
+    ),
+    "help.serve.cannot-listen": ("无法在 {host}:{port} 上监听：{error}", "cannot listen on {host}:{port}: {error}"),
+    "help.serve.open": (
+        "nblint serve：请在浏览器中打开 {url} （按 Ctrl+C 停止）",
+        "nblint serve: open {url} in a browser (Ctrl+C stops)",
+    ),
 }
 
 # argparse's own messages (its gettext message ids) in Chinese; :func:`argparse_text` is installed as argparse's
