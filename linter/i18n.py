@@ -109,7 +109,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "没有找到可检查的年报文件（支持 .docx .pdf .html .md .txt；.doc/.wps 需安装 LibreOffice）",
         "no report files found to check (supported: .docx .pdf .html .md .txt; .doc/.wps with LibreOffice)",
     ),
-    "stats.header": ("  数量  代码    名称", " count  code    name"),
     "fixable.mark": ("[*]", "[*]"),
     # ---- NB001 reasons (readers) ----
     "read.empty": ("文件是空的", "empty file"),
@@ -308,7 +307,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{path}: a {kind} file cannot be changed automatically; make the {n} fixable change(s) in Word/WPS",
     ),
     # ---- argparse's own words ----
-    "argparse.usage": ("用法：", "usage: "),
     "argparse.positionals": ("位置参数", "positional arguments"),
     "argparse.options": ("选项", "options"),
     "argparse.commands": ("命令", "commands"),
