@@ -296,6 +296,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cli.no-such-path": ("{path}：文件或目录不存在", "{path}: no such file or directory"),
     "cli.fix-diff": ("--fix 和 --diff 不能同时使用", "--fix and --diff cannot be combined"),
     "cli.fix-stdin": ("--fix 不能写回标准输入；请用 --diff", "--fix cannot write to standard input; use --diff"),
+    "cli.internal-error": (
+        "内部错误：{err}（请把命令和文件报告给维护者；设置 NBLINT_DEBUG=1 可显示完整的出错位置）",
+        "internal error: {err} (please report the command and the file; NBLINT_DEBUG=1 shows the full traceback)",
+    ),
     "cli.internal": (
         "检查 {path} 时发生内部错误：{err}（请报告此问题）",
         "internal error while linting {path}: {err} (please report this)",
@@ -632,6 +636,49 @@ STRINGS: dict[str, tuple[str, str]] = {
         "nblint 读到的文本，问题处已标出（▲ 表示此处缺少内容）",
         "the text nblint read, problems marked (▲: something missing here)",
     ),
+    # ---- configuration files (.nblint.yaml, pyproject.toml [tool.nblint]): each error is file:line:col: text ----
+    "config.did-you-mean": ("（是否想写 '{word}'？）", " (did you mean '{word}'?)"),
+    "config.did-you-mean-code": ("（是否想写 {code}？）", " (did you mean {code}?)"),
+    "config.unknown-rule": ("未知的规则代码或名称：{ident}{hint}", "unknown rule code or name: {ident}{hint}"),
+    "config.type.null": ("空值", "null"),
+    "config.type.boolean": ("布尔值", "boolean"),
+    "config.type.string": ("字符串", "string"),
+    "config.type.list": ("列表", "list"),
+    "config.type.mapping": ("映射（键: 值）", "mapping"),
+    "config.type.int": ("数字", "number"),
+    "config.item.rule": ("规则代码、前缀或名称", "a rule code, prefix or name"),
+    "config.item.directory": ("目录", "a directory"),
+    "config.item.glob": ("通配模式", "a glob pattern"),
+    "config.item.code": ("规则代码", "a rule code"),
+    "config.not-mapping": (
+        "配置必须是选项的映射（选项: 值），不能是{got}",
+        "configuration must be a mapping of options, not {got}",
+    ),
+    "config.option-name": ("选项名必须是字符串，不能是 {name}", "option names are strings, not {name}"),
+    "config.unknown-option": (
+        "未知选项 '{name}'{hint}（可用的选项：{known}）",
+        "unknown option '{name}'{hint} (known: {known})",
+    ),
+    "config.option-type": ("选项 '{name}' 应为{want}，不能是{got}", "option '{name}' must be a {want}, not {got}"),
+    "config.item-type": ("{name} 应为字符串（{what}），不能是 {got}", "{name} must be a string ({what}), not {got}"),
+    "config.choice": ("{name} 只能是 {choices} 之一，不能是 {got}", "{name} must be one of {choices}, not {got}"),
+    "config.empty-directory": ("{name}：目录名为空", "{name}: an empty directory name"),
+    "config.no-directory": ("{name}：没有这个目录：{directory}", "{name}: no such directory: {directory}"),
+    "config.sub-key": ("'{name}' 的键必须是字符串，不能是 {sub}", "the keys of '{name}' are strings, not {sub}"),
+    "config.severity": (
+        "{code} 的严重程度只能是 {choices} 之一，不能是 {got}",
+        "severity of {code} must be one of {choices}, not {got}",
+    ),
+    "config.codes": ("{name} 应为规则代码的列表，不能是{got}", "{name} must be a list of codes, not {got}"),
+    "config.cannot-read": ("无法读取配置文件：{reason}", "cannot read: {reason}"),
+    "config.not-utf8": (
+        "配置文件不是 UTF-8 编码（字节 {byte}）：请另存为 UTF-8",
+        "not UTF-8 (byte {byte}); save the file as UTF-8",
+    ),
+    "config.yaml": ("YAML 格式错误：{what}", "invalid YAML: {what}"),
+    "config.toml": ("TOML 格式错误：{what}", "invalid TOML: {what}"),
+    "config.table": ("{name} 应为表，不能是{got}", "{name} must be a table, not {got}"),
+    "config.not-found": ("{path}：找不到配置文件", "{path}: configuration file not found"),
 }
 
 # argparse's own messages (its gettext message ids) in Chinese; :func:`argparse_text` is installed as argparse's

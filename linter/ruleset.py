@@ -735,9 +735,10 @@ def closest(rules: list[Rule], ident: str) -> str | None:
 
 
 def unknown_code_message(rules: list[Rule], ident: str) -> str:
-    """``unknown rule code or name: X`` with the closest code or name, if any."""
+    """``unknown rule code or name: X`` / 「未知的规则代码或名称：X」 with the closest code or name, if any."""
     close = closest(rules, ident)
-    return f"unknown rule code or name: {ident.strip()}" + (f" (did you mean {close}?)" if close else "")
+    hint = t("config.did-you-mean-code", code=close) if close else ""
+    return t("config.unknown-rule", ident=ident.strip(), hint=hint)
 
 
 def resolve_codes(rules: list[Rule], idents) -> set[str]:

@@ -267,6 +267,13 @@ def _run(args) -> int:
         return EXIT_ERROR
     except BrokenPipeError:
         return EXIT_CLEAN
+    except Exception as e:  # a bug: exit 2 with one line saying so, not a traceback and exit 1
+        if os.environ.get("NBLINT_DEBUG"):
+            import traceback
+
+            traceback.print_exc()
+        print("nblint: " + t("cli.internal-error", err=f"{type(e).__name__}: {e}"), file=sys.stderr)
+        return EXIT_ERROR
     return EXIT_ERROR
 
 
