@@ -51,13 +51,14 @@ class Normalized:
 def _tables():
     spec = data.load_yaml("grammar/normalize.yaml")
     deletions = re.compile("|".join(f"(?:{p})" for p in spec["delete"]))
+    starts = re.compile(spec["delete-starts"])
     table = {}
     for src, dst in spec["replace"].items():
         table[ord(src)] = dst
     for lo, hi, shift in spec.get("replace-ranges", []):
         for cp in range(lo, hi + 1):
             table[cp] = chr(cp - shift)
-    return deletions, table
+    return deletions, table, starts
 
 
 @lru_cache(maxsize=1)
@@ -114,12 +115,23 @@ def normalize(text: str, memo: Memo | None = None) -> Normalized:
 
 
 def _delete(text: str) -> tuple[str, list[tuple[int, int]]]:
-    """``text`` without what the deletion patterns of grammar/normalize.yaml match, and the deleted spans."""
+    """``text`` without what the deletion patterns of grammar/normalize.yaml match, and the deleted spans.
+
+    The deletions are tried only where one can start (``delete-starts``, found by a scan in C): the same matches
+    as ``finditer`` of the deletion pattern, which would try all its look-behinds at every character."""
+    deletions, _, starts = _tables()
+    match = deletions.match
     kept: list[str] = []
     deleted: list[tuple[int, int]] = []
     pos = 0
-    for m in _tables()[0].finditer(text):
-        s, e = m.span()
+    for c in starts.finditer(text):
+        s = c.start()
+        if s < pos:
+            continue
+        m = match(text, s)  # a look-behind sees the text before s
+        if m is None:
+            continue
+        e = m.end()
         if s == e:
             continue
         if s > pos:

@@ -85,3 +85,54 @@ def test_simplified_text_skips_opencc():
 
     assert not _needs_t2s("一、总体情况（一）主动公开“三安全一稳定”〔2021〕")
     assert _needs_t2s("政府信息公開")
+
+
+def _first_chars(items) -> list[tuple[int, int]]:
+    """The code point ranges the first consumed character of a parsed pattern can be in (look-arounds skipped)."""
+    import re._constants as c
+
+    for op, av in items:
+        if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
+            continue
+        if op is c.LITERAL:
+            return [(av, av)]
+        if op is c.IN:
+            out = []
+            for iop, iav in av:
+                assert iop in (c.LITERAL, c.RANGE), f"a class the test cannot enumerate: {iop}"
+                out.append((iav, iav) if iop is c.LITERAL else iav)
+            return out
+        if op is c.SUBPATTERN:
+            return _first_chars(av[-1])
+        if op is c.BRANCH:
+            return [r for alt in av[1] for r in _first_chars(alt)]
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
+            return _first_chars(av[2])
+        raise AssertionError(f"a pattern that may start with anything: {op}")
+    raise AssertionError("a pattern that may match nothing")
+
+
+def test_every_deletion_starts_with_a_delete_start_character():
+    """normalize tries the deletions only at the characters of ``delete-starts`` (grammar/normalize.yaml)."""
+    import re
+    import re._parser
+
+    from nblint import data
+
+    spec = data.load_yaml("grammar/normalize.yaml")
+    starts = re.compile(spec["delete-starts"])
+    for p in spec["delete"]:
+        for lo, hi in _first_chars(re._parser.parse(p)):
+            for cp in range(lo, hi + 1):
+                assert starts.fullmatch(chr(cp)), f"{p!r} may start with {chr(cp)!r}, not in delete-starts"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(ALPHABET), max_size=80).map("".join))
+def test_deletions_are_those_of_the_whole_pattern(src):
+    """Trying the deletions only where one can start finds what ``finditer`` of the whole pattern finds."""
+    from nblint.normalize import _delete, _tables
+
+    spans = [m.span() for m in _tables()[0].finditer(src) if m.end() > m.start()]
+    kept = "".join(src[a:b] for a, b in zip([0] + [e for _, e in spans], [s for s, _ in spans] + [len(src)]))
+    assert _delete(src) == (kept, spans)
