@@ -1,0 +1,134 @@
+"""Find a pattern's matches quickly: look only where a match can start.
+
+CPython's regex engine skips ahead quickly only when a pattern starts with a literal, a character class or an
+alternation of literals.  A pattern that starts with a look-behind (``(?<![不及])予以公开``), with groups
+(``(?P<u0>我区|本区)|(?P<u1>我省|本省)``) or with an alternation of classes tries all of itself at every
+character of the text (about ten times slower than a scan).  :func:`finditer` first finds, with one character class scanned in C, the characters a
+match can start with (computed from the pattern once), and tries the pattern only there: the same matches as
+``pattern.finditer``, found much faster in long texts where those characters are rare.
+
+The first characters are read from the parsed pattern (CPython's private ``re._parser``, 3.11–3.13, as
+:mod:`nblint.rxcache` does); a pattern whose first character can be anything, or a large set of characters, or
+that may match the empty string, or that ignores case — and any other Python — is simply run with ``finditer``.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from functools import lru_cache
+
+# a start class of more code points than this is not worth a scan (most characters of a text would be in it)
+MAX_START_CHARS = 512
+
+
+def _first(items, c) -> tuple[list[tuple[int, int]], bool] | None:
+    """(ranges of code points a match of ``items`` can start with, whether it can match empty); None if unknown."""
+    ranges: list[tuple[int, int]] = []
+    for op, av in items:
+        if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
+            continue  # zero-width: the match still checks it, at the candidate position
+        if op is c.LITERAL:
+            return ranges + [(av, av)], False
+        if op is c.IN:
+            for iop, iav in av:
+                if iop is c.LITERAL:
+                    ranges.append((iav, iav))
+                elif iop is c.RANGE:
+                    ranges.append(iav)
+                else:  # a negated class, a category (\d, \s): unknown
+                    return None
+            return ranges, False
+        if op is c.SUBPATTERN or op is c.ATOMIC_GROUP:
+            if op is c.SUBPATTERN and (av[1] & re.IGNORECASE or av[2]):
+                return None
+            sub = _first(av[-1], c)
+        elif op is c.BRANCH:
+            sub_ranges: list[tuple[int, int]] = []
+            empty = False
+            for alt in av[1]:
+                r = _first(alt, c)
+                if r is None:
+                    return None
+                sub_ranges += r[0]
+                empty = empty or r[1]
+            sub = (sub_ranges, empty)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            sub = _first(av[2], c)
+            if sub is not None and av[0] == 0:
+                sub = (sub[0], True)
+        else:
+            return None
+        if sub is None:
+            return None
+        ranges += sub[0]
+        if not sub[1]:
+            return ranges, False
+    return ranges, True
+
+
+def _engine_skips(data, c) -> bool:
+    """Whether the regex engine itself skips quickly to where a match can start: the pattern (inside its leading
+    groups) starts with a literal, a class or an alternation of literals (CPython's ``_compile_info``)."""
+    while data and data[0][0] is c.SUBPATTERN:
+        data = data[0][1][-1]
+    if not data:
+        return False
+    op, av = data[0]
+    if op is c.LITERAL or op is c.IN:
+        return True
+    return op is c.BRANCH and all(alt and alt[0][0] is c.LITERAL for alt in av[1])
+
+
+def _class(ranges: list[tuple[int, int]]) -> str:
+    return "[" + "".join(f"\\U{lo:08x}" if lo == hi else f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in ranges) + "]"
+
+
+@lru_cache(maxsize=1024)
+def starts(rx: re.Pattern) -> re.Pattern | None:
+    """A character class of every character a match of ``rx`` can start with, or None when a scan would not help
+    (the engine skips ahead by itself, the class would be too wide) or cannot be computed on this Python."""
+    if not isinstance(rx.pattern, str) or rx.flags & re.IGNORECASE:
+        return None
+    if sys.implementation.name != "cpython" or not (3, 11) <= sys.version_info[:2] <= (3, 13):
+        return None
+    try:
+        import re._constants as c
+        import re._parser as parser
+
+        tree = parser.parse(rx.pattern, rx.flags)
+        if tree.state.flags & re.IGNORECASE or _engine_skips(tree.data, c):
+            return None
+        found = _first(tree.data, c)
+    except Exception:  # an API this module does not know: no scan
+        return None
+    if found is None or found[1] or not found[0]:
+        return None
+    ranges = sorted(set(found[0]))
+    if sum(hi - lo + 1 for lo, hi in ranges) > MAX_START_CHARS:
+        return None
+    return re.compile(_class(ranges))
+
+
+def finditer(rx: re.Pattern, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match]:
+    """The matches of ``rx.finditer(text, pos, endpos)``, the pattern tried only where a match can start."""
+    endpos = len(text) if endpos is None else endpos
+    first = starts(rx)
+    if first is None:
+        yield from rx.finditer(text, pos, endpos)
+        return
+    match = rx.match
+    for c in first.finditer(text, pos, endpos):
+        s = c.start()
+        if s < pos:
+            continue  # inside the previous match
+        m = match(text, s, endpos)  # look-behinds see the text before s, as in finditer
+        if m is not None:
+            yield m
+            pos = m.end()
+
+
+def search(rx: re.Pattern, text: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
+    """``rx.search(text, pos, endpos)``, the pattern tried only where a match can start."""
+    return next(finditer(rx, text, pos, endpos), None)
