@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..spans import OffsetMap
 from .cells import cell_spec
@@ -35,6 +36,13 @@ class NoSpace:
     def find(self, needle: str):
         hits = self.find_all(needle, 1)
         return hits[0] if hits else None
+
+
+@lru_cache(maxsize=4)
+def no_space(text: str) -> NoSpace:
+    """The :class:`NoSpace` of ``text``, shared by the stages that search one table region after another (the
+    format's choice, the rows, the unlabelled row): built once, not three times."""
+    return NoSpace(text)
 
 
 @dataclass

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..model import Row, Table
 from ..normalize import normalize_label
-from .anchors import NoSpace, prose_label
+from .anchors import no_space, prose_label
 from .cells import (
     BLANK,
     NL,
@@ -258,7 +258,7 @@ def assemble_unlabelled(table: Table, r: RowSpec, spec: TableSpec, region: Regio
     """A row without a label of its own (table 四's single data row): the first run of numbers after the header."""
     R = region.text
     first_header = None
-    ns = NoSpace(R)
+    ns = no_space(R)
     for part in spec.parts:
         for lab in part.headers + [c["label"] for c in part.columns]:
             hit = ns.find(core(normalize_label(lab)))
