@@ -136,3 +136,12 @@ def test_deletions_are_those_of_the_whole_pattern(src):
     spans = [m.span() for m in _tables()[0].finditer(src) if m.end() > m.start()]
     kept = "".join(src[a:b] for a, b in zip([0] + [e for _, e in spans], [s for s, _ in spans] + [len(src)]))
     assert _delete(src) == (kept, spans)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(ALPHABET + ["！", "～", "｝", "\u2014", "\u2236", "\u2002"]), max_size=80).map("".join))
+def test_replacements_are_those_of_the_table(src):
+    """normalize.replace changes each character as str.translate with the table of grammar/normalize.yaml."""
+    from nblint.normalize import _tables, replace
+
+    assert replace(src) == src.translate(_tables()[1])
