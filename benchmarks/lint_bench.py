@@ -74,6 +74,14 @@ def _load(checkout: Path | None, name: str):
     mod = importlib.util.module_from_spec(spec)
     sys.modules[name] = mod
     spec.loader.exec_module(mod)
+    # the check kinds are imported by their absolute name (nblint.checks.<kind>): take that version's own
+    checks = importlib.import_module(f"{name}.checks")
+    ruleset = importlib.import_module(f"{name}.ruleset")
+
+    def kind_module(kind: str):
+        return importlib.import_module(f"{name}.checks.{checks.KINDS[kind]}")
+
+    checks.kind_module = ruleset.kind_module = kind_module
     return mod
 
 
