@@ -10,13 +10,15 @@ match can start with (computed from the pattern once), and tries the pattern onl
 The first characters are read from the parsed pattern (CPython's private ``re._parser``, 3.11–3.13, as
 :mod:`nblint.rxcache` does); a pattern whose first character can be anything, or a large set of characters, or
 that may match the empty string, or that ignores case — and any other Python — is simply run with ``finditer``.
+A pattern that starts with an alternation of a few literal words (``(?:未|没有)收到``) is looked for with
+``str.find`` of each word: the engine's own scan for such a start tests one character at a time.
 """
 
 from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 # a start class of more code points than this is not worth a scan (most characters of a text would be in it)
@@ -81,14 +83,74 @@ def _engine_skips(data, c) -> bool:
     return op is c.BRANCH and all(alt and alt[0][0] is c.LITERAL for alt in av[1])
 
 
+MAX_WORDS = 8  # first words of an alternation looked up one by one with str.find (more: the engine's own scan)
+
+
+def _words(data, c) -> list[str] | None:
+    """The literal words a match of ``data`` must start with, when it starts with an alternation of literals
+    (``(?:未|没有)…``, ``[制出]…``): the engine scans for such an alternation's first characters one character at a
+    time, ``str.find`` for each word is many times faster.  None for any other start."""
+    while data and data[0][0] is c.SUBPATTERN:
+        if data[0][1][1] & re.IGNORECASE or data[0][1][2]:
+            return None
+        data = data[0][1][-1]
+    if not data:
+        return None
+    op, av = data[0]
+    if op is c.LITERAL:
+        word = []
+        for aop, aav in data:
+            if aop is not c.LITERAL:
+                break
+            word.append(chr(aav))
+        return ["".join(word)]
+    if op is c.IN:
+        if not all(iop is c.LITERAL for iop, _ in av):
+            return None
+        return [chr(v) for _, v in av]
+    if op is not c.BRANCH:
+        return None
+    out = []
+    for alt in av[1]:
+        word = []
+        for aop, aav in alt:
+            if aop is not c.LITERAL:
+                break
+            word.append(chr(aav))
+        if word:
+            out.append("".join(word))
+            continue
+        sub = _words(alt, c)
+        if sub is None:
+            return None
+        out += sub
+    return out
+
+
 def _class(ranges: list[tuple[int, int]]) -> str:
     return "[" + "".join(f"\\U{lo:08x}" if lo == hi else f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in ranges) + "]"
 
 
 @lru_cache(maxsize=1024)
-def starts(rx: re.Pattern) -> re.Pattern | None:
-    """A character class of every character a match of ``rx`` can start with, or None when a scan would not help
-    (the engine skips ahead by itself, the class would be too wide) or cannot be computed on this Python."""
+def first_words(rx: re.Pattern) -> tuple[str, ...] | None:
+    """The literal words every match of ``rx`` starts with one of (at most MAX_WORDS), or None."""
+    parsed = _parse(rx)
+    if parsed is None:
+        return None
+    tree, c = parsed
+    data = tree.data
+    while data and data[0][0] is c.SUBPATTERN:
+        data = data[0][1][-1]
+    if data and data[0][0] is c.LITERAL:
+        return None  # one word first: the engine looks for it quickly itself
+    words = _words(tree.data, c)
+    if not words or len(set(words)) > MAX_WORDS:
+        return None
+    return tuple(sorted(set(words)))
+
+
+def _parse(rx: re.Pattern):
+    """The parsed pattern and the parser's constants, or None (not a str pattern, ignores case, another Python)."""
     if not isinstance(rx.pattern, str) or rx.flags & re.IGNORECASE:
         return None
     if sys.implementation.name != "cpython" or not (3, 11) <= sys.version_info[:2] <= (3, 13):
@@ -98,7 +160,23 @@ def starts(rx: re.Pattern) -> re.Pattern | None:
         import re._parser as parser
 
         tree = parser.parse(rx.pattern, rx.flags)
-        if tree.state.flags & re.IGNORECASE or _engine_skips(tree.data, c):
+    except Exception:  # an API this module does not know: no scan
+        return None
+    if tree.state.flags & re.IGNORECASE:
+        return None
+    return tree, c
+
+
+@lru_cache(maxsize=1024)
+def starts(rx: re.Pattern) -> re.Pattern | None:
+    """A character class of every character a match of ``rx`` can start with, or None when a scan would not help
+    (the engine skips ahead by itself, the class would be too wide) or cannot be computed on this Python."""
+    parsed = _parse(rx)
+    if parsed is None:
+        return None
+    tree, c = parsed
+    try:
+        if _engine_skips(tree.data, c):
             return None
         found = _first(tree.data, c)
     except Exception:  # an API this module does not know: no scan
@@ -111,22 +189,57 @@ def starts(rx: re.Pattern) -> re.Pattern | None:
     return re.compile(_class(ranges))
 
 
+_PLANS: dict[tuple[str, int], tuple[tuple[str, ...] | None, re.Pattern | None] | None] = {}
+
+
+def _plan(rx: re.Pattern) -> tuple[tuple[str, ...] | None, re.Pattern | None] | None:
+    """How to find ``rx``'s candidates: (first words, None), (None, start class) or None (``finditer`` itself).
+    Kept by the pattern's text and flags (a str caches its hash; a compiled pattern hashes its whole program)."""
+    key = (rx.pattern, rx.flags)
+    try:
+        return _PLANS[key]
+    except KeyError:
+        pass
+    words = first_words(rx)
+    plan = (words, None) if words is not None else (None, first) if (first := starts(rx)) is not None else None
+    if len(_PLANS) >= 4096:
+        _PLANS.clear()
+    _PLANS[key] = plan
+    return plan
+
+
 def finditer(rx: re.Pattern, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match]:
     """The matches of ``rx.finditer(text, pos, endpos)``, the pattern tried only where a match can start."""
     endpos = len(text) if endpos is None else endpos
-    first = starts(rx)
-    if first is None:
-        yield from rx.finditer(text, pos, endpos)
-        return
+    plan = _plan(rx)
+    if plan is None:
+        return rx.finditer(text, pos, endpos)
+    words, first = plan
+    if words is not None:
+        candidates: Iterable[int] = sorted({i for w in words for i in _occurrences(text, w, pos, endpos)})
+    else:
+        assert first is not None
+        candidates = (c.start() for c in first.finditer(text, pos, endpos))
+    return _matches(rx, text, candidates, pos, endpos)
+
+
+def _matches(rx: re.Pattern, text: str, candidates: Iterable[int], pos: int, endpos: int) -> Iterator[re.Match]:
     match = rx.match
-    for c in first.finditer(text, pos, endpos):
-        s = c.start()
+    for s in candidates:
         if s < pos:
             continue  # inside the previous match
         m = match(text, s, endpos)  # look-behinds see the text before s, as in finditer
         if m is not None:
             yield m
             pos = m.end()
+
+
+def _occurrences(text: str, word: str, pos: int, endpos: int) -> Iterator[int]:
+    find = text.find
+    i = find(word, pos, endpos)
+    while i >= 0:
+        yield i
+        i = find(word, i + 1, endpos)
 
 
 def search(rx: re.Pattern, text: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:

@@ -29,7 +29,7 @@ def _patterns() -> list[re.Pattern]:
 
 
 PATTERNS = _patterns()
-SCANNED = [rx for rx in PATTERNS if scan.starts(rx) is not None]
+SCANNED = [rx for rx in PATTERNS if scan._plan(rx) is not None]
 # the characters the patterns are made of, and a few others: random texts that match now and then
 ALPHABET = sorted({ch for rx in SCANNED for ch in rx.pattern if not ch.isascii()} | set("0123456789 X_(\n。"))
 
@@ -56,6 +56,17 @@ def test_some_rule_patterns_are_scanned():
 )
 def test_what_is_not_scanned(pattern):
     assert scan.starts(re.compile(pattern)) is None
+
+
+def test_an_alternation_of_words_is_found_by_its_words():
+    assert scan.first_words(re.compile("(?:未|没有)(?:收到|受理)")) == ("未", "没有")
+    assert scan.first_words(re.compile("(?P<u0>我区|本区(?!域))|(?P<u1>我省)")) == ("我区", "我省", "本区")
+    assert scan.first_words(re.compile("[制出]台")) == ("出", "制")
+    assert scan.first_words(re.compile("予以公开")) is None  # one word: the engine finds it quickly itself
+    assert scan.first_words(re.compile("(?:未|没有)?收到")) is None
+    rx = re.compile("(?:未|没有)收到")
+    text = "没有收到未收到未未收到没有没有收到"
+    assert _spans(scan.finditer(rx, text)) == _spans(rx.finditer(text)) == [(0, 4), (4, 7), (8, 11), (13, 17)]
 
 
 def test_optional_first_part_lists_both_characters():
