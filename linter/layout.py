@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from . import budget, data
+from . import budget, data, scan
 from .formats import load_formats
 from .model import Block, Heading, Report, Section
 from .normalize import CN_NUM, cn_int, normalize_label
@@ -169,7 +169,7 @@ def _classify_line(text: str, s: int, e: int, P: Patterns) -> list[LineTok]:
             return _classify_line(text, s, s + cut, P) + _classify_line(text, s + cut, e, P)
         return [LineTok("TEXT", s, e)]
     # cheap character tests guard the regular expressions: most lines are prose and fail all of them
-    if len(stripped) <= 120 and P.furniture.search(line):
+    if len(stripped) <= 120 and scan.search(P.furniture, line):
         return [LineTok("FURN", s, e)]
     if "|" in line and P.pipe.search(line):
         return [LineTok("PIPE", s, e)]

@@ -20,15 +20,21 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from itertools import chain
 
 # a start class of more code points than this is not worth a scan (most characters of a text would be in it)
 MAX_START_CHARS = 512
+
+
+BEGINNING = (-1, -1)  # in _first's ranges: the match may start at the beginning of the text (^ or \\A)
 
 
 def _first(items, c) -> tuple[list[tuple[int, int]], bool] | None:
     """(ranges of code points a match of ``items`` can start with, whether it can match empty); None if unknown."""
     ranges: list[tuple[int, int]] = []
     for op, av in items:
+        if op is c.AT and av in (c.AT_BEGINNING, c.AT_BEGINNING_STRING):
+            return ranges + [BEGINNING], False  # (without re.M) the match can start only at the text's start
         if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
             continue  # zero-width: the match still checks it, at the candidate position
         if op is c.LITERAL:
@@ -167,10 +173,17 @@ def _parse(rx: re.Pattern):
     return tree, c
 
 
-@lru_cache(maxsize=1024)
 def starts(rx: re.Pattern) -> re.Pattern | None:
     """A character class of every character a match of ``rx`` can start with, or None when a scan would not help
     (the engine skips ahead by itself, the class would be too wide) or cannot be computed on this Python."""
+    plan = _start_plan(rx)
+    return None if plan is None else plan[0]
+
+
+@lru_cache(maxsize=1024)
+def _start_plan(rx: re.Pattern) -> tuple[re.Pattern | None, bool] | None:
+    """(the class of :func:`starts`, whether a match may also start at the beginning of the text: an alternative
+    anchored with ``^``), or None when no scan applies."""
     parsed = _parse(rx)
     if parsed is None:
         return None
@@ -184,24 +197,36 @@ def starts(rx: re.Pattern) -> re.Pattern | None:
     if found is None or found[1] or not found[0]:
         return None
     ranges = sorted(set(found[0]))
+    anchored = BEGINNING in ranges
+    if anchored:
+        if (rx.flags | tree.state.flags) & re.MULTILINE:
+            return None  # ^ at every line start: not handled
+        ranges.remove(BEGINNING)
     if sum(hi - lo + 1 for lo, hi in ranges) > MAX_START_CHARS:
         return None
-    return re.compile(_class(ranges))
+    return (re.compile(_class(ranges)) if ranges else None), anchored
 
 
-_PLANS: dict[tuple[str, int], tuple[tuple[str, ...] | None, re.Pattern | None] | None] = {}
+Plan = tuple[tuple[str, ...] | None, re.Pattern | None, bool]
+_PLANS: dict[tuple[str, int], Plan | None] = {}
 
 
-def _plan(rx: re.Pattern) -> tuple[tuple[str, ...] | None, re.Pattern | None] | None:
-    """How to find ``rx``'s candidates: (first words, None), (None, start class) or None (``finditer`` itself).
-    Kept by the pattern's text and flags (a str caches its hash; a compiled pattern hashes its whole program)."""
+def _plan(rx: re.Pattern) -> Plan | None:
+    """How to find ``rx``'s candidates: (first words, None, False), (None, start class or None, whether the text's
+    beginning is one) or None (``finditer`` itself).  Kept by the pattern's text and flags (a str caches its hash;
+    a compiled pattern hashes its whole program)."""
     key = (rx.pattern, rx.flags)
     try:
         return _PLANS[key]
     except KeyError:
         pass
     words = first_words(rx)
-    plan = (words, None) if words is not None else (None, first) if (first := starts(rx)) is not None else None
+    plan: Plan | None
+    if words is not None:
+        plan = (words, None, False)
+    else:
+        sp = _start_plan(rx)
+        plan = None if sp is None else (None, sp[0], sp[1])
     if len(_PLANS) >= 4096:
         _PLANS.clear()
     _PLANS[key] = plan
@@ -214,12 +239,14 @@ def finditer(rx: re.Pattern, text: str, pos: int = 0, endpos: int | None = None)
     plan = _plan(rx)
     if plan is None:
         return rx.finditer(text, pos, endpos)
-    words, first = plan
+    words, first, anchored = plan
+    candidates: Iterable[int]
     if words is not None:
-        candidates: Iterable[int] = sorted({i for w in words for i in _occurrences(text, w, pos, endpos)})
+        candidates = sorted({i for w in words for i in _occurrences(text, w, pos, endpos)})
     else:
-        assert first is not None
-        candidates = (c.start() for c in first.finditer(text, pos, endpos))
+        candidates = () if first is None else (c.start() for c in first.finditer(text, pos, endpos))
+        if anchored and pos == 0:
+            candidates = chain((0,), candidates)
     return _matches(rx, text, candidates, pos, endpos)
 
 
@@ -244,4 +271,25 @@ def _occurrences(text: str, word: str, pos: int, endpos: int) -> Iterator[int]:
 
 def search(rx: re.Pattern, text: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
     """``rx.search(text, pos, endpos)``, the pattern tried only where a match can start."""
-    return next(finditer(rx, text, pos, endpos), None)
+    endpos = len(text) if endpos is None else endpos
+    plan = _plan(rx)
+    if plan is None:
+        return rx.search(text, pos, endpos)
+    words, first, anchored = plan
+    match = rx.match
+    if words is not None:
+        for s in sorted({i for w in words for i in _occurrences(text, w, pos, endpos)}):
+            if m := match(text, s, endpos):
+                return m
+        return None
+    if anchored and pos == 0 and (m := match(text, 0, endpos)):
+        return m
+    if first is None:
+        return None
+    c = first.search(text, pos, endpos)
+    while c is not None:
+        s = c.start()
+        if m := match(text, s, endpos):
+            return m
+        c = first.search(text, s + 1, endpos)
+    return None

@@ -9,7 +9,7 @@ from conftest import SHARED
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nblint import scan
+from nblint import layout, scan
 from nblint.checks import kind_module
 from nblint.checks.pattern import _rx
 from nblint.checks.speaker import _compiled, _key
@@ -28,10 +28,10 @@ def _patterns() -> list[re.Pattern]:
     return out
 
 
-PATTERNS = _patterns()
+PATTERNS = _patterns() + [layout.patterns().furniture]
 SCANNED = [rx for rx in PATTERNS if scan._plan(rx) is not None]
 # the characters the patterns are made of, and a few others: random texts that match now and then
-ALPHABET = sorted({ch for rx in SCANNED for ch in rx.pattern if not ch.isascii()} | set("0123456789 X_(\n。"))
+ALPHABET = sorted({ch for rx in SCANNED for ch in rx.pattern if not ch.isascii()} | set("0123456789 X_(\n。|-/:"))
 
 
 def _spans(it) -> list[tuple[int, int]]:
@@ -69,6 +69,15 @@ def test_an_alternation_of_words_is_found_by_its_words():
     assert _spans(scan.finditer(rx, text)) == _spans(rx.finditer(text)) == [(0, 4), (4, 7), (8, 11), (13, 17)]
 
 
+def test_an_anchored_alternative_is_tried_at_the_start_only():
+    rx = re.compile("^\\s*+第\\d+页|首页\\s*>")
+    assert scan._plan(rx) == (None, re.compile("[\\U00009996]"), True)
+    for text in (" 第3页", "x 第3页", "a首页 >", "首页>", "第3页 首页>"):
+        assert _spans(scan.finditer(rx, text)) == _spans(rx.finditer(text)), text
+        assert _spans([m for m in [scan.search(rx, text)] if m]) == _spans([m for m in [rx.search(text)] if m])
+    assert scan._plan(re.compile("(?m)^第\\d+页|首页")) is None  # ^ after every line break: not scanned
+
+
 def test_optional_first_part_lists_both_characters():
     rx = re.compile("(?<=年)(?:我)?区")
     assert scan.starts(rx).pattern == "[\\U0000533a\\U00006211]"
@@ -81,6 +90,9 @@ def test_same_matches_as_finditer(text, pos, endpos):
     for rx in SCANNED:
         assert _spans(scan.finditer(rx, text, pos, endpos)) == _spans(rx.finditer(text, pos, endpos)), rx.pattern
         assert _spans(scan.finditer(rx, text)) == _spans(rx.finditer(text)), rx.pattern
+        want = rx.search(text, pos, endpos)
+        got = scan.search(rx, text, pos, endpos)
+        assert (got and got.span()) == (want and want.span()), rx.pattern
 
 
 @pytest.mark.skipif(not (SHARED / "corpus").is_dir(), reason="../shared/corpus not present")
