@@ -11,7 +11,7 @@ from nblint.normalize import normalize
 # characters that occur in real reports, including those the normaliser deletes or replaces
 ALPHABET = list(
     "一二三四五六七八九十年月日報告開關於條例國務院公开政府信息（）()，,。、：:；“”‘’\"'|—-/ 0123456789１２３．.\n\r\t\u3000\u00a0\u200b\ufeffāáǎàkaibào"
-) + ["<!-- x -->"]
+) + ["<!-- x -->", " <!-- y -->", "a ("]
 
 
 def test_traditional_to_simplified_keeps_positions():
@@ -124,7 +124,11 @@ def test_every_deletion_starts_with_a_delete_start_character():
     for p in spec["delete"]:
         for lo, hi in _first_chars(re._parser.parse(p)):
             for cp in range(lo, hi + 1):
-                assert starts.fullmatch(chr(cp)), f"{p!r} may start with {chr(cp)!r}, not in delete-starts"
+                # after a Chinese character every deletion may start (the space deletions need one before them)
+                hit = starts.search("年" + chr(cp))
+                assert hit and hit.start() == 1, f"{p!r} may start with {chr(cp)!r}, not in delete-starts"
+    # a space is a candidate only after what the space deletions look behind for; anything else, anywhere
+    assert [m.start() for m in starts.finditer("a b年 c1 d  e <!--")] == [4, 7, 13]
 
 
 @settings(max_examples=300, deadline=None)
