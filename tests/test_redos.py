@@ -98,12 +98,10 @@ def meta_patterns() -> list[tuple[str, re.Pattern]]:
 
 
 def app_patterns() -> list[tuple[str, re.Pattern]]:
-    """The front ends' own patterns (nblint serve reads a DOCX block name)."""
-    try:
-        from nblint.app import serve
-    except ImportError:  # its web dependencies are not installed
-        return []
-    return [("serve.block", serve._BLOCK)]
+    """The block names of the readers, read back into a ``where`` (by every output and by nblint serve)."""
+    from nblint import source
+
+    return [("source.block", source._BLOCK)]
 
 
 def similarity_patterns() -> list[tuple[str, str]]:

@@ -254,7 +254,7 @@ def _split_at(r, k: int):
 
 def _docx_target(found: dict, where: dict) -> list:
     """The ``w:p`` elements a diagnostic's comment covers: its paragraph, its table cell, or its whole row."""
-    from ..readers.docx import _vmerge
+    from ..readers.docx import vmerge
 
     if "paragraph" in where:
         p = found.get(f"paragraph {where['paragraph']}")
@@ -268,14 +268,14 @@ def _docx_target(found: dict, where: dict) -> list:
 
         cell: int = where.get("cell") or 0
         tcs = [cells[cell - 1]] if cell and 0 < cell <= len(cells) and cells[cell - 1] is not None else None
-        if tcs is not None and _vmerge(tcs[0]) == "continue":
+        if tcs is not None and vmerge(tcs[0]) == "continue":
             # a cell merged with the ones above it (a label written once down several rows): the cell that starts
             # the merge holds the text the reader repeated
             for r in range(where["row"] - 1, 0, -1):
                 above = found.get(f"table {where['table']} row {r}")
                 if above is None or cell > len(above[1]) or above[1][cell - 1] is None:
                     break
-                if _vmerge(above[1][cell - 1]) != "continue":
+                if vmerge(above[1][cell - 1]) != "continue":
                     tcs = [above[1][cell - 1]]
                     break
         if tcs is None:
