@@ -233,9 +233,66 @@ def _plan(rx: re.Pattern) -> Plan | None:
     return plan
 
 
+def _literal_runs(data, c, out: list[str]) -> None:
+    """The runs of literal characters every match of ``data`` consumes (in its sequence, its groups and the
+    repeated items that occur at least once; not in alternations, optional items or look-arounds)."""
+    run: list[str] = []
+    for op, av in data:
+        if op is c.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            out.append("".join(run))
+            run = []
+        if op is c.SUBPATTERN and not (av[1] or av[2]):
+            _literal_runs(av[-1], c, out)
+        elif op is c.ATOMIC_GROUP:
+            _literal_runs(av, c, out)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
+            _literal_runs(av[2], c, out)
+    if run:
+        out.append("".join(run))
+
+
+_NEEDS: dict[tuple[str, int], str | None] = {}
+
+
+def required(rx: re.Pattern) -> str | None:
+    """The longest literal word every match of ``rx`` contains, or None: where it is absent (one ``str.find``),
+    the pattern cannot match and is not run at all."""
+    key = (rx.pattern, rx.flags)
+    try:
+        return _NEEDS[key]
+    except KeyError:
+        pass
+    need = None
+    parsed = _parse(rx)
+    if parsed is not None:
+        runs: list[str] = []
+        try:
+            _literal_runs(parsed[0].data, parsed[1], runs)
+        except Exception:  # an API this module does not know: nothing required
+            runs = []
+        need = max(runs, key=len, default=None)
+    if len(_NEEDS) >= 4096:
+        _NEEDS.clear()
+    _NEEDS[key] = need
+    return need
+
+
+def possible(rx: re.Pattern, text: str, pos: int = 0, endpos: int | None = None) -> bool:
+    """False when ``rx`` cannot match in ``text[pos:endpos]`` (the word it requires is not there)."""
+    need = required(rx)
+    return need is None or text.find(need, pos, len(text) if endpos is None else endpos) >= 0
+
+
 def finditer(rx: re.Pattern, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match]:
-    """The matches of ``rx.finditer(text, pos, endpos)``, the pattern tried only where a match can start."""
+    """The matches of ``rx.finditer(text, pos, endpos)``, the pattern tried only where a match can start (and not
+    at all where the word every match contains is absent)."""
     endpos = len(text) if endpos is None else endpos
+    need = required(rx)
+    if need is not None and text.find(need, pos, endpos) < 0:
+        return iter(())
     plan = _plan(rx)
     if plan is None:
         return rx.finditer(text, pos, endpos)
@@ -272,6 +329,9 @@ def _occurrences(text: str, word: str, pos: int, endpos: int) -> Iterator[int]:
 def search(rx: re.Pattern, text: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
     """``rx.search(text, pos, endpos)``, the pattern tried only where a match can start."""
     endpos = len(text) if endpos is None else endpos
+    need = required(rx)
+    if need is not None and text.find(need, pos, endpos) < 0:
+        return None
     plan = _plan(rx)
     if plan is None:
         return rx.search(text, pos, endpos)

@@ -29,7 +29,7 @@ def _patterns() -> list[re.Pattern]:
 
 
 PATTERNS = _patterns() + [layout.patterns().furniture]
-SCANNED = [rx for rx in PATTERNS if scan._plan(rx) is not None]
+SCANNED = [rx for rx in PATTERNS if scan._plan(rx) is not None or scan.required(rx) is not None]
 # the characters the patterns are made of, and a few others: random texts that match now and then
 ALPHABET = sorted({ch for rx in SCANNED for ch in rx.pattern if not ch.isascii()} | set("0123456789 X_(\n。|-/:"))
 
@@ -76,6 +76,18 @@ def test_an_anchored_alternative_is_tried_at_the_start_only():
         assert _spans(scan.finditer(rx, text)) == _spans(rx.finditer(text)), text
         assert _spans([m for m in [scan.search(rx, text)] if m]) == _spans([m for m in [rx.search(text)] if m])
     assert scan._plan(re.compile("(?m)^第\\d+页|首页")) is None  # ^ after every line break: not scanned
+
+
+def test_a_required_word_is_looked_up_first():
+    assert scan.required(re.compile("(?P<n>[一二三])是(?=[^的非否])")) == "是"
+    assert scan.required(re.compile("(?:未|没有)(?:收到|受理)申请(?P<n>\\d+)件")) == "申请"
+    assert scan.required(re.compile("(?<=年)(?:ab)+c?")) == "ab"  # the repeated group occurs at least once
+    assert scan.required(re.compile("x(?:yz)?")) == "x"  # an optional group is not required
+    assert scan.required(re.compile("(?:甲|乙)")) is None
+    assert scan.required(re.compile("(?i)abc")) is None
+    rx = re.compile("(?P<n>[一二三])是")
+    assert not scan.possible(rx, "一二三") and scan.possible(rx, "一是")
+    assert list(scan.finditer(rx, "一二三是", 0, 3)) == [] and scan.search(rx, "一是", 1) is None
 
 
 def test_optional_first_part_lists_both_characters():
