@@ -155,22 +155,34 @@ def first_words(rx: re.Pattern) -> tuple[str, ...] | None:
     return tuple(sorted(set(words)))
 
 
-def _parse(rx: re.Pattern):
-    """The parsed pattern and the parser's constants, or None (not a str pattern, ignores case, another Python)."""
-    if not isinstance(rx.pattern, str) or rx.flags & re.IGNORECASE:
-        return None
-    if sys.implementation.name != "cpython" or not (3, 11) <= sys.version_info[:2] <= (3, 13):
-        return None
-    try:
-        import re._constants as c
-        import re._parser as parser
+_PARSED: dict[tuple, tuple | None] = {}
 
-        tree = parser.parse(rx.pattern, rx.flags)
-    except Exception:  # an API this module does not know: no scan
-        return None
-    if tree.state.flags & re.IGNORECASE:
-        return None
-    return tree, c
+
+def _parse(rx: re.Pattern):
+    """The parsed pattern and the parser's constants, or None (not a str pattern, ignores case, another Python).
+    Parsed once for the plan and the required word."""
+    key = (rx.pattern, rx.flags)
+    if key in _PARSED:
+        return _PARSED[key]
+    out = None
+    if (
+        isinstance(rx.pattern, str)
+        and not rx.flags & re.IGNORECASE
+        and sys.implementation.name == "cpython"
+        and (3, 11) <= sys.version_info[:2] <= (3, 13)
+    ):
+        try:
+            import re._constants as c
+            import re._parser as parser
+
+            tree = parser.parse(rx.pattern, rx.flags)
+            out = None if tree.state.flags & re.IGNORECASE else (tree, c)
+        except Exception:  # an API this module does not know: no scan
+            out = None
+    if len(_PARSED) >= 256:
+        _PARSED.clear()
+    _PARSED[key] = out
+    return out
 
 
 def starts(rx: re.Pattern) -> re.Pattern | None:
@@ -280,9 +292,36 @@ def required(rx: re.Pattern) -> str | None:
     return need
 
 
+_SEEN: set[tuple[str, int]] = set()
+_INFO: dict[tuple[str, int], tuple[str | None, Plan | None]] = {}
+
+
+def _info(rx: re.Pattern) -> tuple[str | None, Plan | None] | None:
+    """(the required word, the plan) of a pattern used before, None at its first use.  Reading a pattern costs
+    about 75 us (the parser is Python): a run that lints one file uses most patterns once and would pay more than
+    it saves, so a pattern is first run as it is and read when it comes back (every report after the first of a
+    batch, every keystroke in the language server)."""
+    key = (rx.pattern, rx.flags)
+    info = _INFO.get(key)
+    if info is not None:
+        return info
+    if key not in _SEEN:
+        if len(_SEEN) >= 8192:
+            _SEEN.clear()
+        _SEEN.add(key)
+        return None
+    info = (required(rx), _plan(rx))
+    if len(_INFO) >= 4096:
+        _INFO.clear()
+    _INFO[key] = info
+    _PARSED.pop(key, None)  # the parse is no longer needed
+    return info
+
+
 def possible(rx: re.Pattern, text: str, pos: int = 0, endpos: int | None = None) -> bool:
     """False when ``rx`` cannot match in ``text[pos:endpos]`` (the word it requires is not there)."""
-    need = required(rx)
+    info = _info(rx)
+    need = None if info is None else info[0]
     return need is None or text.find(need, pos, len(text) if endpos is None else endpos) >= 0
 
 
@@ -290,10 +329,12 @@ def finditer(rx: re.Pattern, text: str, pos: int = 0, endpos: int | None = None)
     """The matches of ``rx.finditer(text, pos, endpos)``, the pattern tried only where a match can start (and not
     at all where the word every match contains is absent)."""
     endpos = len(text) if endpos is None else endpos
-    need = required(rx)
+    info = _info(rx)
+    if info is None:
+        return rx.finditer(text, pos, endpos)
+    need, plan = info
     if need is not None and text.find(need, pos, endpos) < 0:
         return iter(())
-    plan = _plan(rx)
     if plan is None:
         return rx.finditer(text, pos, endpos)
     words, first, anchored = plan
@@ -329,10 +370,12 @@ def _occurrences(text: str, word: str, pos: int, endpos: int) -> Iterator[int]:
 def search(rx: re.Pattern, text: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
     """``rx.search(text, pos, endpos)``, the pattern tried only where a match can start."""
     endpos = len(text) if endpos is None else endpos
-    need = required(rx)
+    info = _info(rx)
+    if info is None:
+        return rx.search(text, pos, endpos)
+    need, plan = info
     if need is not None and text.find(need, pos, endpos) < 0:
         return None
-    plan = _plan(rx)
     if plan is None:
         return rx.search(text, pos, endpos)
     words, first, anchored = plan

@@ -86,6 +86,7 @@ def test_a_required_word_is_looked_up_first():
     assert scan.required(re.compile("(?:甲|乙)")) is None
     assert scan.required(re.compile("(?i)abc")) is None
     rx = re.compile("(?P<n>[一二三])是")
+    assert scan.possible(rx, "一二三")  # its first use: the pattern is not read yet (a one-file run pays nothing)
     assert not scan.possible(rx, "一二三") and scan.possible(rx, "一是")
     assert list(scan.finditer(rx, "一二三是", 0, 3)) == [] and scan.search(rx, "一是", 1) is None
 
