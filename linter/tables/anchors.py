@@ -148,7 +148,7 @@ def extend_back(R: str, m: Hit, official: str, floor: int) -> tuple[int, int]:
     """Start of the row label: from the key back over the official label's leading words and numbering
     (``行政`` before ``规范性文件``, ``2.`` before ``其他法律``), as far as the text agrees with the official label."""
     start = m.start
-    key_text = re.sub(r"\s+", "", m.text)
+    key_text = "".join(m.text.split())
     k = official.find(key_text)
     if k <= 0:
         return start, m.end

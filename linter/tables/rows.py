@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ..model import Row, Table
@@ -129,7 +128,7 @@ def assign_numbers(table: Table, spec: TableSpec, found, R: str, region: Region)
                 extras.append((k, before, run))
     for k, (r, (mstart, _mend)) in enumerate(found):
         seg = segs[k]
-        label = re.sub(r"\s+", "", R[mstart : seg.label_end]).strip("|")
+        label = "".join(R[mstart : seg.label_end].split()).strip("|")  # split(): the same whitespace as \s
         if prose_label(label, r.norm_label):
             if not r.group:
                 table.missing.append(r.id)
