@@ -624,6 +624,16 @@ STRINGS: dict[str, tuple[str, str]] = {
         "nblint serve：请在浏览器中打开 {url} （按 Ctrl+C 停止）",
         "nblint serve: open {url} in a browser (Ctrl+C stops)",
     ),
+    # ---- nblint annotate: the comments and the marked page ----
+    "annotate.fix": ("修改：", "Fix: "),
+    "annotate.line-col": ("第{line}行第{col}列", "line {line}, column {col}"),
+    "annotate.line-col-place": ("第{line}行第{col}列，{place}", "line {line}, column {col}, {place}"),
+    "annotate.heading": ("{title}：{n} 个问题", "{title}: {n} problem{s}"),
+    "annotate.clean": ("{title}：未发现问题", "{title}: no problems found"),
+    "annotate.note": (
+        "nblint 读到的文本，问题处已标出（▲ 表示此处缺少内容）",
+        "the text nblint read, problems marked (▲: something missing here)",
+    ),
 }
 
 # argparse's own messages (its gettext message ids) in Chinese; :func:`argparse_text` is installed as argparse's
