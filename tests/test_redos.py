@@ -113,8 +113,18 @@ def similarity_patterns() -> list[tuple[str, str]]:
     return similarity.patterns()
 
 
+def normalize_patterns() -> list[tuple[str, re.Pattern]]:
+    """The normaliser's deletions (grammar/normalize.yaml) as nblint.normalize compiles them, and its scan for where
+    one can start."""
+    from nblint import normalize
+
+    deletions, _, starts = normalize._tables()
+    return [("normalize.delete", deletions), ("normalize.delete-starts", starts)]
+
+
 ALL_PATTERNS = (
     grammar_patterns()
+    + normalize_patterns()
     + classifier_patterns()
     + rule_patterns()
     + meta_patterns()
@@ -135,6 +145,7 @@ def test_the_pattern_list_is_complete():
         "heading3",
         "furniture[0]",
         "layout.known_title",
+        "normalize.delete",
     ):
         assert must in names
     assert sum(1 for n in names if n.startswith("NB")) >= 10  # the rules' regexes are in the list too
