@@ -243,3 +243,30 @@ def test_a_title_with_a_long_run_of_spaces_is_read_quickly():
     assert time.process_time() - t < 1.0
     page = f"<html><head><title>某某区2023年政府信息公开工作年度报告 - 某某区人民政府</title></head><body>{body}</body></html>"
     assert read_bytes("t.html", page.encode()).text.startswith("某某区2023年政府信息公开工作年度报告\n")
+
+
+def test_the_start_tag_scan_is_linear():
+    """The one-pass start-tag scan (a raw-text element's content is part of its token) on adversarial markup:
+    unclosed scripts, a script full of '<' and near-miss end tags, unclosed quotes and comments."""
+    for markup in (
+        "<script>" * 50_000,
+        "<script>" + "<" * 200_000,
+        "<script>" + "</scrip" * 30_000,
+        "<style>" + "</STYLE" * 10 + "x" * 100_000,
+        '<a title="' * 40_000,
+        "<!--" * 50_000,
+        "<p " + "'" * 100_000,
+        "<textarea " + "a=b " * 40_000,
+    ):
+        t = time.perf_counter()
+        tags = H._StartTags(markup)
+        assert time.perf_counter() - t < 0.5, markup[:20]
+        assert len(tags.names) == (0 if markup.startswith("<!--") else 1)  # one tag swallows the rest
+
+
+def test_raw_text_elements_hide_their_tags_from_the_scan():
+    tags = H._StartTags(
+        '<p>a</p><SCRIPT type="x">if (a<b) {"<td>"}</script ><Style>td{}</sTyle><td>x</td><xmp><b></xmp>'
+    )
+    assert tags.names == ["p", "script", "style", "td", "xmp"]
+    assert tags.offs[1] == 8 and tags.ends[1] == 25  # the start tag only, not the content

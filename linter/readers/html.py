@@ -35,6 +35,7 @@ from __future__ import annotations
 import html as _html
 import re
 from bisect import bisect_left, bisect_right
+from itertools import accumulate, islice
 
 from .. import budget
 from ..i18n import Msg
@@ -407,6 +408,8 @@ class _Out:
 
 def _strip_atoms(atoms: list[tuple[str, int]]) -> list[tuple[str, int]]:
     atoms = [a for a in atoms if a[0]]
+    if not atoms or (atoms[0][0][0] not in _STRIP and atoms[-1][0][-1] not in _STRIP):
+        return atoms
     while atoms:
         t, o = atoms[0]
         s = t.lstrip(_STRIP)
@@ -429,10 +432,13 @@ def _strip_atoms(atoms: list[tuple[str, int]]) -> list[tuple[str, int]]:
 
 # elements whose content libxml2 reads as raw text (no tags inside)
 _RAW_TEXT = ("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext")
-_RAW_END = {name: re.compile(rf"</{name}", re.I) for name in _RAW_TEXT}
-# a comment, a declaration, an end tag, or a start tag (group 1: its name; quoted attribute values may hold ">")
+_ATTRS = r"""(?:[^>"']++|"[^"]*+"|'[^']*+')*+>?"""  # a start tag's attributes (values may hold ">") and its end
+# a comment, a declaration, an end tag, a raw-text element (group 1: its name, group 2: the rest of its start tag,
+# then its content up to its end tag or to the end of the markup), or a start tag (group 3: its name)
 _TOKEN = re.compile(
-    r"""<(?:!--.*?(?:--!?>|\Z)|[!?][^>]*+>?|/[A-Za-z][^>]*+>?|([A-Za-z][^\s/>]*+)(?:[^>"']++|"[^"]*+"|'[^']*+')*+>?)""",
+    r"<(?:!--.*?(?:--!?>|\Z)|[!?][^>]*+>?|/[A-Za-z][^>]*+>?"
+    rf"|(?i:({'|'.join(_RAW_TEXT)}))(?![^\s/>])({_ATTRS})(?:[^<]++|<(?!/(?i:\1)))*+"
+    rf"|([A-Za-z][^\s/>]*+){_ATTRS})",
     re.S,
 )
 _FLAT_TOKEN = re.compile(
@@ -459,28 +465,24 @@ class _StartTags:
         self.j = 0
         self.starts = line_starts(markup)
         offs, ends, names = self.offs, self.ends, self.names
-        pos, n, k = 0, len(markup), 0
-        while pos < n:
-            restart = None
-            for m in _TOKEN.finditer(markup, pos):
-                name = m.group(1)
-                if name is None:
-                    continue
-                k += 1
-                if k % _CHECK_EVERY == 0:
-                    budget.check()
-                name = name.lower()
-                offs.append(m.start())
-                ends.append(m.end())
-                names.append(name)
-                closer = _RAW_END.get(name)
-                if closer is not None:
-                    e = closer.search(markup, m.end())
-                    restart = e.start() if e else n
-                    break
-            if restart is None:
+        tokens = _TOKEN.finditer(markup)
+        while True:
+            # one regex pass over the markup (a raw-text element's content is part of its token), a slice of
+            # matches at a time between two budget checks
+            budget.check()
+            chunk = list(islice(tokens, _CHECK_EVERY * 8))
+            if not chunk:
                 break
-            pos = restart
+            for m in chunk:
+                last = m.lastindex
+                if last == 3:
+                    offs.append(m.start())
+                    ends.append(m.end())
+                    names.append(m.group(3).lower())
+                elif last:
+                    offs.append(m.start())
+                    ends.append(m.end(2))
+                    names.append(m.group(1).lower())
 
     def line(self, off: int) -> int:
         return bisect_right(self.starts, off)
@@ -733,7 +735,7 @@ class _Doc:
             acc += len(t)
             cum.append(acc)
         self.ne_cum = cum
-        self._hidden: dict[int, bool] = {}
+        self.hidden_idx = _hidden_nodes(root, els)
         self._flag: dict[int, bool] = {}
         self._near: dict[str, list[int]] = {}
 
@@ -826,10 +828,7 @@ class _Doc:
         return "".join(parts)
 
     def hidden(self, i: int) -> bool:
-        h = self._hidden.get(i)
-        if h is None:
-            h = self._hidden[i] = _hidden_el(self.els[i])
-        return h
+        return i in self.hidden_idx
 
     def attr(self, i: int, name: str, default: str = "") -> str:
         el = self.els[i]
@@ -863,11 +862,39 @@ _TITLE_SEP = re.compile(r"[_|｜－]|—++|(?<=\D)-(?=\D)")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
-def _hidden_el(el) -> bool:
-    style = el.get("style")
-    if style and _HIDDEN_STYLE.search(style) is not None:
-        return True
-    return el.get("hidden") is not None
+def _hidden_nodes(root, els: list) -> set[int]:
+    """Indices (in ``els``) of the elements hidden by a ``hidden`` attribute or a style that says display: none or
+    visibility: hidden.  All the styles of the page are searched at once, joined by NULs (no match can span one);
+    elements are fetched only when one is hidden."""
+    if root is None:
+        return set()
+    xp = _xpaths()
+    found = set(xp["hidden"](root))
+    styles = xp["styles"](root)
+    if styles:
+        joined = "\0".join(styles)
+        if _HIDDEN_STYLE.search(joined) is not None:
+            starts = list(accumulate((len(s) + 1 for s in styles), initial=0))
+            styled = xp["styled"](root)  # in document order, one per style attribute
+            for m in _HIDDEN_STYLE.finditer(joined):
+                found.add(styled[bisect_right(starts, m.start()) - 1])
+    if not found:
+        return set()
+    return {i for i, el in enumerate(els) if el is not None and el in found}
+
+
+_XPATHS: dict = {}
+
+
+def _xpaths() -> dict:
+    """Compiled once, when the first page is read (lxml is imported lazily: a text-only run never loads it)."""
+    if not _XPATHS:
+        from lxml import etree
+
+        _XPATHS["hidden"] = etree.XPath("//*[@hidden]")
+        _XPATHS["styles"] = etree.XPath("//@style", smart_strings=False)
+        _XPATHS["styled"] = etree.XPath("//*[@style]")
+    return _XPATHS
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1298,8 +1325,19 @@ class _Extractor:
             d = self.d
             base = d.off[d.parent[i]] or 0
             bps = [(0, base)]
-        if len(bps) == 1 and _ASCII_WS.search(text) is None:
-            out.add(text, bps[0][1])  # one piece, from where the node starts
+        if len(bps) == 1:
+            # no breakpoint after the first: offsets continue from where the node starts (its leading whitespace
+            # maps to that start too)
+            k0, base = bps[0]
+            pos = 0
+            for m in _ASCII_WS.finditer(text):
+                a = m.start()
+                if a > pos:
+                    out.add(text[pos:a], base + pos - k0 if pos > k0 else base)
+                out.ws(base + a - k0 if a > k0 else base, "" if (cell and "\n" in m.group()) else " ")
+                pos = m.end()
+            if pos < len(text):
+                out.add(text[pos:] if pos else text, base + pos - k0 if pos > k0 else base)
             return
         keys = [b[0] for b in bps]
 
@@ -1450,12 +1488,9 @@ class _Extractor:
             for td in self._cells(tr):
                 if d.hidden(td):
                     continue
-                cell_out = _Out()
-                self._blocks(td, cell_out, cell=True)
-                cell_out.flush()
                 cells.append(
                     (
-                        _strip_atoms([a for line, _ in cell_out.lines for a in line]),
+                        self._cell_atoms(td),
                         d.off[td] or 0,
                         _span(d, td, "colspan", 1, _MAX_COLSPAN),
                         _span(d, td, "rowspan", 1, _MAX_SPAN),
@@ -1475,6 +1510,45 @@ class _Extractor:
                 atoms.extend(cell_atoms)
             if atoms:
                 out.line(atoms, row=True)
+
+    def _cell_atoms(self, td: int) -> list[tuple[str, int]]:
+        """The text of a table cell as one line of atoms: what ``_walk_blocks`` does in a cell (its text nodes with
+        whitespace collapsed, <br> and line breaks as nothing, dropped/hidden parts and nested cells skipped, a
+        nested table's text joining the cell's), in one scan without the block machinery."""
+        d = self.d
+        names, texts, end, off = d.names, d.texts, d.end, d.off
+        hidden, text_atoms, pos = d.hidden, self._text_atoms, self.pos
+        out = _Out()
+        cur = out.cur
+        search = _ASCII_WS.search
+        j, hi = td + 1, end[td]
+        steps = 0
+        while j <= hi:
+            steps += 1
+            if steps % _CHECK_EVERY == 0:
+                budget.check()
+            name = names[j]
+            if name is None:
+                text = texts[j] or ""
+                bps = pos.get(j)
+                if bps is not None and len(bps) == 1 and text and search(text) is None:
+                    # one piece from where the node starts (what _Out.add does)
+                    if out.space is not None:
+                        if cur:
+                            cur.append(out.space)
+                        out.space = None
+                    cur.append((text, bps[0][1]))
+                else:
+                    text_atoms(j, text, True, out)
+                j += 1
+            elif name in _DROP or hidden(j) or name == "td" or name == "th":
+                j = end[j] + 1
+            elif name == "br":
+                out.ws(off[j] or 0, "")
+                j = end[j] + 1
+            else:
+                j += 1
+        return _strip_atoms(cur)
 
     # -- compose -----------------------------------------------------------------------------------------------
     def _compose(self, lines) -> tuple[str, list[Run]]:
