@@ -270,3 +270,29 @@ def test_raw_text_elements_hide_their_tags_from_the_scan():
     )
     assert tags.names == ["p", "script", "style", "td", "xmp"]
     assert tags.offs[1] == 8 and tags.ends[1] == 25  # the start tag only, not the content
+
+
+def test_hidden_styles_agree_with_the_case_insensitive_pattern():
+    """The page's styles searched at once (lower-cased, joined) find exactly the styles ``_HIDDEN_STYLE`` finds,
+    with the letters re.I folds differently from lower() (İ ı ſ) too."""
+    import random
+
+    rng = random.Random(16)
+    parts = ["display", "DISPLAY", "Dısplay", "dİsplay", "diſplay", ":", " ", "\t", "\u3000", "none", "NONE", "nOne"]
+    parts += ["visibility", "VISIBILITY", "hidden", "HİDDEN", "hıdden", "overflow", ";", "x", "İ", "ı", "\u212a"]
+    for _ in range(5000):
+        styles = ["".join(rng.choice(parts) for _ in range(rng.randrange(6))) for _ in range(rng.randrange(1, 5))]
+        assert H._hidden_styles(styles) == [k for k, s in enumerate(styles) if H._HIDDEN_STYLE.search(s)], styles
+
+
+def test_hidden_elements_are_dropped_from_text_and_tables():
+    page = (
+        "<html><body><p>一、总体情况</p><p style='DISPLAY : None'>隐藏段落</p><p hidden>也隐藏</p>"
+        "<p style='overflow:hidden;border:none'>可见段落</p><p>二、主动公开政府信息情况</p>"
+        "<table><tr><td>项目</td><td style='visibility:hidden'>隐藏格</td><td>数量</td></tr>"
+        "<tr style='display:none'><td>隐藏行</td><td>9</td></tr><tr><td>规章</td><td>1</td></tr></table>"
+        "</body></html>"
+    ).encode()
+    text = read_bytes("p.html", page).text
+    assert "可见段落" in text and "项目 | 数量" in text and "规章 | 1" in text
+    assert not any(w in text for w in ("隐藏", "也隐藏"))

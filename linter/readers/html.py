@@ -604,19 +604,22 @@ class _Doc:
         rows_of: dict[int, list[int]] = {}
         cells_of: dict[int, list[int]] = {}
         self.rows_of, self.cells_of = rows_of, cells_of
-        opened = [0]
         table_at = [-1]  # innermost open <table>, <tr>
         tr_at = [-1]
         a_open = art_open = 0
-        dropped = 0  # depth inside a dropped element
-        open_idx: list[int] = []  # node index of each open element (-1 when dropped), innermost last
+        dropped = 0  # open elements inside (and including) a dropped one
+        cur = 0  # the innermost open element kept
         j = 0  # next start tag to match
         nt = len(t_names)
+        starts = tags.starts
+        links = self.links
+        names_add, texts_add, parent_add, end_add = names.append, texts.append, parent.append, end.append
+        off_add, tag_end_add, els_add = off.append, tag_end.append, els.append
         steps = 0
         events = etree.iterwalk(root, events=("start", "end", "comment", "pi")) if root is not None else ()
         for ev, node in events:
             steps += 1
-            if steps % _CHECK_EVERY == 0:
+            if not steps & 511:
                 budget.check()
             if ev == "start":
                 name = node.tag
@@ -624,36 +627,45 @@ class _Doc:
                 if j < nt and t_names[j] == name:
                     # only <html>, <head>, <body> and <p> are ever implied by libxml2: for the others the next tag
                     # of the same name is theirs; for these four the line must agree too
-                    line = node.sourceline if name in _IMPLIED else None
-                    if line is None or line >= 65535 or tags.line(t_offs[j]) <= line <= tags.line(t_ends[j] - 1) + 1:
+                    if name not in _IMPLIED:
                         k = j
                         j += 1
                     else:
-                        tags.j = j
-                        k = tags.match(name, line)
-                        j = tags.j
+                        line = node.sourceline
+                        if (
+                            line is None
+                            or line >= 65535
+                            or bisect_right(starts, t_offs[j]) <= line <= bisect_right(starts, t_ends[j] - 1) + 1
+                        ):
+                            k = j
+                            j += 1
+                        else:
+                            tags.j = j
+                            k = tags.match(name, line)
+                            j = tags.j
                 else:
                     tags.j = j
                     k = tags.match(name, node.sourceline)
                     j = tags.j
-                o = t_offs[k] if k >= 0 else None
+                if k >= 0:
+                    o: int | None = t_offs[k]
+                    te: int | None = t_ends[k]
+                else:
+                    o = te = None
                 if name in _NOTED:
-                    self._note(node, name, o, t_ends[k] if k >= 0 else None)
+                    self._note(node, name, o, te)
                 if dropped or name in _DROP_TREE or (name in _HEADER_FOOTER and not art_open):
                     dropped += 1
-                    open_idx.append(-1)
                     continue
                 i = len(names)
-                p = opened[-1]
-                names.append(name)
-                texts.append(None)
-                parent.append(p)
-                end.append(i)
-                off.append(o)
-                tag_end.append(t_ends[k] if k >= 0 else None)
-                els.append(node)
-                open_idx.append(i)
-                opened.append(i)
+                names_add(name)
+                texts_add(None)
+                parent_add(cur)
+                end_add(i)
+                off_add(o)
+                tag_end_add(te)
+                els_add(node)
+                cur = i
                 if name in _STRUCT:
                     if name == "table":
                         self.tables.append(i)
@@ -680,22 +692,22 @@ class _Doc:
                 s = node.text
                 if s:
                     if a_open:
-                        self.links.add(len(names))
-                    names.append(None)
-                    texts.append(s)
-                    parent.append(i)
-                    end.append(len(end))
-                    off.append(None)
-                    tag_end.append(None)
-                    els.append(None)
+                        links.add(i + 1)
+                    names_add(None)
+                    texts_add(s)
+                    parent_add(i)
+                    end_add(i + 1)
+                    off_add(None)
+                    tag_end_add(None)
+                    els_add(None)
                 continue
             if ev == "end":
-                i = open_idx.pop()
-                if i < 0:
-                    dropped -= 1
+                if dropped:
+                    dropped -= 1  # the dropped element or one inside it
                 else:
+                    i = cur
                     end[i] = len(names) - 1
-                    opened.pop()
+                    cur = parent[i]
                     name = names[i]
                     if name in _STRUCT:
                         if name == "table":
@@ -711,18 +723,19 @@ class _Doc:
             # the tail of an element, comment or processing instruction: text of the parent
             s = node.tail
             if s and not dropped:
-                p = opened[-1]
-                if names[p] == "rt" or names[p] == "rp":
+                pname = names[cur]
+                if pname == "rt" or pname == "rp":
                     continue
+                i = len(names)
                 if a_open:
-                    self.links.add(len(names))
-                names.append(None)
-                texts.append(s)
-                parent.append(p)
-                end.append(len(end))
-                off.append(None)
-                tag_end.append(None)
-                els.append(None)
+                    links.add(i)
+                names_add(None)
+                texts_add(s)
+                parent_add(cur)
+                end_add(i)
+                off_add(None)
+                tag_end_add(None)
+                els_add(None)
         end[0] = len(names) - 1
         self.names, self.texts, self.parent, self.end = names, texts, parent, end
         self.off, self.tag_end, self.els = off, tag_end, els
@@ -860,27 +873,51 @@ _STRUCT = {"table", "tr", "td", "th", "p", "a", "article", "main", "body", "rt",
 _ARTICLE_TITLE = re.compile(r"^articletitle$", re.I)
 _TITLE_SEP = re.compile(r"[_|｜－]|—++|(?<=\D)-(?=\D)")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_HIDDEN_LOW = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")  # on lower-cased styles
 
 
 def _hidden_nodes(root, els: list) -> set[int]:
     """Indices (in ``els``) of the elements hidden by a ``hidden`` attribute or a style that says display: none or
     visibility: hidden.  All the styles of the page are searched at once, joined by NULs (no match can span one);
-    elements are fetched only when one is hidden."""
+    the styled elements are fetched only when one of them is hidden.  (lxml answers these questions in C: asking
+    each element from Python cost more than all the rest of the walk.)"""
     if root is None:
         return set()
     xp = _xpaths()
     found = set(xp["hidden"](root))
     styles = xp["styles"](root)
     if styles:
-        joined = "\0".join(styles)
-        if _HIDDEN_STYLE.search(joined) is not None:
-            starts = list(accumulate((len(s) + 1 for s in styles), initial=0))
+        hits = _hidden_styles(styles)
+        if hits:
             styled = xp["styled"](root)  # in document order, one per style attribute
-            for m in _HIDDEN_STYLE.finditer(joined):
-                found.add(styled[bisect_right(starts, m.start()) - 1])
+            found.update(styled[k] for k in hits)
     if not found:
         return set()
     return {i for i, el in enumerate(els) if el is not None and el in found}
+
+
+def _hidden_styles(styles: list[str]) -> list[int]:
+    """Which of the styles match ``_HIDDEN_STYLE``, in one pass over all of them lower-cased and joined by NULs
+    (no match spans one): ``str.find`` finds each "display" and "visibility", the case-sensitive ``_HIDDEN_LOW``
+    is tried there (a regex search, the ``re.I`` one above all, scans characters far slower).  The
+    two agree unless a style holds İ, ı or ſ (which ``re.I`` folds into i and s; lower() does not): then every
+    style is searched with ``_HIDDEN_STYLE`` itself."""
+    joined = "\0".join(styles)
+    low = joined.lower()
+    if len(low) != len(joined) or "\u0131" in low or "\u017f" in low:
+        return [k for k, s in enumerate(styles) if _HIDDEN_STYLE.search(s)]
+    hits = []
+    match = _HIDDEN_LOW.match
+    for word in ("display", "visibility"):
+        at = low.find(word)
+        while at >= 0:
+            if match(low, at):
+                hits.append(at)
+            at = low.find(word, at + 1)
+    if not hits:
+        return []
+    starts = list(accumulate((len(s) + 1 for s in styles), initial=0))
+    return sorted({bisect_right(starts, h) - 1 for h in hits})
 
 
 _XPATHS: dict = {}
