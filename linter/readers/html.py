@@ -434,11 +434,12 @@ def _strip_atoms(atoms: list[tuple[str, int]]) -> list[tuple[str, int]]:
 _RAW_TEXT = ("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext")
 _ATTRS = r"""(?:[^>"']++|"[^"]*+"|'[^']*+')*+>?"""  # a start tag's attributes (values may hold ">") and its end
 # a comment, a declaration, an end tag, a raw-text element (group 1: its name, group 2: the rest of its start tag,
-# then its content up to its end tag or to the end of the markup), or a start tag (group 3: its name)
+# then its content up to its end tag or to the end of the markup), or a start tag (group 3: its name, group 4: the
+# rest).  For a start tag, ``lastindex`` is the group that ends the tag and the one before it names the element.
 _TOKEN = re.compile(
     r"<(?:!--.*?(?:--!?>|\Z)|[!?][^>]*+>?|/[A-Za-z][^>]*+>?"
     rf"|(?i:({'|'.join(_RAW_TEXT)}))(?![^\s/>])({_ATTRS})(?:[^<]++|<(?!/(?i:\1)))*+"
-    rf"|([A-Za-z][^\s/>]*+){_ATTRS})",
+    rf"|([A-Za-z][^\s/>]*+)({_ATTRS}))",
     re.S,
 )
 _FLAT_TOKEN = re.compile(
@@ -473,16 +474,10 @@ class _StartTags:
             chunk = list(islice(tokens, _CHECK_EVERY * 8))
             if not chunk:
                 break
-            for m in chunk:
-                last = m.lastindex
-                if last == 3:
-                    offs.append(m.start())
-                    ends.append(m.end())
-                    names.append(m.group(3).lower())
-                elif last:
-                    offs.append(m.start())
-                    ends.append(m.end(2))
-                    names.append(m.group(1).lower())
+            tags = [(m, m.lastindex) for m in chunk if m.lastindex]
+            offs += [m.start() for m, _ in tags]
+            ends += [m.end(g) for m, g in tags]
+            names += [m.group(g - 1).lower() for m, g in tags]
 
     def line(self, off: int) -> int:
         return bisect_right(self.starts, off)
@@ -945,6 +940,8 @@ class _Extractor:
         self.to_file = to_file  # offset in markup -> (line, col) in the file
         self.d = doc
         self.pos: dict[int, list[tuple[int, int]]] = {}  # text node -> breakpoints (index in node, offset)
+        self.file_starts: list[int] | None = None  # markup offsets are file offsets: the file's line starts
+        self.file_len = 0
 
     # -- entry -------------------------------------------------------------------------------------------------
     @classmethod
@@ -964,6 +961,8 @@ class _Extractor:
             markup = src
             to_file = file_index.line_col  # type: ignore[assignment]
         ex = cls(markup, to_file, doc, js=js is not None)
+        if js is None:
+            ex.file_starts, ex.file_len = doc.line_starts, len(src)
         return ex.extract()
 
     def extract(self) -> tuple[str, list[Run]]:
@@ -1615,7 +1614,21 @@ class _Extractor:
                 n += len(text)
                 prev_end = off + len(text)
         to_file = self.to_file
-        runs = [Run(a, *to_file(o)) for a, o in zip(at, src)]
+        starts = self.file_starts
+        if starts is None:
+            runs = [Run(a, *to_file(o)) for a, o in zip(at, src)]
+        else:
+            # what LineIndex.line_col does, inline: the offsets are markup offsets, inside the file
+            runs = []
+            add = runs.append
+            n = self.file_len
+            for a, o in zip(at, src):
+                if o > n:
+                    o = n
+                elif o < 0:
+                    o = 0
+                i = bisect_right(starts, o)
+                add(Run(a, i, o - starts[i - 1] + 1))
         return "".join(parts), runs
 
 
