@@ -1040,27 +1040,23 @@ class _Extractor:
         """Find where each text node starts in the markup (see module doc)."""
         d = self.d
         markup = self.markup
-        names, texts, offs, tag_end = d.names, d.texts, d.off, d.tag_end
-        n = len(names)
-        nxt = [len(markup)] * (n + 1)
-        for i in range(n - 1, -1, -1):
-            o = offs[i]
-            nxt[i] = o if o is not None else nxt[i + 1]
+        texts, offs, tag_end = d.texts, d.off, d.tag_end
+        # the elements whose start tag is known, and the text nodes with more than ASCII whitespace, in document
+        # order: a text node is searched between the end of the last such tag before it and the next one's start
+        tagged = [i for i, o in enumerate(offs) if o is not None]
+        ws = " \t\n\r\f"
+        nodes = [i for i, t in enumerate(texts) if t is not None and t.lstrip(ws)]
+        n_tagged = len(tagged)
         cursor = 0
-        last_tag_end = 0
-        for i in range(n):
-            if i % _CHECK_EVERY == 0:
+        for c, i in enumerate(nodes):
+            if c % _CHECK_EVERY == 0:
                 budget.check()
-            text = texts[i]
-            if text is None:
-                if offs[i] is not None:
-                    last_tag_end = tag_end[i] or 0
-                continue
-            lead = len(text) - len(text.lstrip(" \t\n\r\f"))
-            if lead == len(text):
-                continue
+            text: str = texts[i]
+            lead = len(text) - len(text.lstrip(ws))
+            k = bisect_right(tagged, i)
+            last_tag_end = (tag_end[tagged[k - 1]] or 0) if k else 0
             lo = max(cursor, last_tag_end)
-            hi = nxt[i + 1]
+            hi: int = offs[tagged[k]] if k < n_tagged else len(markup)
             if hi < lo:
                 hi = len(markup)
             ps = lead  # first character that can be searched for literally
@@ -1644,7 +1640,11 @@ _DIGITS = re.compile(r"\d+")
 
 
 def _span(d: _Doc, td: int, attr: str, default: int, limit: int) -> int:
-    v = d.attr(td, attr).strip()
+    el = d.els[td]
+    v = el.get(attr) if el is not None else None
+    if v is None:
+        return default
+    v = v.strip()
     m = _DIGITS.match(v)
     if not m:
         return default
@@ -1672,6 +1672,8 @@ class SpanGrid:
         self.pending: dict[int, list] = {}  # column -> [rows left, content for the following rows, anchor]
 
     def add_row(self, cells):
+        if not self.pending and len(cells) <= self.width and all(c[2] == 1 and c[3] == 1 for c in cells):
+            return [(content, anchor) for content, anchor, _, _ in cells]  # no span: the cells as they are
         row: list[tuple] = []
         col = 0
         above = self.pending  # spans from earlier rows that cover this one
