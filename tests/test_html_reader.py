@@ -296,3 +296,28 @@ def test_hidden_elements_are_dropped_from_text_and_tables():
     text = read_bytes("p.html", page).text
     assert "可见段落" in text and "项目 | 数量" in text and "规章 | 1" in text
     assert not any(w in text for w in ("隐藏", "也隐藏"))
+
+
+def test_cells_nested_deep_around_one_text_stay_linear():
+    """A cell's one-text-node shortcut climbs a bounded number of parents: 5,000 nested cells around 5,000 nested
+    <div>s and one text are read in linear time."""
+    n = 5_000
+    page = ("<html><body>" + "<table><tr><td>x</td><td>" * n + "<div>" * n + "一、总体情况" + "</body></html>").encode()
+    result, seconds = timed_read(page)
+    assert seconds < 10, f"took {seconds:.1f} s"
+    assert isinstance(result, ReadError) or "一、总体情况" in result.text
+
+
+def test_cell_text_with_inline_markup_and_spaces():
+    page = (
+        f"<html><body>{HEADINGS}<table>"
+        "<tr><td>\n  <p><span>收到</span></p>\n</td><td> <b>申请</b> <i>数量</i> </td><td><br><span>\xa0 1 </span></td></tr>"
+        "<tr><td><p>规章</p><p style='display:none'>隐藏</p></td><td>a\n b</td><td>&nbsp;</td></tr>"
+        "</table></body></html>"
+    ).encode()
+    src = read_bytes("p.html", page)
+    assert "收到 | 申请 数量 | 1" in src.text and "规章 | ab | " in src.text
+    for word in ("收到", "申请", "数量", "1 ", "规章"):
+        at = src.original.index(word)
+        line = src.original.count("\n", 0, at) + 1
+        assert col_of(src, word[0]) == (line, at - src.original.rfind("\n", 0, at)), word

@@ -764,7 +764,17 @@ class _Doc:
         """The nearest ancestor-or-self of node ``i`` that is a ``kind`` ("tr", "table" or "block"); -1 if none."""
         arr = self._near.get(kind)
         if arr is None:
+            # a few questions per page: up the parents, as far as _NEAR_STEPS; the table of all answers (linear in
+            # the page) only when an ancestor chain is longer than that
             names, parent = self.names, self.parent
+            k = i
+            for _ in range(_NEAR_STEPS):
+                if k <= 0:
+                    return -1
+                n = names[k]
+                if n is not None and (n in _BLOCK if kind == "block" else n == kind):
+                    return k
+                k = parent[k]
             arr = [-1] * len(names)
             for k in range(1, len(names)):
                 n = names[k]
@@ -860,6 +870,7 @@ class _Doc:
 
 
 _NOTED = {"script", "title", "meta"}
+_NEAR_STEPS = 64  # ancestors climbed to answer Doc.near before its table is built
 _IMPLIED = {"html", "head", "body", "p"}
 _HEADER_FOOTER = {"header", "footer"}
 _STRUCT = {"table", "tr", "td", "th", "p", "a", "article", "main", "body", "rt", "rp"}
@@ -940,6 +951,7 @@ class _Extractor:
         self.to_file = to_file  # offset in markup -> (line, col) in the file
         self.d = doc
         self.pos: dict[int, list[tuple[int, int]]] = {}  # text node -> breakpoints (index in node, offset)
+        self.searchable: list[int] = []  # text nodes with more than ASCII whitespace (set by _locate_text)
         self.file_starts: list[int] | None = None  # markup offsets are file offsets: the file's line starts
         self.file_len = 0
 
@@ -1046,6 +1058,7 @@ class _Extractor:
         tagged = [i for i, o in enumerate(offs) if o is not None]
         ws = " \t\n\r\f"
         nodes = [i for i, t in enumerate(texts) if t is not None and t.lstrip(ws)]
+        self.searchable = nodes
         n_tagged = len(tagged)
         cursor = 0
         for c, i in enumerate(nodes):
@@ -1549,6 +1562,23 @@ class _Extractor:
         nested table's text joining the cell's), in one scan without the block machinery."""
         d = self.d
         names, texts, end, off = d.names, d.texts, d.end, d.off
+        # most cells hold one text node besides ASCII whitespace (which only ever makes a pending space, dropped at
+        # the ends of the cell): its atoms are the cell's unless an element between it and the cell drops it
+        nodes = self.searchable
+        k = bisect_right(nodes, td)
+        if k == len(nodes) or nodes[k] > end[td]:
+            return []  # whitespace and elements only
+        if k + 1 == len(nodes) or nodes[k + 1] > end[td]:
+            t = nodes[k]
+            a = d.parent[t]
+            for _ in range(_NEAR_STEPS):  # a longer way up: the full scan below
+                if a == td or names[a] in _DROP or a in d.hidden_idx or names[a] == "td" or names[a] == "th":
+                    break
+                a = d.parent[a]
+            if a == td:
+                one = _Out()
+                self._text_atoms(t, texts[t] or "", True, one)
+                return _strip_atoms(one.cur)
         hidden, text_atoms, pos = d.hidden, self._text_atoms, self.pos
         out = _Out()
         cur = out.cur
