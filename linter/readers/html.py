@@ -172,7 +172,8 @@ _ASCII_WS = re.compile(r"[ \t\n\r\f]+")
 _ENTITY = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)")
 _START_TAG = re.compile(r"<[^>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^>\"']*)*>")
 _STRIP = " \t\n\r\f\v\xa0\u3000\u2002\u2003\u2009\u200b\ufeff"
-_PROBE_STOP = set("&<>\"'\xa0\u3000 \t\n\r\f")
+_PROBE_STOP = "&<>\"'\xa0\u3000 \t\n\r\f"  # characters a text node's markup may write otherwise
+_PROBE = re.compile(f"([{_PROBE_STOP}]*+)([^{_PROBE_STOP}]{{0,6}})")
 _MAX_CELLS = 200  # cells read per table row
 _MAX_COLSPAN = 64  # as the DOCX reader caps gridSpan
 _MAX_COLS = 64  # grid columns kept per row (real report tables have at most ~15)
@@ -1061,6 +1062,7 @@ class _Extractor:
         self.searchable = nodes
         n_tagged = len(tagged)
         cursor = 0
+        probe_at = _PROBE.match
         for c, i in enumerate(nodes):
             if c % _CHECK_EVERY == 0:
                 budget.check()
@@ -1072,15 +1074,11 @@ class _Extractor:
             hi: int = offs[tagged[k]] if k < n_tagged else len(markup)
             if hi < lo:
                 hi = len(markup)
-            ps = lead  # first character that can be searched for literally
-            while ps < len(text) and text[ps] in _PROBE_STOP:
-                ps += 1
-            probe = []
-            for ch in text[ps : ps + 6]:
-                if ch in _PROBE_STOP:
-                    break
-                probe.append(ch)
-            found = markup.find("".join(probe), lo, hi) if probe else -1
+            # ps: the first character that can be searched for literally; probe: up to 6 such characters from there
+            m = probe_at(text, lead)
+            ps = m.end(1)
+            probe = m.group(2)
+            found = markup.find(probe, lo, hi) if probe else -1
             if found < 0 and len(probe) > 1:
                 # a stray end tag or a character reference inside the first characters: start from the first one
                 # and let the walk below step over them
@@ -1167,7 +1165,7 @@ class _Extractor:
         a = b = 0
         links = d.links
         for i, t in zip(d.ne, d.ne_text):
-            if lo <= i <= hi:
+            if lo <= i <= hi and not t.isascii():
                 c = len(_CJK.findall(t))
                 if c:
                     if i in links:
@@ -1620,7 +1618,7 @@ class _Extractor:
         n = 0
         every_atom = self.js
         for line, row in lines:
-            atoms = [a for a in line if a[0]] if row else _strip_atoms(list(line))
+            atoms = [a for a in line if a[0]] if row else _strip_atoms(line)
             if not atoms:
                 continue
             if parts:
