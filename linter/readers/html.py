@@ -738,12 +738,7 @@ class _Doc:
         # text nodes that hold more than whitespace, and prefix sums of their stripped lengths
         self.ne = [i for i, t in enumerate(texts) if t is not None and not t.isspace()]
         self.ne_text = [texts[i].strip() for i in self.ne]  # type: ignore[union-attr]
-        cum = [0]
-        acc = 0
-        for t in self.ne_text:
-            acc += len(t)
-            cum.append(acc)
-        self.ne_cum = cum
+        self.ne_cum = list(accumulate(map(len, self.ne_text), initial=0))
         self.hidden_idx = _hidden_nodes(root, els)
         self._flag: dict[int, bool] = {}
         self._near: dict[str, list[int]] = {}
@@ -1160,21 +1155,11 @@ class _Extractor:
         """Non-link Chinese characters under each element (and the link ones), as prefix sums over text nodes."""
         d = self.d
         lo, hi = root, d.end[root]
-        plain = [0]
-        link = [0]
-        a = b = 0
         links = d.links
-        for i, t in zip(d.ne, d.ne_text):
-            if lo <= i <= hi and not t.isascii():
-                c = len(_CJK.findall(t))
-                if c:
-                    if i in links:
-                        b += c
-                    else:
-                        a += c
-            plain.append(a)
-            link.append(b)
-        self._plain, self._link = plain, link
+        findall = _CJK.findall
+        counts = [0 if t.isascii() or not lo <= i <= hi else len(findall(t)) for i, t in zip(d.ne, d.ne_text)]
+        self._plain = list(accumulate((0 if i in links else c for i, c in zip(d.ne, counts)), initial=0))
+        self._link = list(accumulate((c if i in links else 0 for i, c in zip(d.ne, counts)), initial=0))
 
     def cnt(self, t: int) -> int:
         d = self.d
