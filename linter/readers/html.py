@@ -433,7 +433,8 @@ def _strip_atoms(atoms: list[tuple[str, int]]) -> list[tuple[str, int]]:
 
 # elements whose content libxml2 reads as raw text (no tags inside)
 _RAW_TEXT = ("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext")
-_ATTRS = r"""(?:[^>"']++|"[^"]*+"|'[^']*+')*+>?"""  # a start tag's attributes (values may hold ">") and its end
+# a start tag's attributes (quoted values may hold ">") and its end, as an unrolled loop (no alternation per run)
+_ATTRS = r"""[^>"']*+(?:(?:"[^"]*+"|'[^']*+')[^>"']*+)*+>?"""
 # a comment, a declaration, an end tag, a raw-text element (group 1: its name, group 2: the rest of its start tag,
 # then its content up to its end tag or to the end of the markup), or a start tag (group 3: its name, group 4: the
 # rest).  For a start tag, ``lastindex`` is the group that ends the tag and the one before it names the element.
