@@ -1509,20 +1509,23 @@ class _Extractor:
             self._walk_blocks(tasks, out, False)
             return
         grid = SpanGrid()
+        hidden, els, off = d.hidden_idx, d.els, d.off
         for tr in self._rows(table):
             budget.check()
-            if d.hidden(tr):
+            if tr in hidden:
                 continue
             cells = []
             for td in self._cells(tr):
-                if d.hidden(td):
+                if td in hidden:
                     continue
+                el = els[td]
+                colspan, rowspan = el.get("colspan"), el.get("rowspan")
                 cells.append(
                     (
                         self._cell_atoms(td),
-                        d.off[td] or 0,
-                        _span(d, td, "colspan", 1, _MAX_COLSPAN),
-                        _span(d, td, "rowspan", 1, _MAX_SPAN),
+                        off[td] or 0,
+                        1 if colspan is None else _span_value(colspan, _MAX_COLSPAN),
+                        1 if rowspan is None else _span_value(rowspan, _MAX_SPAN),
                     )
                 )
             row = grid.add_row(cells)
@@ -1598,11 +1601,15 @@ class _Extractor:
 
     # -- compose -----------------------------------------------------------------------------------------------
     def _compose(self, lines) -> tuple[str, list[Run]]:
+        """The text (lines joined by "\n") and its runs: a run starts wherever an atom does not continue the
+        markup where the previous one ended (every atom in a JS literal, whose offsets are not the file's)."""
         parts: list[str] = []
-        at: list[int] = []  # runs: where each starts in the text, and the markup offset it continues
-        src: list[int] = []
+        runs: list[Run] = []
+        add_run = runs.append
         n = 0
         every_atom = self.js
+        starts, size, to_file = self.file_starts, self.file_len, self.to_file
+        last_at = -1  # where the last run starts in the text
         for line, row in lines:
             atoms = [a for a in line if a[0]] if row else _strip_atoms(line)
             if not atoms:
@@ -1612,33 +1619,21 @@ class _Extractor:
                 n += 1
             prev_end = None
             for text, off in atoms:
-                if not text:
-                    continue
                 if prev_end != off or every_atom:
-                    if at and at[-1] == n:
-                        src[-1] = off
+                    if starts is None:
+                        line_col = to_file(off)
+                    else:  # LineIndex.line_col, inline: the markup is the file
+                        o = size if off > size else 0 if off < 0 else off
+                        i = bisect_right(starts, o)
+                        line_col = (i, o - starts[i - 1] + 1)
+                    if last_at == n:
+                        runs[-1] = Run(n, *line_col)  # an empty stretch: the run starts at the next atom
                     else:
-                        at.append(n)
-                        src.append(off)
+                        add_run(Run(n, *line_col))
+                        last_at = n
                 parts.append(text)
                 n += len(text)
                 prev_end = off + len(text)
-        to_file = self.to_file
-        starts = self.file_starts
-        if starts is None:
-            runs = [Run(a, *to_file(o)) for a, o in zip(at, src)]
-        else:
-            # what LineIndex.line_col does, inline: the offsets are markup offsets, inside the file
-            runs = []
-            add = runs.append
-            n = self.file_len
-            for a, o in zip(at, src):
-                if o > n:
-                    o = n
-                elif o < 0:
-                    o = 0
-                i = bisect_right(starts, o)
-                add(Run(a, i, o - starts[i - 1] + 1))
         return "".join(parts), runs
 
 
@@ -1653,15 +1648,11 @@ _SCAN, _FLUSH = 0, 1
 _DIGITS = re.compile(r"\d+")
 
 
-def _span(d: _Doc, td: int, attr: str, default: int, limit: int) -> int:
-    el = d.els[td]
-    v = el.get(attr) if el is not None else None
-    if v is None:
-        return default
-    v = v.strip()
-    m = _DIGITS.match(v)
+def _span_value(v: str, limit: int) -> int:
+    """A colspan/rowspan attribute's value: its leading digits, 1 to ``limit``; 1 without digits."""
+    m = _DIGITS.match(v.strip())
     if not m:
-        return default
+        return 1
     return max(1, min(int(m.group()), limit))
 
 
