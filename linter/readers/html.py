@@ -9,7 +9,9 @@ it is parsed.  Steps:
 1. decode the bytes (BOM, ``<meta charset>``, UTF-8, GB18030, then detection);
 2. if the report is really an HTML string inside JavaScript (``let content = "<p>…</p>"`` in a ``<script>`` or a
    bare JS file), unescape that literal and read it instead, keeping a map back to the JS line;
-3. drop scripts, styles, forms controls, ``<nav>``/``<aside>`` and page-level ``<header>``/``<footer>``;
+3. drop scripts, styles, forms controls, ``<nav>``/``<aside>`` and page-level ``<header>``/``<footer>``; elements
+   hidden by a ``hidden`` attribute or a display: none / visibility: hidden style are found once per page (lxml's
+   XPath for the attribute and the styles, all the styles searched together) and skipped where they are;
 4. choose the content element: the smallest element holding the report's section headings (``一、…``, ``二、…``
    outside links), widened only through wrappers that add no text or that add the report's own opening (title,
    preamble: a little text with words such as 本报告 / 统计期限 and no links).  A page without such headings
