@@ -328,15 +328,12 @@ def cmd_check(args) -> int:
             n = sum(1 for d in r.diagnostics if d.fix and not applicable(r, d))
             if n:
                 print("nblint: " + t("cli.fix-binary", path=r.path, kind=r.kind.upper(), n=n), file=sys.stderr)
-        fixed = sum(applicable(r, d) for r in results for d in r.diagnostics)
-        out = apply_fixes(results, write=args.fix)
+        out, fixed = apply_fixes(results, write=args.fix)
         if args.diff:
             sys.stdout.write(out)
             return EXIT_PROBLEMS if out else EXIT_CLEAN
         if out:
             print(out, file=sys.stderr, end="")
-        else:
-            fixed = 0
         # re-lint the fixed files so that what is printed is what remains
         results = [
             used[r.path][0].lint_path(r.path, previous=args.previous, settings=used[r.path][1], timeout=args.timeout)
