@@ -243,3 +243,81 @@ def test_a_title_with_a_long_run_of_spaces_is_read_quickly():
     assert time.process_time() - t < 1.0
     page = f"<html><head><title>某某区2023年政府信息公开工作年度报告 - 某某区人民政府</title></head><body>{body}</body></html>"
     assert read_bytes("t.html", page.encode()).text.startswith("某某区2023年政府信息公开工作年度报告\n")
+
+
+def test_the_start_tag_scan_is_linear():
+    """The one-pass start-tag scan (a raw-text element's content is part of its token) on adversarial markup:
+    unclosed scripts, a script full of '<' and near-miss end tags, unclosed quotes and comments."""
+    for markup in (
+        "<script>" * 50_000,
+        "<script>" + "<" * 200_000,
+        "<script>" + "</scrip" * 30_000,
+        "<style>" + "</STYLE" * 10 + "x" * 100_000,
+        '<a title="' * 40_000,
+        "<!--" * 50_000,
+        "<p " + "'" * 100_000,
+        "<textarea " + "a=b " * 40_000,
+    ):
+        t = time.perf_counter()
+        tags = H._StartTags(markup)
+        assert time.perf_counter() - t < 0.5, markup[:20]
+        assert len(tags.names) == (0 if markup.startswith("<!--") else 1)  # one tag swallows the rest
+
+
+def test_raw_text_elements_hide_their_tags_from_the_scan():
+    tags = H._StartTags(
+        '<p>a</p><SCRIPT type="x">if (a<b) {"<td>"}</script ><Style>td{}</sTyle><td>x</td><xmp><b></xmp>'
+    )
+    assert tags.names == ["p", "script", "style", "td", "xmp"]
+    assert tags.offs[1] == 8 and tags.ends[1] == 25  # the start tag only, not the content
+
+
+def test_hidden_styles_agree_with_the_case_insensitive_pattern():
+    """The page's styles searched at once (lower-cased, joined) find exactly the styles ``_HIDDEN_STYLE`` finds,
+    with the letters re.I folds differently from lower() (İ ı ſ) too."""
+    import random
+
+    rng = random.Random(16)
+    parts = ["display", "DISPLAY", "Dısplay", "dİsplay", "diſplay", ":", " ", "\t", "\u3000", "none", "NONE", "nOne"]
+    parts += ["visibility", "VISIBILITY", "hidden", "HİDDEN", "hıdden", "overflow", ";", "x", "İ", "ı", "\u212a"]
+    for _ in range(5000):
+        styles = ["".join(rng.choice(parts) for _ in range(rng.randrange(6))) for _ in range(rng.randrange(1, 5))]
+        assert H._hidden_styles(styles) == [k for k, s in enumerate(styles) if H._HIDDEN_STYLE.search(s)], styles
+
+
+def test_hidden_elements_are_dropped_from_text_and_tables():
+    page = (
+        "<html><body><p>一、总体情况</p><p style='DISPLAY : None'>隐藏段落</p><p hidden>也隐藏</p>"
+        "<p style='overflow:hidden;border:none'>可见段落</p><p>二、主动公开政府信息情况</p>"
+        "<table><tr><td>项目</td><td style='visibility:hidden'>隐藏格</td><td>数量</td></tr>"
+        "<tr style='display:none'><td>隐藏行</td><td>9</td></tr><tr><td>规章</td><td>1</td></tr></table>"
+        "</body></html>"
+    ).encode()
+    text = read_bytes("p.html", page).text
+    assert "可见段落" in text and "项目 | 数量" in text and "规章 | 1" in text
+    assert not any(w in text for w in ("隐藏", "也隐藏"))
+
+
+def test_cells_nested_deep_around_one_text_stay_linear():
+    """A cell's one-text-node shortcut climbs a bounded number of parents: 5,000 nested cells around 5,000 nested
+    <div>s and one text are read in linear time."""
+    n = 5_000
+    page = ("<html><body>" + "<table><tr><td>x</td><td>" * n + "<div>" * n + "一、总体情况" + "</body></html>").encode()
+    result, seconds = timed_read(page)
+    assert seconds < 10, f"took {seconds:.1f} s"
+    assert isinstance(result, ReadError) or "一、总体情况" in result.text
+
+
+def test_cell_text_with_inline_markup_and_spaces():
+    page = (
+        f"<html><body>{HEADINGS}<table>"
+        "<tr><td>\n  <p><span>收到</span></p>\n</td><td> <b>申请</b> <i>数量</i> </td><td><br><span>\xa0 1 </span></td></tr>"
+        "<tr><td><p>规章</p><p style='display:none'>隐藏</p></td><td>a\n b</td><td>&nbsp;</td></tr>"
+        "</table></body></html>"
+    ).encode()
+    src = read_bytes("p.html", page)
+    assert "收到 | 申请 数量 | 1" in src.text and "规章 | ab | " in src.text
+    for word in ("收到", "申请", "数量", "1 ", "规章"):
+        at = src.original.index(word)
+        line = src.original.count("\n", 0, at) + 1
+        assert col_of(src, word[0]) == (line, at - src.original.rfind("\n", 0, at)), word

@@ -9,7 +9,9 @@ it is parsed.  Steps:
 1. decode the bytes (BOM, ``<meta charset>``, UTF-8, GB18030, then detection);
 2. if the report is really an HTML string inside JavaScript (``let content = "<p>…</p>"`` in a ``<script>`` or a
    bare JS file), unescape that literal and read it instead, keeping a map back to the JS line;
-3. drop scripts, styles, forms controls, ``<nav>``/``<aside>`` and page-level ``<header>``/``<footer>``;
+3. drop scripts, styles, forms controls, ``<nav>``/``<aside>`` and page-level ``<header>``/``<footer>``; elements
+   hidden by a ``hidden`` attribute or a display: none / visibility: hidden style are found once per page (lxml's
+   XPath for the attribute and the styles, all the styles searched together) and skipped where they are;
 4. choose the content element: the smallest element holding the report's section headings (``一、…``, ``二、…``
    outside links), widened only through wrappers that add no text or that add the report's own opening (title,
    preamble: a little text with words such as 本报告 / 统计期限 and no links).  A page without such headings
@@ -35,6 +37,7 @@ from __future__ import annotations
 import html as _html
 import re
 from bisect import bisect_left, bisect_right
+from itertools import accumulate, islice
 
 from .. import budget
 from ..i18n import Msg
@@ -171,7 +174,8 @@ _ASCII_WS = re.compile(r"[ \t\n\r\f]+")
 _ENTITY = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)")
 _START_TAG = re.compile(r"<[^>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^>\"']*)*>")
 _STRIP = " \t\n\r\f\v\xa0\u3000\u2002\u2003\u2009\u200b\ufeff"
-_PROBE_STOP = set("&<>\"'\xa0\u3000 \t\n\r\f")
+_PROBE_STOP = "&<>\"'\xa0\u3000 \t\n\r\f"  # characters a text node's markup may write otherwise
+_PROBE = re.compile(f"([{_PROBE_STOP}]*+)([^{_PROBE_STOP}]{{0,6}})")
 _MAX_CELLS = 200  # cells read per table row
 _MAX_COLSPAN = 64  # as the DOCX reader caps gridSpan
 _MAX_COLS = 64  # grid columns kept per row (real report tables have at most ~15)
@@ -407,6 +411,8 @@ class _Out:
 
 def _strip_atoms(atoms: list[tuple[str, int]]) -> list[tuple[str, int]]:
     atoms = [a for a in atoms if a[0]]
+    if not atoms or (atoms[0][0][0] not in _STRIP and atoms[-1][0][-1] not in _STRIP):
+        return atoms
     while atoms:
         t, o = atoms[0]
         s = t.lstrip(_STRIP)
@@ -429,10 +435,15 @@ def _strip_atoms(atoms: list[tuple[str, int]]) -> list[tuple[str, int]]:
 
 # elements whose content libxml2 reads as raw text (no tags inside)
 _RAW_TEXT = ("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext")
-_RAW_END = {name: re.compile(rf"</{name}", re.I) for name in _RAW_TEXT}
-# a comment, a declaration, an end tag, or a start tag (group 1: its name; quoted attribute values may hold ">")
+# a start tag's attributes (quoted values may hold ">") and its end, as an unrolled loop (no alternation per run)
+_ATTRS = r"""[^>"']*+(?:(?:"[^"]*+"|'[^']*+')[^>"']*+)*+>?"""
+# a comment, a declaration, an end tag, a raw-text element (group 1: its name, group 2: the rest of its start tag,
+# then its content up to its end tag or to the end of the markup), or a start tag (group 3: its name, group 4: the
+# rest).  For a start tag, ``lastindex`` is the group that ends the tag and the one before it names the element.
 _TOKEN = re.compile(
-    r"""<(?:!--.*?(?:--!?>|\Z)|[!?][^>]*+>?|/[A-Za-z][^>]*+>?|([A-Za-z][^\s/>]*+)(?:[^>"']++|"[^"]*+"|'[^']*+')*+>?)""",
+    r"<(?:!--.*?(?:--!?>|\Z)|[!?][^>]*+>?|/[A-Za-z][^>]*+>?"
+    rf"|(?i:({'|'.join(_RAW_TEXT)}))(?![^\s/>])({_ATTRS})(?:[^<]++|<(?!/(?i:\1)))*+"
+    rf"|([A-Za-z][^\s/>]*+)({_ATTRS}))",
     re.S,
 )
 _FLAT_TOKEN = re.compile(
@@ -459,28 +470,18 @@ class _StartTags:
         self.j = 0
         self.starts = line_starts(markup)
         offs, ends, names = self.offs, self.ends, self.names
-        pos, n, k = 0, len(markup), 0
-        while pos < n:
-            restart = None
-            for m in _TOKEN.finditer(markup, pos):
-                name = m.group(1)
-                if name is None:
-                    continue
-                k += 1
-                if k % _CHECK_EVERY == 0:
-                    budget.check()
-                name = name.lower()
-                offs.append(m.start())
-                ends.append(m.end())
-                names.append(name)
-                closer = _RAW_END.get(name)
-                if closer is not None:
-                    e = closer.search(markup, m.end())
-                    restart = e.start() if e else n
-                    break
-            if restart is None:
+        tokens = _TOKEN.finditer(markup)
+        while True:
+            # one regex pass over the markup (a raw-text element's content is part of its token), a slice of
+            # matches at a time between two budget checks
+            budget.check()
+            chunk = list(islice(tokens, _CHECK_EVERY * 8))
+            if not chunk:
                 break
-            pos = restart
+            tags = [(m, m.lastindex) for m in chunk if m.lastindex]
+            offs += [m.start() for m, _ in tags]
+            ends += [m.end(g) for m, g in tags]
+            names += [m.group(g - 1).lower() for m, g in tags]
 
     def line(self, off: int) -> int:
         return bisect_right(self.starts, off)
@@ -602,19 +603,22 @@ class _Doc:
         rows_of: dict[int, list[int]] = {}
         cells_of: dict[int, list[int]] = {}
         self.rows_of, self.cells_of = rows_of, cells_of
-        opened = [0]
         table_at = [-1]  # innermost open <table>, <tr>
         tr_at = [-1]
         a_open = art_open = 0
-        dropped = 0  # depth inside a dropped element
-        open_idx: list[int] = []  # node index of each open element (-1 when dropped), innermost last
+        dropped = 0  # open elements inside (and including) a dropped one
+        cur = 0  # the innermost open element kept
         j = 0  # next start tag to match
         nt = len(t_names)
+        starts = tags.starts
+        links = self.links
+        names_add, texts_add, parent_add, end_add = names.append, texts.append, parent.append, end.append
+        off_add, tag_end_add, els_add = off.append, tag_end.append, els.append
         steps = 0
         events = etree.iterwalk(root, events=("start", "end", "comment", "pi")) if root is not None else ()
         for ev, node in events:
             steps += 1
-            if steps % _CHECK_EVERY == 0:
+            if not steps & 511:
                 budget.check()
             if ev == "start":
                 name = node.tag
@@ -622,36 +626,45 @@ class _Doc:
                 if j < nt and t_names[j] == name:
                     # only <html>, <head>, <body> and <p> are ever implied by libxml2: for the others the next tag
                     # of the same name is theirs; for these four the line must agree too
-                    line = node.sourceline if name in _IMPLIED else None
-                    if line is None or line >= 65535 or tags.line(t_offs[j]) <= line <= tags.line(t_ends[j] - 1) + 1:
+                    if name not in _IMPLIED:
                         k = j
                         j += 1
                     else:
-                        tags.j = j
-                        k = tags.match(name, line)
-                        j = tags.j
+                        line = node.sourceline
+                        if (
+                            line is None
+                            or line >= 65535
+                            or bisect_right(starts, t_offs[j]) <= line <= bisect_right(starts, t_ends[j] - 1) + 1
+                        ):
+                            k = j
+                            j += 1
+                        else:
+                            tags.j = j
+                            k = tags.match(name, line)
+                            j = tags.j
                 else:
                     tags.j = j
                     k = tags.match(name, node.sourceline)
                     j = tags.j
-                o = t_offs[k] if k >= 0 else None
+                if k >= 0:
+                    o: int | None = t_offs[k]
+                    te: int | None = t_ends[k]
+                else:
+                    o = te = None
                 if name in _NOTED:
-                    self._note(node, name, o, t_ends[k] if k >= 0 else None)
+                    self._note(node, name, o, te)
                 if dropped or name in _DROP_TREE or (name in _HEADER_FOOTER and not art_open):
                     dropped += 1
-                    open_idx.append(-1)
                     continue
                 i = len(names)
-                p = opened[-1]
-                names.append(name)
-                texts.append(None)
-                parent.append(p)
-                end.append(i)
-                off.append(o)
-                tag_end.append(t_ends[k] if k >= 0 else None)
-                els.append(node)
-                open_idx.append(i)
-                opened.append(i)
+                names_add(name)
+                texts_add(None)
+                parent_add(cur)
+                end_add(i)
+                off_add(o)
+                tag_end_add(te)
+                els_add(node)
+                cur = i
                 if name in _STRUCT:
                     if name == "table":
                         self.tables.append(i)
@@ -678,22 +691,22 @@ class _Doc:
                 s = node.text
                 if s:
                     if a_open:
-                        self.links.add(len(names))
-                    names.append(None)
-                    texts.append(s)
-                    parent.append(i)
-                    end.append(len(end))
-                    off.append(None)
-                    tag_end.append(None)
-                    els.append(None)
+                        links.add(i + 1)
+                    names_add(None)
+                    texts_add(s)
+                    parent_add(i)
+                    end_add(i + 1)
+                    off_add(None)
+                    tag_end_add(None)
+                    els_add(None)
                 continue
             if ev == "end":
-                i = open_idx.pop()
-                if i < 0:
-                    dropped -= 1
+                if dropped:
+                    dropped -= 1  # the dropped element or one inside it
                 else:
+                    i = cur
                     end[i] = len(names) - 1
-                    opened.pop()
+                    cur = parent[i]
                     name = names[i]
                     if name in _STRUCT:
                         if name == "table":
@@ -709,31 +722,27 @@ class _Doc:
             # the tail of an element, comment or processing instruction: text of the parent
             s = node.tail
             if s and not dropped:
-                p = opened[-1]
-                if names[p] == "rt" or names[p] == "rp":
+                pname = names[cur]
+                if pname == "rt" or pname == "rp":
                     continue
+                i = len(names)
                 if a_open:
-                    self.links.add(len(names))
-                names.append(None)
-                texts.append(s)
-                parent.append(p)
-                end.append(len(end))
-                off.append(None)
-                tag_end.append(None)
-                els.append(None)
+                    links.add(i)
+                names_add(None)
+                texts_add(s)
+                parent_add(cur)
+                end_add(i)
+                off_add(None)
+                tag_end_add(None)
+                els_add(None)
         end[0] = len(names) - 1
         self.names, self.texts, self.parent, self.end = names, texts, parent, end
         self.off, self.tag_end, self.els = off, tag_end, els
         # text nodes that hold more than whitespace, and prefix sums of their stripped lengths
         self.ne = [i for i, t in enumerate(texts) if t is not None and not t.isspace()]
         self.ne_text = [texts[i].strip() for i in self.ne]  # type: ignore[union-attr]
-        cum = [0]
-        acc = 0
-        for t in self.ne_text:
-            acc += len(t)
-            cum.append(acc)
-        self.ne_cum = cum
-        self._hidden: dict[int, bool] = {}
+        self.ne_cum = list(accumulate(map(len, self.ne_text), initial=0))
+        self.hidden_idx = _hidden_nodes(root, els)
         self._flag: dict[int, bool] = {}
         self._near: dict[str, list[int]] = {}
 
@@ -754,7 +763,17 @@ class _Doc:
         """The nearest ancestor-or-self of node ``i`` that is a ``kind`` ("tr", "table" or "block"); -1 if none."""
         arr = self._near.get(kind)
         if arr is None:
+            # a few questions per page: up the parents, as far as _NEAR_STEPS; the table of all answers (linear in
+            # the page) only when an ancestor chain is longer than that
             names, parent = self.names, self.parent
+            k = i
+            for _ in range(_NEAR_STEPS):
+                if k <= 0:
+                    return -1
+                n = names[k]
+                if n is not None and (n in _BLOCK if kind == "block" else n == kind):
+                    return k
+                k = parent[k]
             arr = [-1] * len(names)
             for k in range(1, len(names)):
                 n = names[k]
@@ -826,10 +845,7 @@ class _Doc:
         return "".join(parts)
 
     def hidden(self, i: int) -> bool:
-        h = self._hidden.get(i)
-        if h is None:
-            h = self._hidden[i] = _hidden_el(self.els[i])
-        return h
+        return i in self.hidden_idx
 
     def attr(self, i: int, name: str, default: str = "") -> str:
         el = self.els[i]
@@ -853,6 +869,7 @@ class _Doc:
 
 
 _NOTED = {"script", "title", "meta"}
+_NEAR_STEPS = 64  # ancestors climbed to answer Doc.near before its table is built
 _IMPLIED = {"html", "head", "body", "p"}
 _HEADER_FOOTER = {"header", "footer"}
 _STRUCT = {"table", "tr", "td", "th", "p", "a", "article", "main", "body", "rt", "rp"}
@@ -861,13 +878,65 @@ _STRUCT = {"table", "tr", "td", "th", "p", "a", "article", "main", "body", "rt",
 _ARTICLE_TITLE = re.compile(r"^articletitle$", re.I)
 _TITLE_SEP = re.compile(r"[_|｜－]|—++|(?<=\D)-(?=\D)")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_HIDDEN_LOW = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")  # on lower-cased styles
 
 
-def _hidden_el(el) -> bool:
-    style = el.get("style")
-    if style and _HIDDEN_STYLE.search(style) is not None:
-        return True
-    return el.get("hidden") is not None
+def _hidden_nodes(root, els: list) -> set[int]:
+    """Indices (in ``els``) of the elements hidden by a ``hidden`` attribute or a style that says display: none or
+    visibility: hidden.  All the styles of the page are searched at once, joined by NULs (no match can span one);
+    the styled elements are fetched only when one of them is hidden.  (lxml answers these questions in C: asking
+    each element from Python cost more than all the rest of the walk.)"""
+    if root is None:
+        return set()
+    xp = _xpaths()
+    found = set(xp["hidden"](root))
+    styles = xp["styles"](root)
+    if styles:
+        hits = _hidden_styles(styles)
+        if hits:
+            styled = xp["styled"](root)  # in document order, one per style attribute
+            found.update(styled[k] for k in hits)
+    if not found:
+        return set()
+    return {i for i, el in enumerate(els) if el is not None and el in found}
+
+
+def _hidden_styles(styles: list[str]) -> list[int]:
+    """Which of the styles match ``_HIDDEN_STYLE``, in one pass over all of them lower-cased and joined by NULs
+    (no match spans one): ``str.find`` finds each "display" and "visibility", the case-sensitive ``_HIDDEN_LOW``
+    is tried there (a regex search, the ``re.I`` one above all, scans characters far slower).  The
+    two agree unless a style holds İ, ı or ſ (which ``re.I`` folds into i and s; lower() does not): then every
+    style is searched with ``_HIDDEN_STYLE`` itself."""
+    joined = "\0".join(styles)
+    low = joined.lower()
+    if len(low) != len(joined) or "\u0131" in low or "\u017f" in low:
+        return [k for k, s in enumerate(styles) if _HIDDEN_STYLE.search(s)]
+    hits = []
+    match = _HIDDEN_LOW.match
+    for word in ("display", "visibility"):
+        at = low.find(word)
+        while at >= 0:
+            if match(low, at):
+                hits.append(at)
+            at = low.find(word, at + 1)
+    if not hits:
+        return []
+    starts = list(accumulate((len(s) + 1 for s in styles), initial=0))
+    return sorted({bisect_right(starts, h) - 1 for h in hits})
+
+
+_XPATHS: dict = {}
+
+
+def _xpaths() -> dict:
+    """Compiled once, when the first page is read (lxml is imported lazily: a text-only run never loads it)."""
+    if not _XPATHS:
+        from lxml import etree
+
+        _XPATHS["hidden"] = etree.XPath("//*[@hidden]")
+        _XPATHS["styles"] = etree.XPath("//@style", smart_strings=False)
+        _XPATHS["styled"] = etree.XPath("//*[@style]")
+    return _XPATHS
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -881,6 +950,9 @@ class _Extractor:
         self.to_file = to_file  # offset in markup -> (line, col) in the file
         self.d = doc
         self.pos: dict[int, list[tuple[int, int]]] = {}  # text node -> breakpoints (index in node, offset)
+        self.searchable: list[int] = []  # text nodes with more than ASCII whitespace (set by _locate_text)
+        self.file_starts: list[int] | None = None  # markup offsets are file offsets: the file's line starts
+        self.file_len = 0
 
     # -- entry -------------------------------------------------------------------------------------------------
     @classmethod
@@ -900,6 +972,8 @@ class _Extractor:
             markup = src
             to_file = file_index.line_col  # type: ignore[assignment]
         ex = cls(markup, to_file, doc, js=js is not None)
+        if js is None:
+            ex.file_starts, ex.file_len = doc.line_starts, len(src)
         return ex.extract()
 
     def extract(self) -> tuple[str, list[Run]]:
@@ -977,38 +1051,32 @@ class _Extractor:
         """Find where each text node starts in the markup (see module doc)."""
         d = self.d
         markup = self.markup
-        names, texts, offs, tag_end = d.names, d.texts, d.off, d.tag_end
-        n = len(names)
-        nxt = [len(markup)] * (n + 1)
-        for i in range(n - 1, -1, -1):
-            o = offs[i]
-            nxt[i] = o if o is not None else nxt[i + 1]
+        texts, offs, tag_end = d.texts, d.off, d.tag_end
+        # the elements whose start tag is known, and the text nodes with more than ASCII whitespace, in document
+        # order: a text node is searched between the end of the last such tag before it and the next one's start
+        tagged = [i for i, o in enumerate(offs) if o is not None]
+        ws = " \t\n\r\f"
+        nodes = [i for i, t in enumerate(texts) if t is not None and t.lstrip(ws)]
+        self.searchable = nodes
+        n_tagged = len(tagged)
         cursor = 0
-        last_tag_end = 0
-        for i in range(n):
-            if i % _CHECK_EVERY == 0:
+        probe_at = _PROBE.match
+        for c, i in enumerate(nodes):
+            if c % _CHECK_EVERY == 0:
                 budget.check()
-            text = texts[i]
-            if text is None:
-                if offs[i] is not None:
-                    last_tag_end = tag_end[i] or 0
-                continue
-            lead = len(text) - len(text.lstrip(" \t\n\r\f"))
-            if lead == len(text):
-                continue
+            text: str = texts[i]
+            lead = len(text) - len(text.lstrip(ws))
+            k = bisect_right(tagged, i)
+            last_tag_end = (tag_end[tagged[k - 1]] or 0) if k else 0
             lo = max(cursor, last_tag_end)
-            hi = nxt[i + 1]
+            hi: int = offs[tagged[k]] if k < n_tagged else len(markup)
             if hi < lo:
                 hi = len(markup)
-            ps = lead  # first character that can be searched for literally
-            while ps < len(text) and text[ps] in _PROBE_STOP:
-                ps += 1
-            probe = []
-            for ch in text[ps : ps + 6]:
-                if ch in _PROBE_STOP:
-                    break
-                probe.append(ch)
-            found = markup.find("".join(probe), lo, hi) if probe else -1
+            # ps: the first character that can be searched for literally; probe: up to 6 such characters from there
+            m = probe_at(text, lead)
+            ps = m.end(1)
+            probe = m.group(2)
+            found = markup.find(probe, lo, hi) if probe else -1
             if found < 0 and len(probe) > 1:
                 # a stray end tag or a character reference inside the first characters: start from the first one
                 # and let the walk below step over them
@@ -1090,21 +1158,11 @@ class _Extractor:
         """Non-link Chinese characters under each element (and the link ones), as prefix sums over text nodes."""
         d = self.d
         lo, hi = root, d.end[root]
-        plain = [0]
-        link = [0]
-        a = b = 0
         links = d.links
-        for i, t in zip(d.ne, d.ne_text):
-            if lo <= i <= hi:
-                c = len(_CJK.findall(t))
-                if c:
-                    if i in links:
-                        b += c
-                    else:
-                        a += c
-            plain.append(a)
-            link.append(b)
-        self._plain, self._link = plain, link
+        findall = _CJK.findall
+        counts = [0 if t.isascii() or not lo <= i <= hi else len(findall(t)) for i, t in zip(d.ne, d.ne_text)]
+        self._plain = list(accumulate((0 if i in links else c for i, c in zip(d.ne, counts)), initial=0))
+        self._link = list(accumulate((c if i in links else 0 for i, c in zip(d.ne, counts)), initial=0))
 
     def cnt(self, t: int) -> int:
         d = self.d
@@ -1298,8 +1356,19 @@ class _Extractor:
             d = self.d
             base = d.off[d.parent[i]] or 0
             bps = [(0, base)]
-        if len(bps) == 1 and _ASCII_WS.search(text) is None:
-            out.add(text, bps[0][1])  # one piece, from where the node starts
+        if len(bps) == 1:
+            # no breakpoint after the first: offsets continue from where the node starts (its leading whitespace
+            # maps to that start too)
+            k0, base = bps[0]
+            pos = 0
+            for m in _ASCII_WS.finditer(text):
+                a = m.start()
+                if a > pos:
+                    out.add(text[pos:a], base + pos - k0 if pos > k0 else base)
+                out.ws(base + a - k0 if a > k0 else base, "" if (cell and "\n" in m.group()) else " ")
+                pos = m.end()
+            if pos < len(text):
+                out.add(text[pos:] if pos else text, base + pos - k0 if pos > k0 else base)
             return
         keys = [b[0] for b in bps]
 
@@ -1442,23 +1511,23 @@ class _Extractor:
             self._walk_blocks(tasks, out, False)
             return
         grid = SpanGrid()
+        hidden, els, off = d.hidden_idx, d.els, d.off
         for tr in self._rows(table):
             budget.check()
-            if d.hidden(tr):
+            if tr in hidden:
                 continue
             cells = []
             for td in self._cells(tr):
-                if d.hidden(td):
+                if td in hidden:
                     continue
-                cell_out = _Out()
-                self._blocks(td, cell_out, cell=True)
-                cell_out.flush()
+                el = els[td]
+                colspan, rowspan = el.get("colspan"), el.get("rowspan")
                 cells.append(
                     (
-                        _strip_atoms([a for line, _ in cell_out.lines for a in line]),
-                        d.off[td] or 0,
-                        _span(d, td, "colspan", 1, _MAX_COLSPAN),
-                        _span(d, td, "rowspan", 1, _MAX_SPAN),
+                        self._cell_atoms(td),
+                        off[td] or 0,
+                        1 if colspan is None else _span_value(colspan, _MAX_COLSPAN),
+                        1 if rowspan is None else _span_value(rowspan, _MAX_SPAN),
                     )
                 )
             row = grid.add_row(cells)
@@ -1476,15 +1545,75 @@ class _Extractor:
             if atoms:
                 out.line(atoms, row=True)
 
+    def _cell_atoms(self, td: int) -> list[tuple[str, int]]:
+        """The text of a table cell as one line of atoms: what ``_walk_blocks`` does in a cell (its text nodes with
+        whitespace collapsed, <br> and line breaks as nothing, dropped/hidden parts and nested cells skipped, a
+        nested table's text joining the cell's), in one scan without the block machinery."""
+        d = self.d
+        names, texts, end, off = d.names, d.texts, d.end, d.off
+        # most cells hold one text node besides ASCII whitespace (which only ever makes a pending space, dropped at
+        # the ends of the cell): its atoms are the cell's unless an element between it and the cell drops it
+        nodes = self.searchable
+        k = bisect_right(nodes, td)
+        if k == len(nodes) or nodes[k] > end[td]:
+            return []  # whitespace and elements only
+        if k + 1 == len(nodes) or nodes[k + 1] > end[td]:
+            t = nodes[k]
+            a = d.parent[t]
+            for _ in range(_NEAR_STEPS):  # a longer way up: the full scan below
+                if a == td or names[a] in _DROP or a in d.hidden_idx or names[a] == "td" or names[a] == "th":
+                    break
+                a = d.parent[a]
+            if a == td:
+                one = _Out()
+                self._text_atoms(t, texts[t] or "", True, one)
+                return _strip_atoms(one.cur)
+        hidden, text_atoms, pos = d.hidden, self._text_atoms, self.pos
+        out = _Out()
+        cur = out.cur
+        search = _ASCII_WS.search
+        j, hi = td + 1, end[td]
+        steps = 0
+        while j <= hi:
+            steps += 1
+            if steps % _CHECK_EVERY == 0:
+                budget.check()
+            name = names[j]
+            if name is None:
+                text = texts[j] or ""
+                bps = pos.get(j)
+                if bps is not None and len(bps) == 1 and text and search(text) is None:
+                    # one piece from where the node starts (what _Out.add does)
+                    if out.space is not None:
+                        if cur:
+                            cur.append(out.space)
+                        out.space = None
+                    cur.append((text, bps[0][1]))
+                else:
+                    text_atoms(j, text, True, out)
+                j += 1
+            elif name in _DROP or hidden(j) or name == "td" or name == "th":
+                j = end[j] + 1
+            elif name == "br":
+                out.ws(off[j] or 0, "")
+                j = end[j] + 1
+            else:
+                j += 1
+        return _strip_atoms(cur)
+
     # -- compose -----------------------------------------------------------------------------------------------
     def _compose(self, lines) -> tuple[str, list[Run]]:
+        """The text (lines joined by "\n") and its runs: a run starts wherever an atom does not continue the
+        markup where the previous one ended (every atom in a JS literal, whose offsets are not the file's)."""
         parts: list[str] = []
-        at: list[int] = []  # runs: where each starts in the text, and the markup offset it continues
-        src: list[int] = []
+        runs: list[Run] = []
+        add_run = runs.append
         n = 0
         every_atom = self.js
+        starts, size, to_file = self.file_starts, self.file_len, self.to_file
+        last_at = -1  # where the last run starts in the text
         for line, row in lines:
-            atoms = [a for a in line if a[0]] if row else _strip_atoms(list(line))
+            atoms = [a for a in line if a[0]] if row else _strip_atoms(line)
             if not atoms:
                 continue
             if parts:
@@ -1492,19 +1621,21 @@ class _Extractor:
                 n += 1
             prev_end = None
             for text, off in atoms:
-                if not text:
-                    continue
                 if prev_end != off or every_atom:
-                    if at and at[-1] == n:
-                        src[-1] = off
+                    if starts is None:
+                        line_col = to_file(off)
+                    else:  # LineIndex.line_col, inline: the markup is the file
+                        o = size if off > size else 0 if off < 0 else off
+                        i = bisect_right(starts, o)
+                        line_col = (i, o - starts[i - 1] + 1)
+                    if last_at == n:
+                        runs[-1] = Run(n, *line_col)  # an empty stretch: the run starts at the next atom
                     else:
-                        at.append(n)
-                        src.append(off)
+                        add_run(Run(n, *line_col))
+                        last_at = n
                 parts.append(text)
                 n += len(text)
                 prev_end = off + len(text)
-        to_file = self.to_file
-        runs = [Run(a, *to_file(o)) for a, o in zip(at, src)]
         return "".join(parts), runs
 
 
@@ -1519,11 +1650,11 @@ _SCAN, _FLUSH = 0, 1
 _DIGITS = re.compile(r"\d+")
 
 
-def _span(d: _Doc, td: int, attr: str, default: int, limit: int) -> int:
-    v = d.attr(td, attr).strip()
-    m = _DIGITS.match(v)
+def _span_value(v: str, limit: int) -> int:
+    """A colspan/rowspan attribute's value: its leading digits, 1 to ``limit``; 1 without digits."""
+    m = _DIGITS.match(v.strip())
     if not m:
-        return default
+        return 1
     return max(1, min(int(m.group()), limit))
 
 
@@ -1548,6 +1679,8 @@ class SpanGrid:
         self.pending: dict[int, list] = {}  # column -> [rows left, content for the following rows, anchor]
 
     def add_row(self, cells):
+        if not self.pending and len(cells) <= self.width and all(c[2] == 1 and c[3] == 1 for c in cells):
+            return [(content, anchor) for content, anchor, _, _ in cells]  # no span: the cells as they are
         row: list[tuple] = []
         col = 0
         above = self.pending  # spans from earlier rows that cover this one
