@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -27,6 +28,8 @@ from .spans import LineIndex
 if TYPE_CHECKING:
     from .pipeline import Memo
 
+# diagnostics one rule gives one file at most, when no findings-cap rule (NB008) says otherwise
+FINDINGS_CAP = 100
 # ``timeout`` of the lint methods when the caller gives none: the default per-file budget (None: no limit)
 DEFAULT_TIMEOUT: float | None = budget.DEFAULT_SECONDS
 
@@ -184,16 +187,36 @@ class Engine:
             if s.enabled(gate.code, self.opt_in):
                 diags.append(self._diagnostic(gate, not_a_report, report, s))
         else:
+            cap = self.findings_cap()
             for rule in self.rules:
                 if rule is gate or not s.enabled(rule.code, self.opt_in) or not self._applies(rule, report):
                     continue
                 budget.check()
-                for f in run_check(rule, report, ctx):
+                found = iter(run_check(rule, report, ctx))
+                for f in itertools.islice(found, cap):
                     diags.append(self._diagnostic(rule, f, report, s))
+                first_left = next(found, None)
+                if first_left is not None:  # a flood (a heading pasted 50,000 times): the rest in one diagnostic
+                    left = 1 + sum(1 for _ in found)
+                    diags += self._capped(rule, first_left, left, cap, report, s)
         budget.check()
         diags = apply_suppressions(diags, source, self, s)
         diags.sort(key=Diagnostic.sort_key)
         return FileResult(source.path, diags, report.meta(), source.text, source.encoding, source.kind, report)
+
+    def findings_cap(self) -> int:
+        """How many diagnostics one rule gives one file at most (the ``limit`` of the findings-cap rule, NB008)."""
+        rule = self.by_kind_check.get("findings-cap")
+        return int(rule.params.get("limit", FINDINGS_CAP)) if rule is not None else FINDINGS_CAP
+
+    def _capped(self, rule: Rule, first: Finding, left: int, cap: int, report: Report, s: Settings) -> list[Diagnostic]:
+        """NB008 for the findings of ``rule`` beyond the cap, at the first one not listed (none when NB008 is off:
+        the cap holds all the same, it keeps every output usable)."""
+        note = self.by_kind_check.get("findings-cap")
+        if note is None or not s.enabled(note.code, self.opt_in):
+            return []
+        values = {"code": rule.code, "name": rule.name, "n": left, "limit": cap}
+        return [self._diagnostic(note, Finding(first.start, first.end, values), report, s)]
 
     @staticmethod
     def _applies(rule: Rule, report: Report) -> bool:

@@ -67,3 +67,16 @@ def test_every_case_file_has_pass_and_fail():
         doc = y.load(f.read_text(encoding="utf-8"))
         kinds = {bool(c["expect"]) for c in doc["cases"]}
         assert kinds == {True, False}, f"{f.name} needs both passing and failing cases"
+
+
+def test_the_findings_cap_holds_with_nb008_off():
+    """NB008 off: the cap stays (it keeps every output usable), only the note about the rest is not given."""
+    from nblint.engine import Engine, Settings
+    from nblint.source import Source
+
+    text = (ROOT / "examples" / "compliant-2024.md").read_text(encoding="utf-8")
+    text = text.replace("2025年1月20日\n", "2025年1月20日\n" + "\n## 六、其他需要报告的事项\n" * 150)
+    res = Engine(Settings(select={"NB104"})).lint_source(Source(path="case.md", text=text, kind="markdown"))
+    assert [d.code for d in res.diagnostics] == ["NB104"] * 100
+    res = Engine(Settings(select={"NB104", "NB008"})).lint_source(Source(path="case.md", text=text, kind="markdown"))
+    assert [d.code for d in res.diagnostics].count("NB008") == 1 and "还有 50 处" in res.diagnostics[-1].message

@@ -1,6 +1,6 @@
 """Kind ``document``: facts about the file as a whole.
 
-``readable`` (NB001) and ``unused-suppression`` (NB009) are emitted by the engine itself, ``missing-report`` (NB508)
+``readable`` (NB001), ``findings-cap`` (NB008) and ``unused-suppression`` (NB009) are emitted by the engine itself, ``missing-report`` (NB508)
 and ``duplicate-report`` (NB509) by ``nblint audit`` over the set of reports; ``annual-report`` (NB002)
 is the gate: when it finds something, no other rule runs.
 """
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from ..engine import Context
     from ..ruleset import Rule
 
-PARAMS = {"check": (str, True)}
+PARAMS = {"check": (str, True), "limit": (int, False)}  # limit: findings-cap
 
 
 def readable(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
@@ -29,6 +29,12 @@ def readable(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
 
 def unused_suppression(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
     """NB009: an inline suppression that suppressed nothing.  The engine reports it after all other rules."""
+    yield from ()
+
+
+def findings_cap(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
+    """NB008: a rule found more than ``limit`` problems in one file; the engine lists the first ``limit`` and says
+    how many more there are in this one diagnostic, at the first one not listed."""
     yield from ()
 
 
@@ -71,6 +77,7 @@ def old_layout(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
 CHECKS = {
     "readable": readable,
     "unused-suppression": unused_suppression,
+    "findings-cap": findings_cap,
     "missing-report": missing_report,
     "duplicate-report": duplicate_report,
     "annual-report": annual_report,
