@@ -124,6 +124,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "read.open": ("无法打开文件：{why}", "cannot open file: {why}"),
     "read.read": ("无法读取文件内容：{why}", "cannot read file: {why}"),
     "read.too-large": ("文件超过 {mb} MB，不予检查", "file is larger than {mb} MB"),
+    "read.too-many-lines": (
+        "文本有 {n:,} 行，远超一份年报（上限 {limit:,} 行），不予检查",
+        "the text has {n:,} lines, far more than one annual report (limit {limit:,} lines); not linted",
+    ),
     "read.too-long": (
         "文本长 {n:,} 个字符，远超一份年报（上限 {limit:,}），不予检查",
         "the text is {n:,} characters long, far more than one annual report (limit {limit:,}); not linted",

@@ -51,3 +51,22 @@ def test_any_reader_failure_is_a_read_error():
     with pytest.raises(ReadError, match="nested too deeply"):
         with bad_input("HTML"):
             raise RecursionError
+
+
+def test_a_text_of_more_lines_than_any_report_is_nb001_with_the_count(tmp_path):
+    """A heading pasted 50,000 times (a fuzz input) is refused as not one report, like a text over MAX_CHARS, and
+    quickly: laying out 50,000 headings took seconds."""
+    import time
+
+    from nblint.engine import Engine
+    from nblint.readers import MAX_LINES
+
+    f = tmp_path / "r.md"
+    f.write_text("一、总体情况\n" * (MAX_LINES + 1), encoding="utf-8")
+    t = time.thread_time()
+    res = Engine().lint_path(str(f))
+    assert time.thread_time() - t < 1.0
+    [d] = res.diagnostics
+    assert d.code == "NB001" and f"{MAX_LINES + 2:,} 行" in d.message and f"上限 {MAX_LINES:,} 行" in d.message
+    f.write_text("一、总体情况\n" * (MAX_LINES - 2), encoding="utf-8")
+    assert "NB001" not in {d.code for d in Engine().lint_path(str(f)).diagnostics}

@@ -39,6 +39,9 @@ MAX_BYTES = 64 * 1024 * 1024
 # An annual report is 5,000–100,000 characters; a text far longer is not one report (and would only slow a
 # pre-commit run or an editor down).
 MAX_CHARS = 1_000_000
+# Lines likewise: the longest real report read (corpus, binaries, seeds) has under 250 lines, a PDF's one cell per
+# line a few thousand; 20,000 lines are no one report (a heading pasted 50,000 times took seconds to lay out).
+MAX_LINES = 20_000
 
 
 @contextmanager
@@ -117,4 +120,7 @@ def read_bytes(path: str, data: bytes) -> Source:
         source = reader.read(path, data)
     if len(source.text) > MAX_CHARS:
         raise ReadError(Msg("read.too-long", n=len(source.text), limit=MAX_CHARS))
+    lines = source.text.count("\n") + 1
+    if lines > MAX_LINES:
+        raise ReadError(Msg("read.too-many-lines", n=lines, limit=MAX_LINES))
     return source
