@@ -5,15 +5,18 @@ workers get paths, never contents, and results stream back as they are done; a w
 costs only the file it was on, see ``_ProcessPool``):
 
 1. *lint* every file on its own; its result carries the report's agency and year;
-2. *pairs*: once every agency and year is known, lint again each report whose agency has a report for the year
-   before, passing ``previous=`` that report, so the cross-year rules (NB305, NB306, NB503) run without being
-   told.  Its second result replaces the first.
+2. *pairs*: once every agency and year is known, each report whose agency has a report for the year before is
+   parsed again (from the text the first pass kept) with that report, and only the rules that read last year's
+   report run (``Engine.cross_year``: NB305, NB306, NB503, NB512, as their check kinds say).  Their diagnostics
+   are merged into the first pass's result, in the order one lint with ``previous=`` gives (a text with
+   suppression comments is linted whole: which comment is unused depends on every rule).  A task holds the
+   pairs of one agency, so a report that is this year's of one pair and last year's of another, or last year's
+   of several copies, is parsed once.
 
 The first pass lints instead of only parsing for agency and year because with this pipeline parsing is most of a
-lint (about 2.2 of 2.8 ms for a typical report): a parse-only pass followed by a lint of every file costs about
-5 ms a report, linting first and again only the paired reports about 3 ms plus 5 ms per paired report.  The
-first-pass results of reports with a known agency wait in a temporary file (not in memory) until the pairs are
-known; reports without one are final at once.
+lint: linting first and again only the cross-year rules of the paired reports costs one lint a report plus about
+one parse per paired report.  The first-pass results of reports with a known agency wait in a temporary file (not
+in memory) until the pairs are known; reports without one are final at once.  Workers live for both passes.
 
 Results are written as they arrive — JSON Lines (one record per diagnostic) and CSV (one row per report) — and
 only a small summary per report (plus a capped number of source lines) is kept for the HTML page written at the
@@ -225,6 +228,123 @@ def _lint_one(task: tuple) -> dict:
     return rep
 
 
+PAIRS = "pairs"  # the first item of a pair-pass task: (PAIRS, [(path, previous), ...], stored)
+
+
+def _lint_pairs(task: tuple) -> list[dict]:
+    """The year-pair pass for a few reports of one agency: each report is linted again with last year's, running
+    only the rules that read last year's report (``Engine.cross_year``).  Each result holds those rules'
+    diagnostics (``only``: their codes), to be merged into the first pass's result by the parent; a text with
+    suppression comments is linted whole (``only`` None: the result replaces the first).
+
+    ``task``: (PAIRS, [(path, previous), ...], stored), ``stored`` as for :func:`_lint_one`.  Each report is read
+    and parsed once for the task, whether it is this year's or last year's of a pair, and dropped once its last
+    pair is done."""
+    from ..engine import parse, previous_report
+    from ..source import ReadError
+
+    pairs, stored = task[1], task[2]
+    assert _ENGINE is not None, "the worker's initializer has not run"
+    read = _Reader(stored, False)
+    left = Counter(p for pair in pairs for p in pair)  # pairs still to come that need each report
+    models: dict[tuple[str, bool], Any] = {}  # (path, with the manifest's facts) -> Report (None: unreadable)
+    out = []
+    for path, previous in pairs:
+        facts = None
+        if _FACTS:
+            from .manifest import file_key
+
+            facts = _FACTS.get(file_key(path))
+        try:
+            engine, settings = _ENGINE.resolve(path)
+            res = _lint_pair(engine, settings, path, previous, facts, read, models, parse, previous_report, ReadError)
+        except Exception as e:
+            out.append(_report(path, previous, {}, [], error=_error_text(e)))
+        else:
+            rep = _report(path, previous, res.meta, res.diagnostics, res.source_text)
+            rep["only"] = sorted(res.only) if res.only is not None else None
+            out.append(rep)
+        for p in (path, previous):
+            left[p] -= 1
+            if not left[p]:
+                models.pop((p, False), None)
+                models.pop((p, True), None)
+    return out
+
+
+def _lint_pair(engine, settings, path, previous, facts, read, models, parse, previous_report, ReadError):
+    """One pair of :func:`_lint_pairs` under the file's time budget, with the models parsed so far."""
+    from .. import budget
+
+    try:
+        with budget.limit(_TIMEOUT):
+            key = (path, bool(facts))
+            if key not in models:
+                try:
+                    source = read(path)
+                except ReadError as e:
+                    return engine.unreadable(path, e, settings)
+                if facts:
+                    source.meta.update(facts)
+                models[key] = parse(source)
+            report = models[key]
+            budget.check()
+            if (previous, False) not in models:  # last year's report as `nblint check --previous` reads it
+                models[(previous, False)] = previous_report(previous, read)
+            return engine.lint_source(
+                report.source, models[(previous, False)], settings, timeout=None, only=engine.cross_year, report=report
+            )
+    except budget.Timeout as e:
+        return engine.timed_out(path, e.seconds, settings)
+
+
+MAX_PAIRS_PER_TASK = 32  # pairs of one agency linted by one task (its reports parsed once for all of them)
+
+
+def _pair_batches(pairs: dict[str, str], agency_of: dict[str, str]) -> list[tuple[list[tuple[str, str]], set[str]]]:
+    """The pair-pass tasks: each agency's pairs in order of last year's report (a report that is last year's of
+    several is parsed once), cut into tasks of at most MAX_PAIRS_PER_TASK; each with the set of files it reads."""
+    by_agency: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for f, prev in pairs.items():
+        by_agency[agency_of[f]].append((f, prev))
+    out = []
+    for agency in sorted(by_agency):
+        ps = sorted(by_agency[agency], key=lambda fp: (fp[1], fp[0]))
+        for i in range(0, len(ps), MAX_PAIRS_PER_TASK):
+            batch = ps[i : i + MAX_PAIRS_PER_TASK]
+            out.append((batch, {p for pair in batch for p in pair}))
+    out.sort(key=lambda b: -len(b[0]))  # the longest first: the last tasks do not leave a core idle
+    return out
+
+
+def _merge(first: dict, second: dict) -> dict:
+    """A paired report's final result from its first-pass result and its pair-pass result (see :func:`_lint_pairs`):
+    the cross-year rules' diagnostics in their places among the others (ordered as one lint orders them: line,
+    column, code; a rule's own in its order), or the pair pass's whole result when it linted the text whole.
+    With an error in the pair pass, the first pass's result stands with the error; after a time-out it stands
+    alone."""
+    if second["error"]:
+        return {**first, "previous": second["previous"], "error": second["error"]}
+    if second["timed_out"]:
+        return first
+    if second.get("only") is None:  # linted whole: it replaces the first (which alone has the clauses of NB511)
+        rep = {**second, "copying": first.get("copying")} if "copying" in first else dict(second)
+        rep.pop("only", None)
+        return rep
+    only = set(second["only"])
+    diags = [d for d in first["diagnostics"] if d["code"] not in only] + second["diagnostics"]
+    diags.sort(key=lambda d: (d["line"], d["col"], d["code"]))  # stable: Diagnostic.sort_key within one file
+    for d in diags[MAX_SNIPPETS_PER_REPORT:]:
+        d["source"] = None
+    counts = Counter(d["severity"] for d in diags)
+    return {
+        **first,
+        "previous": second["previous"],
+        "diagnostics": diags,
+        "counts": {sev: counts.get(sev, 0) for sev in SEVERITY_ORDER},
+    }
+
+
 def pack_source(source) -> bytes:
     """A reader's Source as compressed bytes (its fields only: no cached line index)."""
     import dataclasses
@@ -347,15 +467,17 @@ class _InProcess:
         pass
 
 
-def _crashed(task: tuple) -> dict:
-    path, previous = task[0], task[1]  # (path, previous[, keep[, stored]]): see _lint_one
-    return _report(
-        path,
-        previous,
-        {},
-        [],
-        error="the worker process died on this file (killed by the system: out of memory, or a crash in a library)",
-    )
+def _crashed(task: tuple) -> dict | list[dict]:
+    """The error row of a task whose worker died: a first-pass task (path, previous[, keep[, stored]]) gives one, a
+    pair-pass task (PAIRS, pairs, stored) one per pair (the first pass's results stand, with the error)."""
+    if task[0] == PAIRS:
+        why = "the worker process died while comparing this report, or another of its agency, with last year's"
+        return [_report(path, previous, {}, [], error=f"{why} ({_DEATH})") for path, previous in task[1]]
+    path, previous = task[0], task[1]  # see _lint_one
+    return _report(path, previous, {}, [], error=f"the worker process died on this file ({_DEATH})")
+
+
+_DEATH = "killed by the system: out of memory, or a crash in a library"
 
 
 class _ProcessPool:
@@ -367,6 +489,7 @@ class _ProcessPool:
     def __init__(self, jobs: int, initializer, initargs, on_crash):
         self.jobs, self.initializer, self.initargs, self.on_crash = jobs, initializer, initargs, on_crash
         self.executors: list = []
+        self.ready = None  # the executor of the last call, kept for the next (its workers and their warm caches)
 
     def _executor(self, n: int):
         from concurrent.futures import ProcessPoolExecutor
@@ -380,13 +503,14 @@ class _ProcessPool:
 
         pending = list(tasks)
         while pending:
-            ex = self._executor(self.jobs)
+            ex, self.ready = self.ready or self._executor(self.jobs), None
             done = 0
             try:
                 for res in ex.map(fn, pending, chunksize=chunksize):
                     done += 1
                     yield res
                 pending = []
+                self.ready = ex
             except BrokenProcessPool:
                 ex.shutdown(wait=False, cancel_futures=True)
                 in_flight = pending[done : done + self.jobs * chunksize]
@@ -405,6 +529,7 @@ class _ProcessPool:
         for ex in self.executors:
             ex.shutdown(wait=wait, cancel_futures=not wait)
         self.executors = []
+        self.ready = None
 
 
 def default_jobs() -> int:
@@ -556,6 +681,7 @@ class Audit:
                 entries = [(f, self.canonical[k], y) for f, k, y in known]
                 self.pairs = pair_years(entries) if self.previous_pairing else {}
                 self.duplicates = duplicates(entries)
+                agency_of = {f: a for f, a, _ in entries if f in self.pairs}
                 del known, entries
                 spill.seek(0)
                 for _ in range(len(offsets)):
@@ -566,21 +692,23 @@ class Audit:
                 if texts is not None:
                     texts.flush()
                 tasks = [
-                    (f, prev, False, (texts.name, {p: text_at[p] for p in (f, prev) if p in text_at}))
-                    if texts is not None
-                    else (f, prev)
-                    for f, prev in sorted(self.pairs.items())
+                    (
+                        PAIRS,
+                        batch,
+                        (texts.name if texts is not None else "", {p: text_at[p] for p in kept if p in text_at}),
+                    )
+                    for batch, kept in _pair_batches(self.pairs, agency_of)
                 ]
-                for rep in pool.imap_unordered(_lint_one, tasks, _chunksize(len(tasks), self.jobs)):
-                    bar.update()
-                    if rep["error"]:  # keep what the first pass found, with the error of the second
-                        spill.seek(offsets[rep["file"]])
-                        rep = {**pickle.load(spill), "previous": rep["previous"], "error": rep["error"]}
-                    elif rep["timed_out"]:  # with last year's report it ran out of time: the lint on its own stands
-                        spill.seek(offsets[rep["file"]])
-                        rep = pickle.load(spill)
-                    yield self._final(rep)
+                del agency_of
+                second: dict[str, dict] = {}  # the pair pass's results (a few diagnostics each), merged below
+                for batch in pool.imap_unordered(_lint_pairs, tasks, 1):
+                    bar.update(len(batch))
+                    for rep in batch:
+                        second[rep["file"]] = rep
                 bar.close()
+                for f in sorted(self.pairs):  # in the order of the pairs, whatever order the tasks ended in
+                    spill.seek(offsets[f])
+                    yield self._final(_merge(pickle.load(spill), second.pop(f)))
             finished = True
         finally:
             if spill is not None:

@@ -1,0 +1,109 @@
+"""The year-pair pass of ``nblint audit`` runs only the cross-year rules and merges their diagnostics into the first
+pass's result: the outputs must be those of a full lint with last year's report.
+
+Two checks on a folder with year pairs (corpus 平潭 060/062…, 洪泽区 003/002, a copy of 003 for NB509, and the
+示范区 fixtures for NB305, one of them with suppression comments):
+
+- the JSON Lines and CSV outputs are byte for byte the golden ones (tests/golden/audit-pairs.*), written by the
+  audit that re-linted every paired report whole (``NBLINT_UPDATE_GOLDEN=1`` rewrites them);
+- each paired report's own diagnostics (all but the audit-level NB509/NB511), in order, are those of
+  ``Engine.lint_path(file, previous=last year's)``, the lint ``nblint check --previous`` runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from nblint.app import audit as auditmod
+from nblint.app.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+FIXTURES = ROOT / "tests" / "fixtures" / "audit"
+GOLDEN = ROOT / "tests" / "golden"
+AUDIT_LEVEL = {"NB509", "NB511"}  # decided by the audit across reports, not by the lint of one report
+
+LAYOUT = {
+    "hz/002.txt": CORPUS / "002.txt",
+    "hz/003.txt": CORPUS / "003.txt",
+    "copy/003.txt": CORPUS / "003.txt",
+    "001.txt": CORPUS / "001.txt",
+    **{f"pt/{n}.txt": CORPUS / f"{n}.txt" for n in ("004", "006", "007", "008", "059", "060", "061", "062", "065")},
+    "shifan/a.md": FIXTURES / "shifan-2024.md",
+    "shifan/b.md": FIXTURES / "shifan-2023.md",
+    "shifan/c.md": FIXTURES / "shifan-2021.md",
+}
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch) -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip(f"{CORPUS} not available")
+    for rel, src in LAYOUT.items():
+        (tmp_path / "reports" / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(src, tmp_path / "reports" / rel)
+    # a paired report with suppression comments: one silences a cross-year finding, one silences nothing (NB009)
+    lines = (FIXTURES / "shifan-2024.md").read_text(encoding="utf-8").split("\n")
+    lines[1:1] = ["", "<!-- nblint: disable=NB305 -->", "<!-- nblint: disable=NB512 -->"]
+    (tmp_path / "reports" / "sup").mkdir()
+    (tmp_path / "reports" / "sup" / "a.md").write_text("\n".join(lines), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # relative paths in the outputs: the same on every machine
+    return tmp_path
+
+
+def test_outputs_are_those_of_a_whole_re_lint(folder, capsys):
+    rc = main(["audit", "reports", "--jobs", "2", "--jsonl", "out.jsonl", "--csv", "out.csv", "-q"])
+    assert rc == 0, capsys.readouterr().err
+    for ext in ("jsonl", "csv"):
+        got = (folder / f"out.{ext}").read_bytes()
+        g = GOLDEN / f"audit-pairs.{ext}"
+        if os.environ.get("NBLINT_UPDATE_GOLDEN"):
+            g.write_bytes(got)
+        assert got == g.read_bytes(), f"out.{ext} differs from {g.name}"
+    recs = [json.loads(x) for x in (folder / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    codes = {r["code"] for r in recs}
+    assert {"NB305", "NB503", "NB509"} <= codes  # cross-year and duplicate findings are part of the comparison
+
+
+def test_paired_reports_equal_a_lint_with_last_years_report(folder):
+    from nblint.engine import Engine
+
+    run = auditmod.Audit(["reports"], jobs=2, copying=True)
+    reps = {r["file"]: r for r in run}
+    assert len(run.pairs) >= 5
+    eng = Engine()
+    cross_year = 0
+    for path, prev in run.pairs.items():
+        want = eng.lint_path(path, previous=prev).diagnostics
+        got = [d for d in reps[path]["diagnostics"] if d["code"] not in AUDIT_LEVEL]
+        assert [(d["code"], d["line"], d["col"], d["severity"], d["message"]) for d in got] == [
+            (d.code, d.line, d.col, d.severity, d.message) for d in want
+        ], path
+        assert reps[path]["previous"] == prev
+        cross_year += sum(d.code in eng.cross_year for d in want)
+    assert cross_year >= 3
+
+
+def test_cross_year_rules_are_those_whose_check_reads_last_years_report():
+    """Engine.cross_year comes from each kind's reads_previous: every rule in it has a check that reads
+    ``ctx.previous``, and a rule whose check reads it is in it unless its parameters never use it (an identity
+    without a ``prev:`` term)."""
+    import inspect
+
+    from nblint.checks import kind_module
+    from nblint.engine import Engine
+
+    eng = Engine()
+    for r in eng.rules:
+        reads = "ctx.previous" in inspect.getsource(kind_module(r.kind).CHECKS[r.check])
+        if r.code in eng.cross_year:
+            assert reads, r.code
+        elif reads:
+            terms = [t for i in r.params["identities"] for t in i["left"] + i["right"]]
+            assert r.kind == "identity" and not any("prev:" in t for t in terms), r.code
+    assert {"NB305", "NB306", "NB503", "NB512"} <= eng.cross_year and "NB301" not in eng.cross_year
