@@ -610,6 +610,7 @@ class Audit:
         lang: str = "zh",
         scheduler: str | None = None,
         copying: bool = False,
+        workspace=None,
     ):
         self.paths = [str(p) for p in paths]
         self.facts = facts or {}  # a manifest's facts by file (nblint.app.manifest)
@@ -617,7 +618,8 @@ class Audit:
         self.lang = lang
         self.scheduler = scheduler  # None: local processes; "dask" or tcp://HOST:PORT: Dask distributed
         self.duplicates: dict[str, list[str]] = {}
-        self._workspace: Any = None  # resolves a file's settings for the audit-level rules (NB509)
+        # resolves a file's settings for the audit-level rules (NB509): the caller's, with what it resolved already
+        self._workspace: Any = workspace
         self.copying = copying  # each result carries its report's clauses for nblint.app.copying.annotate
         self.jobs = max(1, jobs or default_jobs())
         self.previous_pairing = previous_pairing
@@ -994,6 +996,7 @@ def run(args) -> int:
         lang=lang,
         scheduler=getattr(args, "scheduler", None),
         copying=not args.no_copying,
+        workspace=workspace,
     )
     from .evaluate import Evaluation
 
