@@ -107,3 +107,15 @@ def test_cross_year_rules_are_those_whose_check_reads_last_years_report():
             terms = [t for i in r.params["identities"] for t in i["left"] + i["right"]]
             assert r.kind == "identity" and not any("prev:" in t for t in terms), r.code
     assert {"NB305", "NB306", "NB503", "NB512"} <= eng.cross_year and "NB301" not in eng.cross_year
+
+
+def test_packed_sources_round_trip():
+    """The texts the first pass keeps for the pair pass: small ones as they are, large ones compressed."""
+    from nblint.source import Source
+
+    for n in (10, 100_000):
+        src = Source("a.txt", "字" * n, "text")
+        packed = auditmod.pack_source(src)
+        assert packed[:1] == (b"z" if n > 50_000 else b"p")
+        assert auditmod.unpack_source(packed).text == src.text and auditmod.unpack_source(packed).path == "a.txt"
+    assert len(auditmod.pack_source(Source("a.txt", "字" * 100_000, "text"))) < 100_000

@@ -345,20 +345,26 @@ def _merge(first: dict, second: dict) -> dict:
     }
 
 
+PACK_PLAIN_BELOW = 65_536  # bytes of a pickled Source kept as they are (compressing a small text costs more CPU)
+
+
 def pack_source(source) -> bytes:
-    """A reader's Source as compressed bytes (its fields only: no cached line index)."""
+    """A reader's Source as bytes (its fields only: no cached line index): pickled, and compressed when large (a
+    PDF's character boxes; a typical text report is a few kilobytes)."""
     import dataclasses
     import pickle
     import zlib
 
-    return zlib.compress(pickle.dumps(dataclasses.replace(source), pickle.HIGHEST_PROTOCOL), 1)
+    data = pickle.dumps(dataclasses.replace(source), pickle.HIGHEST_PROTOCOL)
+    return b"p" + data if len(data) < PACK_PLAIN_BELOW else b"z" + zlib.compress(data, 1)
 
 
 def unpack_source(data: bytes):
     import pickle
     import zlib
 
-    return pickle.loads(zlib.decompress(data))
+    body = memoryview(data)[1:]
+    return pickle.loads(zlib.decompress(body) if data[:1] == b"z" else body)
 
 
 class _Reader:

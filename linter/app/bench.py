@@ -258,7 +258,8 @@ def _run_audit(folder: Path, n: int, against: str | None = None) -> tuple[float,
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = folder.parent / "out.jsonl"
     rss = folder.parent / "rss.json"
-    env = dict(os.environ, PYTHONPATH=against) if against else None
+    env = dict(os.environ, PYTHONPATH=against) if against else dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed package has its bytecode compiled (as in ``cold``)
     cmd = [sys.executable, "-c", _AUDIT_RUN, str(rss), "audit", "--jobs", "2", "--jsonl", str(out), str(folder)]
     t = time.perf_counter()
     subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
