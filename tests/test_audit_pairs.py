@@ -134,3 +134,27 @@ def test_packed_sources_and_models_round_trip(engine):
         prev = engine.lint_path(str(path), previous=str(path)).diagnostics
         with_model = engine.lint_source(model.source, model, report=model).diagnostics
         assert [(d.code, d.message) for d in with_model] == [(d.code, d.message) for d in prev]
+
+
+def test_kept_reports_stay_out_of_the_pools_pipes(folder, monkeypatch):
+    """A worker writes the report it keeps to its own file in the audit's folder and sends back only where; a
+    worker without that folder (another machine) sends the bytes, which the parent keeps: the same results."""
+    sent: list = []
+    real = auditmod._lint_one
+
+    def spy(task):
+        rep = real(task)
+        sent.append(rep.get("_kept"))
+        return rep
+
+    monkeypatch.setattr(auditmod, "_lint_one", spy)
+    local = {r["file"]: r for r in auditmod.Audit(["reports"], jobs=1)}
+    kept = [w for w in sent if w is not None]
+    assert kept and all(isinstance(w, tuple) and len(w) == 3 for w in kept)
+    assert auditmod._KEPT == {}  # this process's file is closed with the audit
+
+    real_keep = auditmod._keep
+    monkeypatch.setattr(auditmod, "_keep", lambda folder, packed: real_keep(folder + "-elsewhere", packed))
+    assert real_keep("/nonexistent-folder", b"xyz") == b"xyz"
+    remote = {r["file"]: r for r in auditmod.Audit(["reports"], jobs=1)}
+    assert remote == local

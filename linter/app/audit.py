@@ -6,16 +6,18 @@ costs only the file it was on, see ``_ProcessPool``):
 
 1. *lint* every file on its own; its result carries the report's agency and year;
 2. *pairs*: once every agency and year is known, each report whose agency has a report for the year before is
-   parsed again (from the text the first pass kept) with that report, and only the rules that read last year's
-   report run (``Engine.cross_year``: NB305, NB306, NB503, NB512, as their check kinds say).  Their diagnostics
+   linted again with that report, and only the rules that read last year's report run (``Engine.cross_year``:
+   NB305, NB306, NB503, NB512, as their check kinds say), on the models the first pass parsed: each worker keeps
+   them in its own file in the audit's temporary folder (never through the pool's pipes; a worker on another
+   machine sends them back instead).  Their diagnostics
    are merged into the first pass's result, in the order one lint with ``previous=`` gives (a text with
    suppression comments is linted whole: which comment is unused depends on every rule).  A task holds the
    pairs of one agency, so a report that is this year's of one pair and last year's of another, or last year's
-   of several copies, is parsed once.
+   of several copies, is loaded once.
 
 The first pass lints instead of only parsing for agency and year because with this pipeline parsing is most of a
-lint: linting first and again only the cross-year rules of the paired reports costs one lint a report plus about
-one parse per paired report.  The first-pass results of reports with a known agency wait in a temporary file (not
+lint: linting first and running the cross-year rules of the paired reports on the kept models costs one lint a
+report plus a model load (a tenth of a parse) and the cross-year rules per paired report.  The first-pass results of reports with a known agency wait in a temporary file (not
 in memory) until the pairs are known; reports without one are final at once.  Workers live for both passes.
 
 Results are written as they arrive — JSON Lines (one record per diagnostic) and CSV (one row per report) — and
@@ -197,39 +199,63 @@ def _error_text(e: BaseException) -> str:
 
 
 def _lint_one(task: tuple) -> dict:
-    """Lint one file (with last year's report when paired) into a small, picklable summary.
+    """Lint one file into a small, picklable summary.
 
-    ``task``: (path, previous[, keep[, stored]]).  With ``keep`` the summary carries the extracted text
-    (``_source``: its parsed model, else the reader's :class:`Source`, packed) for the pair pass; ``stored`` =
-    (file, {path: (offset, size)}) says where the parent kept the texts of this pair, so that the pair pass reads
-    no report file a second time."""
+    ``task``: (path, previous[, keep]).  With ``keep`` (the folder the audit keeps reports in), a report the pair
+    pass may need is kept there for it: its parsed model, else the reader's :class:`Source` (see :func:`_keep`);
+    the summary says where (``_kept``: (file, offset, size)), so that the pair pass reads no report file a second
+    time and parses no report again."""
     path, previous = task[0], task[1]
-    keep = len(task) > 2 and task[2]
-    stored = task[3] if len(task) > 3 else None
+    keep = task[2] if len(task) > 2 else None
     assert _ENGINE is not None, "the worker's initializer has not run"
     facts = None
     if _FACTS:
         from .manifest import file_key
 
         facts = _FACTS.get(file_key(path))
-    read = _Reader(stored, keep)
+    read = _Reader({}, bool(keep))
     try:
         engine, settings = _ENGINE.resolve(path)
         res = engine.lint_path(path, previous=previous, settings=settings, timeout=_TIMEOUT, read=read, facts=facts)
     except Exception as e:
         return _report(path, previous, {}, [], error=_error_text(e))
     rep = _report(path, previous, res.meta, res.diagnostics, res.source_text)
-    if _COPYING:  # both passes: a paired report's second-pass result replaces its first
+    if _COPYING:
         from .copying import fingerprint
 
         rep["copying"] = fingerprint(res, engine, settings)
     if path in read.kept and rep["year"] is not None and agency_key(rep["agency_raw"]) is not None:
-        # a report the pair pass may need: its model goes along (parsing is most of a lint), else its text
-        rep["_source"] = (pack_model(res.report) if res.report is not None else None) or pack_source(read.kept[path])
+        packed = (pack_model(res.report) if res.report is not None else None) or pack_source(read.kept[path])
+        rep["_kept"] = _keep(str(keep), packed)
     return rep
 
 
-PAIRS = "pairs"  # the first item of a pair-pass task: (PAIRS, [(path, previous), ...], stored)
+_KEPT: dict[str, int] = {}  # this process's file of kept reports in an audit's folder -> its descriptor
+
+
+def _forget(folder: str) -> None:
+    """Close this process's files of kept reports in ``folder`` (the audit is over)."""
+    for name in [n for n in _KEPT if os.path.dirname(n) == folder]:
+        os.close(_KEPT.pop(name))
+
+
+def _keep(folder: str, packed: bytes) -> tuple[str, int, int] | bytes:
+    """Write ``packed`` to this process's file in the audit's ``folder``: (file, offset, size).  A worker on
+    another machine (Dask over tcp://) has no such folder: the bytes go back to the parent instead."""
+    if not os.path.isdir(folder):
+        return packed
+    name = os.path.join(folder, f"kept-{os.getpid()}")
+    fd = _KEPT.get(name)
+    if fd is None:
+        fd = _KEPT[name] = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    off = os.lseek(fd, 0, os.SEEK_END)
+    view = memoryview(packed)
+    while view:
+        view = view[os.write(fd, view) :]
+    return (name, off, len(packed))
+
+
+PAIRS = "pairs"  # the first item of a pair-pass task: (PAIRS, [(path, previous), ...], {path: (file, offset, size)})
 
 
 def _lint_pairs(task: tuple) -> list[dict]:
@@ -238,9 +264,9 @@ def _lint_pairs(task: tuple) -> list[dict]:
     diagnostics (``only``: their codes), to be merged into the first pass's result by the parent; a text with
     suppression comments is linted whole (``only`` None: the result replaces the first).
 
-    ``task``: (PAIRS, [(path, previous), ...], stored), ``stored`` as for :func:`_lint_one`.  Each report is read
-    and parsed once for the task, whether it is this year's or last year's of a pair, and dropped once its last
-    pair is done."""
+    ``task``: (PAIRS, [(path, previous), ...], {path: where the first pass kept it}).  Each report is loaded (or
+    read and parsed) once for the task, whether it is this year's or last year's of a pair, and dropped once its
+    last pair is done."""
     from ..engine import parse, previous_report
     from ..source import ReadError
 
@@ -401,22 +427,23 @@ def unpack_source(data: bytes):
 
 
 class _Reader:
-    """The ``read`` hook of :meth:`Engine.lint_path` for one task: the texts kept by the first pass where there are
-    some (``stored``), the file otherwise; with ``keep``, what it read is also kept (``kept``: path -> Source)."""
+    """The ``read`` hook of :meth:`Engine.lint_path` for one task: the reports kept by the first pass where there
+    are some (``stored``: path -> (file, offset, size)), the file otherwise; with ``keep``, what it read is also
+    kept (``kept``: path -> Source)."""
 
-    def __init__(self, stored: tuple[str, dict[str, tuple[int, int]]] | None, keep: bool):
-        self.where, self.spans = stored or ("", {})
+    def __init__(self, stored: dict[str, tuple[str, int, int]] | None, keep: bool):
+        self.spans = stored or {}
         self.keep = keep
         self.kept: dict = {}
 
     def load(self, path: str) -> tuple[str, Any] | None:
         """What the first pass kept of ``path`` (see :func:`unpack`), or None."""
         if path in self.spans:
-            off, size = self.spans[path]
+            where, off, size = self.spans[path]
             try:
-                with open(self.where, "rb") as f:
+                with open(where, "rb") as f:
                     return unpack(os.pread(f.fileno(), size, off))
-            except OSError:  # a worker on another machine (Dask over tcp://) has no access to the parent's file
+            except OSError:  # a worker on another machine (Dask over tcp://) has no access to the audit's folder
                 pass
         return None
 
@@ -700,24 +727,31 @@ class Audit:
         finished = False
         # results with an agency wait until every agency and year is known: for the pairs and the duplicates
         spill = tempfile.TemporaryFile(prefix="nblint-audit-")
-        # the texts the first pass extracted (compressed), read back by the workers of the pair pass
-        texts = tempfile.NamedTemporaryFile(prefix="nblint-audit-text-") if self.previous_pairing else None
-        text_at: dict[str, tuple[int, int]] = {}  # file -> (offset, size) of its packed Source in ``texts``
+        # the reports the first pass parsed, kept by the workers (each in its own file) for the pair pass
+        kept = tempfile.TemporaryDirectory(prefix="nblint-audit-kept-") if self.previous_pairing else None
+        kept_at: dict[str, tuple[str, int, int]] = {}  # file -> (file it is kept in, offset, size)
+        own = None  # the parent's file in ``kept``, for what a remote worker sent back
         offsets: dict[str, int] = {}  # file -> where its first-pass result is in the spill file
         known: list[tuple[str, str, int | None]] = []  # (file, agency key, year) of the spilled results
         try:
             bar = Progress("lint", len(files), enabled=self.progress)
-            first = ((f, None, texts is not None) for f in files)  # keep the extracted texts for the pair pass
+            first = ((f, None, kept.name if kept is not None else None) for f in files)
             for rep in pool.imap_unordered(_lint_one, first, _chunksize(len(files), self.jobs)):
                 bar.update()
-                packed = rep.pop("_source", None)
+                where = rep.pop("_kept", None)
                 key = agency_key(rep["agency_raw"])
                 if spill is None or key is None:
                     yield self._final(rep)  # no agency, nothing to pair (or no pairing): final now
                     continue
-                if packed is not None and texts is not None:
-                    text_at[rep["file"]] = (texts.tell(), len(packed))
-                    texts.write(packed)
+                if isinstance(where, bytes):  # from a worker without access to ``kept``: the parent keeps it
+                    data, where = where, None
+                    if kept is not None:
+                        if own is None:
+                            own = open(os.path.join(kept.name, "kept-parent"), "wb")
+                        where = (own.name, own.tell(), len(data))
+                        own.write(data)
+                if where is not None:
+                    kept_at[rep["file"]] = where
                 offsets[rep["file"]] = spill.tell()
                 known.append((rep["file"], key, rep["year"]))
                 pickle.dump(rep, spill, pickle.HIGHEST_PROTOCOL)
@@ -737,15 +771,11 @@ class Audit:
                     if rep["file"] not in self.pairs:
                         yield self._final(rep)
                 bar = Progress("pairs", len(self.pairs), enabled=self.progress)
-                if texts is not None:
-                    texts.flush()
+                if own is not None:
+                    own.flush()
                 tasks = [
-                    (
-                        PAIRS,
-                        batch,
-                        (texts.name if texts is not None else "", {p: text_at[p] for p in kept if p in text_at}),
-                    )
-                    for batch, kept in _pair_batches(self.pairs, agency_of)
+                    (PAIRS, batch, {p: kept_at[p] for p in reads if p in kept_at})
+                    for batch, reads in _pair_batches(self.pairs, agency_of)
                 ]
                 del agency_of
                 second: dict[str, dict] = {}  # the pair pass's results (a few diagnostics each), merged below
@@ -761,8 +791,11 @@ class Audit:
         finally:
             if spill is not None:
                 spill.close()
-            if texts is not None:
-                texts.close()
+            if own is not None:
+                own.close()
+            if kept is not None:
+                _forget(kept.name)  # this process's own file (--jobs 1)
+                kept.cleanup()
             if isinstance(pool, _InProcess):
                 pool.close()
             else:  # a process pool: let it end normally, unless the run was cut short
