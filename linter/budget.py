@@ -56,16 +56,22 @@ class Budget:
     deadline: float | None
     cancel: threading.Event = field(default_factory=threading.Event)
     parent: Budget | None = None
+    # this budget's cancel event and its parents', in one tuple: check() is called between all small steps
+    events: tuple[threading.Event, ...] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.events = (self.cancel,) + (self.parent.events if self.parent is not None else ())
 
     def cancelled(self) -> bool:
-        return self.cancel.is_set() or (self.parent is not None and self.parent.cancelled())
+        return any(e.is_set() for e in self.events)
 
     def expired(self) -> bool:
         return self.cancelled() or (self.deadline is not None and time.monotonic() > self.deadline)
 
     def check(self) -> None:
-        if self.cancelled():
-            raise Timeout(self.seconds, cancelled=True)
+        for e in self.events:
+            if e.is_set():
+                raise Timeout(self.seconds, cancelled=True)
         if self.deadline is not None and time.monotonic() > self.deadline:
             raise Timeout(self.seconds)
 

@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .diagnostics import SEVERITIES
+from .i18n import t
 
 OPTIONS = {
     "select": list,
@@ -30,12 +31,13 @@ OPTIONS = {
     "exclude": list,
 }
 CHOICES = {"fail-on": SEVERITIES, "lang": ("zh", "en")}  # agency-kind: the format registry's kinds
+# what an item of a list option is (a text of nblint.i18n: config.item.*)
 LIST_ITEM = {
-    "select": "a rule code, prefix or name",
-    "extend-select": "a rule code, prefix or name",
-    "ignore": "a rule code, prefix or name",
-    "extend-rules": "a directory",
-    "exclude": "a glob pattern",
+    "select": "rule",
+    "extend-select": "rule",
+    "ignore": "rule",
+    "extend-rules": "directory",
+    "exclude": "glob",
 }
 
 Key = tuple  # where a value is: ("select", 0), ("severity", "NB207"), ("per-file-ignores", "*.txt", 1)
@@ -80,59 +82,62 @@ class Config:
 
 
 def suggest(word: str, candidates) -> str:
-    """`` (did you mean 'x'?)`` for the closest candidate, or ''."""
+    """`` (did you mean 'x'?)`` / 「（是否想写 'x'？）」 for the closest candidate, or ''."""
     import difflib
 
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return t("config.did-you-mean", word=close[0]) if close else ""
 
 
 def _type_name(v) -> str:
+    """The kind of a configuration value in words (config.type.*)."""
     if v is None:
-        return "null"
-    for typ, name in ((bool, "boolean"), (str, "string"), (list, "list"), (dict, "mapping")):
+        return t("config.type.null")
+    for typ, name in ((bool, "boolean"), (str, "string"), (list, "list"), (dict, "mapping"), (int, "int")):
         if isinstance(v, typ):
-            return name
+            return t(f"config.type.{name}")
     return type(v).__name__
 
 
 def _validate(opts, cfg: Config) -> dict:
     """Type and value checks, each failing at the value's own position."""
     if not isinstance(opts, dict):
-        raise cfg.error(f"configuration must be a mapping of options, not {_type_name(opts)}")
+        raise cfg.error(t("config.not-mapping", got=_type_name(opts)))
     out: dict = {}
     for k, v in opts.items():
         if not isinstance(k, str):
-            raise cfg.error(f"option names are strings, not {k!r}", (k, "<key>"))
+            raise cfg.error(t("config.option-name", name=repr(k)), (k, "<key>"))
         key = k.replace("_", "-")
         if key not in OPTIONS:
-            raise cfg.error(f"unknown option '{k}'{suggest(key, OPTIONS)} (known: {', '.join(OPTIONS)})", (k, "<key>"))
+            hint = suggest(key, OPTIONS)
+            raise cfg.error(t("config.unknown-option", name=k, hint=hint, known=", ".join(OPTIONS)), (k, "<key>"))
         typ = OPTIONS[key]
         if not isinstance(v, typ):
             where = (k, "<key>") if v is None else (k,)  # an empty value has no position of its own
-            raise cfg.error(f"option '{k}' must be a {_type_name(typ())}, not {_type_name(v)}", where)
+            raise cfg.error(t("config.option-type", name=k, want=_type_name(typ()), got=_type_name(v)), where)
         if typ is list:
-            v = _strings(v, cfg, (k,), f"{k}[{{i}}] must be a string ({LIST_ITEM[key]})")
+            v = _strings(v, cfg, (k,), k, t(f"config.item.{LIST_ITEM[key]}"))
         elif typ is dict:
             v = _mapping(v, cfg, k, key)
         elif v not in _choices(key):
-            raise cfg.error(f"{k} must be one of {', '.join(_choices(key))}, not {v!r}", (k,))
+            raise cfg.error(t("config.choice", name=k, choices=", ".join(_choices(key)), got=repr(v)), (k,))
         if key == "extend-rules":
             for i, d in enumerate(v):
                 if not d.strip():
-                    raise cfg.error(f"extend-rules[{i}]: an empty directory name", (k, i))
+                    raise cfg.error(t("config.empty-directory", name=f"extend-rules[{i}]"), (k, i))
                 if not (cfg.base / d).is_dir():
-                    raise cfg.error(f"extend-rules[{i}]: no such directory: {d}", (k, i))
+                    raise cfg.error(t("config.no-directory", name=f"extend-rules[{i}]", directory=d), (k, i))
         out[key] = v
         if k != key:  # positions are looked up by the canonical name
             cfg.positions.update({(key, *p[1:]): pos for p, pos in list(cfg.positions.items()) if p[0] == k})
     return out
 
 
-def _strings(items: list, cfg: Config, key: Key, message: str) -> list[str]:
+def _strings(items: list, cfg: Config, key: Key, name: str, what: str) -> list[str]:
+    """The items of a list option, each a string (``name[i]`` must be ``what``)."""
     for i, x in enumerate(items):
         if not isinstance(x, str):
-            raise cfg.error(message.format(i=i) + f", not {x!r}", (*key, i))
+            raise cfg.error(t("config.item-type", name=f"{name}[{i}]", what=what, got=repr(x)), (*key, i))
     return [str(x) for x in items]
 
 
@@ -140,15 +145,15 @@ def _mapping(v: dict, cfg: Config, k: str, key: str) -> dict:
     out: dict = {}
     for sub, val in v.items():
         if not isinstance(sub, str):
-            raise cfg.error(f"the keys of '{k}' are strings, not {sub!r}", (k, sub, "<key>"))
+            raise cfg.error(t("config.sub-key", name=k, sub=repr(sub)), (k, sub, "<key>"))
         if key == "severity":
             if not isinstance(val, str) or val not in SEVERITIES:
-                raise cfg.error(f"severity of {sub} must be one of {', '.join(SEVERITIES)}, not {val!r}", (k, sub))
+                raise cfg.error(t("config.severity", code=sub, choices=", ".join(SEVERITIES), got=repr(val)), (k, sub))
             out[sub] = str(val)
         else:  # per-file-ignores
             if not isinstance(val, list):
-                raise cfg.error(f"per-file-ignores[{sub!r}] must be a list of codes, not {_type_name(val)}", (k, sub))
-            out[sub] = _strings(val, cfg, (k, sub), f"per-file-ignores[{sub!r}][{{i}}] must be a string (a rule code)")
+                raise cfg.error(t("config.codes", name=f"per-file-ignores[{sub!r}]", got=_type_name(val)), (k, sub))
+            out[sub] = _strings(val, cfg, (k, sub), f"per-file-ignores[{sub!r}]", t("config.item.code"))
     return out
 
 
@@ -159,7 +164,7 @@ def _decode(p: Path) -> str:
     try:
         data = p.read_bytes()
     except OSError as e:
-        raise ConfigError(f"cannot read: {e.strerror}", str(p)) from None
+        raise ConfigError(t("config.cannot-read", reason=e.strerror), str(p)) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -167,7 +172,7 @@ def _decode(p: Path) -> str:
         line_start = head.rfind(b"\n") + 1
         col = len(head[line_start:].decode("utf-8", "replace")) + 1
         raise ConfigError(
-            f"not UTF-8 (byte 0x{data[e.start]:02x}); save the file as UTF-8", str(p), head.count(b"\n") + 1, col
+            t("config.not-utf8", byte=f"0x{data[e.start]:02x}"), str(p), head.count(b"\n") + 1, col
         ) from None
 
 
@@ -208,9 +213,9 @@ def _load_yaml(p: Path, text: str, cfg: Config):
         mark = e.problem_mark or e.context_mark
         what = (e.problem or e.context or "syntax error").strip()
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise ConfigError(f"invalid YAML: {what}", str(p), line, col) from None
+        raise ConfigError(t("config.yaml", what=what), str(p), line, col) from None
     except (YAMLError, ValueError, TypeError, RecursionError) as e:
-        raise ConfigError(f"invalid YAML: {e}", str(p)) from None
+        raise ConfigError(t("config.yaml", what=e), str(p)) from None
     _yaml_positions(data, (), cfg.positions)
     return {} if data is None else data
 
@@ -270,11 +275,11 @@ def _load_toml(p: Path, text: str, cfg: Config):
         line, col = (int(m.group(1)), int(m.group(2))) if m else (1, 1)
         if "end of document" in str(e):
             line, col = text.count("\n") + 1, len(text) - text.rfind("\n")
-        raise ConfigError(f"invalid TOML: {_TOML_AT.sub('', str(e)).strip()}", str(p), line, col) from None
+        raise ConfigError(t("config.toml", what=_TOML_AT.sub("", str(e)).strip()), str(p), line, col) from None
     tool = data.get("tool")
     if tool is not None and not isinstance(tool, dict):
         _toml_positions(text, (), {"tool": tool}, cfg.positions)
-        raise cfg.error(f"'tool' must be a table, not {_type_name(tool)}", ("tool",))
+        raise cfg.error(t("config.table", name="'tool'", got=_type_name(tool)), ("tool",))
     opts = (tool or {}).get("nblint")
     if opts is None:
         if p.name == "pyproject.toml":
@@ -283,7 +288,7 @@ def _load_toml(p: Path, text: str, cfg: Config):
         return data
     if not isinstance(opts, dict):
         _toml_positions(text, ("tool",), {"nblint": opts}, cfg.positions)
-        raise cfg.error(f"[tool.nblint] must be a table, not {_type_name(opts)}", ("nblint",))
+        raise cfg.error(t("config.table", name="[tool.nblint]", got=_type_name(opts)), ("nblint",))
     _toml_positions(text, ("tool", "nblint"), opts, cfg.positions)
     return opts
 
@@ -291,7 +296,7 @@ def _load_toml(p: Path, text: str, cfg: Config):
 def load_file(path: str | Path) -> Config:
     p = Path(path)
     if not p.is_file():
-        raise ConfigError(f"{p}: configuration file not found")
+        raise ConfigError(t("config.not-found", path=p))
     text = _decode(p)
     cfg = Config(str(p), p.parent.resolve())
     if p.name == "pyproject.toml" or p.suffix == ".toml":

@@ -6,9 +6,11 @@ rules run and at what severity; inline suppressions are applied last and unused 
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -179,6 +181,18 @@ class Engine:
         memo: Memo | None = None,
         only: frozenset[str] | None = None,
         report: Report | None = None,
+    ) -> FileResult:
+        with _set_aside():
+            return self._lint_read(source, previous, settings, memo, only, report)
+
+    def _lint_read(
+        self,
+        source: Source,
+        previous: Report | None,
+        settings: Settings | None,
+        memo: Memo | None,
+        only: frozenset[str] | None,
+        report: Report | None,
     ) -> FileResult:
         s = settings or self.settings
         if only is not None and has_suppressions(source):
@@ -435,3 +449,16 @@ def apply_suppressions(diags: list[Diagnostic], source: Source, engine: Engine, 
                 Diagnostic(source.path, rule.code, rule.name, severity, msg, sup.line, sup.col, sup.line, sup.col)
             )
     return kept
+
+
+@contextlib.contextmanager
+def _set_aside() -> Iterator[None]:
+    """Set the objects alive before a lint (the engine, the source's text, offset map and reader objects) aside from
+    the cyclic garbage collector while it runs (``gc.freeze``), and give them back after (``gc.unfreeze``; both are
+    constant-time).  A large document otherwise costs a full collection over them again and again: half the lint
+    of a DOCX with 50,000 table cells.  Objects made by the lint are collected as usual."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

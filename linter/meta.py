@@ -38,7 +38,10 @@ def _meta():
         "year": re.compile(spec["year"]),
         "body_year": re.compile(spec["body-year"]),
         "agency_before": re.compile(spec["agency-before"]),
-        "agency_sources": [(a["origin"], re.compile(a["pattern"], re.M)) for a in spec["agency-sources"]],
+        "agency_sources": [
+            (a["origin"], a.get("in", "head"), re.compile(a["pattern"], re.M)) for a in spec["agency-sources"]
+        ],
+        "agency_search": {k: int(v) for k, v in spec["agency-search"].items()},
         "agency_line": re.compile(spec["agency-line"], re.M),
         "agency_name": re.compile(spec["agency-name"]),
         "agency_not": re.compile(spec["agency-not"]),
@@ -119,9 +122,7 @@ def _title_meta(report: Report, title: str, start: int, prev: tuple[int, int] | 
         report.year = int(m.group("y"))
         report.year_source = "title"
         report.year_span = (start + m.start("y"), start + m.end("y"))
-        agency = title[: m.start()].strip()
-        if not agency:  # "2024年上海市科委政府信息公开工作年度报告": the name follows the year
-            agency = M["agency_before"].split(title[m.end() :].lstrip("度").strip())[0].strip()
+        agency = _name_by_year(title, m)
     else:
         pm = M["year"].search(prev_text) if prev_text else None
         if pm and prev:
@@ -129,9 +130,7 @@ def _title_meta(report: Report, title: str, start: int, prev: tuple[int, int] | 
             report.year_source = "title"
             off = report.text.index(prev_text, prev[0])
             report.year_span = (off + pm.start("y"), off + pm.end("y"))
-            agency = prev_text[: pm.start()].strip()
-            if not agency:  # "2024 年上海市科委政府信息公开工作 / 年度报告": the name follows the year
-                agency = M["agency_before"].split(prev_text[pm.end() :].lstrip("度").strip())[0].strip()
+            agency = _name_by_year(prev_text, pm)  # "2024 年上海市科委政府信息公开工作 / 年度报告"
         else:
             agency = M["agency_before"].split(title)[0].strip()
     if not agency and prev_text and not M["year"].search(prev_text):
@@ -140,6 +139,12 @@ def _title_meta(report: Report, title: str, start: int, prev: tuple[int, int] | 
     # a name needs more than a word ("政府" alone, from "政府政务公开年报", names nobody)
     report.agency = agency if agency and len(agency) >= 3 else None
     report.agency_source = "title" if report.agency else None
+
+
+def _name_by_year(line: str, m: re.Match) -> str:
+    """The agency named in a title line around its year (found by ``m``): the words before the year, or when the
+    line starts with the year ("2024年上海市科委政府信息公开工作年度报告") the words after it."""
+    return line[: m.start()].strip() or _meta()["agency_before"].split(line[m.end() :].lstrip("度").strip())[0].strip()
 
 
 def _g(m: re.Match, name: str) -> int | None:
@@ -228,14 +233,14 @@ def find_agency(report: Report) -> tuple[str, str] | None:
     before the first section (grammar/meta.yaml ``agency-sources``, ``agency-line``)."""
     M = _meta()
     text = report.text
-    first = report.sections[0].span[0] if report.sections else min(len(text), 2000)
-    head = text[: max(first, min(len(text), 1500))]
+    chars = M["agency_search"]
+    first = report.sections[0].span[0] if report.sections else min(len(text), chars["unsectioned"])
+    within = {"head": text[: max(first, min(len(text), chars["head"]))], "tail": text[-chars["tail"] :]}
     lead = M["agency_line"].search(text, 0, first)
     if lead is not None and not text[: lead.start()].strip() and plausible_agency(lead.group("a")):
         return lead.group("a"), "header"  # the first line is the name alone
-    for origin, rx in M["agency_sources"]:
-        where = text[-400:] if origin == "signature" else head
-        for m in rx.finditer(where):
+    for origin, part, rx in M["agency_sources"]:
+        for m in rx.finditer(within[part]):
             name = re.sub(r"\s", "", m.group("a"))
             if plausible_agency(name):
                 return name, origin
@@ -265,8 +270,7 @@ def published_dates(text: str, given: dict | None = None, anchor: int = 0) -> li
             except (TypeError, ValueError):
                 continue
             if 1 <= d[1] <= 12 and 1 <= d[2] <= 31:
-                end = m.end("d") + (text.startswith("日", m.end("d")))  # the date as written: 2025年4月20日
-                out.append(Published(d, (m.start("y"), end), origin))
+                out.append(Published(d, m.span("date"), origin))
     rank = {o: i for i, o in enumerate(PUBLISHED_ORIGINS)}
     out.sort(key=lambda p: (rank.get(p.origin, len(rank)), p.span[0]))
     return out

@@ -51,13 +51,38 @@ class Normalized:
 def _tables():
     spec = data.load_yaml("grammar/normalize.yaml")
     deletions = re.compile("|".join(f"(?:{p})" for p in spec["delete"]))
+    starts = re.compile(spec["delete-starts"])
     table = {}
     for src, dst in spec["replace"].items():
         table[ord(src)] = dst
     for lo, hi, shift in spec.get("replace-ranges", []):
         for cp in range(lo, hi + 1):
             table[cp] = chr(cp - shift)
-    return deletions, table
+    return deletions, table, starts
+
+
+@lru_cache(maxsize=1)
+def _replaced() -> tuple[re.Pattern, dict[str, str]] | None:
+    """The characters the replacements change (a class to find them) and their replacements; None when one
+    replacement's result is changed by another (then only str.translate gives one pass)."""
+    table = {chr(k): v for k, v in _tables()[1].items()}
+    if any(v in table and table[v] != v for v in table.values()):
+        return None
+    return re.compile("[" + "".join(re.escape(k) for k in sorted(table)) + "]"), table
+
+
+def replace(text: str) -> str:
+    """The one-for-one replacements of grammar/normalize.yaml (``str.translate`` with the table).  A report holds
+    only a few distinct characters to replace (full-width punctuation, a kind of space): they are found with one
+    scan and each replaced with ``str.replace``, both in C, instead of ``translate``'s dictionary lookup for every
+    character (8x faster on the corpus)."""
+    found = _replaced()
+    if found is None:
+        return text.translate(_tables()[1])
+    rx, table = found
+    for ch in set(rx.findall(text)):
+        text = text.replace(ch, table[ch])
+    return text
 
 
 @lru_cache(maxsize=1)
@@ -109,17 +134,28 @@ def normalize(text: str, memo: Memo | None = None) -> Normalized:
         if done is not None:
             return done
     kept, deleted = _delete(text)
-    canon = to_simplified(kept.translate(_tables()[1]))
+    canon = to_simplified(replace(kept))
     return Normalized(canon, OffsetMap.deleting(deleted, len(text)))
 
 
 def _delete(text: str) -> tuple[str, list[tuple[int, int]]]:
-    """``text`` without what the deletion patterns of grammar/normalize.yaml match, and the deleted spans."""
+    """``text`` without what the deletion patterns of grammar/normalize.yaml match, and the deleted spans.
+
+    The deletions are tried only where one can start (``delete-starts``, found by a scan in C): the same matches
+    as ``finditer`` of the deletion pattern, which would try all its look-behinds at every character."""
+    deletions, _, starts = _tables()
+    match = deletions.match
     kept: list[str] = []
     deleted: list[tuple[int, int]] = []
     pos = 0
-    for m in _tables()[0].finditer(text):
-        s, e = m.span()
+    for c in starts.finditer(text):
+        s = c.start()
+        if s < pos:
+            continue
+        m = match(text, s)  # a look-behind sees the text before s
+        if m is None:
+            continue
+        e = m.end()
         if s == e:
             continue
         if s > pos:
@@ -160,7 +196,6 @@ def _by_lines(text: str, memo: Memo) -> Normalized | None:
     looked up).  The same result as the whole text at once, since deletions do not cross line breaks (see
     :func:`_chunks`) and replacements are per character; None when the text needs Traditional → Simplified
     conversion that changes a line's length (left to the whole text)."""
-    table = _tables()[1]
     cache = memo.norm_lines
     parts: list[str] = []
     deleted: list[tuple[int, int]] = []
@@ -169,7 +204,7 @@ def _by_lines(text: str, memo: Memo) -> Normalized | None:
         hit = cache.get(chunk)
         if hit is None:
             kept, spans = _delete(chunk)
-            hit = cache[chunk] = (kept.translate(table), spans)
+            hit = cache[chunk] = (replace(kept), spans)
         parts.append(hit[0])
         if hit[1]:
             deleted.extend((s + a, s + b) for a, b in hit[1])

@@ -16,24 +16,25 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import data
+from .ruleset import Problem, located, read_positioned_yaml, shape_problems
 
-_KEYS = {
+# a profile file's shape (nblint.ruleset.shape_problems: "?" marks an optional key; float accepts int)
+_DEADLINE = {"kinds?": [str], "levels?": [str], "eras?": [str], "date": str}
+_DEDUCTION = {"label": str, "label-en?": str, "basis?": str, "codes": [str], "points": float}
+SHAPE = {
     "id": str,
     "name": str,
-    "name-en": str,
+    "name-en?": str,
     "source": str,
-    "url": str,
-    "applies-to": str,
-    "example": bool,
-    "points": (int, float),
-    "missing": (int, float),
-    "deadlines": list,
-    "deductions": list,
-    "not-checked": str,
+    "url?": str,
+    "applies-to?": str,
+    "example?": bool,
+    "points": float,
+    "missing?": float,
+    "deadlines?": [_DEADLINE],
+    "deductions": [_DEDUCTION],
+    "not-checked?": str,
 }
-_REQUIRED = ("id", "name", "source", "points", "deductions")
-_DEDUCTION_KEYS = {"label": str, "label-en": str, "basis": str, "codes": list, "points": (int, float)}
-_DEADLINE_KEYS = {"kinds": list, "levels": list, "eras": list, "date": str}
 _CODE = re.compile(r"[A-Z]{2,5}\d{3}")
 
 
@@ -79,35 +80,39 @@ class Profile:
         return round(max(0.0, self.points - self.missing), 2)
 
 
-def _check(where: str, obj, keys: dict, required=()) -> None:
-    if not isinstance(obj, dict):
-        raise ProfileError(f"{where}: expected a mapping")
-    for k, v in obj.items():
-        if k not in keys:
-            raise ProfileError(f"{where}: unknown key {k!r} (known: {', '.join(sorted(keys))})")
-        if not isinstance(v, keys[k]) or isinstance(v, bool) and keys[k] is not bool:
-            raise ProfileError(f"{where}: {k} has the wrong type ({type(v).__name__})")
-    for k in required:
-        if k not in obj:
-            raise ProfileError(f"{where}: {k} is required")
+def problems(doc) -> list[Problem]:
+    """Where a profile document does not have the profile's shape, its deductions name no rule code, or a deadline
+    is not a date of the year (MM-DD), as (path, message)."""
+    from .checks.dates import month_day_problems
+
+    out = shape_problems(doc, SHAPE)
+    if out:
+        return out
+    for i, d in enumerate(doc["deductions"]):
+        bad = [c for c in d["codes"] if not _CODE.fullmatch(c)]
+        if bad:
+            out.append((("deductions", i, "codes"), f"not rule codes: {bad}"))
+    return out + month_day_problems(doc.get("deadlines") or [], ("deadlines",))
 
 
 def parse(doc, where: str) -> Profile:
-    _check(where, doc, _KEYS, _REQUIRED)
-    deductions = []
-    for i, d in enumerate(doc.get("deductions") or []):
-        _check(f"{where}: deductions[{i}]", d, _DEDUCTION_KEYS, ("label", "codes", "points"))
-        bad = [c for c in d["codes"] if not isinstance(c, str) or not _CODE.fullmatch(c)]
-        if bad:
-            raise ProfileError(f"{where}: deductions[{i}].codes: not rule codes: {bad}")
-        deductions.append(
-            Deduction(d["label"], d.get("label-en", d["label"]), d.get("basis", ""), frozenset(d["codes"]), d["points"])
-        )
-    for i, d in enumerate(doc.get("deadlines") or []):
-        _check(f"{where}: deadlines[{i}]", d, _DEADLINE_KEYS, ("date",))
-        m = re.fullmatch(r"(\d{2})-(\d{2})", d["date"])
-        if not m or not (1 <= int(m[1]) <= 12 and 1 <= int(m[2]) <= 31):
-            raise ProfileError(f"{where}: deadlines[{i}].date {d['date']!r} must be MM-DD")
+    """A profile from its document; ProfileError naming every problem (``where: path: message``)."""
+    probs = problems(doc)
+    if probs:
+        raise ProfileError("\n".join(f"{where}: {_path_name(path)}{msg}" for path, msg in probs))
+    return _profile(doc, where)
+
+
+def _path_name(path: tuple) -> str:
+    name = "".join(f"[{k}]" if isinstance(k, int) else (f".{k}" if i else str(k)) for i, k in enumerate(path))
+    return f"{name}: " if name else ""
+
+
+def _profile(doc, where: str) -> Profile:
+    deductions = [
+        Deduction(d["label"], d.get("label-en", d["label"]), d.get("basis", ""), frozenset(d["codes"]), d["points"])
+        for d in doc["deductions"]
+    ]
     return Profile(
         id=doc["id"],
         name=doc["name"],
@@ -126,14 +131,15 @@ def parse(doc, where: str) -> Profile:
 
 
 def load_file(path: str | Path) -> Profile:
+    """A profile file; ProfileError with every problem at its ``file:line:col``."""
     p = Path(path)
-    try:
-        doc = data.read_yaml_file(p)
-    except OSError as e:
-        raise ProfileError(f"{p}: cannot read: {e.strerror or e}") from None
-    except Exception as e:  # a YAML syntax error, an alias …
-        raise ProfileError(f"{p}: {e}") from None
-    return parse(doc, str(p))
+    doc, problem = read_positioned_yaml(p, "scoring profile")
+    if problem is not None:
+        raise ProfileError(problem)
+    probs = problems(doc)
+    if probs:
+        raise ProfileError("\n".join(located(str(p), doc, path, msg) for path, msg in probs))
+    return _profile(data.plain(doc), str(p))
 
 
 @lru_cache(maxsize=1)

@@ -484,44 +484,61 @@ def _vocabulary_problems(doc: dict) -> list[Problem]:
     return out
 
 
-def _load_rule_file(p: Path) -> tuple[Rule | None, list[str]]:
+def read_positioned_yaml(p: Path, what: str = "rule file", max_bytes: int = MAX_RULE_BYTES) -> tuple[Any, str | None]:
+    """A YAML mapping read with the positions of its keys and values (ruamel's round-trip nodes), refusing aliases
+    and anchors (a file from a repository being linted is data, not trusted): ``(document, None)``, or ``(None,
+    "file:line:col: problem")`` for a file that cannot be read, is too large, is not UTF-8 or YAML, or is not a
+    mapping.  ``what`` names the file in the problem (a rule file, a scoring profile)."""
     from ruamel.yaml import YAML
 
-    problems: list[str] = []
     where = str(p)
     try:
         with open(p, "rb") as fh:
-            raw = fh.read(MAX_RULE_BYTES + 1)
+            raw = fh.read(max_bytes + 1)
     except OSError as e:
-        return None, [f"{where}:1:1: cannot read rule file: {e.strerror}"]
-    if len(raw) > MAX_RULE_BYTES:
-        return None, [f"{where}:1:1: rule file larger than {MAX_RULE_BYTES // 1024} KB"]
+        return None, f"{where}:1:1: cannot read {what}: {e.strerror}"
+    if len(raw) > max_bytes:
+        return None, f"{where}:1:1: {what} larger than {max_bytes // 1024} KB"
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         ln = raw[: e.start].count(b"\n") + 1
         col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
-        return None, [f"{where}:{ln}:{col}: rule file is not UTF-8"]
+        return None, f"{where}:{ln}:{col}: {what} is not UTF-8"
     try:
         refused = data.refuse_references(text, where)
         if refused:
-            return None, [refused]
+            return None, refused
         doc = YAML(typ="rt").load(text)
     except Exception as e:  # ruamel's YAMLError and whatever a malformed document makes it raise
         mark = getattr(e, "problem_mark", None)
         ln, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return None, [f"{where}:{ln}:{col}: invalid YAML: {getattr(e, 'problem', None) or e}"]
+        return None, f"{where}:{ln}:{col}: invalid YAML: {getattr(e, 'problem', None) or e}"
     if not isinstance(doc, dict):
-        return None, [f"{where}:1:1: a rule file must be a mapping"]
+        return None, f"{where}:1:1: a {what} must be a mapping"
+    return doc, None
+
+
+def located(where: str, doc, path: tuple, msg: str) -> str:
+    """A problem at ``path`` (keys and list indexes) of a positioned YAML document as ``file:line:col: path: msg``."""
+    ln, col = _locate(doc, path) if path else (1, 1)
+    name = "".join(f"[{k}]" if isinstance(k, int) else (f".{k}" if i else str(k)) for i, k in enumerate(path))
+    return f"{where}:{ln}:{col}: {f'{name}: ' if name else ''}{msg}"
+
+
+def _load_rule_file(p: Path) -> tuple[Rule | None, list[str]]:
+    doc, problem = read_positioned_yaml(p)
+    if problem is not None:
+        return None, [problem]
+    problems: list[str] = []
+    where = str(p)
 
     def err(key, msg):
         ln, col = _pos(doc, key) if key is not None else (1, 1)
         problems.append(f"{where}:{ln}:{col}: {msg}")
 
     def err_at(path: tuple, msg: str):
-        ln, col = _locate(doc, path) if path else (1, 1)
-        name = "".join(f"[{k}]" if isinstance(k, int) else (f".{k}" if i else str(k)) for i, k in enumerate(path))
-        problems.append(f"{where}:{ln}:{col}: {f'{name}: ' if name else ''}{msg}")
+        problems.append(located(where, doc, path, msg))
 
     kind = doc.get("kind")
     params_schema: dict = {}
@@ -718,9 +735,10 @@ def closest(rules: list[Rule], ident: str) -> str | None:
 
 
 def unknown_code_message(rules: list[Rule], ident: str) -> str:
-    """``unknown rule code or name: X`` with the closest code or name, if any."""
+    """``unknown rule code or name: X`` / 「未知的规则代码或名称：X」 with the closest code or name, if any."""
     close = closest(rules, ident)
-    return f"unknown rule code or name: {ident.strip()}" + (f" (did you mean {close}?)" if close else "")
+    hint = t("config.did-you-mean-code", code=close) if close else ""
+    return t("config.unknown-rule", ident=ident.strip(), hint=hint)
 
 
 def resolve_codes(rules: list[Rule], idents) -> set[str]:

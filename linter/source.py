@@ -113,21 +113,11 @@ class Source:
         (``line_info``, ``cells``), never by searching the text."""
         line, col = self.lines.line_col(start)
         info = self.line_info.get(line, {})
-        out: dict[str, int | str] = {}
-        if info.get("page") is not None:
-            out["page"] = info["page"]
-        m = _BLOCK.fullmatch(info.get("block") or "")
-        if m:
-            n = int(m.group("n"))
-            if m.group("kind") == "paragraph":
-                out["paragraph"] = n
-            elif m.group("kind") == "table":
-                out["table"] = n
-                if m.group("row"):
-                    out["row"] = int(m.group("row"))
-                    starts = self.cells.get(line)
-                    if starts:
-                        out["cell"] = max(1, bisect_right(starts, col - 1))
+        out = place_of(info.get("page"), info.get("block"))
+        if "row" in out:
+            starts = self.cells.get(line)
+            if starts:
+                out["cell"] = max(1, bisect_right(starts, col - 1))
         line_start, line_end = self.lines.line_span(line)
         q = quote(self.text, start, end, line_end)
         if q and len(q) < 4 and start > line_start and " | " in self.text[line_start:line_end]:
@@ -143,6 +133,26 @@ class Source:
 
 # the DOCX reader's block names: "paragraph 12", "table 2 row 3", "table 2" (inside a cell), "chunk 1"
 _BLOCK = re.compile(r"(?P<kind>paragraph|table|chunk) (?P<n>[0-9]++)(?: row (?P<row>[0-9]++))?")
+
+
+def place_of(page: int | None, block: str | None) -> dict[str, int | str]:
+    """A reader's page and block name as the ``where`` of a position: ``page``, ``paragraph``, or ``table`` and
+    ``row`` (1-based, as the reader counted them)."""
+    out: dict[str, int | str] = {}
+    if page is not None:
+        out["page"] = page
+    m = _BLOCK.fullmatch(block or "")
+    if m:
+        n = int(m.group("n"))
+        if m.group("kind") == "paragraph":
+            out["paragraph"] = n
+        elif m.group("kind") == "table":
+            out["table"] = n
+            if m.group("row"):
+                out["row"] = int(m.group("row"))
+    return out
+
+
 QUOTE_CHARS = 24
 
 

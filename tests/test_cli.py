@@ -115,7 +115,7 @@ def test_config_walks_up_and_unknown_option_is_error(tmp_path, defective):
     assert run("check", defective)[0] == 0
     (tmp_path / ".nblint.yaml").write_text("ignore: [NB207]\nsevertiy: {}\n", encoding="utf-8")
     rc, _, err = run("check", defective)
-    assert rc == 2 and "unknown option 'severtiy'" in err
+    assert rc == 2 and "未知选项 'severtiy'" in err
 
 
 def test_pyproject_config_and_cli_flags_win(tmp_path, defective):

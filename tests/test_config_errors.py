@@ -53,6 +53,12 @@ CASES = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def english(monkeypatch):
+    """The needles below are the English texts (--lang en); the Chinese ones are tested on their own at the end."""
+    monkeypatch.setenv("NBLINT_LANG", "en")
+
+
 @pytest.fixture
 def project(tmp_path):
     shutil.copy(EXAMPLES / "compliant-2024.md", tmp_path / "r.md")
@@ -144,3 +150,34 @@ def _toml(v) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
     return json.dumps(v) if v is not None else '""'
+
+
+def test_configuration_errors_are_in_the_interface_language(project, capsys, monkeypatch):
+    """Chinese by default, English with --lang en; the position is the same."""
+    monkeypatch.delenv("NBLINT_LANG", raising=False)
+    (project / YAML).write_bytes(b"severtiy: {}\nfail-on: fatal\n")
+    assert main(["check", str(project / "r.md")]) == 2
+    assert capsys.readouterr().err.startswith(f"{project / YAML}:1:1: 未知选项 'severtiy'（是否想写 'severity'？）")
+    (project / YAML).write_bytes(b"fail-on: fatal\n")
+    assert main(["check", str(project / "r.md")]) == 2
+    assert capsys.readouterr().err.startswith(f"{project / YAML}:1:10: fail-on 只能是 error, warning, info 之一")
+    assert main(["check", "--lang", "en", str(project / "r.md")]) == 2
+    assert capsys.readouterr().err.startswith(f"{project / YAML}:1:10: fail-on must be one of error, warning, info")
+
+
+def test_an_internal_error_is_one_line_and_exit_2(project, capsys, monkeypatch):
+    """A bug in nblint is an internal error: exit 2 and one line saying so (the traceback with NBLINT_DEBUG)."""
+    from nblint.app import cli
+
+    def broken(args):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(cli, "cmd_check", broken)
+    monkeypatch.delenv("NBLINT_DEBUG", raising=False)
+    monkeypatch.delenv("NBLINT_LANG", raising=False)
+    assert main(["check", str(project / "r.md")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("nblint: 内部错误：KeyError: 'boom'") and "Traceback" not in err
+    monkeypatch.setenv("NBLINT_DEBUG", "1")
+    assert main(["check", str(project / "r.md")]) == 2
+    assert "Traceback" in capsys.readouterr().err

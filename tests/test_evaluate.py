@@ -272,3 +272,27 @@ def test_nb509_names_the_first_five_duplicates_and_how_many(tmp_path):
     rep = {**rep, "diagnostics": [], "counts": {"error": 0, "warning": 0, "info": 0}}
     mark_duplicate(rep, others, "en", "info")
     assert rep["diagnostics"][0]["message"].endswith(" and 2 more")
+
+
+def test_a_malformed_profile_names_each_problem_at_its_line_and_column(tmp_path):
+    """A scoring profile is checked as rule files are (one shape checker, positions from the YAML): every problem
+    at its file:line:col, not the first one without a place."""
+    p = tmp_path / "local.yaml"
+    p.write_text(
+        "id: local\nname: 本地方案\nsource: 某市考核细则\npoints: 10\n"
+        "deductions:\n  - label: 未按时发布\n    codes: [nb504]\n    points: 2\n"
+        "deadlines:\n  - date: 02-30x\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(profiles.ProfileError) as e:
+        profiles.load_file(p)
+    assert str(e.value).splitlines() == [
+        f"{p}:7:5: deductions[0].codes: not rule codes: ['nb504']",
+        f"{p}:10:11: deadlines[0].date: date '02-30x' must be MM-DD",
+    ]
+    p.write_text("id: local\nname: x\nsource: y\npoints: 10\ndeductions: []\nbonus: 3\n", encoding="utf-8")
+    with pytest.raises(profiles.ProfileError, match=r"local.yaml:6:8: bonus: unknown key 'bonus'"):
+        profiles.load_file(p)
+    p.write_text("&a id: x\n", encoding="utf-8")
+    with pytest.raises(profiles.ProfileError, match=r"local.yaml:1:1: .*(anchor|alias)"):
+        profiles.load_file(p)

@@ -214,3 +214,18 @@ def test_fix_with_extend_rules(report):
     p = nblint("check", "--fix", report.name, cwd=report.parent)
     assert "Traceback" not in p.stderr
     assert p.returncode == 1 and report.read_text(encoding="utf-8") == expected(DEFECTIVE.read_text(encoding="utf-8"))
+
+
+def test_overlapping_fixes_count_only_what_was_applied():
+    """Two diagnostics whose edits overlap: the first is applied, the second waits for the next run, and the count
+    printed after --fix says one, not two."""
+    from types import SimpleNamespace as NS
+
+    from nblint.fixes import apply_edits
+
+    def diag(*edits):
+        return NS(fix=NS(edits=[NS(start=a, end=b, text=t) for a, b, t in edits]))
+
+    text = "全年收到申请２４件"
+    new, n = apply_edits(text, [diag((6, 7, "2")), diag((6, 8, "24")), diag((0, 2, "全年"))])
+    assert (new, n) == ("全年收到申请2４件", 2)

@@ -130,3 +130,33 @@ def test_command_line_with_a_worker_process(tmp_path):
 def test_command_line_rejects_an_unknown_format():
     p = subprocess.run([sys.executable, "-m", "nblint.fuzz", "--runs", "1", "--formats", "rtf"], capture_output=True)
     assert p.returncode == 2 and b"unknown format" in p.stderr
+
+
+def test_the_library_floor_is_not_counted_as_slow():
+    """A 20-page PDF whose PDFium page loading alone takes most of the limit is judged by nblint's time above that
+    floor; the summary still counts it as over the limit in all."""
+
+    def target(name, data, timeout):
+        c0 = time.process_time()
+        while time.process_time() - c0 < 0.15:  # burns CPU: over the 0.1 s limit in all …
+            pass
+        out = fuzz.Outcome("ok", check_s=0.15, check_cpu=time.process_time() - c0)
+        out.floor_cpu = 0.1 if name.endswith(".pdf") else 0.0  # … but a PDF's library took 0.1 s of it
+        return out
+
+    stats = fuzz.fuzz(seed=0, runs=10, jobs=0, target=target, slow=0.1, timeout=5, shared=False, clock="cpu")
+    assert stats.slow_floor == 2 and stats.slow == 8  # the two PDFs of the ten inputs are not findings
+
+
+def test_library_floor_measures_each_format():
+    """The floor is what the format's library alone costs on the same bytes: measured for PDF, DOCX and HTML,
+    nothing for plain text, and a broken file costs what the library took to give up, without an exception."""
+    pool = _pool()
+    for fmt in fuzz.FORMATS:
+        seed = pool[fmt][0]
+        floor = fuzz.library_floor(f"x.{fmt}", seed.data)
+        assert 0.0 <= floor < 2.0
+        if fmt in ("txt", "md"):
+            assert floor < 0.001
+    for name, junk in (("x.pdf", b"%PDF-1.4 broken"), ("x.docx", b"PK\x03\x04 broken"), ("x.html", b"\x00" * 10)):
+        assert fuzz.library_floor(name, junk) >= 0.0

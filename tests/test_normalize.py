@@ -11,7 +11,7 @@ from nblint.normalize import normalize
 # characters that occur in real reports, including those the normaliser deletes or replaces
 ALPHABET = list(
     "一二三四五六七八九十年月日報告開關於條例國務院公开政府信息（）()，,。、：:；“”‘’\"'|—-/ 0123456789１２３．.\n\r\t\u3000\u00a0\u200b\ufeffāáǎàkaibào"
-) + ["<!-- x -->"]
+) + ["<!-- x -->", " <!-- y -->", "a ("]
 
 
 def test_traditional_to_simplified_keeps_positions():
@@ -85,3 +85,67 @@ def test_simplified_text_skips_opencc():
 
     assert not _needs_t2s("一、总体情况（一）主动公开“三安全一稳定”〔2021〕")
     assert _needs_t2s("政府信息公開")
+
+
+def _first_chars(items) -> list[tuple[int, int]]:
+    """The code point ranges the first consumed character of a parsed pattern can be in (look-arounds skipped)."""
+    import re._constants as c
+
+    for op, av in items:
+        if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
+            continue
+        if op is c.LITERAL:
+            return [(av, av)]
+        if op is c.IN:
+            out = []
+            for iop, iav in av:
+                assert iop in (c.LITERAL, c.RANGE), f"a class the test cannot enumerate: {iop}"
+                out.append((iav, iav) if iop is c.LITERAL else iav)
+            return out
+        if op is c.SUBPATTERN:
+            return _first_chars(av[-1])
+        if op is c.BRANCH:
+            return [r for alt in av[1] for r in _first_chars(alt)]
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
+            return _first_chars(av[2])
+        raise AssertionError(f"a pattern that may start with anything: {op}")
+    raise AssertionError("a pattern that may match nothing")
+
+
+def test_every_deletion_starts_with_a_delete_start_character():
+    """normalize tries the deletions only at the characters of ``delete-starts`` (grammar/normalize.yaml)."""
+    import re
+    import re._parser
+
+    from nblint import data
+
+    spec = data.load_yaml("grammar/normalize.yaml")
+    starts = re.compile(spec["delete-starts"])
+    for p in spec["delete"]:
+        for lo, hi in _first_chars(re._parser.parse(p)):
+            for cp in range(lo, hi + 1):
+                # after a Chinese character every deletion may start (the space deletions need one before them)
+                hit = starts.search("年" + chr(cp))
+                assert hit and hit.start() == 1, f"{p!r} may start with {chr(cp)!r}, not in delete-starts"
+    # a space is a candidate only after what the space deletions look behind for; anything else, anywhere
+    assert [m.start() for m in starts.finditer("a b年 c1 d  e <!--")] == [4, 7, 13]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(ALPHABET), max_size=80).map("".join))
+def test_deletions_are_those_of_the_whole_pattern(src):
+    """Trying the deletions only where one can start finds what ``finditer`` of the whole pattern finds."""
+    from nblint.normalize import _delete, _tables
+
+    spans = [m.span() for m in _tables()[0].finditer(src) if m.end() > m.start()]
+    kept = "".join(src[a:b] for a, b in zip([0] + [e for _, e in spans], [s for s, _ in spans] + [len(src)]))
+    assert _delete(src) == (kept, spans)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(ALPHABET + ["！", "～", "｝", "\u2014", "\u2236", "\u2002"]), max_size=80).map("".join))
+def test_replacements_are_those_of_the_table(src):
+    """normalize.replace changes each character as str.translate with the table of grammar/normalize.yaml."""
+    from nblint.normalize import _tables, replace
+
+    assert replace(src) == src.translate(_tables()[1])

@@ -44,6 +44,17 @@ def test_a_folder_of_doc_and_wps_files_is_not_a_pass(tmp_path):
     assert lines[-1] == "发现 2 个问题（2 个错误），共 2 个文件"
 
 
+def test_an_rtf_without_libreoffice_is_not_called_old_word(tmp_path):
+    """An .rtf is Word's export, not an old Word file: the advice names what it is."""
+    (tmp_path / "年报.rtf").write_bytes(b"{\\rtf1\\ansi{\\fonttbl\\f0 SimSun;}\\f0 \\u25919? 2024}")
+    out = nblint("check", ".", cwd=tmp_path, env=NO_SOFFICE).stdout
+    assert (
+        "年报.rtf:1:1: NB001 错误 无法读取文件：nblint 不能直接读取这种文件（.rtf）：请用 Word 或 WPS「另存为」.docx"
+        in out
+    )
+    assert "旧版 Word" not in out
+
+
 def test_spreadsheets_and_images_are_reported_with_advice(tmp_path):
     for name in ("统计表.xlsx", "统计表.et", "扫描件.jpg"):
         (tmp_path / name).write_bytes(b"PK\x03\x04 not really" if name.endswith("xlsx") else b"\xff\xd8\xff\xe0")

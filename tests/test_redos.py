@@ -4,12 +4,14 @@ Every regular expression of grammar/lines.yaml, every one the line classifier co
 rule in rules/*.yaml runs (search and match) on adversarial lines of up to 100,000 characters within
 PATTERN_BUDGET seconds each (linear patterns take a few milliseconds; the old label-numbers pattern needed ~1 day
 for 40 digits, the old numbers pattern >60 s for a 100,000-digit line).  The whole pipeline, the CLI and the
-suppression parser get the same inputs.
+suppression parser get the same inputs.  Times are CPU seconds (this thread's, or the child process's for the
+CLI): a machine busy with other work must not make a linear pattern look slow.
 """
 
 from __future__ import annotations
 
 import re
+import resource
 import subprocess
 import sys
 import time
@@ -24,7 +26,7 @@ from nblint.ruleset import load_rules, rule_regexes
 
 PATTERN_BUDGET = 0.5  # seconds per pattern per input (search or match)
 PIPELINE_BUDGET = 5.0  # seconds for lint_text on one adversarial line
-CLI_BUDGET = 3.0  # seconds for `nblint check` on the F1 reproducers (process start included)
+CLI_BUDGET = 3.0  # CPU seconds for `nblint check` on the F1 reproducers (process start included)
 
 TITLE = "某某市人民政府2024年政府信息公开工作年度报告\n"
 
@@ -98,12 +100,10 @@ def meta_patterns() -> list[tuple[str, re.Pattern]]:
 
 
 def app_patterns() -> list[tuple[str, re.Pattern]]:
-    """The front ends' own patterns (nblint serve reads a DOCX block name)."""
-    try:
-        from nblint.app import serve
-    except ImportError:  # its web dependencies are not installed
-        return []
-    return [("serve.block", serve._BLOCK)]
+    """The block names of the readers, read back into a ``where`` (by every output and by nblint serve)."""
+    from nblint import source
+
+    return [("source.block", source._BLOCK)]
 
 
 def similarity_patterns() -> list[tuple[str, str]]:
@@ -113,8 +113,18 @@ def similarity_patterns() -> list[tuple[str, str]]:
     return similarity.patterns()
 
 
+def normalize_patterns() -> list[tuple[str, re.Pattern]]:
+    """The normaliser's deletions (grammar/normalize.yaml) as nblint.normalize compiles them, and its scan for where
+    one can start."""
+    from nblint import normalize
+
+    deletions, _, starts = normalize._tables()
+    return [("normalize.delete", deletions), ("normalize.delete-starts", starts)]
+
+
 ALL_PATTERNS = (
     grammar_patterns()
+    + normalize_patterns()
     + classifier_patterns()
     + rule_patterns()
     + meta_patterns()
@@ -135,6 +145,7 @@ def test_the_pattern_list_is_complete():
         "heading3",
         "furniture[0]",
         "layout.known_title",
+        "normalize.delete",
     ):
         assert must in names
     assert sum(1 for n in names if n.startswith("NB")) >= 10  # the rules' regexes are in the list too
@@ -146,9 +157,9 @@ def test_pattern_is_linear_on_adversarial_lines(name, pattern):
     slow = []
     for label, line in (WHOLE_TEXT if name in META else ADVERSARIAL).items():
         for op in (rx.search, rx.match):
-            t = time.perf_counter()
+            t = time.thread_time()
             op(line)
-            dt = time.perf_counter() - t
+            dt = time.thread_time() - t
             if dt > PATTERN_BUDGET:
                 slow.append(f"{op.__name__} on {label!r}: {dt:.2f} s")
     assert not slow, f"{name} backtracks: " + "; ".join(slow)
@@ -171,9 +182,9 @@ def test_label_numbers_still_reads_table_rows():
 
 @pytest.mark.parametrize("label", list(ADVERSARIAL))
 def test_lint_text_on_adversarial_line(label):
-    t = time.perf_counter()
+    t = time.thread_time()
     diags = nblint.lint_text(TITLE + ADVERSARIAL[label] + "\n")
-    assert time.perf_counter() - t < PIPELINE_BUDGET
+    assert time.thread_time() - t < PIPELINE_BUDGET
     assert isinstance(diags, list)
 
 
@@ -190,9 +201,10 @@ def test_long_line_is_prose_and_keeps_its_heading():
 def test_cli_on_f1_reproducer(tmp_path, n):
     f = tmp_path / "redos.txt"
     f.write_text(TITLE + "收到申请" + "1" * n + ",5\n", encoding="utf-8")
-    t = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     p = subprocess.run([sys.executable, "-m", "nblint", "check", str(f)], capture_output=True, text=True, timeout=60)
-    dt = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    dt = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)  # the check's CPU seconds
     assert p.returncode in (0, 1), p.stderr
     assert "Traceback" not in p.stderr
     assert dt < CLI_BUDGET, f"{dt:.1f} s"
@@ -207,9 +219,9 @@ def engine():
 def test_parse_suppressions_is_linear(engine, enable):
     n = 16_000
     text = "<!-- nblint: disable=NB207 -->\n" * n + f"<!-- nblint: {enable} -->\n" * n
-    t = time.perf_counter()
+    t = time.thread_time()
     sups = parse_suppressions(text, engine)
-    assert time.perf_counter() - t < 1.0
+    assert time.thread_time() - t < 1.0
     disables = [s for s in sups if s.verb == "disable"]
     assert len(disables) == n
     if enable == "enable=NB301":
@@ -220,9 +232,9 @@ def test_parse_suppressions_is_linear(engine, enable):
 
 def test_parse_suppressions_many_next_line_comments_before_blank_lines(engine):
     text = "<!-- nblint: disable-next-line=NB207 -->" * 5_000 + "\n" * 20_000 + "x"
-    t = time.perf_counter()
+    t = time.thread_time()
     sups = parse_suppressions(text, engine)
-    assert time.perf_counter() - t < 1.0
+    assert time.thread_time() - t < 1.0
     assert {(s.start_line, s.end_line) for s in sups} == {(20_001, 20_001)}
 
 
@@ -238,9 +250,9 @@ def test_a_long_html_table_is_linear(tmp_path):
         encoding="utf-8",
     )
     nblint.lint_text(TITLE)  # rules and grammar loaded outside the measurement
-    t = time.perf_counter()
+    t = time.thread_time()
     nblint.lint_path(str(page))
-    assert time.perf_counter() - t < 2 * PIPELINE_BUDGET
+    assert time.thread_time() - t < 2 * PIPELINE_BUDGET
 
 
 def test_the_page_meta_date_patterns_are_linear():
@@ -254,6 +266,6 @@ def test_the_page_meta_date_patterns_are_linear():
         "<meta content='" + "a" * 100_000,
         ('<meta name="PubDate" content="' + "2" * 199 + '"> ') * 300,
     ):
-        t = time.perf_counter()
+        t = time.thread_time()
         _meta_published(head)
-        assert time.perf_counter() - t < 0.5
+        assert time.thread_time() - t < 0.5

@@ -408,10 +408,11 @@ def test_serve_help_is_chinese_by_default(capsys, monkeypatch):
 
 
 def test_place_of_a_docx_block_in_words():
+    """Phrased as every other output phrases a place (diagnostics.place_text)."""
     from nblint.app.serve import place
 
-    assert place({"block": "paragraph 12"}, "zh") == "第12段"
-    assert place({"block": "table 2 row 3"}, "zh") == "表格2第3行"
+    assert place({"block": "paragraph 12"}, "zh") == "文档第12段"
+    assert place({"block": "table 2 row 3"}, "zh") == "文档第2个表格第3行"
     assert place({"page": 4}, "zh") == "第4页" and place({"page": 4}, "en") == "page 4"
     assert place({}, "zh") == ""
 

@@ -158,7 +158,7 @@ def test_language_server_reports_a_broken_configuration(project):
     cfg.write_text("ignore: [NB103]\nselect: [1]\n", encoding="utf-8")
     doc = project / "a.md"
     state = lsp.lint(doc.as_uri(), doc.read_text(encoding="utf-8"))
-    assert seen == [(str(cfg), f"{cfg}:2:10: select[0] must be a string (a rule code, prefix or name), not 1")]
+    assert seen == [(str(cfg), f"{cfg}:2:10: select[0] 应为字符串（规则代码、前缀或名称），不能是 1")]
     assert len(state.items) == 4  # linted with the defaults meanwhile
     lsp.lint(doc.as_uri(), doc.read_text(encoding="utf-8"))
     assert len(seen) == 1  # reported once, not at every keystroke
@@ -187,7 +187,9 @@ def test_language_server_session_shows_a_broken_configuration(tmp_path):
         doc = {"uri": report.as_uri(), "languageId": "markdown", "version": 1, "text": text}
         client.notify("textDocument/didOpen", {"textDocument": doc})
         shown = client.wait_notification("window/showMessage")
-        assert shown["type"] == 1 and f"{cfg}:2:19: severity of NB207 must be one of" in shown["message"]
+        assert (
+            shown["type"] == 1 and f"{cfg}:2:19: NB207 的严重程度只能是 error, warning, info 之一" in shown["message"]
+        )
         at_cfg = client.wait_notification("textDocument/publishDiagnostics", lambda p: p["uri"] == cfg.as_uri())
         [d] = at_cfg["diagnostics"]
         assert d["range"]["start"] == {"line": 1, "character": 18} and d["severity"] == 1

@@ -25,11 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic, place_text
+from ..i18n import LANGS, STRINGS, severity_word, t
 from ..source import QUOTE_CHARS, ReadError, Source
 
 AUTHOR = "nblint"
 HIGHLIGHT = {"error": "ff6b6b", "warning": "ffd43b", "info": "74c0fc"}  # PDF highlight colours by severity
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
 # ----------------------------------------------------------------------------------------------------------------
 # the API
@@ -91,12 +91,15 @@ def _annotate(
 
 def comment_text(d: Diagnostic, lang: str = "zh") -> str:
     """What a comment says: 「NB204 [错误] 表三行标签…」 and, on a line of its own, the fix (「修改：改为「…」」)."""
-    sev = SEVERITY_ZH.get(d.severity, d.severity) if lang != "en" else d.severity
-    text = f"{d.code} [{sev}] {d.message}"
+    text = f"{d.code} [{_severity(d.severity, lang)}] {d.message}"
     fix = d.fix.description if d.fix is not None else (d.extra or {}).get("suggestion")
     if fix and fix != d.message:
-        text += ("\n修改：" if lang != "en" else "\nFix: ") + fix
+        text += "\n" + t("annotate.fix", lang) + fix
     return text
+
+
+def _severity(severity: str, lang: str) -> str:
+    return severity_word(severity, lang) if f"severity.{severity}" in STRINGS else severity
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -254,7 +257,7 @@ def _split_at(r, k: int):
 
 def _docx_target(found: dict, where: dict) -> list:
     """The ``w:p`` elements a diagnostic's comment covers: its paragraph, its table cell, or its whole row."""
-    from ..readers.docx import _vmerge
+    from ..readers.docx import vmerge
 
     if "paragraph" in where:
         p = found.get(f"paragraph {where['paragraph']}")
@@ -268,14 +271,14 @@ def _docx_target(found: dict, where: dict) -> list:
 
         cell: int = where.get("cell") or 0
         tcs = [cells[cell - 1]] if cell and 0 < cell <= len(cells) and cells[cell - 1] is not None else None
-        if tcs is not None and _vmerge(tcs[0]) == "continue":
+        if tcs is not None and vmerge(tcs[0]) == "continue":
             # a cell merged with the ones above it (a label written once down several rows): the cell that starts
             # the merge holds the text the reader repeated
             for r in range(where["row"] - 1, 0, -1):
                 above = found.get(f"table {where['table']} row {r}")
                 if above is None or cell > len(above[1]) or above[1][cell - 1] is None:
                     break
-                if _vmerge(above[1][cell - 1]) != "continue":
+                if vmerge(above[1][cell - 1]) != "continue":
                     tcs = [above[1][cell - 1]]
                     break
         if tcs is None:
@@ -468,7 +471,6 @@ def annotate_html(source: Source, diagnostics: Sequence[Diagnostic], lang: str =
     numbered, and a list of the problems linked to their marks."""
     text = source.text
     n = len(text)
-    zh = lang != "en"
     spans: list[tuple[int, int, int]] = []  # (start, end, number)
     for k, d in enumerate(diagnostics, 1):
         a = max(0, min(d.offset, n))
@@ -508,27 +510,23 @@ def annotate_html(source: Source, diagnostics: Sequence[Diagnostic], lang: str =
     for k, d in enumerate(diagnostics, 1):
         fix = d.fix.description if d.fix is not None else (d.extra or {}).get("suggestion")
         place = place_text(d.where or {}, lang)
-        line_col = f"第{d.line}行第{d.col}列" if zh else f"line {d.line}, column {d.col}"
-        pos = line_col + (f"，{place}" if place and zh else f", {place}" if place else "")
+        pos = t("annotate.line-col-place" if place else "annotate.line-col", lang, line=d.line, col=d.col, place=place)
         items.append(
             f'<li class="{d.severity}" id="p{k}"><a href="#m{k}"><b>{html.escape(d.code)}</b></a> '
-            f"[{html.escape(SEVERITY_ZH.get(d.severity, d.severity) if zh else d.severity)}] "
+            f"[{html.escape(_severity(d.severity, lang))}] "
             f"{html.escape(d.message)}"
-            + (f'<br><span class="fix">{"修改：" if zh else "Fix: "}{html.escape(fix)}</span>' if fix else "")
+            + (f'<br><span class="fix">{html.escape(t("annotate.fix", lang) + fix)}</span>' if fix else "")
             + f'<br><span class="place">{html.escape(pos)}</span></li>'
         )
+    n = len(items)
     heading = (
-        f"{title}：{len(items)} 个问题" if zh else f"{title}: {len(items)} problem{'s' if len(items) != 1 else ''}"
+        t("annotate.heading", lang, title=title, n=n, s="" if n == 1 else "s")
+        if n
+        else t("annotate.clean", lang, title=title)
     )
-    if not items:
-        heading = f"{title}：未发现问题" if zh else f"{title}: no problems found"
-    note = (
-        "nblint 读到的文本，问题处已标出（▲ 表示此处缺少内容）"
-        if zh
-        else "the text nblint read, problems marked (▲: something missing here)"
-    )
+    note = t("annotate.note", lang)
     page = (
-        f'<!DOCTYPE html>\n<html lang="{"zh-CN" if zh else "en"}"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{"en" if lang == "en" else "zh-CN"}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{html.escape(heading)}</title><style>{_CSS}</style></head><body>"
         f'<header><h1>{html.escape(heading)}</h1><div class="place">{html.escape(note)}</div></header>'
@@ -544,7 +542,6 @@ def annotate_html(source: Source, diagnostics: Sequence[Diagnostic], lang: str =
 
 def add_arguments(parser) -> None:
     from ..formats import agency_kinds
-    from ..i18n import t
 
     parser.add_argument("paths", nargs="+", metavar="FILE", help=t("help.annotate.paths"))
     parser.add_argument("--out-dir", help=t("help.annotate.out-dir"))
@@ -553,7 +550,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--ignore", help=t("help.ignore"))
     parser.add_argument("--config", help=t("help.config"))
     parser.add_argument("--previous", help=t("help.previous"))
-    parser.add_argument("--lang", choices=["zh", "en"], help=t("help.annotate.lang"))
+    parser.add_argument("--lang", choices=list(LANGS), help=t("help.annotate.lang"))
     parser.add_argument("--agency-kind", choices=agency_kinds(), help=t("help.agency-kind"))
     parser.add_argument("--quiet", "-q", action="store_true", help=t("help.quiet"))
 

@@ -267,6 +267,13 @@ def _run(args) -> int:
         return EXIT_ERROR
     except BrokenPipeError:
         return EXIT_CLEAN
+    except Exception as e:  # a bug: exit 2 with one line saying so, not a traceback and exit 1
+        if os.environ.get("NBLINT_DEBUG"):
+            import traceback
+
+            traceback.print_exc()
+        print("nblint: " + t("cli.internal-error", err=f"{type(e).__name__}: {e}"), file=sys.stderr)
+        return EXIT_ERROR
     return EXIT_ERROR
 
 
@@ -328,15 +335,12 @@ def cmd_check(args) -> int:
             n = sum(1 for d in r.diagnostics if d.fix and not applicable(r, d))
             if n:
                 print("nblint: " + t("cli.fix-binary", path=r.path, kind=r.kind.upper(), n=n), file=sys.stderr)
-        fixed = sum(applicable(r, d) for r in results for d in r.diagnostics)
-        out = apply_fixes(results, write=args.fix)
+        out, fixed = apply_fixes(results, write=args.fix)
         if args.diff:
             sys.stdout.write(out)
             return EXIT_PROBLEMS if out else EXIT_CLEAN
         if out:
             print(out, file=sys.stderr, end="")
-        else:
-            fixed = 0
         # re-lint the fixed files so that what is printed is what remains
         results = [
             used[r.path][0].lint_path(r.path, previous=args.previous, settings=used[r.path][1], timeout=args.timeout)

@@ -24,6 +24,8 @@ class ManifestError(ValueError):
 
 
 def _rows(path: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header (its names lower-cased) and every non-blank row after it, with its line number; ``([], rows)``
+    when the first row names none of the columns (a file of one name per line: every row is data)."""
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:
             rows = [(i + 1, r) for i, r in enumerate(csv.reader(fh)) if any(c.strip() for c in r)]
@@ -34,6 +36,8 @@ def _rows(path: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     if not rows:
         return [], []
     header = [c.strip().lower() for c in rows[0][1]]
+    if not set(header) & {*MANIFEST_COLUMNS, "year"}:
+        return [], rows
     return header, rows[1:]
 
 
@@ -79,12 +83,7 @@ def read_expect(path: str) -> list[Expected]:
     """The agencies that must report (see the module docstring)."""
     header, rows = _rows(path)
     if "agency" not in header:  # one name per line, the first line included
-        try:
-            with open(path, encoding="utf-8-sig") as fh:
-                names = [ln.strip() for ln in fh if ln.strip()]
-        except (OSError, UnicodeDecodeError) as e:
-            raise ManifestError(f"{path}: cannot read: {e}") from None
-        return [Expected(n.split(",")[0].strip()) for n in names if n.split(",")[0].strip()]
+        return [Expected(r[0].strip()) for _, r in rows if r and r[0].strip()]
     out = []
     for line, r in rows:
         rec = {h: (r[i].strip() if i < len(r) else "") for i, h in enumerate(header)}

@@ -24,61 +24,31 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .. import budget
+from .. import budget, i18n
 
 STATIC = Path(__file__).resolve().parent / "static"
 DEFAULT_PORT = 8765
 DEFAULT_MAX_MB = 50.0
 DRAIN_FACTOR = 8  # a refused body is read (and dropped) up to this many times the limit before the answer
 MAX_WORKERS = 2  # lints at the same time (the machine's other requests wait for a free one)
-ACCEPTED = (".docx", ".pdf", ".html", ".htm", ".md", ".markdown", ".txt")
 
-# Messages of the page and of the API, by language: the rules' own messages are in rules/*.yaml.
-TEXTS = {
-    "zh": {
-        "too-large": "文件太大：上传内容超过 {mb:g} MB 的上限（可用 nblint serve --max-size 调整）",
-        "no-file": "没有收到文件：请选择或拖入一份年报（DOCX、PDF、HTML、MD 或 TXT）",
-        "empty": "上传的文件「{name}」是空的（0 字节），请重新选择文件",
-        "bad-type": "不支持「{ext}」文件：请上传 DOCX、PDF、HTML、MD 或 TXT 格式的年报",
-        "old-office": "不支持「{ext}」文件：请先用 Word 或 WPS 另存为 .docx（或导出 PDF）后再检查",
-        "bad-form": "上传格式不正确：请通过页面选择文件，或以 multipart/form-data 提交 file 字段",
-        "bad-lang": "lang 只能是 zh 或 en",
-        "no-annotate": "此版本的 nblint 还不能生成标注文件（缺少 nblint.app.annotate 模块）",
-        "annotate-failed": "生成标注文件失败：{error}",
-        "internal": "服务器内部错误，请把文件和这条信息报告给维护者：{error}",
-        "not-found": "没有这个地址：{path}",
-        "method": "这个地址不接受 {method} 请求",
-        "preamble": "标题与开头",
-        "file": "文件",
-    },
-    "en": {
-        "too-large": "File too large: the upload exceeds the limit of {mb:g} MB (nblint serve --max-size changes it)",
-        "no-file": "No file received: choose or drop a report (DOCX, PDF, HTML, MD or TXT)",
-        "empty": "The uploaded file '{name}' is empty (0 bytes); choose the file again",
-        "bad-type": "'{ext}' files are not supported: upload a DOCX, PDF, HTML, MD or TXT report",
-        "old-office": "'{ext}' files are not supported: save the file as .docx (or export a PDF) in Word or WPS first",
-        "bad-form": "Malformed upload: choose the file on the page, or post a multipart/form-data field named file",
-        "bad-lang": "lang must be zh or en",
-        "no-annotate": "This version of nblint cannot write annotated files yet (nblint.app.annotate is missing)",
-        "annotate-failed": "Could not write the annotated file: {error}",
-        "internal": "Internal server error; please report the file and this message: {error}",
-        "not-found": "No such address: {path}",
-        "method": "This address does not accept {method} requests",
-        "preamble": "Title and opening",
-        "file": "File",
-    },
-}
-OLD_OFFICE = (".doc", ".wps", ".et", ".xls", ".xlsx", ".ppt", ".pptx", ".rtf", ".odt")
+
+def accepted() -> list[str]:
+    """The extensions a report can be uploaded with: those nblint reads itself (.doc, .wps, spreadsheets and
+    images are taken too, and answered as ``nblint check`` answers them, with NB001 saying what to do)."""
+    from ..readers import READERS
+
+    return [ext for ext, kind in READERS.items() if kind != "office"]
 
 
 def text(lang: str, key: str, **values: Any) -> str:
-    return TEXTS.get(lang, TEXTS["zh"])[key].format(**values)
+    """A message of the page or the API (``serve.*`` in :data:`nblint.i18n.STRINGS`) in ``lang``."""
+    return i18n.t(f"serve.{key}", lang if lang in i18n.LANGS else "zh", **values)
 
 
 class UploadError(Exception):
@@ -122,7 +92,7 @@ def accept(upload: Upload) -> None:
 
     ext = Path(upload.name).suffix.lower()
     if not supported(upload.name):
-        raise UploadError(415, "old-office" if ext in OLD_OFFICE else "bad-type", ext=ext or upload.name)
+        raise UploadError(415, "bad-type", ext=ext or upload.name)
     if not upload.data:
         raise UploadError(400, "empty", name=upload.name)
 
@@ -179,48 +149,24 @@ class Utf16:
         return offset + bisect.bisect_left(self.astral, offset)
 
 
-_BLOCK = re.compile(r"(?:paragraph (?P<p>\d++))|(?:table (?P<t>\d++)(?: row (?P<r>\d++))?(?: cell (?P<c>\d++))?)")
-
-
 def place(extra: dict, lang: str, where: dict | None = None) -> str:
-    """Where a diagnostic is, for a person: 第3页, 第12段, 表格2第3行 (empty when the file has no pages/blocks).
+    """Where a diagnostic is, for a person: 第3页, 第12段, 表格2第3行 (empty when the file has no pages/blocks),
+    phrased as every output phrases it (``diagnostics.place_text``); a diagnostic without ``where`` is placed by
+    the reader's page and block in ``extra``."""
+    from ..diagnostics import place_text
+    from ..source import place_of
 
-    A diagnostic's ``where`` (page, paragraph, table cell), when the engine gives one, is phrased as every output
-    phrases it (``diagnostics.place_text``); else the reader's page and block in ``extra``."""
-    from .. import diagnostics
-
-    place_text = getattr(diagnostics, "place_text", None)
-    if where and place_text is not None:
-        return str(place_text(where, lang))
-    parts = []
-    if extra.get("page") is not None:
-        parts.append(f"第{extra['page']}页" if lang == "zh" else f"page {extra['page']}")
-    block = extra.get("block")
-    if block:
-        m = _BLOCK.fullmatch(str(block))
-        if m and lang == "zh":
-            if m.group("p"):
-                parts.append(f"第{m.group('p')}段")
-            else:
-                b = f"表格{m.group('t')}"
-                if m.group("r"):
-                    b += f"第{m.group('r')}行"
-                if m.group("c"):
-                    b += f"第{m.group('c')}格"
-                parts.append(b)
-        else:
-            parts.append(str(block))
-    return "，".join(parts) if lang == "zh" else ", ".join(parts)
+    return str(place_text(where or place_of(extra.get("page"), extra.get("block")), lang))
 
 
 def rule_info(rule, lang: str) -> dict:
     """The explanation of a rule as the page shows it on click: its description and legal basis."""
-    if lang == "en":
-        description = getattr(rule, "description_en", "") or rule.description
-        basis = getattr(rule, "basis_en", "") or rule.basis
-    else:
-        description, basis = rule.description, rule.basis
-    return {"name": rule.name, "severity": rule.severity, "description": description.strip(), "basis": basis}
+    return {
+        "name": rule.name,
+        "severity": rule.severity,
+        "description": rule.describe(lang).strip(),
+        "basis": rule.basis,
+    }
 
 
 def view(checked: Checked, rules: list, lang: str) -> dict:
@@ -398,7 +344,7 @@ def create_app(
 
     def lang_of(request: Request, form=None) -> str:
         lg = (form.get("lang") if form is not None else None) or request.query_params.get("lang") or lang
-        if lg not in TEXTS:
+        if lg not in i18n.LANGS:
             raise UploadError(400, "bad-lang")
         return str(lg)
 
@@ -501,14 +447,12 @@ def create_app(
     async def health(request: Request):
         from .. import __version__
 
-        return JSONResponse(
-            {"ok": True, "version": __version__, "max_mb": max_mb, "accept": list(ACCEPTED), "lang": lang}
-        )
+        return JSONResponse({"ok": True, "version": __version__, "max_mb": max_mb, "accept": accepted(), "lang": lang})
 
     async def on_http_error(request: Request, exc: Exception):
         assert isinstance(exc, HTTPException)
         q = request.query_params.get("lang")
-        lg = q if q is not None and q in TEXTS else lang
+        lg = q if q is not None and q in i18n.LANGS else lang
         if exc.status_code == 404:
             msg = text(lg, "not-found", path=request.url.path)
         elif exc.status_code == 405:
@@ -589,66 +533,31 @@ class SecurityHeaders:
 # The command
 
 
-HELP = {
-    "zh": {
-        "host": "监听的地址（默认 127.0.0.1：只有本机能打开页面）",
-        "port": "端口（默认 {port}；0：任选一个空闲端口）",
-        "max-size": "上传文件的大小上限，单位 MB（默认 {mb:g}）",
-        "timeout": "每份年报的检查时限，单位秒（默认 {s:g}；0：不限）",
-        "lang": "页面和提示的默认语言（默认中文）",
-        "bad-size": "--max-size 必须是大于 0 的 MB 数",
-        "bad-port": "--port 必须在 0 到 65535 之间，不能是 {port}",
-        "cannot-listen": "无法在 {host}:{port} 上监听：{error}",
-        "open": "nblint serve：请在浏览器中打开 {url} （按 Ctrl+C 停止）",
-    },
-    "en": {
-        "host": "address to listen on (default 127.0.0.1: this computer only)",
-        "port": "port (default {port}; 0: any free port)",
-        "max-size": "largest upload in MB (default {mb:g})",
-        "timeout": "time one report may take, in seconds (default {s:g}; 0: no limit)",
-        "lang": "default language of the page and its messages (default Chinese)",
-        "bad-size": "--max-size must be a positive number of MB",
-        "bad-port": "--port must be between 0 and 65535, not {port}",
-        "cannot-listen": "cannot listen on {host}:{port}: {error}",
-        "open": "nblint serve: open {url} in a browser (Ctrl+C stops)",
-    },
-}
-
-
 def ui_lang(lang: str | None = None) -> str:
-    """The interface language: ``lang`` when given, else nblint's (``nblint.i18n`` when present), else
-    ``NBLINT_LANG``, else Chinese."""
-    if lang in HELP:
-        return str(lang)
-    try:
-        import importlib
+    """The interface language: ``lang`` when given, else nblint's (``--lang``, ``NBLINT_LANG``, Chinese)."""
+    return lang if lang in i18n.LANGS else i18n.current()
 
-        current = importlib.import_module("nblint.i18n").current()
-        if current in HELP:
-            return str(current)
-    except (ImportError, AttributeError):
-        pass
-    env = os.environ.get("NBLINT_LANG", "").strip().lower()[:2]
-    return env if env in HELP else "zh"
+
+def _help(key: str, lang: str | None = None, **values: Any) -> str:
+    return i18n.t(f"help.serve.{key}", ui_lang(lang), **values)
 
 
 def add_arguments(parser) -> None:
     from .cli import seconds_arg
 
-    h = HELP[ui_lang()]
-    parser.add_argument("--host", default="127.0.0.1", help=h["host"])
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=h["port"].format(port=DEFAULT_PORT))
+    parser.add_argument("--host", default="127.0.0.1", help=_help("host"))
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=_help("port", port=DEFAULT_PORT))
     parser.add_argument(
-        "--max-size", type=float, default=DEFAULT_MAX_MB, metavar="MB", help=h["max-size"].format(mb=DEFAULT_MAX_MB)
+        "--max-size", type=float, default=DEFAULT_MAX_MB, metavar="MB", help=_help("max-size", mb=DEFAULT_MAX_MB)
     )
     parser.add_argument(
         "--timeout",
         type=seconds_arg,
         default=budget.DEFAULT_SECONDS,
         metavar="SECONDS",
-        help=h["timeout"].format(s=budget.DEFAULT_SECONDS),
+        help=_help("timeout", s=budget.DEFAULT_SECONDS),
     )
-    parser.add_argument("--lang", choices=["zh", "en"], help=h["lang"])
+    parser.add_argument("--lang", choices=list(i18n.LANGS), help=_help("lang"))
 
 
 def run(args) -> int:
@@ -659,11 +568,10 @@ def run(args) -> int:
     from .. import UsageError
 
     lang = ui_lang(args.lang)
-    h = HELP[lang]
     if not args.max_size > 0:
-        raise UsageError(h["bad-size"])
+        raise UsageError(_help("bad-size", lang))
     if not 0 <= args.port <= 65535:
-        raise UsageError(h["bad-port"].format(port=args.port))
+        raise UsageError(_help("bad-port", lang, port=args.port))
     hosts = None if args.host in ("0.0.0.0", "::", "") else ["127.0.0.1", "localhost", "[::1]", "::1", args.host]
     app = create_app(max_mb=args.max_size, timeout=args.timeout, lang=lang, hosts=hosts)
     family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
@@ -673,10 +581,10 @@ def run(args) -> int:
         sock.bind((args.host, args.port))
     except OSError as e:
         sock.close()
-        raise UsageError(h["cannot-listen"].format(host=args.host, port=args.port, error=e.strerror or e)) from None
+        raise UsageError(_help("cannot-listen", lang, host=args.host, port=args.port, error=e.strerror or e)) from None
     port = sock.getsockname()[1]
     shown = f"[{args.host}]" if family == socket.AF_INET6 else args.host
-    print(h["open"].format(url=f"http://{shown}:{port}/"), flush=True)
+    print(_help("open", lang, url=f"http://{shown}:{port}/"), flush=True)
     config = uvicorn.Config(app, log_level="warning", access_log=False, server_header=False)
     uvicorn.Server(config).run(sockets=[sock])
     return 0

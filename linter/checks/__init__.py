@@ -39,6 +39,24 @@ class Finding:
 
 CheckFn = Callable[["Rule", Report, "Context"], Iterator[Finding]]
 
+# how many other positions a grouped finding carries (its message gives the full count)
+RELATED_CAP = 50
+
+
+def grouped(found: list[Finding], group: int | None, key: str) -> Iterator[Finding]:
+    """The findings of one table as they are; or, when there are at least ``group`` of them (one habit or one
+    accident, such as a table pasted twice), one finding at the first: its values plus ``variant: rows``, ``rows``
+    (how many), ``first`` and ``last`` (their ``key`` values), the others' positions as related (at most
+    :data:`RELATED_CAP`).  The rule's ``group-rows`` parameter gives ``group``; None: never grouped."""
+    if not group or len(found) < group:
+        yield from found
+        return
+    first, last = found[0], found[-1]
+    values = dict(first.values, variant="rows", rows=len(found), first=first.values[key], last=last.values[key])
+    related = [(f.start, f.end) for f in found[1 : RELATED_CAP + 1]]
+    yield Finding(first.start, first.end, values, related=related)
+
+
 # kind -> module in nblint.checks
 KINDS = {
     "document": "document",

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import TYPE_CHECKING
 
+from .. import scan
 from ..model import Report
 from ..ruleset import shape_problems
 from . import Finding, fmt_num, scope_joined
@@ -111,7 +112,7 @@ def _finditer(rx: re.Pattern, text: str, anchors: list[str] | tuple[str, ...] | 
     """The matches of ``rx`` in ``text``; with ``anchors`` (literal words every match contains), only around
     their occurrences, found with a plain string search (much faster than scanning with the expression)."""
     if not anchors:
-        yield from rx.finditer(text)
+        yield from scan.finditer(rx, text)
         return
     starts = sorted(i for a in anchors for i in _occurrences(text, a))
     seen: set[tuple[int, int]] = set()

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from .. import scan
 from ..model import Report
 from ..ruleset import shape_problems
 from ..spans import Joined
@@ -167,7 +168,7 @@ def number_equals(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]
         sums = [_sum(report, refs) for refs in alts]
         if any(v is None for v, _ in sums) or not sums:
             continue
-        for m in re.finditer(claim["pattern"], text):
+        for m in scan.finditer(re.compile(claim["pattern"]), text):
             if unless is not None and unless.search(_sentence(text, m)):
                 continue  # the sentence counts something else (an office's own cases, a part)
             if expect == "zero":

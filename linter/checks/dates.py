@@ -23,15 +23,22 @@ if TYPE_CHECKING:
     from ..ruleset import Rule
 
 
+def month_day_problems(deadlines: list[dict], path: tuple) -> list:
+    """Deadlines whose ``date`` is not a day of the year written MM-DD (rules and scoring profiles both give them)."""
+    out = []
+    for i, d in enumerate(deadlines):
+        m = re.fullmatch(r"(\d{2})-(\d{2})", d["date"])
+        if not m or not (1 <= int(m[1]) <= 12 and 1 <= int(m[2]) <= 31):
+            out.append(((*path, i, "date"), f"date {d['date']!r} must be MM-DD"))
+    return out
+
+
 def validate(params):
     shapes = {"deadlines": [{"eras?": [str], "kinds?": [str], "levels?": [str], "date": str}]}
     probs = [q for k, shape in shapes.items() if k in params for q in shape_problems(params[k], shape, (k,))]
     if probs:
         return probs
-    for i, d in enumerate(params.get("deadlines") or []):
-        m = re.fullmatch(r"(\d{2})-(\d{2})", d["date"])
-        if not m or not (1 <= int(m[1]) <= 12 and 1 <= int(m[2]) <= 31):
-            probs.append((("deadlines", i, "date"), f"date {d['date']!r} must be MM-DD"))
+    probs += month_day_problems(params.get("deadlines") or [], ("deadlines",))
     if params["check"] == "deadline" and not params.get("deadlines"):
         probs.append(((), "check 'deadline' needs 'deadlines'"))
     if params["check"] == "stale-year":

@@ -109,9 +109,10 @@ def balance(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
             rs = _side(right, line, fe, table, prev_table, blank_words)
             if ls is None or rs is None:
                 continue
-            (lv, ltext, lcells), (rv, rtext, rcells) = ls, rs
+            (lv, lparts, lcells), (rv, rparts, rcells) = ls, rs
             if abs(lv - rv) <= tol or _all_blank(lcells) or _all_blank(rcells):
                 continue  # a side left wholly blank is no arithmetic claim: NB207 reports the blanks
+            ltext, rtext = _side_text(lparts, lv, blank_words), _side_text(rparts, rv, blank_words)
             target = next((c for c in lcells if c is not None), None) or next(
                 (c for c in rcells if c is not None), None
             )
@@ -137,9 +138,8 @@ def _all_blank(cells) -> bool:
 
 
 def _side(terms, line, fe, table, prev_table, blank_words):
-    """One side of an identity in one line: (sum, text for the message, its cells); None when unverifiable.
-    ``blank_words``: how the message calls a blank term, and a sum that includes blanks (rule ``words``)."""
-    blank, with_blanks = blank_words
+    """One side of an identity in one line: (sum, its terms for the message, its cells); None when unverifiable.
+    The message's text is made only for a side that does not balance (:func:`_side_text`)."""
     total = 0
     parts = []
     cells = []
@@ -159,13 +159,23 @@ def _side(terms, line, fe, table, prev_table, blank_words):
             blanks += cell.kind == "blank"
             cells.append(None if prev else cell)
         total += sign * sub
+        parts.append((sign, label, sub, blanks, len(ids)))
+    return total, parts, cells
+
+
+def _side_text(parts, total, blank_words) -> str:
+    """A side as the message shows it: ``label(value)`` terms with their signs, and the sum of several terms.
+    ``blank_words``: how the message calls a blank term, and a sum that includes blanks (rule ``words``)."""
+    blank, with_blanks = blank_words
+    shown_parts: list[str] = []
+    for sign, label, sub, blanks, n in parts:
         # a blank cell counts as 0 (NB207 reports it); say so, or "总计(0)" reads as a written zero
-        shown = blank if blanks and len(ids) == 1 else fmt_num(sub) + (with_blanks if blanks else "")
-        parts.append(("- " if sign < 0 else ("+ " if parts else "")) + f"{label}({shown})")
-    text = " ".join(parts)
-    if len(terms) > 1:
+        shown = blank if blanks and n == 1 else fmt_num(sub) + (with_blanks if blanks else "")
+        shown_parts.append(("- " if sign < 0 else ("+ " if shown_parts else "")) + f"{label}({shown})")
+    text = " ".join(shown_parts)
+    if len(parts) > 1:
         text += f" = {fmt_num(total)}"
-    return total, text, cells
+    return text
 
 
 CHECKS = {"balance": balance}

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import TYPE_CHECKING
 
+from .. import scan
 from ..model import Report
 from ..ruleset import shape_problems
 from . import Finding, era_value, joined, scope_joined, scope_span, where_missing
@@ -72,7 +73,7 @@ def forbidden(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
     if j is None:
         return
     n = 0
-    for m in _rx(tuple(p["patterns"])).finditer(j.text):
+    for m in scan.finditer(_rx(tuple(p["patterns"])), j.text):
         yield Finding(*j.span(m), {"match": m.group()})
         n += 1
         if p.get("max") and n >= p["max"]:
@@ -105,14 +106,14 @@ def required(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
         if len(body) < p["min-length"]:
             yield Finding(anchor, anchor, {"length": len(body), "min": p["min-length"], "topic": ""})
             return
-    if p.get("patterns") and not _rx(tuple(p["patterns"])).search(text):
+    if p.get("patterns") and not scan.search(_rx(tuple(p["patterns"])), text):
         yield Finding(anchor, anchor, {"topic": "", "scope": scope}, severity=severity)
     # topics: one finding naming every topic the scope does not cover (nor the rest of the text, in the topic's
     # ``elsewhere`` wordings)
-    missing = [t for t in p.get("topics") or [] if not _rx(tuple(t["patterns"])).search(text)]
+    missing = [t for t in p.get("topics") or [] if not scan.search(_rx(tuple(t["patterns"])), text)]
     if any(t.get("elsewhere") for t in missing):
         rest = _without_tables(report, (0, len(report.text)))
-        missing = [t for t in missing if not (t.get("elsewhere") and _rx(tuple(t["elsewhere"])).search(rest))]
+        missing = [t for t in missing if not (t.get("elsewhere") and scan.search(_rx(tuple(t["elsewhere"])), rest))]
     missing = [t["name"] for t in missing]
     if missing:
         yield Finding(anchor, anchor, {"topic": "」「".join(missing), "count": len(missing), "scope": scope})

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import TYPE_CHECKING
 
+from .. import scan
 from ..model import Report
 from ..normalize import CN_NUM, cn_int
 from . import Finding, era_value, joined, scope_span
@@ -64,6 +65,8 @@ def counts_up(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
                 continue
             j = joined(report, *b.span)
             text = j.text
+            if not scan.possible(marker, text):
+                continue  # no marker in this paragraph (most paragraphs): its restarts do not matter
             cuts = [0] + ([m.start() for m in restart.finditer(text)] if restart else []) + [len(text)]
             for a, z in zip(cuts, cuts[1:]):
                 prev = None

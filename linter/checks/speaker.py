@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import TYPE_CHECKING
 
-from .. import similarity
+from .. import scan, similarity
 from ..model import Report
 from . import Finding, joined
 
@@ -103,7 +103,7 @@ def foreign(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
     level = units[own]["level"]
     j = joined(report, 0, len(report.text))
     seen: dict[str, list] = {}
-    for m in rx.finditer(j.text):
+    for m in scan.finditer(rx, j.text):
         word = m.group()
         if word in seen:
             seen[word][1] += 1
@@ -123,7 +123,7 @@ def foreign(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
     found = [(m, "default", {"word": w, "count": n, "other": name}) for w, (m, n, name) in seen.items()]
     stems = {similarity.stem(p) for p in similarity.places(report.agency)}
     for p in rule.params.get("names") or []:
-        for m in _name_pattern(p).finditer(j.text):
+        for m in scan.finditer(_name_pattern(p), j.text):
             named = similarity.places(m.group("name"))
             if named and not stems & {similarity.stem(x) for x in named}:  # another place as the report's author
                 found.append((m, "name", {"word": "".join(named), "count": 1, "other": named[-1]}))

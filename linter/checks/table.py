@@ -10,7 +10,7 @@ from ..model import Report, Row, Table
 from ..ruleset import shape_problems
 from ..tables import core, table_specs
 from ..tables.spec import RowSpec, TableSpec
-from . import Finding
+from . import Finding, grouped
 
 if TYPE_CHECKING:
     from ..engine import Context
@@ -22,7 +22,7 @@ PARAMS = {
     "group": (str, False),
     "exclude-tags": (list, False),
     "header-tables": (list, False),  # columns: the tables whose column headers are checked (default: all)
-    "group-rows": (int, False),  # unparseable: this many rows of a table are one finding
+    "group-rows": (int, False),  # extra-rows, unparseable: this many rows of a table are one finding
 }
 
 
@@ -197,25 +197,20 @@ def label_width(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
 
 def extra_rows(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
     """NB210: a row that is not in the official grid, or a group label holding numbers that are not the sum of
-    its group (an added subtotal is tolerated)."""
+    its group (an added subtotal is tolerated).  When at least ``group-rows`` rows of a table are (a table pasted
+    twice, a block of rows of one's own), one finding for the table names the first and last."""
     for tid, table, spec, _ in _tables(rule, report):
+        found = []
         for row in table.rows:
-            if row.status == "extra":
-                yield Finding(
-                    *row.span,
-                    {
-                        "table": tid,
-                        "label": row.label,
-                        "variant": "default" if row.label else "unlabelled",
-                        "values": " ".join(c.raw for c in row.cells),
-                    },
-                )
-            elif row.status == "group-with-numbers":
-                verdict = _subtotal(table, spec, row)
-                if verdict is not True:
-                    yield Finding(
-                        *row.span, {"table": tid, "label": row.label, "values": " ".join(c.raw for c in row.cells)}
-                    )
+            if row.status == "extra" or (
+                row.status == "group-with-numbers" and _subtotal(table, spec, row) is not True
+            ):
+                values = " ".join(c.raw for c in row.cells)
+                variant = "default" if row.label or row.status != "extra" else "unlabelled"
+                # a row without a label is named by its numbers
+                name = row.label or f"（{values}）"
+                found.append(Finding(*row.span, {"table": tid, "label": name, "variant": variant, "values": values}))
+        yield from grouped(found, rule.params.get("group-rows"), "label")
 
 
 def unparseable(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
@@ -231,13 +226,7 @@ def unparseable(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
                 raw = " ".join(c.raw for c in row.cells)
                 span = (row.cells[0].span[0], row.cells[-1].span[1]) if row.cells else row.span
                 found.append(Finding(*span, {"table": tid, "row": label, "raw": raw, "expected": row.expected}))
-        if group and len(found) >= group:
-            first, last = found[0], found[-1]
-            values = dict(first.values, variant="rows", rows=len(found), first=first.values["row"])
-            values["last"] = last.values["row"]
-            yield Finding(first.start, first.end, values, related=[(f.start, f.end) for f in found[1:]])
-        else:
-            yield from found
+        yield from grouped(found, group, "row")
 
 
 def format_(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:

@@ -215,9 +215,10 @@ class _Walker:
             name = label
         rows = [tr for tr in _unwrap(tbl, (_TR,))]
         grid = [[tc for tc in _unwrap(tr, (_TC,))] for tr in rows]
-        single = all(sum(_span(tc) for tc in tcs) <= 1 for tcs in grid)
+        props = [[_cell_props(tc) for tc in tcs] for tcs in grid]  # (span, vMerge, hMerge) of every cell
+        single = all(sum(p[0] for p in ps) <= 1 for ps in props)
         merges: dict[int, str] = {}  # grid column -> text of the cell that starts a vertical merge there
-        for r, (tr, tcs) in enumerate(zip(rows, grid), 1):
+        for r, (tr, tcs, ps) in enumerate(zip(rows, grid, props), 1):
             block = name if label is not None else f"{name} row {r}"
             if self.anchors is not None and label is None:
                 self.anchors[block] = (tr, _grid_cells(tr, tcs))
@@ -228,11 +229,8 @@ class _Walker:
             cells: list[str] = []
             col = _grid_before(tr)
             cells.extend([""] * col)
-            for tc in tcs:
-                span = _span(tc)
+            for tc, (span, vm, hm) in zip(tcs, ps):
                 text = _cell_text(tc)
-                vm = _vmerge(tc)
-                hm = _hmerge(tc)
                 if vm == "continue":
                     above = merges.get(col)
                     if above is not None:
@@ -378,26 +376,38 @@ def _int(el, default: int = 1) -> int:
     return int(m.group()) if m else default
 
 
+_TCPR, _GRIDSPAN_TAG, _VMERGE_TAG, _HMERGE_TAG = (_q(t) for t in ("tcPr", "gridSpan", "vMerge", "hMerge"))
+_GRIDBEFORE = f"{_q('trPr')}/{_q('gridBefore')}"
+
+
+def _cell_props(tc) -> tuple[int, str | None, str | None]:
+    """A cell's grid span (1–64) and its vertical and horizontal merge ("restart", "continue" or None), from one
+    pass over its properties."""
+    span, vm, hm = 1, None, None
+    pr = tc.find(_TCPR)
+    if pr is not None:
+        for el in pr:
+            tag = el.tag
+            if tag == _GRIDSPAN_TAG:
+                span = max(1, min(_int(el), 64))
+            elif tag == _VMERGE_TAG:
+                vm = "restart" if el.get(_VAL) == "restart" else "continue"
+            elif tag == _HMERGE_TAG:
+                hm = "restart" if el.get(_VAL) == "restart" else "continue"
+    return span, vm, hm
+
+
 def _span(tc) -> int:
-    return max(1, min(_int(tc.find(f"{_q('tcPr')}/{_q('gridSpan')}")), 64))
+    return _cell_props(tc)[0]
+
+
+def vmerge(tc) -> str | None:
+    """A cell's vertical merge: "restart", "continue" or None."""
+    return _cell_props(tc)[1]
 
 
 def _grid_before(tr) -> int:
-    return max(0, min(_int(tr.find(f"{_q('trPr')}/{_q('gridBefore')}"), 0), 64))
-
-
-def _vmerge(tc) -> str | None:
-    el = tc.find(f"{_q('tcPr')}/{_q('vMerge')}")
-    if el is None:
-        return None
-    return "restart" if el.get(_VAL) == "restart" else "continue"
-
-
-def _hmerge(tc) -> str | None:
-    el = tc.find(f"{_q('tcPr')}/{_q('hMerge')}")
-    if el is None:
-        return None
-    return "restart" if el.get(_VAL) == "restart" else "continue"
+    return max(0, min(_int(tr.find(_GRIDBEFORE), 0), 64))
 
 
 # ---------------------------------------------------------------------------------------------------------------

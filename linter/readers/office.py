@@ -57,13 +57,22 @@ def read(path: str, data: bytes) -> Source:
             pass  # not text either: a binary format of its own; LibreOffice may know it
     exe = soffice()
     if exe is None:
-        raise ReadError(Msg("read.format.wps" if ext in (".wps", ".wpt") else "read.format.doc"))
+        raise ReadError(_without_converter(ext))
     converted = convert(exe, data, ext)
     from . import docx
 
     source = docx.read(path, converted)
     source.converted = "LibreOffice"  # type: ignore[attr-defined]
     return source
+
+
+def _without_converter(ext: str) -> Msg:
+    """What to do with a file only LibreOffice could read, when it is not installed: its own program's advice."""
+    if ext in (".wps", ".wpt"):
+        return Msg("read.format.wps")
+    if ext in (".doc", ".dot"):
+        return Msg("read.format.doc")
+    return Msg("read.format.other", ext=ext or "?")  # .rtf, or a binary file under another Word name
 
 
 def soffice() -> str | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from .. import budget, formats
 from ..model import Report, Table
 from ..normalize import normalize_label
-from .anchors import NoSpace, align_rows, extend_back, out_of_order, scattered
+from .anchors import align_rows, extend_back, no_space, out_of_order, scattered
 from .cells import Atom, Region, atoms, fill_cells
 from .rows import assemble_unlabelled, assign_numbers
 from .spec import RowSpec, TableSpec, core, table_specs
@@ -27,7 +27,7 @@ def assemble(report: Report, table_id: str, spec: TableSpec, start: int, end: in
     region = Region(report, start, end, skip)
     R = region.text
     table = Table(table_id, spec.format, region.span(0, 0), section)
-    ns = NoSpace(R)
+    ns = no_space(R)
     for name, sig in spec.signals:
         hit = ns.find(sig) if isinstance(sig, str) else (lambda m: m.span() if m else None)(sig.search(R))
         if hit:
@@ -100,7 +100,7 @@ def choose_format(report: Report, table_id: str, start: int, end: int, skip) -> 
             continue
         if region is None:
             text = Region(report, start, end, skip).text
-            region = (text, NoSpace(text))
+            region = (text, no_space(text))
         score = sum(
             1 for _, sig in spec.signals if (region[1].find(sig) if isinstance(sig, str) else sig.search(region[0]))
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..spans import OffsetMap
 from .cells import cell_spec
@@ -35,6 +36,13 @@ class NoSpace:
     def find(self, needle: str):
         hits = self.find_all(needle, 1)
         return hits[0] if hits else None
+
+
+@lru_cache(maxsize=4)
+def no_space(text: str) -> NoSpace:
+    """The :class:`NoSpace` of ``text``, shared by the stages that search one table region after another (the
+    format's choice, the rows, the unlabelled row): built once, not three times."""
+    return NoSpace(text)
 
 
 @dataclass
@@ -140,7 +148,7 @@ def extend_back(R: str, m: Hit, official: str, floor: int) -> tuple[int, int]:
     """Start of the row label: from the key back over the official label's leading words and numbering
     (``行政`` before ``规范性文件``, ``2.`` before ``其他法律``), as far as the text agrees with the official label."""
     start = m.start
-    key_text = re.sub(r"\s+", "", m.text)
+    key_text = "".join(m.text.split())
     k = official.find(key_text)
     if k <= 0:
         return start, m.end

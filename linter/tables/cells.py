@@ -23,7 +23,7 @@ NL = "nl"
 _ATOM = re.compile(r"(?P<num>-?\d+(?:,\d{3})*(?:\.\d+)?)|(?P<text>[^\s\d]+)")
 
 
-@dataclass
+@dataclass(slots=True)
 class Atom:
     kind: str
     text: str
@@ -137,21 +137,32 @@ def _pipe_atoms(text: str, s: int, e: int, out: list[Atom], skip_empty_first: bo
     markdown = text[ls:e].startswith("|")
     first = 1 if (markdown or skip_empty_first) and not cells[0].strip() else 0
     last = len(cells) - 1 if markdown and len(cells) > 1 and not cells[-1].strip() else len(cells)
+    blanks, number_unit, _ = cell_spec()
     for i in range(first, last):
         raw = cells[i]
         body = raw.strip()
+        if not body:  # most cells of a published table are empty or a number: no call for those
+            out.append(Atom(BLANK, "", offs[i], offs[i] + len(raw), True))
+            continue
         cs = offs[i] + (len(raw) - len(raw.lstrip()))
-        ce = cs + len(body)
-        cell_atom(body, cs, ce, offs[i], offs[i] + len(raw), out)
+        _cell_atom(body, cs, cs + len(body), out, blanks, number_unit)
 
 
 def cell_atom(body: str, cs: int, ce: int, cell_start: int, cell_end: int, out: list[Atom]) -> None:
     """One table cell: a number (with an optional unit after it), a blank, or text."""
     if not body:
         out.append(Atom(BLANK, "", cell_start, cell_end, True))
-    elif m := cell_spec()[1].fullmatch(body):
-        out.append(Atom(NUM, m.group(1), cs, cs + len(m.group(1)), True))
-    elif body in cell_spec()[0]:
+    else:
+        blanks, number_unit, _ = cell_spec()
+        _cell_atom(body, cs, ce, out, blanks, number_unit)
+
+
+def _cell_atom(body: str, cs: int, ce: int, out: list[Atom], blanks: frozenset, number_unit: re.Pattern) -> None:
+    """A cell with text (``body``, at [cs, ce)): a number, a blank marker or text."""
+    if m := number_unit.fullmatch(body):
+        num = m.group(1)
+        out.append(Atom(NUM, num, cs, cs + len(num), True))
+    elif body in blanks:
         out.append(Atom(BLANK, body, cs, ce, True))
     else:
         out.append(Atom(TEXT, body, cs, ce, True))

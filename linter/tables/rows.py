@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ..model import Row, Table
 from ..normalize import normalize_label
-from .anchors import NoSpace, prose_label
+from .anchors import no_space, prose_label
 from .cells import (
     BLANK,
     NL,
@@ -129,7 +128,7 @@ def assign_numbers(table: Table, spec: TableSpec, found, R: str, region: Region)
                 extras.append((k, before, run))
     for k, (r, (mstart, _mend)) in enumerate(found):
         seg = segs[k]
-        label = re.sub(r"\s+", "", R[mstart : seg.label_end]).strip("|")
+        label = "".join(R[mstart : seg.label_end].split()).strip("|")  # split(): the same whitespace as \s
         if prose_label(label, r.norm_label):
             if not r.group:
                 table.missing.append(r.id)
@@ -258,7 +257,7 @@ def assemble_unlabelled(table: Table, r: RowSpec, spec: TableSpec, region: Regio
     """A row without a label of its own (table 四's single data row): the first run of numbers after the header."""
     R = region.text
     first_header = None
-    ns = NoSpace(R)
+    ns = no_space(R)
     for part in spec.parts:
         for lab in part.headers + [c["label"] for c in part.columns]:
             hit = ns.find(core(normalize_label(lab)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from ..formats import load_formats
 from ..normalize import CN_NUM, normalize_label
@@ -18,8 +18,10 @@ _NOTE = re.compile(r"\([^()]*\)?$|\([^()]*\)")
 _PUNCT = re.compile(r"[\s\"'“”‘’、,，.。:：;；()（）\[\]【】《》<>「」『』/|\-—_]+")
 
 
+@lru_cache(maxsize=8192)
 def core(label: str) -> str:
-    """A label without its numbering, bracketed notes and punctuation: what NB204 compares."""
+    """A label without its numbering, bracketed notes and punctuation: what NB204 compares (memoised: the same
+    official labels and header cells come back in every report)."""
     s = _CORE_STRIP.sub("", label, count=1)
     s = _NOTE.sub("", s)
     return _PUNCT.sub("", s)
