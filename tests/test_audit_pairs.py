@@ -158,3 +158,24 @@ def test_kept_reports_stay_out_of_the_pools_pipes(folder, monkeypatch):
     assert real_keep("/nonexistent-folder", b"xyz") == b"xyz"
     remote = {r["file"]: r for r in auditmod.Audit(["reports"], jobs=1)}
     assert remote == local
+
+
+def test_pair_years_prefers_the_same_folder_then_format_then_sort_order():
+    """Each report is paired with last year's report of its agency in its own folder and format if there is one,
+    else in its folder, else of its format, else the first in sort order: the choice of a min over every candidate
+    by (other folder, other format, path), made with one pass over each agency's year."""
+    import itertools
+    import os
+
+    names = [f"{d}/{n}.{e}" for d, n, e in itertools.product("xyz", "ab", ("md", "PDF", "txt"))]
+    entries = [(p, "A", 2023) for p in names[::2]] + [(p, "A", 2024) for p in names] + [("w/q.md", "A", 2024)]
+    entries += [(p, "B", 2023) for p in ("y/b.txt", "x/a.pdf")] + [(p, "B", 2024) for p in ("z/c.md", "x/d.PDF")]
+    pairs = auditmod.pair_years(entries)
+
+    def slow(path, agency, year):
+        cands = [p for p, a, y in entries if a == agency and y == year - 1]
+        here, ext = os.path.split(path)[0], os.path.splitext(path)[1].lower()
+        return min(cands, key=lambda c: (os.path.split(c)[0] != here, os.path.splitext(c)[1].lower() != ext, c))
+
+    assert pairs == {p: slow(p, a, y) for p, a, y in entries if y == 2024}
+    assert pairs["x/d.PDF"] == "x/a.pdf" and pairs["z/c.md"] == "x/a.pdf" and pairs["w/q.md"] == "x/a.md"

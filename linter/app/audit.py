@@ -146,15 +146,29 @@ def pair_years(entries: Iterable[tuple[str, str | None, int | None]]) -> dict[st
     known = [(p, a, y) for p, a, y in entries if a and y]
     for path, agency, year in known:
         by_key[(agency, year)].append(path)
+    best: dict[tuple[str, int], dict] = {}  # per agency and year: the first path by (folder, format), folder, format
+
+    def first_of(key: tuple[str, int]) -> dict:
+        hit = best.get(key)
+        if hit is None:
+            hit = best[key] = {}
+            for c in sorted(by_key[key], reverse=True):  # the first in sort order is written last
+                d, e = _where(c)
+                hit[(d, e)] = hit[(d, None)] = hit[(None, e)] = hit[(None, None)] = c
+        return hit
+
     pairs = {}
     for path, agency, year in known:
-        candidates = by_key.get((agency, year - 1))
-        if candidates:
-            here, ext = os.path.split(path)[0], os.path.splitext(path)[1].lower()
-            pairs[path] = min(
-                candidates, key=lambda c: (os.path.split(c)[0] != here, os.path.splitext(c)[1].lower() != ext, c)
-            )
+        if (agency, year - 1) in by_key:
+            hit = first_of((agency, year - 1))
+            here, ext = _where(path)
+            pairs[path] = hit.get((here, ext)) or hit.get((here, None)) or hit.get((None, ext)) or hit[(None, None)]
     return pairs
+
+
+def _where(path: str) -> tuple[str, str]:
+    """A path's folder and format (its extension in lower case)."""
+    return os.path.split(path)[0], os.path.splitext(path)[1].lower()
 
 
 def missing_years(entries: Iterable[tuple[str | None, int | None]]) -> list[dict]:
