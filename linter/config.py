@@ -9,6 +9,7 @@ here or later (an unknown rule code in ``select``, see :mod:`nblint.settings`), 
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -308,9 +309,12 @@ def load_file(path: str | Path) -> Config:
     return cfg
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=1024)
 def find_for_dir(directory: str) -> Config:
+    """The configuration of the files in ``directory`` (a folder that does not exist: the current directory's)."""
     d = Path(directory).resolve()
+    if not d.is_dir():
+        d = Path.cwd().resolve()
     for cand in [d, *d.parents]:
         y = cand / ".nblint.yaml"
         if y.is_file():
@@ -324,9 +328,12 @@ def find_for_dir(directory: str) -> Config:
 
 
 def for_file(path: str) -> Config:
-    """The configuration that applies to ``path`` (which need not exist yet: an editor's unsaved file)."""
-    parent = Path(path).resolve().parent
-    return find_for_dir(str(parent if parent.is_dir() else Path.cwd()))
+    """The configuration that applies to ``path`` (which need not exist yet: an editor's unsaved file).
+
+    Looked up by the file's folder as written (resolved once per folder, see :func:`find_for_dir`); a file that is
+    a symbolic link belongs to its target's folder."""
+    p = os.path.realpath(path) if os.path.islink(path) else os.path.abspath(path)
+    return find_for_dir(os.path.dirname(p))
 
 
 def _relative(cfg: Config, path: str) -> str:

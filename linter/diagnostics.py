@@ -105,3 +105,4 @@ class FileResult:
     encoding: str = "utf-8"  # of the file, for --fix
     kind: str = "text"  # the reader's kind: text | markdown | html | docx | pdf
     report: Any = field(default=None, repr=False, compare=False)  # the model (None: unreadable), for front ends
+    only: frozenset | None = None  # the rules whose diagnostics these are (Engine.lint_source's ``only``; None: all)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from . import budget
-from .checks import Finding
+from .checks import Finding, reads_previous
 from .checks import run as run_check
 from .diagnostics import Diagnostic, Edit, FileResult, Fix
 from .i18n import Msg
@@ -78,6 +78,9 @@ class Engine:
         for r in self.rules:
             if r.kind == "document":
                 self.by_kind_check[r.params.get("check")] = r
+        # the rules that read last year's report (their kind says so): what a lint with ``previous`` adds to one
+        # without it, all that ``nblint audit``'s year-pair pass runs (``lint_source(..., only=engine.cross_year)``)
+        self.cross_year = frozenset(r.code for r in self.rules if reads_previous(r))
 
     # ------------------------------------------------------------------------------------------------------
     def lint_path(
@@ -126,12 +129,21 @@ class Engine:
         timeout: float | None = DEFAULT_TIMEOUT,
         cancel: threading.Event | None = None,
         memo: Memo | None = None,
+        only: frozenset[str] | None = None,
+        report: Report | None = None,
     ) -> FileResult:
         """Lint a source already read, within ``timeout`` seconds (see :meth:`lint_path`); ``memo``: what the parse
-        of an earlier version of this document left (:class:`nblint.pipeline.Memo`), for a quick re-lint."""
+        of an earlier version of this document left (:class:`nblint.pipeline.Memo`), for a quick re-lint.
+
+        ``only``: run just these rules (NB002 still decides whether the text is a report at all; its diagnostic is
+        given only when named), for a caller that has the other rules' diagnostics already (``nblint audit`` adds the
+        cross-year rules, :attr:`cross_year`, once last year's report is known).  Which suppression comment is
+        unused depends on every rule's findings, so a text with suppression comments is linted whole; the result's
+        ``only`` says which rules it holds (None: all).  ``report``: the model of ``source`` when the caller has
+        parsed it already (:func:`parse`; the audit parses a report once for both its years' pairs)."""
         try:
             with budget.limit(timeout or None, cancel):
-                return self._lint_source(source, previous, settings, memo)
+                return self._lint_source(source, previous, settings, memo, only, report)
         except budget.Timeout as e:
             if e.cancelled:
                 raise
@@ -165,16 +177,31 @@ class Engine:
         return FileResult(path, diags, {"readable": False})
 
     def _lint_source(
-        self, source: Source, previous: Report | None = None, settings: Settings | None = None, memo: Memo | None = None
+        self,
+        source: Source,
+        previous: Report | None = None,
+        settings: Settings | None = None,
+        memo: Memo | None = None,
+        only: frozenset[str] | None = None,
+        report: Report | None = None,
     ) -> FileResult:
         with _set_aside():
-            return self._lint_read(source, previous, settings, memo)
+            return self._lint_read(source, previous, settings, memo, only, report)
 
     def _lint_read(
-        self, source: Source, previous: Report | None, settings: Settings | None, memo: Memo | None
+        self,
+        source: Source,
+        previous: Report | None,
+        settings: Settings | None,
+        memo: Memo | None,
+        only: frozenset[str] | None,
+        report: Report | None,
     ) -> FileResult:
         s = settings or self.settings
-        report = parse(source, memo)
+        if only is not None and has_suppressions(source):
+            only = None  # NB009 needs every rule's findings
+        if report is None:
+            report = parse(source, memo)
         budget.check()
         if s.agency_kind:
             report.agency_kind = s.agency_kind
@@ -184,12 +211,14 @@ class Engine:
         not_a_report = next(run_check(gate, report, ctx), None) if gate is not None else None
         if gate is not None and not_a_report is not None:
             # NB002 decides whether the text is an annual report at all: if not, no other rule runs
-            if s.enabled(gate.code, self.opt_in):
+            if s.enabled(gate.code, self.opt_in) and (only is None or gate.code in only):
                 diags.append(self._diagnostic(gate, not_a_report, report, s))
         else:
             cap = self.findings_cap()
             for rule in self.rules:
                 if rule is gate or not s.enabled(rule.code, self.opt_in) or not self._applies(rule, report):
+                    continue
+                if only is not None and rule.code not in only:
                     continue
                 budget.check()
                 found = iter(run_check(rule, report, ctx))
@@ -202,7 +231,7 @@ class Engine:
         budget.check()
         diags = apply_suppressions(diags, source, self, s)
         diags.sort(key=Diagnostic.sort_key)
-        return FileResult(source.path, diags, report.meta(), source.text, source.encoding, source.kind, report)
+        return FileResult(source.path, diags, report.meta(), source.text, source.encoding, source.kind, report, only)
 
     def findings_cap(self) -> int:
         """How many diagnostics one rule gives one file at most (the ``limit`` of the findings-cap rule, NB008)."""
@@ -323,6 +352,16 @@ class Suppression:
     unknown: tuple[str, ...] = ()  # identifiers that name no rule (a typo such as NB999): reported as errors
 
 
+def _suppression_text(source: Source) -> str:
+    return getattr(source, "original", None) or source.text
+
+
+def has_suppressions(source: Source) -> bool:
+    """Whether the text has an nblint suppression comment."""
+    text = _suppression_text(source)
+    return "nblint" in text and _SUPP.search(text) is not None
+
+
 def parse_suppressions(text: str, engine: Engine) -> list[Suppression]:
     """The suppression comments of ``text``, in order, each with the lines it covers.  Linear in the number of
     comments: an ``enable`` closes the open blocks it matches through an index by code, and each block is closed
@@ -398,8 +437,7 @@ def parse_suppressions(text: str, engine: Engine) -> list[Suppression]:
 
 
 def apply_suppressions(diags: list[Diagnostic], source: Source, engine: Engine, s: Settings) -> list[Diagnostic]:
-    text = getattr(source, "original", None) or source.text
-    sups = parse_suppressions(text, engine)
+    sups = parse_suppressions(_suppression_text(source), engine)
     if not sups:
         return diags
     kept = []

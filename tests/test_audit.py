@@ -314,14 +314,14 @@ def test_shared_corpus(tmp_path, capsys):
 def test_an_error_in_the_paired_lint_keeps_the_first_result(reports, monkeypatch):
     from nblint.engine import Engine
 
-    real = Engine.lint_path
+    real = Engine.lint_source
 
-    def cross_year_crash(self, path, previous=None, settings=None, **kw):
-        if previous:
+    def cross_year_crash(self, source, previous=None, settings=None, **kw):
+        if previous is not None:
             raise ValueError("cross-year")
-        return real(self, path, previous, settings, **kw)
+        return real(self, source, previous, settings, **kw)
 
-    monkeypatch.setattr(Engine, "lint_path", cross_year_crash)
+    monkeypatch.setattr(Engine, "lint_source", cross_year_crash)
     reps = {Path(r["file"]).name: r for r in auditmod.Audit([reports], jobs=1)}
     a = reps["a.md"]
     assert a["error"] == "ValueError: cross-year" and Path(a["previous"]).name == "b.md"

@@ -36,9 +36,13 @@ def test_killed_worker_becomes_a_row_and_the_rest_goes_on():
 
 
 def test_a_crashed_task_of_any_shape_is_an_error_row():
-    """Tasks carry (path, previous[, keep[, stored]]): the crash row is made from any of them."""
-    from nblint.app.audit import _crashed
+    """First-pass tasks carry (path, previous[, keep[, stored]]), pair-pass tasks (PAIRS, pairs, stored): the crash
+    rows are made from any of them."""
+    from nblint.app.audit import PAIRS, _crashed
 
     for task in (("a.txt", None), ("a.txt", None, True), ("a.txt", "b.txt", False, ("t", {}))):
         row = _crashed(task)
         assert row["file"] == "a.txt" and row["previous"] == task[1] and "worker process died" in row["error"]
+    rows = _crashed((PAIRS, [("a.txt", "b.txt"), ("c.txt", "b.txt")], ("t", {})))  # a pair-pass task: a row a pair
+    assert [(r["file"], r["previous"]) for r in rows] == [("a.txt", "b.txt"), ("c.txt", "b.txt")]
+    assert all("worker process died" in r["error"] for r in rows)

@@ -248,6 +248,32 @@ def test_profile_deadlines_by_kind_and_level():
     assert late("department", "city", "2022-02-10") == ["采集清单所列发布日期2022年2月10日晚于法定期限2022年1月31日"]
 
 
+def test_nb509_names_the_first_five_duplicates_and_how_many(tmp_path):
+    """Thirty copies of one report name each other: the message names five (relative to the report's folder, as
+    os.path.relpath gives them) and says how many there are; the CSV's duplicates column keeps them all."""
+    import os
+
+    from nblint.app.evaluate import mark_duplicate
+
+    here = tmp_path / "a"
+    others = [str(tmp_path / "a" / "x.md"), str(tmp_path / "b" / "y.md"), "c/z.md"] + [
+        str(tmp_path / "d" / f"{i}.md") for i in range(4)
+    ]
+    rep = {"file": str(here / "r.md"), "error": None, "counts": {"error": 0, "warning": 0, "info": 0}}
+    rep["diagnostics"] = []
+    mark_duplicate(rep, others, "zh", "info")
+    (d,) = rep["diagnostics"]
+    named = "、".join(os.path.relpath(os.path.abspath(o), here) for o in others[:5])
+    assert d["message"] == f"同一机关同一年度有8份报告：另见{named}等7份"
+    assert named.startswith("x.md、../b/y.md、") and rep["duplicates"] == others and rep["counts"]["info"] == 1
+    rep = {**rep, "diagnostics": [], "counts": {"error": 0, "warning": 0, "info": 0}}
+    mark_duplicate(rep, others[:2], "en", "warning")
+    assert rep["diagnostics"][0]["message"] == "3 reports of the same agency and year: see also x.md、../b/y.md"
+    rep = {**rep, "diagnostics": [], "counts": {"error": 0, "warning": 0, "info": 0}}
+    mark_duplicate(rep, others, "en", "info")
+    assert rep["diagnostics"][0]["message"].endswith(" and 2 more")
+
+
 def test_a_malformed_profile_names_each_problem_at_its_line_and_column(tmp_path):
     """A scoring profile is checked as rule files are (one shape checker, positions from the YAML): every problem
     at its file:line:col, not the first one without a place."""

@@ -5,15 +5,20 @@ workers get paths, never contents, and results stream back as they are done; a w
 costs only the file it was on, see ``_ProcessPool``):
 
 1. *lint* every file on its own; its result carries the report's agency and year;
-2. *pairs*: once every agency and year is known, lint again each report whose agency has a report for the year
-   before, passing ``previous=`` that report, so the cross-year rules (NB305, NB306, NB503) run without being
-   told.  Its second result replaces the first.
+2. *pairs*: once every agency and year is known, each report whose agency has a report for the year before is
+   linted again with that report, and only the rules that read last year's report run (``Engine.cross_year``:
+   NB305, NB306, NB503, NB512, as their check kinds say), on the models the first pass parsed: each worker keeps
+   them in its own file in the audit's temporary folder (never through the pool's pipes; a worker on another
+   machine sends them back instead).  Their diagnostics
+   are merged into the first pass's result, in the order one lint with ``previous=`` gives (a text with
+   suppression comments is linted whole: which comment is unused depends on every rule).  A task holds the
+   pairs of one agency, so a report that is this year's of one pair and last year's of another, or last year's
+   of several copies, is loaded once.
 
 The first pass lints instead of only parsing for agency and year because with this pipeline parsing is most of a
-lint (about 2.2 of 2.8 ms for a typical report): a parse-only pass followed by a lint of every file costs about
-5 ms a report, linting first and again only the paired reports about 3 ms plus 5 ms per paired report.  The
-first-pass results of reports with a known agency wait in a temporary file (not in memory) until the pairs are
-known; reports without one are final at once.
+lint: linting first and running the cross-year rules of the paired reports on the kept models costs one lint a
+report plus a model load (a tenth of a parse) and the cross-year rules per paired report.  The first-pass results of reports with a known agency wait in a temporary file (not
+in memory) until the pairs are known; reports without one are final at once.  Workers live for both passes.
 
 Results are written as they arrive — JSON Lines (one record per diagnostic) and CSV (one row per report) — and
 only a small summary per report (plus a capped number of source lines) is kept for the HTML page written at the
@@ -141,15 +146,29 @@ def pair_years(entries: Iterable[tuple[str, str | None, int | None]]) -> dict[st
     known = [(p, a, y) for p, a, y in entries if a and y]
     for path, agency, year in known:
         by_key[(agency, year)].append(path)
+    best: dict[tuple[str, int], dict] = {}  # per agency and year: the first path by (folder, format), folder, format
+
+    def first_of(key: tuple[str, int]) -> dict:
+        hit = best.get(key)
+        if hit is None:
+            hit = best[key] = {}
+            for c in sorted(by_key[key], reverse=True):  # the first in sort order is written last
+                d, e = _where(c)
+                hit[(d, e)] = hit[(d, None)] = hit[(None, e)] = hit[(None, None)] = c
+        return hit
+
     pairs = {}
     for path, agency, year in known:
-        candidates = by_key.get((agency, year - 1))
-        if candidates:
-            here, ext = os.path.split(path)[0], os.path.splitext(path)[1].lower()
-            pairs[path] = min(
-                candidates, key=lambda c: (os.path.split(c)[0] != here, os.path.splitext(c)[1].lower() != ext, c)
-            )
+        if (agency, year - 1) in by_key:
+            hit = first_of((agency, year - 1))
+            here, ext = _where(path)
+            pairs[path] = hit.get((here, ext)) or hit.get((here, None)) or hit.get((None, ext)) or hit[(None, None)]
     return pairs
+
+
+def _where(path: str) -> tuple[str, str]:
+    """A path's folder and format (its extension in lower case)."""
+    return os.path.split(path)[0], os.path.splitext(path)[1].lower()
 
 
 def missing_years(entries: Iterable[tuple[str | None, int | None]]) -> list[dict]:
@@ -194,70 +213,258 @@ def _error_text(e: BaseException) -> str:
 
 
 def _lint_one(task: tuple) -> dict:
-    """Lint one file (with last year's report when paired) into a small, picklable summary.
+    """Lint one file into a small, picklable summary.
 
-    ``task``: (path, previous[, keep[, stored]]).  With ``keep`` the summary carries the extracted text
-    (``_source``: the reader's :class:`Source`, pickled and compressed) for the pair pass; ``stored`` =
-    (file, {path: (offset, size)}) says where the parent kept the texts of this pair, so that the pair pass reads
-    no report file a second time."""
+    ``task``: (path, previous[, keep]).  With ``keep`` (the folder the audit keeps reports in), a report the pair
+    pass may need is kept there for it: its parsed model, else the reader's :class:`Source` (see :func:`_keep`);
+    the summary says where (``_kept``: (file, offset, size)), so that the pair pass reads no report file a second
+    time and parses no report again."""
     path, previous = task[0], task[1]
-    keep = len(task) > 2 and task[2]
-    stored = task[3] if len(task) > 3 else None
+    keep = task[2] if len(task) > 2 else None
     assert _ENGINE is not None, "the worker's initializer has not run"
     facts = None
     if _FACTS:
         from .manifest import file_key
 
         facts = _FACTS.get(file_key(path))
-    read = _Reader(stored, keep)
+    read = _Reader({}, bool(keep))
     try:
         engine, settings = _ENGINE.resolve(path)
         res = engine.lint_path(path, previous=previous, settings=settings, timeout=_TIMEOUT, read=read, facts=facts)
     except Exception as e:
         return _report(path, previous, {}, [], error=_error_text(e))
     rep = _report(path, previous, res.meta, res.diagnostics, res.source_text)
-    if _COPYING:  # both passes: a paired report's second-pass result replaces its first
+    if _COPYING:
         from .copying import fingerprint
 
         rep["copying"] = fingerprint(res, engine, settings)
     if path in read.kept and rep["year"] is not None and agency_key(rep["agency_raw"]) is not None:
-        rep["_source"] = pack_source(read.kept[path])  # a report the pair pass may need: its text goes along
+        packed = (pack_model(res.report) if res.report is not None else None) or pack_source(read.kept[path])
+        rep["_kept"] = _keep(str(keep), packed)
     return rep
 
 
+_KEPT: dict[str, int] = {}  # this process's file of kept reports in an audit's folder -> its descriptor
+
+
+def _forget(folder: str) -> None:
+    """Close this process's files of kept reports in ``folder`` (the audit is over)."""
+    for name in [n for n in _KEPT if os.path.dirname(n) == folder]:
+        os.close(_KEPT.pop(name))
+
+
+def _keep(folder: str, packed: bytes) -> tuple[str, int, int] | bytes:
+    """Write ``packed`` to this process's file in the audit's ``folder``: (file, offset, size).  A worker on
+    another machine (Dask over tcp://) has no such folder: the bytes go back to the parent instead."""
+    if not os.path.isdir(folder):
+        return packed
+    name = os.path.join(folder, f"kept-{os.getpid()}")
+    fd = _KEPT.get(name)
+    if fd is None:
+        fd = _KEPT[name] = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    off = os.lseek(fd, 0, os.SEEK_END)
+    view = memoryview(packed)
+    while view:
+        view = view[os.write(fd, view) :]
+    return (name, off, len(packed))
+
+
+PAIRS = "pairs"  # the first item of a pair-pass task: (PAIRS, [(path, previous), ...], {path: (file, offset, size)})
+
+
+def _lint_pairs(task: tuple) -> list[dict]:
+    """The year-pair pass for a few reports of one agency: each report is linted again with last year's, running
+    only the rules that read last year's report (``Engine.cross_year``).  Each result holds those rules'
+    diagnostics (``only``: their codes), to be merged into the first pass's result by the parent; a text with
+    suppression comments is linted whole (``only`` None: the result replaces the first).
+
+    ``task``: (PAIRS, [(path, previous), ...], {path: where the first pass kept it}).  Each report is loaded (or
+    read and parsed) once for the task, whether it is this year's or last year's of a pair, and dropped once its
+    last pair is done."""
+    from ..engine import parse, previous_report
+    from ..source import ReadError
+
+    pairs, stored = task[1], task[2]
+    assert _ENGINE is not None, "the worker's initializer has not run"
+    read = _Reader(stored, False)
+    left = Counter(p for pair in pairs for p in pair)  # pairs still to come that need each report
+    models: dict[tuple[str, bool], Any] = {}  # (path, with the manifest's facts) -> Report (None: unreadable)
+    out = []
+    for path, previous in pairs:
+        facts = None
+        if _FACTS:
+            from .manifest import file_key
+
+            facts = _FACTS.get(file_key(path))
+        try:
+            engine, settings = _ENGINE.resolve(path)
+            res = _lint_pair(engine, settings, path, previous, facts, read, models, parse, previous_report, ReadError)
+        except Exception as e:
+            out.append(_report(path, previous, {}, [], error=_error_text(e)))
+        else:
+            rep = _report(path, previous, res.meta, res.diagnostics, res.source_text)
+            rep["only"] = sorted(res.only) if res.only is not None else None
+            out.append(rep)
+        for p in (path, previous):
+            left[p] -= 1
+            if not left[p]:
+                models.pop((p, False), None)
+                models.pop((p, True), None)
+    return out
+
+
+def _lint_pair(engine, settings, path, previous, facts, read, models, parse, previous_report, ReadError):
+    """One pair of :func:`_lint_pairs` under the file's time budget, with the models parsed so far."""
+    from .. import budget
+
+    try:
+        with budget.limit(_TIMEOUT):
+            for p in (path, previous):  # the models the first pass kept: this year's and last year's alike
+                if (p, True) not in models and (p, False) not in models:
+                    kept = read.load(p)
+                    if kept is not None and kept[0] == "model":
+                        models[(p, True)] = models[(p, False)] = kept[1]
+            key = (path, bool(facts))
+            if key not in models:
+                try:
+                    source = read(path)
+                except ReadError as e:
+                    return engine.unreadable(path, e, settings)
+                if facts:
+                    source.meta.update(facts)
+                models[key] = parse(source)
+            report = models[key]
+            budget.check()
+            if (previous, False) not in models:  # last year's report as `nblint check --previous` reads it
+                models[(previous, False)] = previous_report(previous, read)
+            return engine.lint_source(
+                report.source, models[(previous, False)], settings, timeout=None, only=engine.cross_year, report=report
+            )
+    except budget.Timeout as e:
+        return engine.timed_out(path, e.seconds, settings)
+
+
+MAX_PAIRS_PER_TASK = 32  # pairs of one agency linted by one task (its reports parsed once for all of them)
+
+
+def _pair_batches(pairs: dict[str, str], agency_of: dict[str, str]) -> list[tuple[list[tuple[str, str]], set[str]]]:
+    """The pair-pass tasks: each agency's pairs in order of last year's report (a report that is last year's of
+    several is parsed once), cut into tasks of at most MAX_PAIRS_PER_TASK; each with the set of files it reads."""
+    by_agency: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for f, prev in pairs.items():
+        by_agency[agency_of[f]].append((f, prev))
+    out = []
+    for agency in sorted(by_agency):
+        ps = sorted(by_agency[agency], key=lambda fp: (fp[1], fp[0]))
+        for i in range(0, len(ps), MAX_PAIRS_PER_TASK):
+            batch = ps[i : i + MAX_PAIRS_PER_TASK]
+            out.append((batch, {p for pair in batch for p in pair}))
+    out.sort(key=lambda b: -len(b[0]))  # the longest first: the last tasks do not leave a core idle
+    return out
+
+
+def _merge(first: dict, second: dict) -> dict:
+    """A paired report's final result from its first-pass result and its pair-pass result (see :func:`_lint_pairs`):
+    the cross-year rules' diagnostics in their places among the others (ordered as one lint orders them: line,
+    column, code; a rule's own in its order), or the pair pass's whole result when it linted the text whole.
+    With an error in the pair pass, the first pass's result stands with the error; after a time-out it stands
+    alone."""
+    if second["error"]:
+        return {**first, "previous": second["previous"], "error": second["error"]}
+    if second["timed_out"]:
+        return first
+    if second.get("only") is None:  # linted whole: it replaces the first (which alone has the clauses of NB511)
+        rep = {**second, "copying": first.get("copying")} if "copying" in first else dict(second)
+        rep.pop("only", None)
+        return rep
+    only = set(second["only"])
+    diags = [d for d in first["diagnostics"] if d["code"] not in only] + second["diagnostics"]
+    diags.sort(key=lambda d: (d["line"], d["col"], d["code"]))  # stable: Diagnostic.sort_key within one file
+    for d in diags[MAX_SNIPPETS_PER_REPORT:]:
+        d["source"] = None
+    counts = Counter(d["severity"] for d in diags)
+    return {
+        **first,
+        "previous": second["previous"],
+        "diagnostics": diags,
+        "counts": {sev: counts.get(sev, 0) for sev in SEVERITY_ORDER},
+    }
+
+
+PACK_PLAIN_BELOW = 65_536  # bytes of a pickle kept as they are (compressing a small text costs more CPU)
+
+
+def _pack(tag: bytes, data: bytes) -> bytes:
+    import zlib
+
+    return tag + data if len(data) < PACK_PLAIN_BELOW else tag.upper() + zlib.compress(data, 1)
+
+
 def pack_source(source) -> bytes:
-    """A reader's Source as compressed bytes (its fields only: no cached line index)."""
+    """A reader's Source as bytes (its fields only: no cached line index): pickled, and compressed when large (a
+    PDF's character boxes; a typical text report is a few kilobytes)."""
     import dataclasses
+    import pickle
+
+    return _pack(b"s", pickle.dumps(dataclasses.replace(source), pickle.HIGHEST_PROTOCOL))
+
+
+def pack_model(report) -> bytes | None:
+    """A report's model as bytes, without the views its rules derived (``Report.cache``), or None when it cannot be
+    pickled.  Loading it costs a tenth of parsing the text again (0.13 against 2.2 ms a text report), and it lints
+    exactly as a new parse of its text (the model of the first pass, with a manifest's facts)."""
+    import pickle
+
+    cache, report.cache = report.cache, {}
+    try:
+        return _pack(b"m", pickle.dumps(report, pickle.HIGHEST_PROTOCOL))
+    except Exception:  # an object a reader left that does not pickle: the text goes instead
+        return None
+    finally:
+        report.cache = cache
+
+
+def unpack(data: bytes) -> tuple[str, Any]:
+    """("source", Source) or ("model", Report) from :func:`pack_source` / :func:`pack_model`."""
     import pickle
     import zlib
 
-    return zlib.compress(pickle.dumps(dataclasses.replace(source), pickle.HIGHEST_PROTOCOL), 1)
+    tag, body = data[:1], memoryview(data)[1:]
+    obj = pickle.loads(zlib.decompress(body) if tag.isupper() else body)
+    return ("model" if tag.lower() == b"m" else "source"), obj
 
 
 def unpack_source(data: bytes):
-    import pickle
-    import zlib
-
-    return pickle.loads(zlib.decompress(data))
+    """The Source of :func:`pack_source` (or of the model of :func:`pack_model`)."""
+    kind, obj = unpack(data)
+    return obj.source if kind == "model" else obj
 
 
 class _Reader:
-    """The ``read`` hook of :meth:`Engine.lint_path` for one task: the texts kept by the first pass where there are
-    some (``stored``), the file otherwise; with ``keep``, what it read is also kept (``kept``: path -> Source)."""
+    """The ``read`` hook of :meth:`Engine.lint_path` for one task: the reports kept by the first pass where there
+    are some (``stored``: path -> (file, offset, size)), the file otherwise; with ``keep``, what it read is also
+    kept (``kept``: path -> Source)."""
 
-    def __init__(self, stored: tuple[str, dict[str, tuple[int, int]]] | None, keep: bool):
-        self.where, self.spans = stored or ("", {})
+    def __init__(self, stored: dict[str, tuple[str, int, int]] | None, keep: bool):
+        self.spans = stored or {}
         self.keep = keep
         self.kept: dict = {}
 
-    def __call__(self, path: str):
+    def load(self, path: str) -> tuple[str, Any] | None:
+        """What the first pass kept of ``path`` (see :func:`unpack`), or None."""
         if path in self.spans:
-            off, size = self.spans[path]
+            where, off, size = self.spans[path]
             try:
-                with open(self.where, "rb") as f:
-                    return unpack_source(os.pread(f.fileno(), size, off))
-            except OSError:  # a worker on another machine (Dask over tcp://) has no access to the parent's file
+                with open(where, "rb") as f:
+                    return unpack(os.pread(f.fileno(), size, off))
+            except OSError:  # a worker on another machine (Dask over tcp://) has no access to the audit's folder
                 pass
+        return None
+
+    def __call__(self, path: str):
+        kept = self.load(path)
+        if kept is not None:
+            return kept[1].source if kept[0] == "model" else kept[1]
         from ..readers import read_path
 
         src = read_path(path)
@@ -347,15 +554,17 @@ class _InProcess:
         pass
 
 
-def _crashed(task: tuple) -> dict:
-    path, previous = task[0], task[1]  # (path, previous[, keep[, stored]]): see _lint_one
-    return _report(
-        path,
-        previous,
-        {},
-        [],
-        error="the worker process died on this file (killed by the system: out of memory, or a crash in a library)",
-    )
+def _crashed(task: tuple) -> dict | list[dict]:
+    """The error row of a task whose worker died: a first-pass task (path, previous[, keep[, stored]]) gives one, a
+    pair-pass task (PAIRS, pairs, stored) one per pair (the first pass's results stand, with the error)."""
+    if task[0] == PAIRS:
+        why = "the worker process died while comparing this report, or another of its agency, with last year's"
+        return [_report(path, previous, {}, [], error=f"{why} ({_DEATH})") for path, previous in task[1]]
+    path, previous = task[0], task[1]  # see _lint_one
+    return _report(path, previous, {}, [], error=f"the worker process died on this file ({_DEATH})")
+
+
+_DEATH = "killed by the system: out of memory, or a crash in a library"
 
 
 class _ProcessPool:
@@ -367,6 +576,7 @@ class _ProcessPool:
     def __init__(self, jobs: int, initializer, initargs, on_crash):
         self.jobs, self.initializer, self.initargs, self.on_crash = jobs, initializer, initargs, on_crash
         self.executors: list = []
+        self.ready = None  # the executor of the last call, kept for the next (its workers and their warm caches)
 
     def _executor(self, n: int):
         from concurrent.futures import ProcessPoolExecutor
@@ -380,13 +590,14 @@ class _ProcessPool:
 
         pending = list(tasks)
         while pending:
-            ex = self._executor(self.jobs)
+            ex, self.ready = self.ready or self._executor(self.jobs), None
             done = 0
             try:
                 for res in ex.map(fn, pending, chunksize=chunksize):
                     done += 1
                     yield res
                 pending = []
+                self.ready = ex
             except BrokenProcessPool:
                 ex.shutdown(wait=False, cancel_futures=True)
                 in_flight = pending[done : done + self.jobs * chunksize]
@@ -405,6 +616,7 @@ class _ProcessPool:
         for ex in self.executors:
             ex.shutdown(wait=wait, cancel_futures=not wait)
         self.executors = []
+        self.ready = None
 
 
 def default_jobs() -> int:
@@ -485,6 +697,7 @@ class Audit:
         lang: str = "zh",
         scheduler: str | None = None,
         copying: bool = False,
+        workspace=None,
     ):
         self.paths = [str(p) for p in paths]
         self.facts = facts or {}  # a manifest's facts by file (nblint.app.manifest)
@@ -492,7 +705,8 @@ class Audit:
         self.lang = lang
         self.scheduler = scheduler  # None: local processes; "dask" or tcp://HOST:PORT: Dask distributed
         self.duplicates: dict[str, list[str]] = {}
-        self._workspace: Any = None  # resolves a file's settings for the audit-level rules (NB509)
+        # resolves a file's settings for the audit-level rules (NB509): the caller's, with what it resolved already
+        self._workspace: Any = workspace
         self.copying = copying  # each result carries its report's clauses for nblint.app.copying.annotate
         self.jobs = max(1, jobs or default_jobs())
         self.previous_pairing = previous_pairing
@@ -527,24 +741,31 @@ class Audit:
         finished = False
         # results with an agency wait until every agency and year is known: for the pairs and the duplicates
         spill = tempfile.TemporaryFile(prefix="nblint-audit-")
-        # the texts the first pass extracted (compressed), read back by the workers of the pair pass
-        texts = tempfile.NamedTemporaryFile(prefix="nblint-audit-text-") if self.previous_pairing else None
-        text_at: dict[str, tuple[int, int]] = {}  # file -> (offset, size) of its packed Source in ``texts``
+        # the reports the first pass parsed, kept by the workers (each in its own file) for the pair pass
+        kept = tempfile.TemporaryDirectory(prefix="nblint-audit-kept-") if self.previous_pairing else None
+        kept_at: dict[str, tuple[str, int, int]] = {}  # file -> (file it is kept in, offset, size)
+        own = None  # the parent's file in ``kept``, for what a remote worker sent back
         offsets: dict[str, int] = {}  # file -> where its first-pass result is in the spill file
         known: list[tuple[str, str, int | None]] = []  # (file, agency key, year) of the spilled results
         try:
             bar = Progress("lint", len(files), enabled=self.progress)
-            first = ((f, None, texts is not None) for f in files)  # keep the extracted texts for the pair pass
+            first = ((f, None, kept.name if kept is not None else None) for f in files)
             for rep in pool.imap_unordered(_lint_one, first, _chunksize(len(files), self.jobs)):
                 bar.update()
-                packed = rep.pop("_source", None)
+                where = rep.pop("_kept", None)
                 key = agency_key(rep["agency_raw"])
                 if spill is None or key is None:
                     yield self._final(rep)  # no agency, nothing to pair (or no pairing): final now
                     continue
-                if packed is not None and texts is not None:
-                    text_at[rep["file"]] = (texts.tell(), len(packed))
-                    texts.write(packed)
+                if isinstance(where, bytes):  # from a worker without access to ``kept``: the parent keeps it
+                    data, where = where, None
+                    if kept is not None:
+                        if own is None:
+                            own = open(os.path.join(kept.name, "kept-parent"), "wb")
+                        where = (own.name, own.tell(), len(data))
+                        own.write(data)
+                if where is not None:
+                    kept_at[rep["file"]] = where
                 offsets[rep["file"]] = spill.tell()
                 known.append((rep["file"], key, rep["year"]))
                 pickle.dump(rep, spill, pickle.HIGHEST_PROTOCOL)
@@ -556,6 +777,7 @@ class Audit:
                 entries = [(f, self.canonical[k], y) for f, k, y in known]
                 self.pairs = pair_years(entries) if self.previous_pairing else {}
                 self.duplicates = duplicates(entries)
+                agency_of = {f: a for f, a, _ in entries if f in self.pairs}
                 del known, entries
                 spill.seek(0)
                 for _ in range(len(offsets)):
@@ -563,30 +785,31 @@ class Audit:
                     if rep["file"] not in self.pairs:
                         yield self._final(rep)
                 bar = Progress("pairs", len(self.pairs), enabled=self.progress)
-                if texts is not None:
-                    texts.flush()
+                if own is not None:
+                    own.flush()
                 tasks = [
-                    (f, prev, False, (texts.name, {p: text_at[p] for p in (f, prev) if p in text_at}))
-                    if texts is not None
-                    else (f, prev)
-                    for f, prev in sorted(self.pairs.items())
+                    (PAIRS, batch, {p: kept_at[p] for p in reads if p in kept_at})
+                    for batch, reads in _pair_batches(self.pairs, agency_of)
                 ]
-                for rep in pool.imap_unordered(_lint_one, tasks, _chunksize(len(tasks), self.jobs)):
-                    bar.update()
-                    if rep["error"]:  # keep what the first pass found, with the error of the second
-                        spill.seek(offsets[rep["file"]])
-                        rep = {**pickle.load(spill), "previous": rep["previous"], "error": rep["error"]}
-                    elif rep["timed_out"]:  # with last year's report it ran out of time: the lint on its own stands
-                        spill.seek(offsets[rep["file"]])
-                        rep = pickle.load(spill)
-                    yield self._final(rep)
+                del agency_of
+                second: dict[str, dict] = {}  # the pair pass's results (a few diagnostics each), merged below
+                for batch in pool.imap_unordered(_lint_pairs, tasks, 1):
+                    bar.update(len(batch))
+                    for rep in batch:
+                        second[rep["file"]] = rep
                 bar.close()
+                for f in sorted(self.pairs):  # in the order of the pairs, whatever order the tasks ended in
+                    spill.seek(offsets[f])
+                    yield self._final(_merge(pickle.load(spill), second.pop(f)))
             finished = True
         finally:
             if spill is not None:
                 spill.close()
-            if texts is not None:
-                texts.close()
+            if own is not None:
+                own.close()
+            if kept is not None:
+                _forget(kept.name)  # this process's own file (--jobs 1)
+                kept.cleanup()
             if isinstance(pool, _InProcess):
                 pool.close()
             else:  # a process pool: let it end normally, unless the run was cut short
@@ -866,6 +1089,7 @@ def run(args) -> int:
         lang=lang,
         scheduler=getattr(args, "scheduler", None),
         copying=not args.no_copying,
+        workspace=workspace,
     )
     from .evaluate import Evaluation
 

@@ -10,7 +10,7 @@ the median of the pairwise ratios — because the build machine is shared and it
 - ``nb503``: NB503 on a 24,000-character paragraph and a lightly edited copy (every 37th character)  (≤ 20 ms)
 - ``cold``:  a cold ``nblint check`` of seed 001 / ``python -c pass``, median of alternated runs     (≤ 8×)
 - ``audit``: ``nblint audit --jobs 2`` of a mixed set (60 % PDF, 30 % HTML, 10 % text, replicated from the binaries
-  and the corpus): reports/s (≥ 10/s) and the peak RSS of the largest process
+  and the corpus): reports/s (≥ 10/s) and the peak RSS of the audit process and of its largest worker
 - ``text``:  ``nblint audit --jobs 2`` of 10,000 text reports (the corpus replicated): reports/s      (≥ 500/s)
 - ``lsp``:   the language server's re-lint of a 300 KB document after a keystroke, in process     (≤ 50 ms)
 - ``corpus``: median and p95 ms per report (parse, check) over ../shared and examples/, per format (no target)
@@ -237,34 +237,66 @@ def _replicate(files: list[Path], n: int, into: Path) -> None:
         shutil.copy(f, sub / f"{i:05d}_{f.name}")
 
 
-def _run_audit(folder: Path, n: int) -> tuple[float, float, float]:
-    """``nblint audit --jobs 2`` of ``folder`` in a new process: (reports/s, CPU seconds per report of the audit and
-    its workers, peak RSS in MB of the largest process)."""
+_AUDIT_RUN = """
+import json, resource, sys
+from nblint.app.cli import main
+try:
+    main(sys.argv[2:])
+except SystemExit:
+    pass
+me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+with open(sys.argv[1], "w") as f:
+    json.dump({"parent": me.ru_maxrss, "worker": kids.ru_maxrss, "parent_cpu": me.ru_utime + me.ru_stime}, f)
+"""
+
+
+def _run_audit(folder: Path, n: int, against: str | None = None) -> tuple[float, float, float, float]:
+    """``nblint audit --jobs 2`` of ``folder`` in a new process (``against``: the earlier nblint in that folder):
+    (reports/s, CPU seconds per report of the audit and its workers, peak RSS in MB of the audit process and of
+    its largest worker)."""
+    import json
     import resource
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = folder.parent / "out.jsonl"
-    cmd = [sys.executable, "-m", "nblint", "audit", "--jobs", "2", "--jsonl", str(out), str(folder)]
+    rss = folder.parent / "rss.json"
+    env = dict(os.environ, PYTHONPATH=against) if against else dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed package has its bytecode compiled (as in ``cold``)
+    cmd = [sys.executable, "-c", _AUDIT_RUN, str(rss), "audit", "--jobs", "2", "--jsonl", str(out), str(folder)]
     t = time.perf_counter()
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     wall = time.perf_counter() - t
     after = resource.getrusage(resource.RUSAGE_CHILDREN)  # every process waited for: the audit and its workers
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    return n / wall, cpu / n, max(after.ru_maxrss, before.ru_maxrss) / 1024  # ru_maxrss: kB, the largest process
+    peaks = json.loads(rss.read_text())  # ru_maxrss: kB
+    return n / wall, cpu / n, peaks["parent"] / 1024, peaks["worker"] / 1024
 
 
-def _audit_line(what: str, rate: float, cpu: float, peak: float, target: float) -> bool:
+def _audit_line(what: str, rate: float, cpu: float, peak: tuple[float, float], target: float) -> bool:
     """The wall-clock rate, and the rate two free cores would give at the CPU time measured (the machine is
     shared: the target is judged on the better of the two, and both are printed)."""
     free = 2 / cpu if cpu > 0 else float("inf")
     print(
         f"  {what}, --jobs 2: {rate:6.1f} reports/s wall; {cpu * 1000:6.1f} ms CPU a report = {free:6.1f} reports/s "
-        f"on 2 free cores; peak RSS {peak:.0f} MB (largest process)  {_mark(max(rate, free) >= target)}"
+        f"on 2 free cores; peak RSS {peak[0]:.0f} MB audit process, {peak[1]:.0f} MB largest worker  "
+        f"{_mark(max(rate, free) >= target)}"
     )
     return max(rate, free) >= target
 
 
-def bench_audit(shared: Path, quick: bool) -> bool:
+def _audits(folder: Path, n: int, what: str, target: float, against: str | None) -> bool:
+    """One audit of ``folder``; with ``against``, the earlier nblint's audit of the same folder right after it."""
+    rate, cpu, *peak = _run_audit(folder, n)
+    ok = _audit_line(what, rate, cpu, (peak[0], peak[1]), target)
+    if against:
+        rate0, cpu0, *peak0 = _run_audit(folder, n, against)
+        print(f"  earlier nblint ({against}):")
+        _audit_line(what, rate0, cpu0, (peak0[0], peak0[1]), target)
+        print(f"  CPU a report: {cpu / cpu0:.2f}x the earlier's")
+    return ok
+
+
+def bench_audit(shared: Path, quick: bool, against: str | None = None) -> bool:
     b, c = shared / "binaries", shared / "corpus"
     pdfs = [p for p in sorted(b.glob("*.pdf")) if "SYNTHETIC" not in p.name]
     htmls = html_pages(shared)
@@ -275,18 +307,16 @@ def bench_audit(shared: Path, quick: bool) -> bool:
         _replicate(pdfs, n * 6 // 10, d / "pdf")
         _replicate(htmls, n * 3 // 10, d / "html")
         _replicate(texts, n - n * 6 // 10 - n * 3 // 10, d / "txt")
-        rate, cpu, peak = _run_audit(d, n)
-    return _audit_line(f"{n} reports (60% PDF, 30% HTML, 10% text)", rate, cpu, peak, 10)
+        return _audits(d, n, f"{n} reports (60% PDF, 30% HTML, 10% text)", 10, against)
 
 
-def bench_text(shared: Path, quick: bool) -> bool:
+def bench_text(shared: Path, quick: bool, against: str | None = None) -> bool:
     texts = sorted((shared / "corpus").glob("*.txt"))
     n = 2_000 if quick else 10_000
     with tempfile.TemporaryDirectory(prefix="nblint-bench-") as tmp:
         d = Path(tmp) / "text"
         _replicate(texts, n, d)
-        rate, cpu, peak = _run_audit(d, n)
-    return _audit_line(f"{n} text reports", rate, cpu, peak, 500)
+        return _audits(d, n, f"{n} text reports", 500, against)
 
 
 # ---- LSP -------------------------------------------------------------------------------------------------------
@@ -387,6 +417,7 @@ BENCHES: dict[str, tuple[str, Callable[..., bool]]] = {
     "corpus": ("every report of ../shared and examples/, in one warm process (no target)", bench_corpus),
 }
 NEEDS_SHARED = {"pdf", "html", "audit", "text", "lsp"}
+AGAINST = {"cold", "audit", "text"}  # the figures that can be measured against an earlier nblint (--against)
 
 
 def main(argv=None) -> int:
@@ -401,7 +432,7 @@ def main(argv=None) -> int:
     ap.add_argument(
         "--against",
         metavar="DIR",
-        help="cold: also time an earlier nblint (DIR/nblint, put first on PYTHONPATH) in the same alternated rounds",
+        help="cold, audit, text: also time an earlier nblint (DIR/nblint, put first on PYTHONPATH) in the same run",
     )
     args = ap.parse_args(argv)
     names = [n for o in args.only or [] for n in o.split(",") if n] or list(NAMES)
@@ -416,7 +447,7 @@ def main(argv=None) -> int:
         if name in NEEDS_SHARED and shared is None:
             print("  skipped: ../shared not found")
             continue
-        if not (fn(shared, args.quick, args.against) if name == "cold" else fn(shared, args.quick)):
+        if not (fn(shared, args.quick, args.against) if name in AGAINST else fn(shared, args.quick)):
             failed.append(name)
         sys.stdout.flush()
     print(f"over target: {', '.join(failed)}" if failed else "every figure within its target")

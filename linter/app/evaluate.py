@@ -76,14 +76,39 @@ def _diag(code: str, values: dict, lang: str) -> dict:
     }
 
 
+NAMED_DUPLICATES = 5  # the other reports NB509's message names (the CSV's duplicates column lists them all)
+
+
+@lru_cache(maxsize=65536)
+def _abs(path: str) -> str:
+    return os.path.abspath(path)
+
+
+@lru_cache(maxsize=65536)
+def _relative_dir(directory: str, here: str) -> str:
+    return os.path.relpath(directory, here)
+
+
+def relative(path: str, here: str) -> str:
+    """``path`` relative to the folder ``here`` (absolute), as a person reads it: each pair of folders is worked out
+    once (an agency's thirty copies name each other 870 times)."""
+    d, name = os.path.split(_abs(path))
+    r = _relative_dir(d, here)
+    return display(name if r == os.curdir else os.path.join(r, name))
+
+
 def mark_duplicate(rep: dict, others: list[str] | None, lang: str = "zh", severity: str | None = "info") -> None:
-    """Add NB509 to a report that has others of its agency and year (naming them); ``severity``: the rule's
-    severity for this file (its configuration's), None when the file's configuration turns the rule off."""
+    """Add NB509 to a report that has others of its agency and year (naming them, the first NAMED_DUPLICATES and
+    how many when there are more); ``severity``: the rule's severity for this file (its configuration's), None
+    when the file's configuration turns the rule off."""
     if not others or rep.get("error") or severity is None:
         return
-    here = os.path.dirname(os.path.abspath(rep["file"]))
-    named = [display(os.path.relpath(os.path.abspath(o), here)) for o in others]  # relative: no machine's folders
-    d = _diag("NB509", {"n": len(others) + 1, "others": "、".join(named)}, lang)
+    here = os.path.dirname(_abs(rep["file"]))
+    named = [relative(o, here) for o in others[:NAMED_DUPLICATES]]  # relative: no machine's folders
+    values: dict = {"n": len(others) + 1, "others": "、".join(named)}
+    if len(others) > NAMED_DUPLICATES:
+        values.update(variant="more", more=len(others), rest=len(others) - NAMED_DUPLICATES)
+    d = _diag("NB509", values, lang)
     d["severity"] = severity
     rep["diagnostics"].append(d)
     rep["counts"][d["severity"]] += 1

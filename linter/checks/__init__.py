@@ -1,7 +1,8 @@
 """The closed set of check kinds.  Each module declares ``PARAMS`` (its YAML keys: name -> (type, required)),
 ``CHECKS`` (its dispatch table: check name -> a function ``(rule, report, ctx) -> Iterator[Finding]`` whose docstring
 says what it finds), optionally ``SELECT`` (the YAML key that names the check: ``check`` by default; a kind with a
-single check has none) and ``validate(params) -> [problems]``.  The rule loader checks the named check against the
+single check has none), ``validate(params) -> [problems]`` and ``reads_previous(check, params) -> bool`` (a kind
+whose checks read last year's report, ``ctx.previous``, says which rules do).  The rule loader checks the named check against the
 table; :func:`run` dispatches to it.
 
 Checks read the model only.  They yield findings in offsets of the normalised text; the engine turns them into
@@ -88,6 +89,13 @@ def check_name(mod: ModuleType, params: dict) -> str | None:
     if key is None:
         return next(iter(mod.CHECKS))
     return params.get(key)
+
+
+def reads_previous(rule: Rule) -> bool:
+    """Whether a rule reads last year's report (``ctx.previous``): its kind's ``reads_previous(check, params)``
+    says so (kinds without one never read it).  The audit's year-pair pass runs only these rules."""
+    fn = getattr(kind_module(rule.kind), "reads_previous", None)
+    return bool(fn is not None and fn(rule.check, rule.params))
 
 
 _FUNCTIONS: dict[tuple[str, str], CheckFn] = {}

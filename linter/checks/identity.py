@@ -45,6 +45,11 @@ def validate(params):
     return probs
 
 
+def reads_previous(check: str, params: dict) -> bool:
+    """An identity with a ``prev:`` term reads last year's report."""
+    return any("prev:" in t for i in params.get("identities") or () for t in i["left"] + i["right"])
+
+
 def _terms(terms, spec, names):
     """Parse terms into (sign, previous?, [ids], display name); ``@tag`` sums every row with that tag."""
     out = []
@@ -75,7 +80,7 @@ def balance(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
     table = report.tables.get(tid)
     if table is None:
         return
-    uses_prev = any("prev:" in t for i in p["identities"] for t in i["left"] + i["right"])
+    uses_prev = reads_previous(rule.check, p)
     prev_table = None
     if uses_prev:
         if ctx.previous is None:

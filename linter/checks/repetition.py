@@ -41,6 +41,11 @@ _NEEDS = {
 }
 
 
+def reads_previous(check: str, params: dict) -> bool:
+    """``share`` and ``tables`` compare with last year's report; ``other-unit`` is the audit's."""
+    return check in ("share", "tables")
+
+
 def validate(params):
     problems = []
     for key in _NEEDS.get(params.get("check"), ()):
