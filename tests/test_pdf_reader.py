@@ -363,3 +363,23 @@ def test_lzw_sizes_are_counted_exactly(n):
     encoded = lzw_encode(data)
     assert lzwdecode(encoded) == data  # the encoder is right
     assert sum(_pdfstreams._decoded_sizes(memoryview(encoded), [b"LZWDecode"])) == len(data)
+
+
+def test_nearest_edge_index_matches_a_linear_scan():
+    """_index finds the nearest edge by bisection; the first of two at the same distance, as the scan did."""
+    import random
+
+    from nblint.readers.pdf import _index
+
+    def scan(edges, v):
+        best, dist = 0, float("inf")
+        for i, e in enumerate(edges):
+            if abs(e - v) < dist:
+                best, dist = i, abs(e - v)
+        return best
+
+    rnd = random.Random(7)
+    for _ in range(5000):
+        edges = sorted({rnd.choice([rnd.randint(0, 50), rnd.uniform(0, 50)]) for _ in range(rnd.randint(1, 8))})
+        v = rnd.choice([rnd.uniform(-5, 55), rnd.choice(edges), rnd.randint(0, 50) + 0.5])
+        assert _index(edges, v) == scan(edges, v), (edges, v)

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_left
 
 from .. import budget
 from ..i18n import Msg
@@ -144,6 +145,8 @@ def _extract(data: bytes, pdfium_mod) -> list:
             for op in opened:
                 budget.check()
                 pages.append(pdfium_mod.read_objects(op))
+            if n:  # characters no font maps to Unicode are known now: a garbled layer is refused before the tables
+                _check_text_layer("".join(op.text for op in opened), n, sum(pd.unmapped for pd in pages))
             return pages
         finally:
             for op in opened:
@@ -271,6 +274,7 @@ def _closing_lines(page) -> list[dict]:
     if len(vertical) < 2 or not horizontal:
         return []
     out = []
+    spans = [(h["x0"], h["x1"], h["top"]) for h in horizontal]  # read once: the loop below runs per group
     for key, beyond in (("bottom", lambda y, hs: y > max(hs) + 1), ("top", lambda y, hs: y < min(hs) - 1)):
         groups: dict[int, list] = {}
         for e in vertical:
@@ -280,7 +284,7 @@ def _closing_lines(page) -> list[dict]:
                 continue
             x0 = min(e["x0"] for e in es)
             x1 = max(e["x1"] for e in es)
-            hs = [h["top"] for h in horizontal if h["x1"] > x0 + 1 and h["x0"] < x1 - 1]
+            hs = [top for hx0, hx1, top in spans if hx1 > x0 + 1 and hx0 < x1 - 1]
             if hs and beyond(y, hs):
                 at = es[0][key]
                 out.append(
@@ -488,9 +492,10 @@ def _edges(values: list[float]) -> list[float]:
 
 
 def _index(edges: list[float], v: float) -> int:
-    best, dist = 0, float("inf")
-    for i, e in enumerate(edges):
-        d = abs(e - v)
-        if d < dist:
-            best, dist = i, d
-    return best
+    """The index of the edge nearest ``v`` in the sorted ``edges`` (the first of two at the same distance)."""
+    i = bisect_left(edges, v)
+    if i == 0:
+        return 0
+    if i == len(edges):
+        return i - 1
+    return i if edges[i] - v < v - edges[i - 1] else i - 1
