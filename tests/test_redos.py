@@ -45,6 +45,7 @@ ADVERSARIAL = {
     "CJK": "政府信息公开" * 16_667,
     "pipes": "|" * 100_000,
     "pipe cells": "| 1 " * 25_000 + "x",
+    "unclosed comment openings": "<!--" * 25_000 + "x",
     "brackets": "(" * 50_000 + ")" * 50_000,
     "full stops and digits": "1。" * 50_000,
     "a label then dots, no pipe": "合计" + "." * 100_000,  # fuzz finding: tables/cells.py _FILLED_CELL_LINE
