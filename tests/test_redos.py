@@ -270,3 +270,20 @@ def test_the_page_meta_date_patterns_are_linear():
         t = time.thread_time()
         _meta_published(head)
         assert time.thread_time() - t < 0.5
+
+
+def test_a_table_row_with_many_leading_blank_cells_is_linear():
+    """A fuzz input (a huge line of pipes after a row label, inside table 三) gave a row hundreds of thousands of
+    blank cells; dropping the extra leading blanks one list.pop(0) at a time was quadratic (2 s for 168,000 pipes;
+    now one slice)."""
+    from conftest import EXAMPLES
+
+    from nblint.engine import Engine
+    from nblint.source import Source
+
+    lines = (EXAMPLES / "defects-arithmetic.md").read_text(encoding="utf-8").split("\n")
+    at = next(i for i, ln in enumerate(lines) if "1.本机关不掌握相关政府信息" in ln)
+    lines.insert(at + 1, "（一）予以公开" + "|" * 200_000 + " 0 | 0 | 0 | 0 | 0 |")
+    t = time.thread_time()
+    Engine().lint_source(Source(path="r.md", text="\n".join(lines), kind="markdown"), timeout=None)
+    assert time.thread_time() - t < 1.5

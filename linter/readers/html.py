@@ -413,13 +413,15 @@ def _strip_atoms(atoms: list[tuple[str, int]]) -> list[tuple[str, int]]:
     atoms = [a for a in atoms if a[0]]
     if not atoms or (atoms[0][0][0] not in _STRIP and atoms[-1][0][-1] not in _STRIP):
         return atoms
-    while atoms:
-        t, o = atoms[0]
+    lead = 0  # atoms that are all blank at the start, dropped at once (pop(0) in a loop is quadratic)
+    while lead < len(atoms):
+        t, o = atoms[lead]
         s = t.lstrip(_STRIP)
         if s:
-            atoms[0] = (s, o + (len(t) - len(s)))
+            atoms[lead] = (s, o + (len(t) - len(s)))
             break
-        atoms.pop(0)
+        lead += 1
+    del atoms[:lead]
     while atoms:
         t, o = atoms[-1]
         s = t.rstrip(_STRIP)

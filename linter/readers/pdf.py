@@ -39,6 +39,7 @@ from __future__ import annotations
 import logging
 import re
 from bisect import bisect_left
+from collections import deque
 
 from .. import budget
 from ..i18n import Msg
@@ -174,16 +175,16 @@ def _clean(raw: str, chars: list[dict]) -> tuple[str, Boxes]:
     """Cell text as the reader writes it (its lines joined, blanks stripped) and the boxes of its characters."""
     if not raw:
         return "", []
-    pool: dict[str, list[dict]] = {}
+    pool: dict[str, deque[dict]] = {}
     for c in sorted(chars, key=lambda c: (round(c["top"]), c["x0"])):
-        pool.setdefault(c["text"], []).append(c)
+        pool.setdefault(c["text"], deque()).append(c)
     pairs: list[tuple[str, Box | None]] = []
     for ch in raw:
         if ch == "\n":
             continue
         got = pool.get(ch)
         if got:
-            c = got.pop(0)
+            c = got.popleft()
             pairs.append((ch, (c["page_number"], c["x0"], c["top"], c["x1"], c["bottom"])))
         else:
             pairs.append((ch, None))

@@ -216,8 +216,10 @@ def fill_cells(row: Row, cand: list[Atom], region: Region, columns: list[dict]) 
     cells = list(cand)
     while len(cells) > expected and cells[-1].kind == BLANK:
         cells.pop()
-    while len(cells) > expected and cells[0].kind == BLANK:
-        cells.pop(0)
+    lead = 0  # leading blanks beyond the expected count, dropped at once (pop(0) in a loop is quadratic)
+    while len(cells) - lead > expected and cells[lead].kind == BLANK:
+        lead += 1
+    del cells[:lead]
     nums = [a for a in cells if a.kind == NUM]
     if len(cells) != expected:
         digits = sum(len(a.text) for a in nums)
