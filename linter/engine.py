@@ -108,11 +108,9 @@ class Engine:
         try:
             with budget.limit(timeout or None, cancel):
                 try:
-                    source = read(path)
+                    source = read_source(path, read, facts)
                 except ReadError as e:
                     return self.unreadable(path, e, settings)
-                if facts:
-                    source.meta.update(facts)
                 budget.check()
                 return self._lint_source(source, previous_report(previous, read), settings)
         except budget.Timeout as e:
@@ -472,6 +470,15 @@ def apply_suppressions(diags: list[Diagnostic], source: Source, engine: Engine, 
                 Diagnostic(source.path, rule.code, rule.name, severity, msg, sup.line, sup.col, sup.line, sup.col)
             )
     return kept
+
+
+def read_source(path: str, read: Callable[[str], Source], facts: dict | None = None) -> Source:
+    """``read(path)`` with what is known about the file besides its text (``facts``: a manifest's publication date)
+    in its ``meta``; ReadError as ``read`` raises it."""
+    source = read(path)
+    if facts:
+        source.meta.update(facts)
+    return source
 
 
 @contextlib.contextmanager

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import data
-from .ruleset import Problem, located, read_positioned_yaml, shape_problems
+from .ruleset import Problem, located, path_name, read_positioned_yaml, shape_problems
 
 # a profile file's shape (nblint.ruleset.shape_problems: "?" marks an optional key; float accepts int)
 _DEADLINE = {"kinds?": [str], "levels?": [str], "eras?": [str], "date": str}
@@ -99,13 +99,8 @@ def parse(doc, where: str) -> Profile:
     """A profile from its document; ProfileError naming every problem (``where: path: message``)."""
     probs = problems(doc)
     if probs:
-        raise ProfileError("\n".join(f"{where}: {_path_name(path)}{msg}" for path, msg in probs))
+        raise ProfileError("\n".join(f"{where}: {path_name(path)}{msg}" for path, msg in probs))
     return _profile(doc, where)
-
-
-def _path_name(path: tuple) -> str:
-    name = "".join(f"[{k}]" if isinstance(k, int) else (f".{k}" if i else str(k)) for i, k in enumerate(path))
-    return f"{name}: " if name else ""
 
 
 def _profile(doc, where: str) -> Profile:

@@ -522,8 +522,13 @@ def read_positioned_yaml(p: Path, what: str = "rule file", max_bytes: int = MAX_
 def located(where: str, doc, path: tuple, msg: str) -> str:
     """A problem at ``path`` (keys and list indexes) of a positioned YAML document as ``file:line:col: path: msg``."""
     ln, col = _locate(doc, path) if path else (1, 1)
+    return f"{where}:{ln}:{col}: {path_name(path)}{msg}"
+
+
+def path_name(path: tuple) -> str:
+    """A path into a YAML document as a problem names it: ``deductions[0].codes: `` ("" for the document)."""
     name = "".join(f"[{k}]" if isinstance(k, int) else (f".{k}" if i else str(k)) for i, k in enumerate(path))
-    return f"{where}:{ln}:{col}: {f'{name}: ' if name else ''}{msg}"
+    return f"{name}: " if name else ""
 
 
 def _load_rule_file(p: Path) -> tuple[Rule | None, list[str]]:

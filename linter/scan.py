@@ -368,31 +368,6 @@ def _occurrences(text: str, word: str, pos: int, endpos: int) -> Iterator[int]:
 
 
 def search(rx: re.Pattern, text: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
-    """``rx.search(text, pos, endpos)``, the pattern tried only where a match can start."""
-    endpos = len(text) if endpos is None else endpos
-    info = _info(rx)
-    if info is None:
-        return rx.search(text, pos, endpos)
-    need, plan = info
-    if need is not None and text.find(need, pos, endpos) < 0:
-        return None
-    if plan is None:
-        return rx.search(text, pos, endpos)
-    words, first, anchored = plan
-    match = rx.match
-    if words is not None:
-        for s in sorted({i for w in words for i in _occurrences(text, w, pos, endpos)}):
-            if m := match(text, s, endpos):
-                return m
-        return None
-    if anchored and pos == 0 and (m := match(text, 0, endpos)):
-        return m
-    if first is None:
-        return None
-    c = first.search(text, pos, endpos)
-    while c is not None:
-        s = c.start()
-        if m := match(text, s, endpos):
-            return m
-        c = first.search(text, s + 1, endpos)
-    return None
+    """``rx.search(text, pos, endpos)``, the pattern tried only where a match can start: the first match of
+    :func:`finditer` (its candidates are made lazily, so the scan stops at the first match)."""
+    return next(finditer(rx, text, pos, endpos), None)

@@ -281,9 +281,6 @@ def _lint_pairs(task: tuple) -> list[dict]:
     ``task``: (PAIRS, [(path, previous), ...], {path: where the first pass kept it}).  Each report is loaded (or
     read and parsed) once for the task, whether it is this year's or last year's of a pair, and dropped once its
     last pair is done."""
-    from ..engine import parse, previous_report
-    from ..source import ReadError
-
     pairs, stored = task[1], task[2]
     assert _ENGINE is not None, "the worker's initializer has not run"
     read = _Reader(stored, False)
@@ -298,7 +295,7 @@ def _lint_pairs(task: tuple) -> list[dict]:
             facts = _FACTS.get(file_key(path))
         try:
             engine, settings = _ENGINE.resolve(path)
-            res = _lint_pair(engine, settings, path, previous, facts, read, models, parse, previous_report, ReadError)
+            res = _lint_pair(engine, settings, path, previous, facts, read, models)
         except Exception as e:
             out.append(_report(path, previous, {}, [], error=_error_text(e)))
         else:
@@ -313,9 +310,11 @@ def _lint_pairs(task: tuple) -> list[dict]:
     return out
 
 
-def _lint_pair(engine, settings, path, previous, facts, read, models, parse, previous_report, ReadError):
+def _lint_pair(engine, settings, path, previous, facts, read, models):
     """One pair of :func:`_lint_pairs` under the file's time budget, with the models parsed so far."""
     from .. import budget
+    from ..engine import parse, previous_report, read_source
+    from ..source import ReadError
 
     try:
         with budget.limit(_TIMEOUT):
@@ -327,11 +326,9 @@ def _lint_pair(engine, settings, path, previous, facts, read, models, parse, pre
             key = (path, bool(facts))
             if key not in models:
                 try:
-                    source = read(path)
+                    source = read_source(path, read, facts)
                 except ReadError as e:
                     return engine.unreadable(path, e, settings)
-                if facts:
-                    source.meta.update(facts)
                 models[key] = parse(source)
             report = models[key]
             budget.check()

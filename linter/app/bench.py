@@ -70,8 +70,9 @@ def _mark(ok: bool) -> str:
 
 
 # ---- PDF -------------------------------------------------------------------------------------------------------
-def bare_pdf_text(path: str) -> int:
-    """The least any PDF tool does: open the file with pypdfium2 and get the text of every page."""
+def bare_pdf_text(path: str | bytes) -> int:
+    """The least any PDF tool does: open the file (a path, or its bytes) with pypdfium2 and get the text of every
+    page."""
     import pypdfium2 as pdfium
 
     doc = pdfium.PdfDocument(path)
