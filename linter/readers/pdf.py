@@ -198,20 +198,25 @@ def _clean(raw: str, chars: list[dict]) -> tuple[str, Boxes]:
 
 
 def _page_lines(page, truncated: bool = False) -> list[tuple[str, Boxes]]:
+    from ._tablefinder import find_tables, page_edges  # pdfplumber: imported only when a PDF is read
+
     page = _dedupe(page)
     tables = []
     if page.lines or page.rects or page.curves:
         ruled = page.filter(_ruling)
-        if truncated or _too_dense(ruled.edges):
+        edges = page_edges(ruled)
+        if truncated or _too_dense(edges):
             _log.info("page %d: too many ruling lines for the table finder; read as text", page.page_number)
         else:
             settings = {}
-            extra = _closing_lines(ruled)
+            extra = _closing_lines(edges)
             if extra:
                 settings["explicit_horizontal_lines"] = extra
-            for t in ruled.find_tables(settings):
+            by_middle = None
+            for t in find_tables(ruled, edges, settings):
                 budget.check()
-                rows = _table_rows(t, page)
+                by_middle = by_middle or _by_middle(page.chars)
+                rows = _table_rows(t, page, by_middle)
                 if rows:
                     tables.append((t.bbox, rows))
     items: list[tuple[float, int, list[tuple[str, Boxes]]]] = []
@@ -263,20 +268,27 @@ def _dedupe(page):
     return page.dedupe_chars() if doubles > max(3, len(seen) // 100) else page
 
 
-def _closing_lines(page) -> list[dict]:
+def _closing_lines(edges: list[dict]) -> list[dict]:
     """Horizontal lines that close a table cut by a page break.
 
     Word/WPS draw no border where a table continues on the next page, so the last row of a page (and the first
     row of the next) is open and pdfplumber drops it: its numbers would come out as loose text.  When several
     vertical rules run past every horizontal rule in their span, a closing line is added at their common end."""
-    edges = page.edges
     vertical = [e for e in edges if e["orientation"] == "v" and e["height"] > 5]
     horizontal = [e for e in edges if e["orientation"] == "h"]
     if len(vertical) < 2 or not horizontal:
         return []
     out = []
-    spans = [(h["x0"], h["x1"], h["top"]) for h in horizontal]  # read once: the loop below runs per group
-    for key, beyond in (("bottom", lambda y, hs: y > max(hs) + 1), ("top", lambda y, hs: y < min(hs) - 1)):
+    # the loop below runs per group: rules of one span (a table's row rules) are looked at once, as their extremes
+    extent: dict[tuple[float, float], tuple[float, float]] = {}
+    for h in horizontal:
+        lo, hi = extent.get((h["x0"], h["x1"]), (h["top"], h["top"]))
+        extent[(h["x0"], h["x1"])] = (min(lo, h["top"]), max(hi, h["top"]))
+    spans = [(hx0, hx1, lo, hi) for (hx0, hx1), (lo, hi) in extent.items()]
+    for key, beyond in (
+        ("bottom", lambda y, los, his: y > max(his) + 1),
+        ("top", lambda y, los, his: y < min(los) - 1),
+    ):
         groups: dict[int, list] = {}
         for e in vertical:
             groups.setdefault(round(e[key]), []).append(e)
@@ -285,8 +297,8 @@ def _closing_lines(page) -> list[dict]:
                 continue
             x0 = min(e["x0"] for e in es)
             x1 = max(e["x1"] for e in es)
-            hs = [top for hx0, hx1, top in spans if hx1 > x0 + 1 and hx0 < x1 - 1]
-            if hs and beyond(y, hs):
+            over = [(lo, hi) for hx0, hx1, lo, hi in spans if hx1 > x0 + 1 and hx0 < x1 - 1]
+            if over and beyond(y, [lo for lo, _ in over], [hi for _, hi in over]):
                 at = es[0][key]
                 out.append(
                     {
@@ -333,37 +345,44 @@ def _white(color) -> bool:
     return bool(values) and all(v >= 0.99 for v in values)
 
 
-def _in_box(ch: dict, bbox) -> bool:
-    """pdfplumber's ``Table.extract`` test: the character's centre in the half-open box."""
-    v_mid = (ch["top"] + ch["bottom"]) / 2
-    h_mid = (ch["x0"] + ch["x1"]) / 2
-    x0, top, x1, bottom = bbox
-    return h_mid >= x0 and h_mid < x1 and v_mid >= top and v_mid < bottom
+def _by_middle(chars: list[dict]) -> tuple[list[float], list[tuple[float, int, dict]]]:
+    """A page's characters sorted by their vertical middle (with their page order), and those middles: built once
+    per page for all its tables."""
+    items = sorted(((ch["top"] + ch["bottom"]) / 2, i, ch) for i, ch in enumerate(chars))
+    return [m for m, _, _ in items], items
 
 
-def _cell_texts(table, page) -> dict[tuple, tuple[str, Boxes]]:
-    """Text and boxes of every cell, by rounded cell box: what ``Table.extract()`` gives (the same characters per
-    cell, the same ``extract_text``), with the characters kept, and the characters sorted once instead of
-    scanned once per row."""
-    from bisect import bisect_left
+def _key(bbox) -> tuple:
+    return (round(bbox[0], 3), round(bbox[1], 3), round(bbox[2], 3), round(bbox[3], 3))
 
+
+def _cell_texts(table, by_middle) -> dict[tuple, tuple[str, Boxes]]:
+    """Text and boxes of every cell, by rounded cell box: what ``Table.extract()`` gives (the characters whose
+    centre is in the half-open cell box, in page order, through the same ``extract_text``), with the characters
+    kept.  A row's characters are found by bisection on the page's vertical middles, a cell's by bisection on
+    the row's horizontal middles, instead of testing every character of the page against every cell."""
     from pdfplumber.utils import extract_text
 
-    box = table.bbox  # a computed property: evaluate once
-    inside = sorted(
-        ((ch["top"] + ch["bottom"]) / 2, i, ch)
-        for i, ch in enumerate(page.chars)
-        if _in_box(ch, box)  # every row lies inside the table
-    )
-    mids = [m for m, _, _ in inside]
+    mids, items = by_middle
     out = {}
     for row in table.rows:
         _, top, _, bottom = row.bbox
-        row_chars = inside[bisect_left(mids, top) : bisect_left(mids, bottom)]
+        across = sorted(
+            ((ch["x0"] + ch["x1"]) / 2, i, ch, v)
+            for v, i, ch in items[bisect_left(mids, top) : bisect_left(mids, bottom)]
+        )
+        centres = [a[0] for a in across]
         for bbox in row.cells:
             if bbox is None:
                 continue
-            cell_chars = [ch for _, _, ch in sorted((it for it in row_chars if _in_box(it[2], bbox)), key=_second)]
+            x0, c_top, x1, c_bottom = bbox
+            picked = [
+                (i, ch)
+                for _, i, ch, v in across[bisect_left(centres, x0) : bisect_left(centres, x1)]
+                if c_top <= v < c_bottom
+            ]
+            picked.sort(key=_first)
+            cell_chars = [ch for _, ch in picked]
             if not cell_chars:
                 raw = ""
             elif (
@@ -372,18 +391,18 @@ def _cell_texts(table, page) -> dict[tuple, tuple[str, Boxes]]:
                 raw = cell_chars[0]["text"]  # what extract_text gives for one character
             else:
                 raw = extract_text(cell_chars)
-            out[tuple(round(v, 3) for v in bbox)] = _clean(raw, cell_chars)
+            out[_key(bbox)] = _clean(raw, cell_chars)
     return out
 
 
-def _second(item):
-    return item[1]
+def _first(item):
+    return item[0]
 
 
 Cell = tuple[str, Boxes]
 
 
-def _table_rows(table, page) -> list[tuple[str, Boxes]]:
+def _table_rows(table, page, by_middle) -> list[tuple[str, Boxes]]:
     """Pipe rows of a ruled table (with the boxes of their characters), merged cells resolved; [] when it is not
     really a table."""
     cells = [c for c in table.cells if c[2] - c[0] > 0.5 and c[3] - c[1] > 0.5]
@@ -393,7 +412,7 @@ def _table_rows(table, page) -> list[tuple[str, Boxes]]:
     ys = _edges([c[1] for c in cells] + [c[3] for c in cells])
     if len(xs) < 3:  # one column: a frame or underlined text, not a table
         return []
-    texts = _cell_texts(table, page)
+    texts = _cell_texts(table, by_middle)
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
     empty: Cell = ("", [])
     grid: list[list[Cell | None]] = [[None] * n_cols for _ in range(n_rows)]
@@ -404,7 +423,7 @@ def _table_rows(table, page) -> list[tuple[str, Boxes]]:
             continue
         colspan = max(1, min(_index(xs, x1), n_cols) - c0)
         rowspan = max(1, min(_index(ys, bottom), n_rows) - r0)
-        cell = texts.get(tuple(round(v, 3) for v in bbox)) or empty
+        cell = texts.get(_key(bbox)) or empty
         later = cell if any(ch.isalpha() for ch in cell[0]) else empty  # labels repeat down a rowspan, numbers do not
         for dr in range(rowspan):
             for dc in range(colspan):
