@@ -18,7 +18,10 @@ costs only the file it was on, see ``_ProcessPool``):
 The first pass lints instead of only parsing for agency and year because with this pipeline parsing is most of a
 lint: linting first and running the cross-year rules of the paired reports on the kept models costs one lint a
 report plus a model load (a tenth of a parse) and the cross-year rules per paired report.  The first-pass results of reports with a known agency wait in a temporary file (not
-in memory) until the pairs are known; reports without one are final at once.  Workers live for both passes.
+in memory) until the pairs are known; reports without one are final at once, unless the copying pass (NB511) makes
+every report wait for all the others.  A worker pickles its result itself and the parent writes those bytes to the
+file as they are and loads them once, when the report is final: one spill, no pickling in the parent.  Workers
+live for both passes.
 
 Results are written as they arrive — JSON Lines (one record per diagnostic) and CSV (one row per report) — and
 only a small summary per report (plus a capped number of source lines) is kept for the HTML page written at the
@@ -242,6 +245,21 @@ def _lint_one(task: tuple) -> dict:
         packed = (pack_model(res.report) if res.report is not None else None) or pack_source(read.kept[path])
         rep["_kept"] = _keep(str(keep), packed)
     return rep
+
+
+def _lint_first(task: tuple) -> tuple[dict, bytes]:
+    """:func:`_lint_one` for the audit's own first pass: (head, body).  ``head`` is what the parent keeps in memory
+    (file, agency, year, where the report is kept, its clauses' hashes for the copying pass); ``body`` is the rest
+    of the result pickled here, ``(report dict, its clauses' lines and columns)``, which the parent writes to its
+    spill file as it is and loads once, when it yields the report (no pickling of results in the parent)."""
+    import pickle
+
+    rep = _lint_one(task)
+    fp = rep.pop("copying", None)
+    at = (fp.pop("lines"), fp.pop("cols")) if fp is not None else None
+    head = {"file": rep["file"], "agency_raw": rep["agency_raw"], "year": rep["year"], "_kept": rep.pop("_kept", None)}
+    head["copying"] = fp
+    return head, pickle.dumps((rep, at), pickle.HIGHEST_PROTOCOL)
 
 
 _KEPT: dict[str, int] = {}  # this process's file of kept reports in an audit's folder -> its descriptor
@@ -704,7 +722,7 @@ class Audit:
         self.duplicates: dict[str, list[str]] = {}
         # resolves a file's settings for the audit-level rules (NB509): the caller's, with what it resolved already
         self._workspace: Any = workspace
-        self.copying = copying  # each result carries its report's clauses for nblint.app.copying.annotate
+        self.copying = copying  # the copying pass (NB511, nblint.app.copying) runs over the reports
         self.jobs = max(1, jobs or default_jobs())
         self.previous_pairing = previous_pairing
         self.settings = settings  # nblint.settings.Flags (None: none), applied over each file's configuration
@@ -726,7 +744,10 @@ class Audit:
         return _ProcessPool(min(self.jobs, n), _init_worker, args, _crashed)
 
     def __iter__(self) -> Iterator[dict]:
-        import pickle
+        """The reports in this order: those without an agency as they come in (at once, unless the copying pass
+        makes every report wait), then those not paired with last year's in the order they came in, then the
+        paired ones by file name.  Every result waits in one spill file as the worker pickled it
+        (:func:`_lint_first`) and is loaded once, when it is yielded."""
         import tempfile
 
         from .cli import discover
@@ -736,23 +757,37 @@ class Audit:
             return
         pool = self._pool(len(files))
         finished = False
-        # results with an agency wait until every agency and year is known: for the pairs and the duplicates
+        # results wait until every agency and year is known (for the pairs and the duplicates) and, with the
+        # copying pass, until every report is in
         spill = tempfile.TemporaryFile(prefix="nblint-audit-")
         # the reports the first pass parsed, kept by the workers (each in its own file) for the pair pass
         kept = tempfile.TemporaryDirectory(prefix="nblint-audit-kept-") if self.previous_pairing else None
         kept_at: dict[str, tuple[str, int, int]] = {}  # file -> (file it is kept in, offset, size)
         own = None  # the parent's file in ``kept``, for what a remote worker sent back
-        offsets: dict[str, int] = {}  # file -> where its first-pass result is in the spill file
+        early: list[tuple[str, tuple[int, int]]] = []  # the results without an agency (copying): file, where
+        offsets: dict[str, tuple[int, int]] = {}  # file -> where its first-pass result is in the spill file
         known: list[tuple[str, str, int | None]] = []  # (file, agency key, year) of the spilled results
+        clauses: dict[str, tuple[str | None, dict]] = {}  # file -> agency, clauses for the copying pass
         try:
             bar = Progress("lint", len(files), enabled=self.progress)
             first = ((f, None, kept.name if kept is not None else None) for f in files)
-            for rep in pool.imap_unordered(_lint_one, first, _chunksize(len(files), self.jobs)):
+            for res in pool.imap_unordered(_lint_first, first, _chunksize(len(files), self.jobs)):
                 bar.update()
-                where = rep.pop("_kept", None)
-                key = agency_key(rep["agency_raw"])
-                if spill is None or key is None:
-                    yield self._final(rep)  # no agency, nothing to pair (or no pairing): final now
+                head, body = res if isinstance(res, tuple) else (res, None)  # a dict: the row of a crashed worker
+                where = head.pop("_kept", None)
+                fp = head.pop("copying", None)
+                if body is None:
+                    body = self._body(head)
+                key = agency_key(head["agency_raw"])
+                if key is None and not self.copying:
+                    yield self._final(self._load(body)[0])  # no agency, nothing to pair or compare: final now
+                    continue
+                if fp is not None:
+                    clauses[head["file"]] = (head["agency_raw"], fp)
+                at = (spill.tell(), len(body))
+                spill.write(body)
+                if key is None:
+                    early.append((head["file"], at))
                     continue
                 if isinstance(where, bytes):  # from a worker without access to ``kept``: the parent keeps it
                     data, where = where, None
@@ -762,46 +797,47 @@ class Audit:
                         where = (own.name, own.tell(), len(data))
                         own.write(data)
                 if where is not None:
-                    kept_at[rep["file"]] = where
-                offsets[rep["file"]] = spill.tell()
-                known.append((rep["file"], key, rep["year"]))
-                pickle.dump(rep, spill, pickle.HIGHEST_PROTOCOL)
+                    kept_at[head["file"]] = where
+                offsets[head["file"]] = at
+                known.append((head["file"], key, head["year"]))
             bar.close()
-            if spill is not None:
-                from .evaluate import duplicates, merge_variants
+            spill.flush()  # read back with os.pread
+            from .evaluate import duplicates, merge_variants
 
-                self.canonical = merge_variants(canonical_agencies(k for _, k, _ in known))
-                entries = [(f, self.canonical[k], y) for f, k, y in known]
-                self.pairs = pair_years(entries) if self.previous_pairing else {}
-                self.duplicates = duplicates(entries)
-                agency_of = {f: a for f, a, _ in entries if f in self.pairs}
-                del known, entries
-                spill.seek(0)
-                for _ in range(len(offsets)):
-                    rep = pickle.load(spill)
-                    if rep["file"] not in self.pairs:
-                        yield self._final(rep)
-                bar = Progress("pairs", len(self.pairs), enabled=self.progress)
-                if own is not None:
-                    own.flush()
-                tasks = [
-                    (PAIRS, batch, {p: kept_at[p] for p in reads if p in kept_at})
-                    for batch, reads in _pair_batches(self.pairs, agency_of)
-                ]
-                del agency_of
-                second: dict[str, dict] = {}  # the pair pass's results (a few diagnostics each), merged below
-                for batch in pool.imap_unordered(_lint_pairs, tasks, 1):
-                    bar.update(len(batch))
-                    for rep in batch:
-                        second[rep["file"]] = rep
-                bar.close()
-                for f in sorted(self.pairs):  # in the order of the pairs, whatever order the tasks ended in
-                    spill.seek(offsets[f])
-                    yield self._final(_merge(pickle.load(spill), second.pop(f)))
+            self.canonical = merge_variants(canonical_agencies(k for _, k, _ in known))
+            entries = [(f, self.canonical[k], y) for f, k, y in known]
+            self.pairs = pair_years(entries) if self.previous_pairing else {}
+            self.duplicates = duplicates(entries)
+            agency_of = {f: a for f, a, _ in entries if f in self.pairs}
+            del known, entries
+            single = [(f, at) for f, at in offsets.items() if f not in self.pairs]
+            if not self.copying:
+                for _, at in single:
+                    yield self._final(self._read(spill, at)[0])
+            bar = Progress("pairs", len(self.pairs), enabled=self.progress)
+            if own is not None:
+                own.flush()
+            tasks = [
+                (PAIRS, batch, {p: kept_at[p] for p in reads if p in kept_at})
+                for batch, reads in _pair_batches(self.pairs, agency_of)
+            ]
+            del agency_of
+            second: dict[str, dict] = {}  # the pair pass's results (a few diagnostics each), merged below
+            for batch in pool.imap_unordered(_lint_pairs, tasks, 1):
+                bar.update(len(batch))
+                for rep in batch:
+                    second[rep["file"]] = rep
+            bar.close()
+            paired = [(f, offsets[f]) for f in sorted(self.pairs)]  # in this order, whatever order they ended in
+            if not self.copying:
+                for _, at in paired:
+                    rep = self._read(spill, at)[0]
+                    yield self._final(_merge(rep, second.pop(rep["file"])))
+            else:
+                yield from self._copying(spill, early + single + paired, clauses, second)
             finished = True
         finally:
-            if spill is not None:
-                spill.close()
+            spill.close()
             if own is not None:
                 own.close()
             if kept is not None:
@@ -811,6 +847,47 @@ class Audit:
                 pool.close()
             else:  # a process pool: let it end normally, unless the run was cut short
                 pool.close(wait=finished)
+
+    @staticmethod
+    def _body(rep: dict) -> bytes:
+        import pickle
+
+        return pickle.dumps((rep, None), pickle.HIGHEST_PROTOCOL)
+
+    @staticmethod
+    def _load(body: bytes) -> tuple[dict, Any]:
+        import pickle
+
+        return pickle.loads(body)
+
+    def _read(self, spill, at: tuple[int, int]) -> tuple[dict, Any]:
+        return self._load(os.pread(spill.fileno(), at[1], at[0]))
+
+    def _copying(
+        self,
+        spill,
+        order: list[tuple[str, tuple[int, int]]],
+        clauses: dict[str, tuple[str | None, dict]],
+        second: dict[str, dict],
+    ) -> Iterator[dict]:
+        """The copying pass (NB511, nblint.app.copying) over every report, then each report final with its NB511
+        diagnostics, in ``order`` (each file and where its result is in the spill file)."""
+        from ..paths import display
+        from .copying import add_findings, copying_rule, entry, findings
+
+        rule = copying_rule()
+        entries = []
+        if rule is not None:  # the clauses in the order the reports are yielded
+            entries = [entry({"file": f, "agency_raw": clauses[f][0]}, clauses[f][1]) for f, _ in order if f in clauses]
+        found = findings(rule, entries, self.canonical)
+        del entries
+        for f, at in order:
+            rep, where = self._read(spill, at)
+            if f in second:
+                rep = _merge(rep, second.pop(f))
+            rep = self._final(rep)
+            fp = clauses.get(f)
+            yield add_findings(rule, rep, found.get(f), fp[1] if fp else None, where, display) if rule else rep
 
     def _final(self, rep: dict) -> dict:
         from .evaluate import mark_duplicate, score_report
@@ -1110,9 +1187,7 @@ def run(args) -> int:
     write_errors = 0
 
     def rows():
-        from .copying import annotate
-
-        yield from annotate(audit, audit) if audit.copying else audit  # NB511 once every report is in
+        yield from audit  # with NB511 (nblint.app.copying) once every report is in
         if inputs["expect"] is not None:  # after the run: the expected agencies without a report
             yield from evaluation.missing(inputs["expect"], audit.name_of)
 

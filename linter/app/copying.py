@@ -219,16 +219,51 @@ def _diagnostic(rule, f: dict, fp: dict, at: tuple[int, int], display) -> dict:
     }
 
 
+def copying_rule(rules=None):
+    """The NB511 rule among ``rules`` (default: nblint's own), or None."""
+    from ..ruleset import load_rules
+
+    return _rule(rules if rules is not None else load_rules())
+
+
+def entry(rep: dict, fp: dict) -> _Entry:
+    """A report's entry in the copying pass: its agency key (made canonical by :func:`findings`) and clauses."""
+    from .audit import agency_key
+
+    return _Entry(rep["file"], agency_key(rep.get("agency_raw")), fp["territory"], fp)
+
+
+def findings(rule, entries: list[_Entry], canonical: dict[str, str] | None) -> dict[str, list[dict]]:
+    """Step 4's findings for ``entries`` (in the order the audit yields their reports), their agencies grouped
+    under the audit's ``canonical`` names."""
+    canonical = canonical or {}
+    for e in entries:
+        e.agency = canonical.get(e.agency, e.agency) if e.agency else None
+    return find(entries, rule.params) if rule is not None and len(entries) > 1 else {}
+
+
+def add_findings(rule, rep: dict, fs: list[dict] | None, fp: dict | None, at, display) -> dict:
+    """``rep`` with its NB511 diagnostics (``fs``, from :func:`findings`; ``at``: its clauses' lines and columns)
+    among the others, in the order one lint orders them."""
+    if fs:
+        assert fp is not None
+        for f in fs:
+            pos = (int(at[0][f["clause"]]), int(at[1][f["clause"]]))
+            rep["diagnostics"].append(_diagnostic(rule, f, fp, pos, display))
+            rep["counts"][fp["severity"]] += 1
+        rep["diagnostics"].sort(key=lambda d: (d["line"], d["col"], d["code"]))
+    return rep
+
+
 def annotate(reports: Iterable[dict], audit=None, rules=None) -> Iterator[dict]:
     """The audit's per-report dicts with NB511 diagnostics added (each report's ``copying`` fingerprint taken out);
     every report waits in a temporary file until all are in, with its clauses' positions (only the clause hashes
     and lengths stay in memory).  ``audit``: its ``canonical`` agency names, once the iteration is over, group an
-    agency's variant names."""
+    agency's variant names.  (``nblint audit`` does this within its own pass: :class:`nblint.app.audit.Audit`
+    with ``copying``, its results spilled once.)"""
     from ..paths import display
-    from ..ruleset import load_rules
-    from .audit import agency_key
 
-    rule = _rule(rules if rules is not None else load_rules())
+    rule = copying_rule(rules)
     entries: list[_Entry] = []
     with tempfile.TemporaryFile(prefix="nblint-copying-") as spill:
         count = 0
@@ -237,24 +272,13 @@ def annotate(reports: Iterable[dict], audit=None, rules=None) -> Iterator[dict]:
             at = None
             if fp is not None and rule is not None:
                 at = (fp.pop("lines"), fp.pop("cols"))
-                entries.append(_Entry(rep["file"], agency_key(rep.get("agency_raw")), fp["territory"], fp))
+                entries.append(entry(rep, fp))
             pickle.dump((rep, at), spill, pickle.HIGHEST_PROTOCOL)
             count += 1
-        canonical = getattr(audit, "canonical", {}) or {}
-        for e in entries:
-            e.agency = canonical.get(e.agency, e.agency) if e.agency else None
-        found = find(entries, rule.params) if rule is not None and len(entries) > 1 else {}
+        found = findings(rule, entries, getattr(audit, "canonical", None))
         settings = {e.file: e.fp for e in entries if e.file in found}
         del entries
         spill.seek(0)
         for _ in range(count):
             rep, at = pickle.load(spill)
-            fs = found.get(rep["file"])
-            if fs:
-                fp = settings[rep["file"]]
-                for f in fs:
-                    pos = (int(at[0][f["clause"]]), int(at[1][f["clause"]]))
-                    rep["diagnostics"].append(_diagnostic(rule, f, fp, pos, display))
-                    rep["counts"][fp["severity"]] += 1
-                rep["diagnostics"].sort(key=lambda d: (d["line"], d["col"], d["code"]))
-            yield rep
+            yield add_findings(rule, rep, found.get(rep["file"]), settings.get(rep["file"]), at, display)
