@@ -20,9 +20,12 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
 import re
+from array import array
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from . import data
@@ -124,62 +127,83 @@ def _names(names: tuple[str, ...]) -> re.Pattern:
     return re.compile("|".join(re.escape(n) for n in names))
 
 
+_BY_SPAN = itemgetter(0, 1)  # (start, -end): of two matches that start together the longer first, else found first
+
+
 def _matches(text: str, names: tuple[str, ...]) -> list[tuple[int, int, str]]:
     """What is masked in ``text``: (start, end, replacement), in order, not overlapping (of two matches that start
     together the longer wins)."""
-    found = [(m.start(), -m.end(), AGENCY) for m in _names(names).finditer(text)] if names else []
-    found += [(m.start(), -m.end(), "" if m.group("s") is not None else NUMBER) for m in _masker().finditer(text)]
+    found = [(a, -b, AGENCY) for a, b in map(_span, _names(names).finditer(text))] if names else []
+    found += [(*_span_neg(m), "" if m.lastgroup == "s" else NUMBER) for m in _masker().finditer(text)]
     most = _spec()["place_chars"]
     for m in _place_ends().finditer(text):
-        a = m.start()
-        while a > 0 and m.start() - a < most and "\u4e00" <= text[a - 1] <= "\u9fff":
+        a = start = m.start()
+        while a > 0 and start - a < most and "\u4e00" <= text[a - 1] <= "\u9fff":
             a -= 1
-        if m.start() - a >= 2:
+        if start - a >= 2:
             found.append((a, -m.end(), AGENCY))
-    found.sort(key=lambda x: (x[0], x[1]))
+    found.sort(key=_BY_SPAN)
     out: list[tuple[int, int, str]] = []
     last = 0
     for a, neg_b, rep in found:
         if a >= last:
-            out.append((a, -neg_b, rep))
             last = -neg_b
+            out.append((a, last, rep))
     return out
+
+
+_span = re.Match.span
+
+
+def _span_neg(m: re.Match) -> tuple[int, int]:
+    a, b = m.span()
+    return a, -b
 
 
 @dataclass
 class Prose:
-    """Masked prose and its way back to the report's text.  ``anchors``: (masked offset, normalised offset) at the
-    start of each stretch copied unchanged; a masked character maps to where its stretch (or its mask) starts."""
+    """Masked prose and its way back to the report's text: each stretch copied unchanged (and each mask) starts at
+    masked offset ``starts[k]`` and report-text offset ``targets[k]`` (arrays of 64-bit integers: cheap to keep
+    with a report's model); a masked character maps to where its stretch (or its mask) starts."""
 
     text: str
-    anchors: list[tuple[int, int]] = field(default_factory=list)
+    starts: array = field(default_factory=lambda: array("q"))
+    targets: array = field(default_factory=lambda: array("q"))
 
     def offset(self, i: int) -> int:
         """The report-text offset of masked position ``i``."""
-        k = bisect.bisect_right(self.anchors, (i, 1 << 62)) - 1
+        k = bisect.bisect_right(self.starts, i) - 1
         if k < 0:
             return 0
-        m, n = self.anchors[k]
-        return n + (i - m)
+        return self.targets[k] + (i - self.starts[k])
+
+    def offsets(self, i: np.ndarray) -> np.ndarray:
+        """:meth:`offset` of every masked position in ``i`` at once."""
+        import numpy as np
+
+        starts = np.frombuffer(self.starts, np.int64) if len(self.starts) else np.zeros(1, np.int64)
+        targets = np.frombuffer(self.targets, np.int64) if len(self.targets) else np.zeros(1, np.int64)
+        k = np.searchsorted(starts, i, "right") - 1
+        out = targets[np.maximum(k, 0)] + (i - starts[np.maximum(k, 0)])
+        return np.where(k < 0, 0, out)
 
 
-def mask(
-    text: str, start: int, names: tuple[str, ...], out: list[str], anchors: list[tuple[int, int]], pos: int
-) -> int:
-    """Append the masked ``text`` (found at report offset ``start``) to ``out``; returns the new masked length."""
+def mask(text: str, start: int, names: tuple[str, ...], out: list[str], anchors: list[int], pos: int) -> int:
+    """Append the masked ``text`` (found at report offset ``start``) to ``out`` and, to ``anchors``, the masked and
+    the report-text offset where each stretch (or mask) starts; returns the new masked length."""
     last = 0
     for a, b, rep in _matches(text, names):
         if a > last:
-            anchors.append((pos, start + last))
+            anchors += (pos, start + last)
             out.append(text[last:a])
             pos += a - last
         if rep:
-            anchors.append((pos, start + a))
+            anchors += (pos, start + a)
             out.append(rep)
             pos += 1
         last = b
     if last < len(text):
-        anchors.append((pos, start + last))
+        anchors += (pos, start + last)
         out.append(text[last:])
         pos += len(text) - last
     return pos
@@ -210,15 +234,15 @@ def prose(report: Report) -> Prose:
         return hit
     names = tuple(own_names(report.agency))
     out: list[str] = []
-    anchors: list[tuple[int, int]] = []
+    anchors: list[int] = []  # masked offset, report-text offset, …
     pos = 0
     for a, b in paragraphs(report):
         if out:
-            anchors.append((pos, a))
+            anchors += (pos, a)
             out.append(BREAK)
             pos += 1
         pos = mask(report.text[a:b], a, names, out, anchors, pos)
-    p = report.cache["prose"] = Prose("".join(out), anchors)
+    p = report.cache["prose"] = Prose("".join(out), array("q", anchors[0::2]), array("q", anchors[1::2]))
     return p
 
 
@@ -386,18 +410,32 @@ def template_clauses() -> frozenset[int]:
 def clauses(report: Report) -> list[tuple[int, int, int]]:
     """The masked prose as clauses: (64-bit hash, masked length, report-text offset), no shorter than
     ``min-clause`` and not a clause of the format's fixed wording."""
+    h, n, off = clause_arrays(report)
+    return list(zip(h.tolist(), n.tolist(), off.tolist()))
+
+
+@cache
+def _template_hashes() -> np.ndarray:
+    import numpy as np
+
+    return np.array(sorted(template_clauses()), np.int64)
+
+
+def clause_arrays(report: Report) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`clauses` as three arrays (hashes, lengths, report-text offsets), made all at once: the clauses are
+    the pieces between single punctuation characters, so where each starts follows from the lengths."""
+    import numpy as np
+
     min_len = _spec()["min_clause"]
     p = prose(report)
-    t = p.text
-    template = template_clauses()
-    out = []
-    last = 0
-    for m in _CLAUSE_END.finditer(t + "\n"):
-        a, b = last, m.start()
-        last = m.end()
-        if b - a < min_len:
-            continue
-        h = clause_hash(t[a:b])
-        if h not in template:
-            out.append((h, b - a, p.offset(a)))
-    return out
+    pieces = _CLAUSE_END.split(p.text + "\n")
+    lengths = [len(c) for c in pieces]
+    starts = list(itertools.accumulate((n + 1 for n in lengths[:-1]), initial=0))
+    keep = [k for k, n in enumerate(lengths) if n >= min_len]
+    blake = hashlib.blake2b
+    digests = b"".join([blake(pieces[k].encode("utf-8"), digest_size=8).digest() for k in keep])
+    hashes = np.frombuffer(digests, "<i8").astype(np.int64)
+    ok = ~member(hashes, _template_hashes())
+    lens = np.array([lengths[k] for k in keep], np.int64)[ok]
+    offs = p.offsets(np.array([starts[k] for k in keep], np.int64)[ok])
+    return hashes[ok], lens, offs

@@ -8,8 +8,9 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pytest
-from conftest import ROOT, shared
+from conftest import ROOT, SHARED, shared
 
 from nblint import similarity
 from nblint.pipeline import parse_text
@@ -260,3 +261,42 @@ def test_nb511_message_in_both_languages():
     assert "62%" in zh["message"] and "b/x.txt" in zh["message"] and "单位不详" in zh["message"]
     assert "40%" in en["message"] and "agency unknown" in en["message"] and en["severity"] == "error"
     assert (zh["line"], zh["col"]) == (3, 5)
+
+
+def test_clause_arrays_equal_the_clauses_cut_one_by_one():
+    """The clauses made all at once (pieces between punctuation, hashes in one buffer, offsets by one search) are
+    those of cutting the masked prose at each punctuation match and hashing each piece."""
+    import re
+
+    from nblint.engine import parse
+    from nblint.source import Source
+
+    texts = [_town("青山镇人民政府", "青山镇"), _town("红桥镇人民政府", "红桥镇", OTHER)]
+    corpus = SHARED / "corpus"
+    if corpus.is_dir():  # real reports too: a one-line crawl (004), a long one (060)
+        texts += [(corpus / n).read_text(encoding="utf-8") for n in ("001.txt", "004.txt", "060.txt")]
+    for text in texts:
+        r = parse(Source(path="t.txt", text=text, kind="text"))
+        p = similarity.prose(r)
+        expected, last = [], 0
+        for m in re.finditer(r"[。；;！!？?，,：:\n]", p.text + "\n"):
+            a, b, last = last, m.start(), m.end()
+            h = similarity.clause_hash(p.text[a:b])
+            if b - a >= 8 and h not in similarity.template_clauses():
+                expected.append((h, b - a, p.offset(a)))
+        assert expected and similarity.clauses(r) == expected
+        assert [p.offset(i) for i in range(len(p.text))] == p.offsets(np.arange(len(p.text))).tolist()
+
+
+def test_a_kept_model_keeps_its_masked_prose(engine):
+    """The first pass keeps a report's masked prose with its model (the pair pass's NB503 does not mask it again);
+    the other views the rules derived are left out."""
+    from nblint.app import audit as auditmod
+
+    res = engine.lint_path(str(ROOT / "tests" / "fixtures" / "audit" / "shifan-2024.md"))
+    p = similarity.prose(res.report)
+    kind, model = auditmod.unpack(auditmod.pack_model(res.report))
+    assert kind == "model" and set(model.cache) == {"prose"} and len(res.report.cache) > 1
+    assert model.cache["prose"] == p
+    model.cache.clear()
+    assert similarity.prose(model) == p  # the same as masking it again

@@ -54,7 +54,7 @@ def fingerprint(result, engine, settings) -> dict | None:
 
 
 def _fingerprint(result, engine, settings) -> dict | None:
-    from ..similarity import clauses, territory
+    from ..similarity import clause_arrays, territory
 
     report = getattr(result, "report", None)
     rule = _rule(engine.rules)
@@ -62,13 +62,13 @@ def _fingerprint(result, engine, settings) -> dict | None:
         return None
     if not engine._applies(rule, report):
         return None
-    cl = clauses(report)
-    if not cl:
+    hashes, lengths, offsets = clause_arrays(report)
+    if not len(hashes):
         return None
-    lines, cols = _positions(report, [off for _, _, off in cl])
+    lines, cols = _positions(report, offsets)
     return {
-        "hashes": np.array([c[0] for c in cl], np.int64),
-        "lengths": np.array([min(c[1], 32767) for c in cl], np.int16),
+        "hashes": hashes,
+        "lengths": np.minimum(lengths, 32767).astype(np.int16),
         "lines": lines,
         "cols": cols,
         "territory": territory(report.agency),
@@ -77,12 +77,12 @@ def _fingerprint(result, engine, settings) -> dict | None:
     }
 
 
-def _positions(report, offsets: list[int]) -> tuple[np.ndarray, np.ndarray]:
+def _positions(report, offsets) -> tuple[np.ndarray, np.ndarray]:
     """1-based line and column of each report-text offset, all at once for a text source (what ``report.location``
     gives one by one); one by one for sources whose lines are runs (HTML, DOCX)."""
     src, m = report.source, report.norm.map
     if src.runs or not m.inner:
-        locs = [report.location(o) for o in offsets]
+        locs = [report.location(o) for o in np.asarray(offsets, np.int64).tolist()]
         return np.array([x.line for x in locs], np.int32), np.array([x.col for x in locs], np.int32)
     offs = np.asarray(offsets, np.int64)
     inner, outer = np.asarray(m.inner, np.int64), np.asarray(m.outer, np.int64)
