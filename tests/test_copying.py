@@ -300,3 +300,30 @@ def test_a_kept_model_keeps_its_masked_prose(engine):
     assert model.cache["prose"] == p
     model.cache.clear()
     assert similarity.prose(model) == p  # the same as masking it again
+
+
+def test_lsh_bands_without_scipy_are_scipys(monkeypatch):
+    """datasketch is imported without SciPy's integration package (nblint.app.copying._datasketch): its LSH gets the
+    same bands and rows from the Gauss-Legendre integrals as from scipy.integrate.quad, for every threshold."""
+    import importlib
+    import sys
+
+    from nblint.app import copying
+
+    _, MinHashLSH = copying._datasketch()
+    stub = sys.modules.get("scipy.integrate")
+    assert stub is None or getattr(stub, "quad", None) is not copying._quad  # the stand-in is gone once imported
+    lsh_module = importlib.import_module("datasketch.lsh")
+    quad = pytest.importorskip("scipy.integrate").quad
+    lsh = MinHashLSH(threshold=copying.LSH_THRESHOLD, num_perm=copying.NUM_PERM)
+    monkeypatch.setattr(lsh_module, "integrate", quad)
+    assert (lsh.b, lsh.r) == lsh_module._optimal_param(copying.LSH_THRESHOLD, copying.NUM_PERM, 0.5, 0.5)
+    for num_perm in (16, 64, 128):
+        for t in [x / 20 for x in range(1, 20)]:
+            monkeypatch.setattr(lsh_module, "integrate", copying._quad)
+            ours = lsh_module._optimal_param(t, num_perm, 0.5, 0.5)
+            monkeypatch.setattr(lsh_module, "integrate", quad)
+            assert lsh_module._optimal_param(t, num_perm, 0.5, 0.5) == ours, (t, num_perm)
+    for r, b in ((1, 1), (2, 28), (8, 8), (64, 1), (1, 64)):
+        f = lambda s, r=r, b=b: 1 - (1 - s ** float(r)) ** float(b)  # noqa: E731
+        assert copying._quad(f, 0.0, 0.3)[0] == pytest.approx(quad(f, 0.0, 0.3)[0], rel=1e-12, abs=1e-15)
