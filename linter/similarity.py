@@ -346,6 +346,18 @@ def covered(text: str, ref: np.ndarray, n: int) -> list[tuple[int, int]]:
     return runs(member(grams(text, n), ref), n)
 
 
+def _sorted_shingles(report: Report, n: int) -> np.ndarray:
+    """The sorted shingle hashes of a report's prose (cached on the report: last year's report of several copies
+    is compared with each)."""
+    import numpy as np
+
+    key = f"prose-shingles-{n}"
+    hit = report.cache.get(key)
+    if hit is None:
+        hit = report.cache[key] = np.sort(grams(prose(report).text, n))
+    return hit
+
+
 @dataclass
 class Repeated:
     share: float  # repeated characters / counted characters
@@ -357,10 +369,8 @@ class Repeated:
 
 def repeated(report: Report, previous: Report, min_run: int = 0) -> Repeated:
     """How much of ``report``'s prose is said (near-)verbatim in ``previous``'s (names and numbers masked)."""
-    import numpy as np
-
     n = _spec()["shingle"]
-    this, prev = prose(report), prose(previous)
+    this = prose(report)
     t = this.text
     excluded = bytearray(len(t))
     h = grams(t, n)
@@ -372,7 +382,7 @@ def repeated(report: Report, previous: Report, min_run: int = 0) -> Repeated:
     counted = excluded.count(0)
     parts_found = []
     total = 0
-    for a, b in runs(member(h, np.sort(grams(prev.text, n))), n):
+    for a, b in runs(member(h, _sorted_shingles(previous, n)), n):
         total += excluded[a:b].count(0)
         for m in re.finditer(r"[^\n]++", t[a:b]):  # one part per paragraph
             pa, pb = a + m.start(), a + m.end()

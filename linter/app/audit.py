@@ -40,6 +40,7 @@ import time
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..i18n import t
@@ -96,8 +97,12 @@ def agency_key(name: str | None) -> str | None:
     Nothing else is dropped: 某某市人民政府办公室 and 某某市人民政府 are different agencies."""
     if not name:
         return None
-    key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
-    return key or None
+    return _agency_key(name)
+
+
+@lru_cache(maxsize=65536)
+def _agency_key(name: str) -> str | None:  # an audit asks for each report's key several times; agencies repeat
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name)) or None
 
 
 # A longer name that is a shorter one with the higher administrative divisions in front
@@ -951,11 +956,13 @@ class JsonlWriter:
     FIELDS = ("file", "agency", "year", "era", "level", "published", "score")
 
     def __init__(self, path: str):
-        self.fh = open(path, "w", encoding="utf-8", errors="backslashreplace", newline="\n")
-
-    def add(self, rep: dict) -> None:
         import json
 
+        self.fh = open(path, "w", encoding="utf-8", errors="backslashreplace", newline="\n")
+        # what json.dumps(..., ensure_ascii=False) builds for every call, built once (40,000 records for 10,000 reports)
+        self.encode = json.JSONEncoder(ensure_ascii=False).encode
+
+    def add(self, rep: dict) -> None:
         from ..paths import display
 
         head = {k: rep.get(k) for k in self.FIELDS}
@@ -963,7 +970,7 @@ class JsonlWriter:
         out = []
         for d in rep["diagnostics"]:
             out.append(
-                json.dumps(
+                self.encode(
                     {
                         **head,
                         "code": d["code"],
@@ -975,13 +982,12 @@ class JsonlWriter:
                         # the page / paragraph / table cell and a quote, where a person finds it in a PDF or DOCX
                         "where": {k: v for k, v in (d.get("where") or {}).items() if k != "quote"} or None,
                         "quote": (d.get("where") or {}).get("quote"),
-                    },
-                    ensure_ascii=False,
+                    }
                 )
             )
         if rep["error"]:
             out.append(
-                json.dumps(
+                self.encode(
                     {
                         **head,
                         "code": INTERNAL_ERROR,
@@ -992,8 +998,7 @@ class JsonlWriter:
                         "message": rep["error"],
                         "where": None,
                         "quote": None,
-                    },
-                    ensure_ascii=False,
+                    }
                 )
             )
         if out:
