@@ -261,7 +261,12 @@ def _lint_first(task: tuple) -> tuple[dict, bytes]:
 
     rep = _lint_one(task)
     fp = rep.pop("copying", None)
-    at = (fp.pop("lines"), fp.pop("cols")) if fp is not None else None
+    at = None
+    if fp is not None:  # arrays as (dtype, bytes): a tenth of the cost of pickling and loading NumPy arrays
+        from .copying import flat
+
+        at = (flat(fp.pop("lines")), flat(fp.pop("cols")))
+        fp["hashes"], fp["lengths"] = flat(fp["hashes"]), flat(fp["lengths"])
     head = {"file": rep["file"], "agency_raw": rep["agency_raw"], "year": rep["year"], "_kept": rep.pop("_kept", None)}
     head["copying"] = fp
     return head, pickle.dumps((rep, at), pickle.HIGHEST_PROTOCOL)
@@ -794,6 +799,9 @@ class Audit:
                     yield self._final(self._load(body)[0])  # no agency, nothing to pair or compare: final now
                     continue
                 if fp is not None:
+                    from .copying import unflat
+
+                    fp["hashes"], fp["lengths"] = unflat(fp["hashes"]), unflat(fp["lengths"])
                     clauses[head["file"]] = (head["agency_raw"], fp)
                 at = (spill.tell(), len(body))
                 spill.write(body)
@@ -884,7 +892,7 @@ class Audit:
         """The copying pass (NB511, nblint.app.copying) over every report, then each report final with its NB511
         diagnostics, in ``order`` (each file and where its result is in the spill file)."""
         from ..paths import display
-        from .copying import add_findings, copying_rule, entry, findings
+        from .copying import add_findings, copying_rule, entry, findings, unflat
 
         rule = copying_rule()
         entries = []
@@ -897,8 +905,10 @@ class Audit:
             if f in second:
                 rep = _merge(rep, second.pop(f))
             rep = self._final(rep)
-            fp = clauses.get(f)
-            yield add_findings(rule, rep, found.get(f), fp[1] if fp else None, where, display) if rule else rep
+            fp, fs = clauses.get(f), found.get(f)
+            if fs:  # the lines and columns of the clauses, for the few reports with NB511
+                where = (unflat(where[0]), unflat(where[1]))
+            yield add_findings(rule, rep, fs, fp[1] if fp else None, where, display) if rule else rep
 
     def _final(self, rep: dict) -> dict:
         from .evaluate import mark_duplicate, score_report

@@ -94,6 +94,16 @@ def _positions(report, offsets) -> tuple[np.ndarray, np.ndarray]:
     return line.astype(np.int32), (out - starts[line - 1] + 1).astype(np.int32)
 
 
+def flat(a: np.ndarray) -> tuple[str, bytes]:
+    """An array as its type and bytes (what a worker sends back: cheaper to pickle and load than the array)."""
+    return a.dtype.str, a.tobytes()
+
+
+def unflat(f: tuple[str, bytes]) -> np.ndarray:
+    """The array of :func:`flat` (read-only: a view of the bytes)."""
+    return np.frombuffer(f[1], np.dtype(f[0]))
+
+
 @dataclass
 class _Entry:
     file: str
