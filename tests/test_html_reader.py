@@ -298,6 +298,38 @@ def test_hidden_elements_are_dropped_from_text_and_tables():
     assert not any(w in text for w in ("隐藏", "也隐藏"))
 
 
+def test_hidden_search_is_skipped_only_where_nothing_can_be_hidden():
+    """The page is searched for hidden elements only when it can hold one (``_may_hide``): the answer is the same as
+    searching every page, with the words written in any case, through character references (numeric, and the
+    named ones for İ and ı) or with the letters re.I folds (İ ı ſ)."""
+    import random
+
+    rng = random.Random(1611)
+    values = ["display:none", "DISPLAY : None", "visibility:hidden", "&#100;isplay:none", "d&#x69;splay:none"]
+    values += ["d&Idot;splay:none", "d&imath;splay:none", "d&inodot;splay:none", "diſplay:none", "dİsplay:none"]
+    values += ["vısıbılıty:hidden", "color:red", "overflow:hidden", "display&colon;none", "&nbsp;", "x"]
+    attrs = ["", " hidden", " HIDDEN", " data-x='hidden'", " title='display:none'", " class='hidden'"]
+    xp = H._xpaths()
+
+    def full(root, els):  # every question asked
+        found = set(xp["hidden"](root))
+        styled = xp["styled"](root)
+        found.update(styled[k] for k in H._hidden_styles(xp["styles"](root)))
+        return {i for i, el in enumerate(els) if el is not None and el in found}
+
+    for _ in range(400):
+        parts = []
+        for _ in range(rng.randrange(1, 6)):
+            style = f" style='{rng.choice(values)}'" if rng.random() < 0.6 else ""
+            parts.append(f"<p{rng.choice(attrs)}{style}>段落</p>")
+        markup = "<html><body>" + "".join(parts) + "</body></html>"
+        doc = H._Doc(markup)
+        assert doc.hidden_idx == full(doc.root, doc.els), markup
+    # the guard itself: nothing to find on a page without the words, a reference or a folding letter
+    assert H._may_hide("<p style='color:red'>&nbsp;一、</p>") == (False, False)
+    assert H._may_hide("<p style='color:red'>&#100;</p>") == (False, True)
+
+
 def test_cells_nested_deep_around_one_text_stay_linear():
     """A cell's one-text-node shortcut climbs a bounded number of parents: 5,000 nested cells around 5,000 nested
     <div>s and one text are read in linear time."""
