@@ -37,6 +37,7 @@ from __future__ import annotations
 import html as _html
 import re
 from bisect import bisect_left, bisect_right
+from functools import partial
 from itertools import accumulate, compress, islice
 
 from .. import budget
@@ -200,10 +201,10 @@ def read(path: str, data: bytes) -> Source:
         src = _decode(data)
         if len(src) > MAX_CHARS:
             raise ReadError(_too_long(len(src), "characters"))
-        if not src.strip():
+        if not src or src.isspace():  # what strip() would strip, without copying the page
             raise ReadError(Msg("read.no-text"))
         text, runs = _Extractor.run(src)
-    if not text.strip():
+    if not text or text.isspace():
         raise ReadError(Msg("read.html-no-text"))
     source = Source(path=path, text=text, kind="html", runs=runs)
     source.original = src  # the engine reads inline suppressions here (file lines, like the diagnostics)
@@ -449,6 +450,19 @@ def _strip_atoms(atoms: list[tuple[str, int]]) -> list[tuple[str, int]]:
             break
         atoms.pop()
     return atoms
+
+
+def _strip_one(text: str, off: int) -> list[tuple[str, int]]:
+    """``_strip_atoms([(text, off)])`` for one atom."""
+    s = text.strip(_STRIP)
+    if not s:
+        return []
+    return [(s, off + (len(text) - len(text.lstrip(_STRIP))))]
+
+
+def _has_ascii_ws(text: str) -> bool:
+    """Whether ``text`` holds what ``_ASCII_WS`` matches (five substring tests cost less than a regex search)."""
+    return " " in text or "\n" in text or "\t" in text or "\r" in text or "\f" in text
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1152,7 +1166,7 @@ class _Extractor:
             end_guess = found + (len(text) - lead) * 2 + 16
             if (
                 "\n" in text
-                or "&" in markup[found : min(end_guess, hi)]
+                or markup.find("&", found, min(end_guess, hi)) >= 0
                 or not markup.startswith(text[lead:], found)  # a stray end tag inside: libxml2 joined the text
             ):
                 bps = self._walk(text, lead, found, hi)
@@ -1613,8 +1627,13 @@ class _Extractor:
                     break
                 a = d.parent[a]
             if a == td:
+                text = texts[t] or ""
+                bps = self.pos.get(t)
+                if bps is not None and len(bps) == 1 and not _has_ascii_ws(text):
+                    # one piece from where the node starts (what _text_atoms gives such a text), stripped
+                    return _strip_one(text, bps[0][1])
                 one = _Out()
-                self._text_atoms(t, texts[t] or "", True, one)
+                self._text_atoms(t, text, True, one)
                 return _strip_atoms(one.cur)
         hidden, text_atoms, pos = d.hidden, self._text_atoms, self.pos
         out = _Out()
@@ -1654,8 +1673,10 @@ class _Extractor:
         """The text (lines joined by "\n") and its runs: a run starts wherever an atom does not continue the
         markup where the previous one ended (every atom in a JS literal, whose offsets are not the file's)."""
         parts: list[str] = []
-        runs: list[Run] = []
-        add_run = runs.append
+        # the runs as three columns (text offset, line, col), made into Run tuples at the end, in C
+        r_at: list[int] = []
+        r_line: list[int] = []
+        r_col: list[int] = []
         n = 0
         every_atom = self.js
         starts, size, to_file = self.file_starts, self.file_len, self.to_file
@@ -1671,20 +1692,27 @@ class _Extractor:
             for text, off in atoms:
                 if prev_end != off or every_atom:
                     if starts is None:
-                        line_col = to_file(off)
+                        ln, col = to_file(off)
                     else:  # LineIndex.line_col, inline: the markup is the file
                         o = size if off > size else 0 if off < 0 else off
-                        i = bisect_right(starts, o)
-                        line_col = (i, o - starts[i - 1] + 1)
-                    if last_at == n:
-                        runs[-1] = Run(n, *line_col)  # an empty stretch: the run starts at the next atom
+                        ln = bisect_right(starts, o)
+                        col = o - starts[ln - 1] + 1
+                    if last_at == n:  # an empty stretch: the run starts at the next atom
+                        r_line[-1] = ln
+                        r_col[-1] = col
                     else:
-                        add_run(Run(n, *line_col))
+                        r_at.append(n)
+                        r_line.append(ln)
+                        r_col.append(col)
                         last_at = n
                 parts.append(text)
                 n += len(text)
                 prev_end = off + len(text)
+        runs = list(map(_new_run, zip(r_at, r_line, r_col)))
         return "".join(parts), runs
+
+
+_new_run = partial(tuple.__new__, Run)  # Run(start, line, col) from a tuple, without the Python-level __new__
 
 
 def _line_text(line) -> str:
