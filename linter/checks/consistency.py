@@ -212,7 +212,7 @@ def number_equals(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]
 def _text_claim(claim: dict, j: Joined, unless: re.Pattern | None) -> Iterator[Finding]:
     """Two numbers of one sentence: group ``n`` may not exceed the group named by ``at-most``."""
     limit = claim["at-most"]
-    for m in re.finditer(claim["pattern"], j.text):
+    for m in scan.finditer(re.compile(claim["pattern"]), j.text):
         if unless is not None and unless.search(_sentence(j.text, m)):
             continue
         try:

@@ -584,15 +584,16 @@ def _flatten(markup: str) -> str:
 
 
 def _parse(markup: str):
+    """The tree of ``markup`` (None for an empty document) and the UTF-8 bytes libxml2 read."""
     from lxml import etree
 
     data = markup.replace("\x00", "\ufffd").encode("utf-8", "replace")  # one character for one: offsets stay
     for attempt in (0, 1):
-        parser = etree.HTMLParser(encoding="utf-8", huge_tree=True, no_network=True)
+        parser = etree.HTMLParser(encoding="utf-8", huge_tree=True, no_network=True, collect_ids=False)
         root = etree.fromstring(data, parser)
         deep = any("depth" in e.message for e in parser.error_log.filter_from_fatals())
         if not deep:
-            return root
+            return root, data
         if attempt == 0:
             data = _flatten(markup.replace("\x00", "\ufffd")).encode("utf-8", "replace")
     raise ReadError(Msg("read.html-deep", n=_LIBXML_DEPTH))
@@ -612,18 +613,14 @@ class _Doc:
         from lxml import etree
 
         self.markup = markup
-        root = _parse(markup)
+        root, data = _parse(markup)
         self.root = root
         tags = _StartTags(markup)
         self.line_starts = tags.starts
         t_names, t_offs, t_ends = tags.names, tags.offs, tags.ends
-        names: list[str | None] = ["[document]"]
-        texts: list[str | None] = [None]
-        parent = [-1]
+        # one record per node (name, text, parent, off, tag_end, element), made into the columns after the walk
+        recs: list[tuple] = [("[document]", None, -1, None, None, None)]
         end = [0]
-        off: list[int | None] = [None]
-        tag_end: list[int | None] = [None]
-        els: list = [None]
         self.scripts: list[int] = []  # where the body of each long <script> starts
         self.title: tuple[str | None, int | None] | None = None  # the first <title>: (its only text, offset)
         self.meta_title: tuple[str, int | None] | None = None  # <meta name=ArticleTitle content=…>
@@ -647,12 +644,9 @@ class _Doc:
         nt = len(t_names)
         starts = tags.starts
         links = self.links
-        names_add, texts_add, parent_add, end_add = names.append, texts.append, parent.append, end.append
-        off_add, tag_end_add, els_add = off.append, tag_end.append, els.append
-        steps = 0
+        rec_add, end_add = recs.append, end.append
         events = etree.iterwalk(root, events=("start", "end", "comment", "pi")) if root is not None else ()
-        for ev, node in events:
-            steps += 1
+        for steps, (ev, node) in enumerate(events, 1):
             if not steps & 511:
                 budget.check()
             if ev == "start":
@@ -691,14 +685,9 @@ class _Doc:
                 if dropped or name in _DROP_TREE or (name in _HEADER_FOOTER and not art_open):
                     dropped += 1
                     continue
-                i = len(names)
-                names_add(name)
-                texts_add(None)
-                parent_add(cur)
+                i = len(recs)
+                rec_add((name, None, cur, o, te, node))
                 end_add(i)
-                off_add(o)
-                tag_end_add(te)
-                els_add(node)
                 cur = i
                 if name in _STRUCT:
                     if name == "table":
@@ -727,22 +716,16 @@ class _Doc:
                 if s:
                     if a_open:
                         links.add(i + 1)
-                    names_add(None)
-                    texts_add(s)
-                    parent_add(i)
+                    rec_add((None, s, i, None, None, None))
                     end_add(i + 1)
-                    off_add(None)
-                    tag_end_add(None)
-                    els_add(None)
                 continue
             if ev == "end":
                 if dropped:
                     dropped -= 1  # the dropped element or one inside it
                 else:
                     i = cur
-                    end[i] = len(names) - 1
-                    cur = parent[i]
-                    name = names[i]
+                    end[i] = len(recs) - 1
+                    name, _, cur = recs[i][:3]
                     if name in _STRUCT:
                         if name == "table":
                             table_at.pop()
@@ -757,27 +740,29 @@ class _Doc:
             # the tail of an element, comment or processing instruction: text of the parent
             s = node.tail
             if s and not dropped:
-                pname = names[cur]
+                pname = recs[cur][0]
                 if pname == "rt" or pname == "rp":
                     continue
-                i = len(names)
+                i = len(recs)
                 if a_open:
                     links.add(i)
-                names_add(None)
-                texts_add(s)
-                parent_add(cur)
+                rec_add((None, s, cur, None, None, None))
                 end_add(i)
-                off_add(None)
-                tag_end_add(None)
-                els_add(None)
-        end[0] = len(names) - 1
+        end[0] = len(recs) - 1
+        columns = [list(column) for column in zip(*recs)]
+        names: list[str | None] = columns[0]
+        texts: list[str | None] = columns[1]
+        parent: list[int] = columns[2]
+        off: list[int | None] = columns[3]
+        tag_end: list[int | None] = columns[4]
+        els: list = columns[5]
         self.names, self.texts, self.parent, self.end = names, texts, parent, end
         self.off, self.tag_end, self.els = off, tag_end, els
         # text nodes that hold more than whitespace, and prefix sums of their stripped lengths
         self.ne = [i for i, t in enumerate(texts) if t is not None and not t.isspace()]
         self.ne_text = [texts[i].strip() for i in self.ne]  # type: ignore[union-attr]
         self.ne_cum = list(accumulate(map(len, self.ne_text), initial=0))
-        self.hidden_idx = _hidden_nodes(root, els, markup)
+        self.hidden_idx = _hidden_nodes(root, els, data)
         self._flag: dict[int, bool] = {}
         self._near: dict[str, list[int]] = {}
 
@@ -916,7 +901,7 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _HIDDEN_LOW = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")  # on lower-cased styles
 
 
-def _hidden_nodes(root, els: list, markup: str) -> set[int]:
+def _hidden_nodes(root, els: list, data: bytes) -> set[int]:
     """Indices (in ``els``) of the elements hidden by a ``hidden`` attribute or a style that says display: none or
     visibility: hidden.  All the styles of the page are searched at once, joined by NULs (no match can span one);
     the styled elements are fetched only when one of them is hidden.  (lxml answers these questions in C: asking
@@ -924,7 +909,7 @@ def _hidden_nodes(root, els: list, markup: str) -> set[int]:
     can answer yes (:func:`_may_hide`): most pages never write the words."""
     if root is None:
         return set()
-    attr, style = _may_hide(markup)
+    attr, style = _may_hide(data)
     if not attr and not style:
         return set()
     xp = _xpaths()
@@ -940,25 +925,25 @@ def _hidden_nodes(root, els: list, markup: str) -> set[int]:
     return set(compress(range(len(els)), map(found.__contains__, els)))
 
 
-# what re.I folds into a letter of "display"/"visibility" besides the ASCII letters (İ ı: i, ſ: s), and the named
-# character references that write one of them (no named reference writes an ASCII letter of these words)
-_FOLDS = ("\u0130", "\u0131", "\u017f")
+# what re.I folds into a letter of "display"/"visibility" besides the ASCII letters (İ ı: i, ſ: s), in UTF-8, and the
+# named character references that write one of them (no named reference writes an ASCII letter of these words)
+_FOLDS = tuple(c.encode() for c in ("\u0130", "\u0131", "\u017f"))
 _FOLD_REFS = (b"&idot", b"&imath", b"&inodot")
 
 
-def _may_hide(markup: str) -> tuple[bool, bool]:
-    """Whether an element of ``markup`` can have a ``hidden`` attribute, and a style that ``_HIDDEN_STYLE`` matches.
-    An attribute's name is written as it is (libxml2 lower-cases ASCII only), so the first needs the word in some
-    case; the second needs a ``style`` attribute and "display" or "visibility" written out, in characters or
-    through numeric or folding references."""
-    low = markup.encode("utf-8", "replace").lower()  # ASCII case only, in C (str.lower costs ten times as much)
+def _may_hide(data: bytes) -> tuple[bool, bool]:
+    """Whether an element of the page (``data``: the UTF-8 bytes libxml2 read) can have a ``hidden`` attribute, and
+    a style that ``_HIDDEN_STYLE`` matches.  An attribute's name is written as it is (libxml2 lower-cases ASCII
+    only), so the first needs the word in some case; the second needs a ``style`` attribute and "display" or
+    "visibility" written out, in characters or through numeric or folding references."""
+    low = data.lower()  # ASCII case only, in C (str.lower costs ten times as much)
     attr = b"hidden" in low
     style = b"style" in low and (
         b"display" in low
         or b"visibility" in low
         or b"&#" in low
         or any(r in low for r in _FOLD_REFS)
-        or any(c in markup for c in _FOLDS)
+        or any(c in data for c in _FOLDS)
     )
     return attr, style
 
