@@ -353,3 +353,32 @@ def test_cell_text_with_inline_markup_and_spaces():
         at = src.original.index(word)
         line = src.original.count("\n", 0, at) + 1
         assert col_of(src, word[0]) == (line, at - src.original.rfind("\n", 0, at)), word
+
+
+def test_the_collector_is_paused_only_while_a_page_is_read():
+    """The reader pauses the cyclic garbage collector and starts it again only when it ran before."""
+    import gc
+
+    page = "<html><body><p>一、总体情况</p><p>二、主动公开政府信息情况</p></body></html>".encode()
+    assert gc.isenabled()
+    read_bytes("p.html", page)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        read_bytes("p.html", page)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    seen = []
+    real = H._Extractor.run
+
+    def spy(src):
+        seen.append(gc.isenabled())
+        return real(src)
+
+    H._Extractor.run = spy  # type: ignore[method-assign]
+    try:
+        read_bytes("p.html", page)
+    finally:
+        H._Extractor.run = real  # type: ignore[method-assign]
+    assert seen == [False] and gc.isenabled()

@@ -34,9 +34,12 @@ carry them.
 
 from __future__ import annotations
 
+import gc
 import html as _html
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from itertools import accumulate, compress, islice
 
@@ -203,7 +206,8 @@ def read(path: str, data: bytes) -> Source:
             raise ReadError(_too_long(len(src), "characters"))
         if not src or src.isspace():  # what strip() would strip, without copying the page
             raise ReadError(Msg("read.no-text"))
-        text, runs = _Extractor.run(src)
+        with _collector_paused():
+            text, runs = _Extractor.run(src)
     if not text or text.isspace():
         raise ReadError(Msg("read.html-no-text"))
     source = Source(path=path, text=text, kind="html", runs=runs)
@@ -212,6 +216,21 @@ def read(path: str, data: bytes) -> Source:
     if published:
         source.meta.update({"published": published, "published-origin": "page"})
     return source
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a page is read.  The reader makes thousands of small lists and tuples
+    that hold no cycles (reference counting frees them); the collector's passes over them, started every 700
+    allocations, cost 8 % of a read.  The collector is started again only when it ran before (another thread may be
+    reading a page too, or the caller may have paused it itself)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 # <meta name="PubDate" content="2020-01-31 09:00"> and the other names portals give the publication date
