@@ -999,9 +999,11 @@ def _xpaths() -> dict:
     if not _XPATHS:
         from lxml import etree
 
-        _XPATHS["hidden"] = etree.XPath("//*[@hidden]")
-        _XPATHS["styles"] = etree.XPath("//@style", smart_strings=False)
-        _XPATHS["styled"] = etree.XPath("//*[@style]")
+        # from the root element down (every element of a parsed page is the root or below it): the same nodes as
+        # "//*[@hidden]", "//@style" and "//*[@style]", without the node set of every node that "//" builds first
+        _XPATHS["hidden"] = etree.XPath("descendant-or-self::*[@hidden]")
+        _XPATHS["styles"] = etree.XPath("descendant-or-self::*/@style", smart_strings=False)
+        _XPATHS["styled"] = etree.XPath("descendant-or-self::*[@style]")
     return _XPATHS
 
 
