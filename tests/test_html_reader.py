@@ -325,8 +325,9 @@ def test_hidden_search_is_skipped_only_where_nothing_can_be_hidden():
         doc = H._Doc(markup)
         assert doc.hidden_idx == full(doc.root, doc.els), markup
     # the guard itself: nothing to find on a page without the words, a reference or a folding letter
-    assert H._may_hide("<p style='color:red'>&nbsp;一、</p>".encode()) == (False, False)
-    assert H._may_hide(b"<p style='color:red'>&#100;</p>") == (False, True)
+    page = "<p style='color:red'>&nbsp;一、</p>"
+    assert H._may_hide(page.encode(), page) == (False, False)
+    assert H._may_hide(b"<p style='color:red'>&#100;</p>", "") == (False, True)
 
 
 def test_cells_nested_deep_around_one_text_stay_linear():

@@ -253,7 +253,10 @@ _PUBDATE_NAMES = {
 
 def _meta_published(src: str) -> str | None:
     """The publication date a page's <meta> gives (in its first 64 KB, where the head is), or None."""
-    for tag in _META_TAG.finditer(src, 0, min(len(src), 65536)):
+    head = min(len(src), 65536)
+    if src.find("<m", 0, head) < 0 and src.find("<M", 0, head) < 0:
+        return None  # no <meta> (re.I folds no other letter into "m"): the case-insensitive scan is not needed
+    for tag in _META_TAG.finditer(src, 0, head):
         attrs = {
             m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or "" for m in _META_ATTR.finditer(tag.group())
         }
@@ -781,7 +784,7 @@ class _Doc:
         self.ne = [i for i, t in enumerate(texts) if t is not None and not t.isspace()]
         self.ne_text = [texts[i].strip() for i in self.ne]  # type: ignore[union-attr]
         self.ne_cum = list(accumulate(map(len, self.ne_text), initial=0))
-        self.hidden_idx = _hidden_nodes(root, els, data)
+        self.hidden_idx = _hidden_nodes(root, els, data, markup)
         self._flag: dict[int, bool] = {}
         self._near: dict[str, list[int]] = {}
 
@@ -920,7 +923,7 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _HIDDEN_LOW = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")  # on lower-cased styles
 
 
-def _hidden_nodes(root, els: list, data: bytes) -> set[int]:
+def _hidden_nodes(root, els: list, data: bytes, markup: str) -> set[int]:
     """Indices (in ``els``) of the elements hidden by a ``hidden`` attribute or a style that says display: none or
     visibility: hidden.  All the styles of the page are searched at once, joined by NULs (no match can span one);
     the styled elements are fetched only when one of them is hidden.  (lxml answers these questions in C: asking
@@ -928,7 +931,7 @@ def _hidden_nodes(root, els: list, data: bytes) -> set[int]:
     can answer yes (:func:`_may_hide`): most pages never write the words."""
     if root is None:
         return set()
-    attr, style = _may_hide(data)
+    attr, style = _may_hide(data, markup)
     if not attr and not style:
         return set()
     xp = _xpaths()
@@ -944,17 +947,17 @@ def _hidden_nodes(root, els: list, data: bytes) -> set[int]:
     return set(compress(range(len(els)), map(found.__contains__, els)))
 
 
-# what re.I folds into a letter of "display"/"visibility" besides the ASCII letters (İ ı: i, ſ: s), in UTF-8, and the
+# what re.I folds into a letter of "display"/"visibility" besides the ASCII letters (İ ı: i, ſ: s), and the
 # named character references that write one of them (no named reference writes an ASCII letter of these words)
-_FOLDS = tuple(c.encode() for c in ("\u0130", "\u0131", "\u017f"))
+_FOLDS = ("\u0130", "\u0131", "\u017f")
 _FOLD_REFS = (b"&idot", b"&imath", b"&inodot")
 
 
-def _may_hide(data: bytes) -> tuple[bool, bool]:
-    """Whether an element of the page (``data``: the UTF-8 bytes libxml2 read) can have a ``hidden`` attribute, and
-    a style that ``_HIDDEN_STYLE`` matches.  An attribute's name is written as it is (libxml2 lower-cases ASCII
-    only), so the first needs the word in some case; the second needs a ``style`` attribute and "display" or
-    "visibility" written out, in characters or through numeric or folding references."""
+def _may_hide(data: bytes, markup: str) -> tuple[bool, bool]:
+    """Whether an element of the page can have a ``hidden`` attribute, and a style that ``_HIDDEN_STYLE`` matches
+    (``data``: the UTF-8 bytes libxml2 read of ``markup``).  An attribute's name is written as it is (libxml2
+    lower-cases ASCII only), so the first needs the word in some case; the second needs a ``style`` attribute and
+    "display" or "visibility" written out, in characters or through numeric or folding references."""
     low = data.lower()  # ASCII case only, in C (str.lower costs ten times as much)
     attr = b"hidden" in low
     style = b"style" in low and (
@@ -962,7 +965,7 @@ def _may_hide(data: bytes) -> tuple[bool, bool]:
         or b"visibility" in low
         or b"&#" in low
         or any(r in low for r in _FOLD_REFS)
-        or any(c in data for c in _FOLDS)
+        or any(c in markup for c in _FOLDS)  # in the page's text: one character is found faster than a byte pair
     )
     return attr, style
 
