@@ -41,7 +41,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
-from itertools import accumulate, compress, islice
+from itertools import accumulate, compress, islice, repeat
+from operator import is_not
 
 from .. import budget
 from ..i18n import Msg
@@ -1125,9 +1126,10 @@ class _Extractor:
         texts, offs, tag_end = d.texts, d.off, d.tag_end
         # the elements whose start tag is known, and the text nodes with more than ASCII whitespace, in document
         # order: a text node is searched between the end of the last such tag before it and the next one's start
-        tagged = [i for i, o in enumerate(offs) if o is not None]
+        tagged = list(compress(range(len(offs)), map(is_not, offs, repeat(None))))
         ws = " \t\n\r\f"
-        nodes = [i for i, t in enumerate(texts) if t is not None and t.lstrip(ws)]
+        # (a text that does not start with ASCII whitespace is not copied to be tested)
+        nodes = [i for i, t in enumerate(texts) if t and (t[0] not in ws or t.lstrip(ws))]
         self.searchable = nodes
         n_tagged = len(tagged)
         cursor = 0
@@ -1136,7 +1138,7 @@ class _Extractor:
             if c % _CHECK_EVERY == 0:
                 budget.check()
             text: str = texts[i]
-            lead = len(text) - len(text.lstrip(ws))
+            lead = len(text) - len(text.lstrip(ws)) if text[0] in ws else 0
             k = bisect_right(tagged, i)
             last_tag_end = (tag_end[tagged[k - 1]] or 0) if k else 0
             lo = max(cursor, last_tag_end)
