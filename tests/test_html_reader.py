@@ -308,7 +308,9 @@ def test_hidden_search_is_skipped_only_where_nothing_can_be_hidden():
     values = ["display:none", "DISPLAY : None", "visibility:hidden", "&#100;isplay:none", "d&#x69;splay:none"]
     values += ["d&Idot;splay:none", "d&imath;splay:none", "d&inodot;splay:none", "diſplay:none", "dİsplay:none"]
     values += ["vısıbılıty:hidden", "color:red", "overflow:hidden", "display&colon;none", "&nbsp;", "x"]
-    attrs = ["", " hidden", " HIDDEN", " data-x='hidden'", " title='display:none'", " class='hidden'"]
+    attrs = ["", " hidden", " HIDDEN", " data-x='hidden'", " title='display:none'", " class='hidden'", "/hidden"]
+    attrs += [" type='hidden'", " x=''hidden", ' x=""HIDDEN=1', " hidden;", " hidden.x", "\thidden\t", " hidden=''"]
+    attrs += ["\x0bhidden", " x=hidden", " =hidden", "\rhidden", " hiddenx", " xhidden", "\fhidden/"]
 
     def full(root, els):  # every question asked, with the absolute paths of the first version
         found = set(root.xpath("//*[@hidden]"))
@@ -328,6 +330,8 @@ def test_hidden_search_is_skipped_only_where_nothing_can_be_hidden():
     page = "<p style='color:red'>&nbsp;一、</p>"
     assert H._may_hide(page.encode(), page) == (False, False)
     assert H._may_hide(b"<p style='color:red'>&#100;</p>", "") == (False, True)
+    assert H._may_hide(b"<input type='hidden'><style>p{overflow: hidden;}</style>", "")[0] is False
+    assert H._may_hide(b"<p x=''HIDDEN>", "")[0] is True
 
 
 def test_cells_nested_deep_around_one_text_stay_linear():

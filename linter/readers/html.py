@@ -952,15 +952,20 @@ def _hidden_nodes(root, els: list, data: bytes, markup: str) -> set[int]:
 # named character references that write one of them (no named reference writes an ASCII letter of these words)
 _FOLDS = ("\u0130", "\u0131", "\u017f")
 _FOLD_REFS = (b"&idot", b"&imath", b"&inodot")
+# the attribute name "hidden" as libxml2 (HTML5's tokenizer) reads one in a tag: the word between a blank, "/" or
+# quote and a blank, "/", ">", "=" or the end (on the lower-cased bytes)
+_ATTR_HIDDEN = re.compile(rb"""(?<=[\t\n\f\r /"'])hidden(?=[\t\n\f\r />=]|\Z)""")
 
 
 def _may_hide(data: bytes, markup: str) -> tuple[bool, bool]:
     """Whether an element of the page can have a ``hidden`` attribute, and a style that ``_HIDDEN_STYLE`` matches
     (``data``: the UTF-8 bytes libxml2 read of ``markup``).  An attribute's name is written as it is (libxml2
-    lower-cases ASCII only), so the first needs the word in some case; the second needs a ``style`` attribute and
-    "display" or "visibility" written out, in characters or through numeric or folding references."""
+    lower-cases ASCII only) and, as HTML5 tokenizes a tag, starts after a blank, a "/" or a quote and ends at a blank,
+    "/", ">" or "=" (``_ATTR_HIDDEN``: ``type="hidden"`` and CSS's ``overflow:hidden`` are not one); the second
+    needs a ``style`` attribute and "display" or "visibility" written out, in characters or through numeric or
+    folding references."""
     low = data.lower()  # ASCII case only, in C (str.lower costs ten times as much)
-    attr = b"hidden" in low
+    attr = b"hidden" in low and _ATTR_HIDDEN.search(low) is not None
     style = b"style" in low and (
         b"display" in low
         or b"visibility" in low
