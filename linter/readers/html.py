@@ -40,7 +40,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import partial
+from functools import lru_cache, partial
 from itertools import accumulate, compress, islice, repeat
 from operator import is_not
 
@@ -957,6 +957,15 @@ _FOLD_REFS = (b"&idot", b"&imath", b"&inodot")
 _ATTR_HIDDEN = re.compile(rb"""(?<=[\t\n\f\r /"'])hidden(?=[\t\n\f\r />=]|\Z)""")
 
 
+@lru_cache(maxsize=1)
+def _html5_tokenizer() -> bool:
+    """Whether libxml2 tokenizes tags as HTML5 does (2.14 and later); an older one ends an attribute name at any
+    character that cannot be in a name, so ``_ATTR_HIDDEN`` does not describe it (then every "hidden" counts)."""
+    from lxml import etree
+
+    return etree.LIBXML_VERSION >= (2, 14)
+
+
 def _may_hide(data: bytes, markup: str) -> tuple[bool, bool]:
     """Whether an element of the page can have a ``hidden`` attribute, and a style that ``_HIDDEN_STYLE`` matches
     (``data``: the UTF-8 bytes libxml2 read of ``markup``).  An attribute's name is written as it is (libxml2
@@ -965,7 +974,7 @@ def _may_hide(data: bytes, markup: str) -> tuple[bool, bool]:
     needs a ``style`` attribute and "display" or "visibility" written out, in characters or through numeric or
     folding references."""
     low = data.lower()  # ASCII case only, in C (str.lower costs ten times as much)
-    attr = b"hidden" in low and _ATTR_HIDDEN.search(low) is not None
+    attr = b"hidden" in low and (_ATTR_HIDDEN.search(low) is not None or not _html5_tokenizer())
     style = b"style" in low and (
         b"display" in low
         or b"visibility" in low
