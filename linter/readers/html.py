@@ -948,10 +948,11 @@ def _hidden_nodes(root, els: list, data: bytes, markup: str) -> set[int]:
     return set(compress(range(len(els)), map(found.__contains__, els)))
 
 
-# what re.I folds into a letter of "display"/"visibility" besides the ASCII letters (İ ı: i, ſ: s), and the
-# named character references that write one of them (no named reference writes an ASCII letter of these words)
+# what re.I folds into a letter of "display"/"visibility" besides the ASCII letters (İ ı: i, ſ: s)
 _FOLDS = ("\u0130", "\u0131", "\u017f")
-_FOLD_REFS = (b"&idot", b"&imath", b"&inodot")
+# a numeric reference, or a named one that writes a folding letter (no named reference writes an ASCII letter of
+# these words), in one regex scan: bytes ``in`` is slow for a needle that starts with "&", which pages write often
+_LETTER_REFS = re.compile(rb"&(?:#|idot|imath|inodot)")
 # the attribute name "hidden" as libxml2 (HTML5's tokenizer) reads one in a tag: the word between a blank, "/" or
 # quote and a blank, "/", ">", "=" or the end (on the lower-cased bytes)
 _ATTR_HIDDEN = re.compile(rb"""(?<=[\t\n\f\r /"'])hidden(?=[\t\n\f\r />=]|\Z)""")
@@ -978,8 +979,7 @@ def _may_hide(data: bytes, markup: str) -> tuple[bool, bool]:
     style = b"style" in low and (
         b"display" in low
         or b"visibility" in low
-        or b"&#" in low
-        or any(r in low for r in _FOLD_REFS)
+        or _LETTER_REFS.search(low) is not None
         or any(c in markup for c in _FOLDS)  # in the page's text: one character is found faster than a byte pair
     )
     return attr, style
