@@ -953,15 +953,27 @@ _FOLDS = ("\u0130", "\u0131", "\u017f")
 # a numeric reference, or a named one that writes a folding letter (no named reference writes an ASCII letter of
 # these words), in one regex scan: bytes ``in`` is slow for a needle that starts with "&", which pages write often
 _LETTER_REFS = re.compile(rb"&(?:#|idot|imath|inodot)")
-# the attribute name "hidden" as libxml2 (HTML5's tokenizer) reads one in a tag: the word between a blank, "/" or
-# quote and a blank, "/", ">", "=" or the end (on the lower-cased bytes)
-_ATTR_HIDDEN = re.compile(rb"""(?<=[\t\n\f\r /"'])hidden(?=[\t\n\f\r />=]|\Z)""")
+# what comes before and after the attribute name "hidden" as libxml2 (HTML5's tokenizer) reads one in a tag
+_BEFORE_ATTR = b"\t\n\f\r /\"'"
+_AFTER_ATTR = b"\t\n\f\r />="
+
+
+def _attr_hidden(low: bytes) -> bool:
+    """Whether the lower-cased page writes "hidden" as an attribute name: after a blank, "/" or quote, before a
+    blank, "/", ">", "=" or the end.  Each occurrence is found with ``bytes.find`` and its neighbours looked at (a
+    regex that starts with a look-behind is tried at every byte: 3 ms on a 120 KB page)."""
+    i = low.find(b"hidden")
+    while i >= 0:
+        if i and low[i - 1] in _BEFORE_ATTR and (i + 6 == len(low) or low[i + 6] in _AFTER_ATTR):
+            return True
+        i = low.find(b"hidden", i + 1)
+    return False
 
 
 @lru_cache(maxsize=1)
 def _html5_tokenizer() -> bool:
     """Whether libxml2 tokenizes tags as HTML5 does (2.14 and later); an older one ends an attribute name at any
-    character that cannot be in a name, so ``_ATTR_HIDDEN`` does not describe it (then every "hidden" counts)."""
+    character that cannot be in a name, so :func:`_attr_hidden` does not describe it (then every "hidden" counts)."""
     from lxml import etree
 
     return etree.LIBXML_VERSION >= (2, 14)
@@ -971,11 +983,11 @@ def _may_hide(data: bytes, markup: str) -> tuple[bool, bool]:
     """Whether an element of the page can have a ``hidden`` attribute, and a style that ``_HIDDEN_STYLE`` matches
     (``data``: the UTF-8 bytes libxml2 read of ``markup``).  An attribute's name is written as it is (libxml2
     lower-cases ASCII only) and, as HTML5 tokenizes a tag, starts after a blank, a "/" or a quote and ends at a blank,
-    "/", ">" or "=" (``_ATTR_HIDDEN``: ``type="hidden"`` and CSS's ``overflow:hidden`` are not one); the second
+    "/", ">" or "=" (:func:`_attr_hidden`: ``type="hidden"`` and CSS's ``overflow:hidden`` are not one); the second
     needs a ``style`` attribute and "display" or "visibility" written out, in characters or through numeric or
     folding references."""
     low = data.lower()  # ASCII case only, in C (str.lower costs ten times as much)
-    attr = b"hidden" in low and (_ATTR_HIDDEN.search(low) is not None or not _html5_tokenizer())
+    attr = b"hidden" in low and (_attr_hidden(low) or not _html5_tokenizer())
     style = b"style" in low and (
         b"display" in low
         or b"visibility" in low
