@@ -55,6 +55,13 @@ def t(key: str, lang: str | None = None, **values) -> str:
     return text.format(**{k: v.render(lang) if isinstance(v, Msg) else v for k, v in values.items()})
 
 
+def words(prefix: str, lang: str) -> dict[str, str]:
+    """The texts of the keys that start with ``prefix``, in ``lang``, by their names without the prefix and not
+    filled in: the words of a page (the audit page's ``page.``, serve's ``ui.``), whose script fills them."""
+    n = len(prefix)
+    return {k[n:]: pair[1] if lang == "en" else pair[0] for k, pair in STRINGS.items() if k.startswith(prefix)}
+
+
 class Msg:
     """A text to be rendered later in the reader's language: a key of :data:`STRINGS` and its values.  Readers raise
     ``ReadError(Msg(...))`` before anyone knows which language the diagnostic will be printed in."""
@@ -683,6 +690,67 @@ STRINGS: dict[str, tuple[str, str]] = {
     "config.toml": ("TOML 格式错误：{what}", "invalid TOML: {what}"),
     "config.table": ("{name} 应为表，不能是{got}", "{name} must be a table, not {got}"),
     "config.not-found": ("{path}：找不到配置文件", "{path}: configuration file not found"),
+    # ---- nblint serve: the page's words (ui.*: serve_page.html's %T_…% fields and app.js's t(…)) ----
+    "ui.title": ("政府信息公开工作年度报告检查", "Government information disclosure annual report check"),
+    "ui.subtitle": (
+        "把年报文件拖到下面，或点击选择文件。文件只在本机检查，检查完即删除。",
+        "Drop a report file below, or click to choose one. It is checked on this computer and not kept.",
+    ),
+    "ui.lang": ("语言", "Language"),
+    "ui.drop": ("拖入年报文件，或点击选择", "Drop a report here, or click to choose"),
+    "ui.formats": ("支持 DOCX、PDF、HTML、MD、TXT", "DOCX, PDF, HTML, MD or TXT"),
+    "ui.previous": (
+        "上一年度的年报（可选，用于跨年度检查：上年结转、现行有效件数、重复内容）：",
+        "Last year's report (optional, for the cross-year rules: carry-over, documents in force, repeated text):",
+    ),
+    "ui.pickPrevious": ("选择上一年度的年报", "Choose last year's report"),
+    "ui.check": ("开始检查", "Check"),
+    "ui.download": ("下载标注版文件", "Download the annotated file"),
+    "ui.footer": (
+        "nblint · 本页面不连接互联网，上传的文件不会被保存",
+        "nblint · this page makes no Internet connection; uploaded files are not kept",
+    ),
+    "ui.checking": ("正在检查「{name}」……", "Checking '{name}'…"),
+    "ui.noFile": ("请先选择或拖入一份年报文件", "Choose or drop a report first"),
+    "ui.network": (
+        "无法连接 nblint 服务（{error}）；请确认 nblint serve 仍在运行",
+        "Cannot reach the nblint server ({error}); is nblint serve still running?",
+    ),
+    "ui.badAnswer": (
+        "服务返回了无法识别的结果（HTTP {status}）",
+        "The server sent an answer the page cannot read (HTTP {status})",
+    ),
+    "ui.found": ("发现 {n} 个问题（{parts}）", "{n} problems ({parts})"),
+    "ui.clean": ("未发现问题", "No problems found"),
+    "ui.error": ("{n} 个错误", "{n} error(s)"),
+    "ui.warning": ("{n} 个警告", "{n} warning(s)"),
+    "ui.info": ("{n} 个提示", "{n} info"),
+    "ui.sev.error": ("错误", "error"),
+    "ui.sev.warning": ("警告", "warning"),
+    "ui.sev.info": ("提示", "info"),
+    "ui.year": ("年度：{year}", "Year: {year}"),
+    "ui.agency": ("机关：{agency}", "Agency: {agency}"),
+    "ui.era": ("格式：{name}", "Format: {name}"),
+    "ui.eraName": ("{era} 年版", "{era} format"),
+    "ui.line": ("第{line}行", "line {line}"),
+    "ui.explain": ("说明（{rule}）", "Explanation ({rule})"),
+    "ui.basis": ("依据", "Basis"),
+    "ui.fix": ("修改建议", "Suggested fix"),
+    "ui.noText": ("没有读出文字，见左侧的问题说明。", "No text could be read; see the problem on the left."),
+    "ui.page": ("第 {page} 页", "page {page}"),
+    "ui.preparing": ("正在生成标注文件……", "Writing the annotated file…"),
+    "ui.saved": ("已下载「{name}」", "Downloaded '{name}'"),
+    "ui.problems": ("问题列表", "Problems"),
+    "ui.report": ("年报正文", "Report text"),
+    "ui.tooLarge": (
+        "文件「{name}」有 {size} MB，超过 {max} MB 的上限（可用 nblint serve --max-size 调整）",
+        "'{name}' is {size} MB, more than the limit of {max} MB (nblint serve --max-size changes it)",
+    ),
+    "ui.docTitle": ("nblint 年报检查", "nblint report check"),
+    "ui.listSep": ("、", ", "),
+    "ui.metaSep": ("\u3000", " · "),
+    "ui.placeSep": ("，", ", "),
+    "ui.htmlLang": ("zh-CN", "en"),
 }
 
 # argparse's own messages (its gettext message ids) in Chinese; :func:`argparse_text` is installed as argparse's

@@ -88,10 +88,10 @@ INLINE_SPLIT_MIN = 150
 
 def _split_inline(text: str, start: int, end: int, P: Patterns) -> list[tuple[int, int, bool]]:
     """Cut a long line at the first-level headings it contains; returns (start, end, is_heading) segments."""
-    line = text[start:end]
     if end - start < INLINE_SPLIT_MIN:
         return [(start, end, False)]
-    cuts = [m.start() for m in P.inline_h1.finditer(line)]
+    line = text[start:end]
+    cuts = [m.start() for m in scan.finditer(P.inline_h1, line)]  # tried only at a numeral before "、"
     if not cuts:
         return [(start, end, False)]
     segs = []

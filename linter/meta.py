@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from . import data, formats
+from . import data, formats, scan
 from .layout import patterns
 from .model import PUBLISHED_ORIGINS, Heading, Period, Published, Report
 from .normalize import normalize_label
@@ -158,9 +158,9 @@ def _g(m: re.Match, name: str) -> int | None:
 def find_period(text: str) -> Period | None:
     """The statistics-period statement, with its dates (or only its year: "统计期限为2024年度")."""
     M = _meta()
-    m = M["period"].search(text)
+    m = scan.search(M["period"], text)
     if m is None:
-        m = M["period_year_only"].search(text)
+        m = scan.search(M["period_year_only"], text)
     if m is None:
         return None
     return Period(
@@ -236,7 +236,7 @@ def find_agency(report: Report) -> tuple[str, str] | None:
     chars = M["agency_search"]
     first = report.sections[0].span[0] if report.sections else min(len(text), chars["unsectioned"])
     within = {"head": text[: max(first, min(len(text), chars["head"]))], "tail": text[-chars["tail"] :]}
-    lead = M["agency_line"].search(text, 0, first)
+    lead = scan.search(M["agency_line"], text, 0, first)
     if lead is not None and not text[: lead.start()].strip() and plausible_agency(lead.group("a")):
         return lead.group("a"), "header"  # the first line is the name alone
     for origin, part, rx in M["agency_sources"]:
@@ -244,7 +244,7 @@ def find_agency(report: Report) -> tuple[str, str] | None:
             name = re.sub(r"\s", "", m.group("a"))
             if plausible_agency(name):
                 return name, origin
-    for m in M["agency_line"].finditer(text, 0, first):
+    for m in scan.finditer(M["agency_line"], text, 0, first):
         name = m.group("a")
         if plausible_agency(name) and not M["year"].search(name):
             return name, "header"
@@ -264,7 +264,7 @@ def published_dates(text: str, given: dict | None = None, anchor: int = 0) -> li
         if d is not None:
             out.append(Published(d, (anchor, anchor), str(given.get("published-origin") or "page")))
     for origin, rx in M["published"]:
-        for m in rx.finditer(text):
+        for m in scan.finditer(rx, text):
             try:
                 d = (int(m.group("y")), int(m.group("m")), int(m.group("d")))
             except (TypeError, ValueError):
@@ -313,7 +313,7 @@ def find_cut_off(report: Report) -> tuple[int, int] | None:
         end = report.sections[-1].heading.span[1]
     else:
         end = len(text)
-    m = M["trailer"].search(text, 0, end)
+    m = scan.search(M["trailer"], text, 0, end)
     if m:
         end = m.start()
     while end > 0 and text[end - 1].isspace():
@@ -329,7 +329,7 @@ def find_cut_off(report: Report) -> tuple[int, int] | None:
         and content[-1].kind == "table"
         and (report.sections[-1].official if report.sections else None) in table_sections
     )
-    if not in_table and M["text_end"].search(text, 0, end):
+    if not in_table and scan.search(M["text_end"], text, 0, end):
         return None
     slack = M["cut_off_slack"]
     # the earliest offset after which at most `slack` characters remain (white space before them not counted)

@@ -98,7 +98,14 @@ class OffsetMap:
         if end <= start:
             s = self.to_outer(start)
             return s, s
-        return self.to_outer(start), self.to_outer(end - 1) + 1
+        last = end - 1
+        if 0 < start and last < self.length:  # both inside: one bisection when they lie in the same run
+            inner = self.inner
+            k = bisect_right(inner, start) - 1
+            if k + 1 == len(inner) or last < inner[k + 1]:
+                o = self.outer[k] - inner[k]
+                return o + start, o + last + 1
+        return self.to_outer(start), self.to_outer(last) + 1
 
     def to_inner(self, o: int) -> int:
         """The first inner offset whose character comes from outer offset ``o`` or later (``length`` if none):

@@ -298,6 +298,50 @@ def test_hidden_elements_are_dropped_from_text_and_tables():
     assert not any(w in text for w in ("隐藏", "也隐藏"))
 
 
+def test_hidden_search_is_skipped_only_where_nothing_can_be_hidden():
+    """The page is searched for hidden elements only when it can hold one (``_may_hide``): the answer is the same as
+    searching every page, with the words written in any case, through character references (numeric, and the
+    named ones for İ and ı) or with the letters re.I folds (İ ı ſ)."""
+    import random
+
+    rng = random.Random(1611)
+    values = ["display:none", "DISPLAY : None", "visibility:hidden", "&#100;isplay:none", "d&#x69;splay:none"]
+    values += ["d&Idot;splay:none", "d&imath;splay:none", "d&inodot;splay:none", "diſplay:none", "dİsplay:none"]
+    values += ["vısıbılıty:hidden", "color:red", "overflow:hidden", "display&colon;none", "&nbsp;", "x"]
+    attrs = ["", " hidden", " HIDDEN", " data-x='hidden'", " title='display:none'", " class='hidden'", "/hidden"]
+    attrs += [" type='hidden'", " x=''hidden", ' x=""HIDDEN=1', " hidden;", " hidden.x", "\thidden\t", " hidden=''"]
+    attrs += ["\x0bhidden", " x=hidden", " =hidden", "\rhidden", " hiddenx", " xhidden", "\fhidden/"]
+
+    def full(root, els):  # every question asked, with the absolute paths of the first version
+        found = set(root.xpath("//*[@hidden]"))
+        styled = root.xpath("//*[@style]")
+        found.update(styled[k] for k in H._hidden_styles(root.xpath("//@style", smart_strings=False)))
+        return {i for i, el in enumerate(els) if el is not None and el in found}
+
+    for _ in range(400):
+        parts = []
+        for _ in range(rng.randrange(1, 6)):
+            style = f" style='{rng.choice(values)}'" if rng.random() < 0.6 else ""
+            parts.append(f"<p{rng.choice(attrs)}{style}>段落</p>")
+        markup = "<html><body>" + "".join(parts) + "</body></html>"
+        doc = H._Doc(markup)
+        assert doc.hidden_idx == full(doc.root, doc.els), markup
+    # the guard itself: nothing to find on a page without the words, a reference or a folding letter
+    page = "<p style='color:red'>&nbsp;一、</p>"
+    assert H._may_hide(page.encode(), page) == (False, False)
+    assert H._may_hide(b"<p style='color:red'>&#100;</p>", "") == (False, True)
+    assert H._may_hide(b"<input type='hidden'><style>p{overflow: hidden;}</style>", "")[0] is False
+    assert H._may_hide(b"<p x=''HIDDEN>", "")[0] is True
+    # the neighbours of each "hidden" are looked at: what the HTML5 tokenizer reads as the attribute name
+    for page, named in ((b"hidden", False), (b" hidden", True), (b"/hidden=1", True), (b"'hidden'", False)):
+        assert H._attr_hidden(page) is named, page
+    # linear: a page of "hidden"s is looked through once (a look-behind regex tried every byte)
+    page = b"xhidden" * 200_000
+    t = time.perf_counter()
+    assert not H._attr_hidden(page)
+    assert time.perf_counter() - t < 2
+
+
 def test_cells_nested_deep_around_one_text_stay_linear():
     """A cell's one-text-node shortcut climbs a bounded number of parents: 5,000 nested cells around 5,000 nested
     <div>s and one text are read in linear time."""
@@ -321,3 +365,32 @@ def test_cell_text_with_inline_markup_and_spaces():
         at = src.original.index(word)
         line = src.original.count("\n", 0, at) + 1
         assert col_of(src, word[0]) == (line, at - src.original.rfind("\n", 0, at)), word
+
+
+def test_the_collector_is_paused_only_while_a_page_is_read():
+    """The reader pauses the cyclic garbage collector and starts it again only when it ran before."""
+    import gc
+
+    page = "<html><body><p>一、总体情况</p><p>二、主动公开政府信息情况</p></body></html>".encode()
+    assert gc.isenabled()
+    read_bytes("p.html", page)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        read_bytes("p.html", page)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    seen = []
+    real = H._Extractor.run
+
+    def spy(src):
+        seen.append(gc.isenabled())
+        return real(src)
+
+    H._Extractor.run = spy  # type: ignore[method-assign]
+    try:
+        read_bytes("p.html", page)
+    finally:
+        H._Extractor.run = real  # type: ignore[method-assign]
+    assert seen == [False] and gc.isenabled()

@@ -50,7 +50,7 @@ def _help_texts(command: str | None) -> list[tuple[str, str]]:
 def test_every_string_has_both_languages():
     for key, (zh, en) in STRINGS.items():
         assert zh and en, key
-        if not key.startswith(("fixable.", "summary.sep")):
+        if not key.startswith(("fixable.", "summary.sep", "ui.listSep", "ui.placeSep", "ui.metaSep", "ui.htmlLang")):
             assert has_chinese(zh), f"{key}: the Chinese text has no Chinese: {zh!r}"
 
 

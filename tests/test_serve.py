@@ -123,6 +123,26 @@ def test_page_is_served_offline(server):
         assert not re.search(r"(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}/", f.read_text(encoding="utf-8")), f.name
 
 
+def test_page_words_come_from_the_message_table(server):
+    """The page's words are nblint's ``ui.*`` texts: the served page in either language, and the script has none
+    of its own (a word added to the page without its two languages in nblint.i18n fails here)."""
+    from nblint.i18n import STRINGS, words
+
+    zh = server.get("/").data.decode("utf-8")
+    en = server.get("/?lang=en").data.decode("utf-8")
+    body = en[en.index("<body>") :]
+    assert '<html lang="en">' in en and STRINGS["ui.drop"][1] in body and STRINGS["ui.drop"][0] not in body
+    assert STRINGS["ui.drop"][0] in zh and "%T_" not in zh + en and "%WORDS%" not in zh
+    script = re.search(r'<script id="words" type="application/json">(.*?)</script>', zh, re.S)
+    assert script and json.loads(script.group(1)) == {"zh": words("ui.", "zh"), "en": words("ui.", "en")}
+    js = (STATIC / "app.js").read_text(encoding="utf-8")
+    assert not re.search(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]", js), "app.js has words of its own"
+    used = set(re.findall(r'\bt\("([A-Za-z.]+)"', js)) | set(re.findall(r'data-t="([A-Za-z.]+)"', zh))
+    used |= {f"sev.{s}" for s in ("error", "warning", "info")}
+    for lang in ("zh", "en"):
+        assert used <= set(words("ui.", lang)), used - set(words("ui.", lang))
+
+
 def test_unknown_address_is_a_chinese_json_error(server):
     r = server.get("/no/such/page")
     assert r.status == 404 and r.json()["error"] == "没有这个地址：/no/such/page"

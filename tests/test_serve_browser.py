@@ -138,7 +138,10 @@ def test_drop_a_file_on_the_page(server, driver, tmp_path):
 
     Select(driver.find_element(By.ID, "lang")).select_by_value("en")
     wait(driver).until(lambda d: "problems (" in d.find_element(By.ID, "summary").text)
-    assert "Explanation" in driver.find_element(By.CSS_SELECTOR, ".problem .explain").get_attribute("textContent")
+    assert "Explanation (" in driver.find_element(By.CSS_SELECTOR, ".problem .explain").get_attribute("textContent")
+    assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    assert "Year: " in driver.find_element(By.ID, "summary").text
+    screenshot(driver, tmp_path, "serve-md-en.png")
     assert console_errors(driver) == []
 
 

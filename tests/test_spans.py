@@ -212,3 +212,24 @@ def test_extract_shows_the_lines_diagnostics_count(tmp_path):
     assert [ln.partition("  ")[2] for ln in _cli("extract", "--raw", p).splitlines()][d["line"] - 1] == (
         "## 二、主动公开信息情况"
     )
+
+
+def test_span_to_outer_is_the_two_ends_mapped():
+    """span_to_outer (one bisection when both ends lie in one run) is to_outer of the first character and of the
+    last, plus one, on random maps and spans."""
+    import random
+
+    rng = random.Random(4)
+    for _ in range(3000):
+        pieces, pos = [], rng.randrange(3)
+        for _ in range(rng.randrange(5)):
+            a = pos + rng.randrange(3)
+            b = a + rng.randrange(4)
+            pieces.append((a, b))
+            pos = b
+        m = OffsetMap.from_pieces(pieces, origin=rng.randrange(3))
+        for _ in range(10):
+            s = rng.randrange(-1, m.length + 2)
+            e = rng.randrange(-1, m.length + 3)
+            want = (m.to_outer(s), m.to_outer(s)) if e <= s else (m.to_outer(s), m.to_outer(e - 1) + 1)
+            assert m.span_to_outer(s, e) == want, (pieces, s, e)

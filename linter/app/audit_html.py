@@ -34,7 +34,7 @@ MAX_SEARCH_CHARS = 2000  # characters of a report's messages kept for the search
 def page_words(lang: str) -> dict[str, str]:
     """The page's words in ``lang`` (the template's %T_…% fields and the script's T object): the ``page.*`` texts
     of :data:`nblint.i18n.STRINGS`, by their names without the prefix."""
-    return {k[5:]: i18n.t(k, lang) for k in i18n.STRINGS if k.startswith("page.")}
+    return i18n.words("page.", lang)
 
 
 class HtmlCollector:

@@ -3,8 +3,10 @@
 A clerk who never opens a terminal starts ``nblint serve`` (or has it started for them), opens
 ``http://127.0.0.1:8765/`` and drops a DOCX, PDF, HTML, Markdown or text report on the page: the report's text comes
 back with every problem highlighted, grouped by section, with the page or paragraph, and each problem's explanation
-and legal basis on click; the annotated copy of the file downloads from the same page.  The page is static
-(``linter/app/static/``: HTML, CSS and JavaScript, no CDN, no external request), so it works offline.
+and legal basis on click; the annotated copy of the file downloads from the same page.  The page is
+``serve_page.html`` with its words (the ``ui.*`` texts of :data:`nblint.i18n.STRINGS`, in the server's language or
+``/?lang=en``) filled in, plus ``linter/app/static/`` (CSS and JavaScript): no CDN, no external request, so it works
+offline.
 
 Endpoints (all ``POST`` ones take ``multipart/form-data`` with ``file``, optional ``previous`` — last year's report
 for the cross-year rules — and optional ``lang`` = ``zh`` | ``en``):
@@ -22,10 +24,13 @@ event loop, at most two at a time) within the same per-file time budget as ``nbl
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import sys
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -36,6 +41,16 @@ DEFAULT_PORT = 8765
 DEFAULT_MAX_MB = 50.0
 DRAIN_FACTOR = 8  # a refused body is read (and dropped) up to this many times the limit before the answer
 MAX_WORKERS = 2  # lints at the same time (the machine's other requests wait for a free one)
+
+
+@lru_cache(maxsize=2)
+def page_html(lang: str) -> str:
+    """The page (``serve_page.html``) in ``lang``: its %T_…% fields filled with the ``ui.*`` words of
+    :data:`nblint.i18n.STRINGS`, and both languages' words as JSON for the script (it switches language in place)."""
+    words = i18n.words("ui.", lang)
+    both = json.dumps({lg: i18n.words("ui.", lg) for lg in ("zh", "en")}, ensure_ascii=False).replace("</", "<\\/")
+    text = Path(__file__).with_name("serve_page.html").read_text(encoding="utf-8").replace("%WORDS%", both)
+    return re.sub(r"%T_([A-Za-z.]+)%", lambda m: html.escape(words[m.group(1)]), text)
 
 
 def accepted() -> list[str]:
@@ -329,7 +344,7 @@ def create_app(
     from starlette.middleware import Middleware
     from starlette.middleware.trustedhost import TrustedHostMiddleware
     from starlette.requests import Request
-    from starlette.responses import FileResponse, JSONResponse, Response
+    from starlette.responses import HTMLResponse, JSONResponse, Response
     from starlette.routing import Mount, Route
     from starlette.staticfiles import StaticFiles
 
@@ -442,7 +457,8 @@ def create_app(
         return await run_checked(request, then)
 
     async def index(request: Request):
-        return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+        asked = request.query_params.get("lang")
+        return HTMLResponse(page_html(asked if asked in ("zh", "en") else lang))
 
     async def health(request: Request):
         from .. import __version__

@@ -165,12 +165,14 @@ def number_equals(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]
         alts = claim["cells"]
         if alts and isinstance(alts[0], str):
             alts = [alts]
-        sums = [_sum(report, refs) for refs in alts]
-        if any(v is None for v, _ in sums) or not sums:
-            continue
+        sums = None  # the table's sums, read at the claim's first statement (most claims are not stated)
         for m in scan.finditer(re.compile(claim["pattern"]), text):
             if unless is not None and unless.search(_sentence(text, m)):
                 continue  # the sentence counts something else (an office's own cases, a part)
+            if sums is None:
+                sums = [_sum(report, refs) for refs in alts]
+            if any(v is None for v, _ in sums) or not sums:
+                break  # a cell of the claim is not in the table: nothing to compare
             if expect == "zero":
                 v, cells = sums[0]
                 if v:
@@ -212,7 +214,7 @@ def number_equals(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]
 def _text_claim(claim: dict, j: Joined, unless: re.Pattern | None) -> Iterator[Finding]:
     """Two numbers of one sentence: group ``n`` may not exceed the group named by ``at-most``."""
     limit = claim["at-most"]
-    for m in re.finditer(claim["pattern"], j.text):
+    for m in scan.finditer(re.compile(claim["pattern"]), j.text):
         if unless is not None and unless.search(_sentence(j.text, m)):
             continue
         try:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from .. import scan
 from ..model import Report
 from ..ruleset import shape_problems
 from . import Finding, scope_joined
@@ -112,7 +113,7 @@ def stale_year(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
     if j is None:
         return
     text = j.text
-    for m in re.finditer(rule.params["pattern"], text):
+    for m in scan.finditer(re.compile(rule.params["pattern"]), text):
         if int(m.group("y")) == report.year - 1:
             end = text.find("。", m.end())
             quote = text[m.start("y") : end if 0 <= end - m.start("y") <= 40 else m.start("y") + 30]

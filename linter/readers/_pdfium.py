@@ -261,7 +261,6 @@ def _paths(page: pdfium.PdfPage, data: PageData, ctm) -> None:
 
 _RGBA = tuple(ctypes.c_uint() for _ in range(4))
 _FILL, _STROKE = ctypes.c_int(), ctypes.c_int()
-_WIDTH = ctypes.c_float()
 _PM = R.FS_MATRIX()
 _X, _Y = ctypes.c_float(), ctypes.c_float()
 
@@ -279,45 +278,46 @@ def _white(color: tuple | None) -> bool:
 
 def _path(obj, outer, data: PageData) -> int:
     """Add the line / rect / curve objects of one PDFium path object; return its number of segments.  (The
-    module-level ctypes scratch values are safe: every PDFium call holds LOCK.)"""
-    n = R.FPDFPath_CountSegments(obj)
+    module-level ctypes scratch values are safe: every PDFium call holds LOCK.)  A ruled table is hundreds of
+    paths a page, each a few segments: the PDFium calls are bound once and a colour is asked for only when the
+    path is stroked (stroke colour) or filled (fill colour)."""
+    n = _count_segments(obj)
     if n <= 0:
         return 0
     if n > MAX_SEGMENTS:  # one path drawn with more segments than a page may have: not read (the page is truncated)
         return n
     pm = _PM
-    R.FPDFPageObj_GetMatrix(obj, pm)
+    _get_matrix(obj, pm)
     m = _mul((pm.a, pm.b, pm.c, pm.d, pm.e, pm.f), outer)
     fillmode, stroke = _FILL, _STROKE
-    R.FPDFPath_GetDrawMode(obj, fillmode, stroke)
-    width = _WIDTH
-    R.FPDFPageObj_GetStrokeWidth(obj, width)
-    scolor = _color(R.FPDFPageObj_GetStrokeColor, obj)
-    fcolor = _color(R.FPDFPageObj_GetFillColor, obj)
+    _get_draw_mode(obj, fillmode, stroke)
     stroked, filled = bool(stroke.value), fillmode.value != 0
+    scolor = _color(_get_stroke_color, obj) if stroked else None
+    fcolor = _color(_get_fill_color, obj) if filled else None
     if not (stroked and not _white(scolor)) and not (filled and not _white(fcolor)):
         return n  # draws nothing or only white (backgrounds under text): never a ruling line, not copied
     common = {
-        "linewidth": _r(width.value),
         "stroke": stroked,
         "fill": filled,
-        "evenodd": fillmode.value == R.FPDF_FILLMODE_ALTERNATE,
         "stroking_color": scolor,
         "non_stroking_color": fcolor,
     }
     # to pdfminer's operator string: m, l, c (a Bézier's three points as one operator), h (close)
     x, y = _X, _Y
+    a, b, c, d, e, f = m
     subpaths: list[tuple[list[str], list[tuple[float, float]]]] = []
     ops: list[str] = []
     pts: list[tuple[float, float]] = []
     bezier = 0
+    get_segment, get_type, get_point, get_close = _get_segment, _segment_type, _segment_point, _segment_close
     for i in range(n):
         if i % 4096 == 4095:
             budget.check()
-        seg = R.FPDFPath_GetPathSegment(obj, i)
-        kind = R.FPDFPathSegment_GetType(seg)
-        R.FPDFPathSegment_GetPoint(seg, x, y)
-        p = _apply(m, x.value, y.value)
+        seg = get_segment(obj, i)
+        kind = get_type(seg)
+        get_point(seg, x, y)
+        px, py = x.value, y.value
+        p = (a * px + c * py + e, b * px + d * py + f)
         if kind == _MOVE:
             if ops:
                 subpaths.append((ops, pts))
@@ -332,7 +332,7 @@ def _path(obj, outer, data: PageData) -> int:
         else:
             ops.append("l")
             pts.append(p)
-        if R.FPDFPathSegment_GetClose(seg) and ops:
+        if get_close(seg) and ops:
             ops.append("h")
             pts.append(pts[0])
     if ops:
@@ -340,6 +340,12 @@ def _path(obj, outer, data: PageData) -> int:
     for ops, pts in subpaths:
         _classify("".join(ops), pts, common, data)
     return n
+
+
+_count_segments, _get_matrix, _get_draw_mode = R.FPDFPath_CountSegments, R.FPDFPageObj_GetMatrix, R.FPDFPath_GetDrawMode
+_get_stroke_color, _get_fill_color = R.FPDFPageObj_GetStrokeColor, R.FPDFPageObj_GetFillColor
+_get_segment, _segment_type = R.FPDFPath_GetPathSegment, R.FPDFPathSegment_GetType
+_segment_point, _segment_close = R.FPDFPathSegment_GetPoint, R.FPDFPathSegment_GetClose
 
 
 def _classify(shape: str, pts: list[tuple[float, float]], common: dict, data: PageData) -> None:

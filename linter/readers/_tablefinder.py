@@ -128,6 +128,8 @@ def merged_edges(edges: list[dict], settings: TableSettings) -> list[dict]:
     v = [e for e in edges if e["orientation"] == "v" and e["height"] >= pre]
     h = [e for e in edges if e["orientation"] == "h" and e["width"] >= pre]
     for desc in settings.explicit_horizontal_lines or []:
+        if not isinstance(desc, dict):  # pdfplumber also takes a bare y (a page-wide line); the reader never does
+            raise ValueError("explicit horizontal lines must be line objects")
         if desc["top"] == desc["bottom"]:  # pdfplumber's obj_to_edges of a line, kept when horizontal
             h.append(_edge(desc["x0"], desc["x1"], desc["top"], desc["bottom"], desc["width"], desc["height"], "h"))
     if settings.snap_x_tolerance > 0 or settings.snap_y_tolerance > 0:

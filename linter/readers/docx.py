@@ -24,6 +24,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from typing import Any
 
 from ..i18n import Msg
@@ -269,6 +270,48 @@ def _unwrap(parent, wanted: tuple[str, ...]):
             yield from _unwrap(el, wanted)
 
 
+class _Mark:
+    """An atom that is not characters: a line break, a text box (read later, on its own)."""
+
+
+_BREAK, _BOX = _Mark(), _Mark()
+_ATOMS: dict[str, str | _Mark] = {
+    _q("tab"): "\t",
+    _q("ptab"): "\t",
+    _q("noBreakHyphen"): "-",
+    _q("softHyphen"): "",
+    _q("br"): _BREAK,
+    _q("cr"): _BREAK,
+    _q("txbxContent"): _BOX,
+}
+_T = _q("t")
+
+
+def _atoms(root) -> Iterator[tuple[Any, str | _Mark]]:
+    """What the text of ``root`` (a paragraph or a run) is made of, in order, as ``(element, what)``: a ``w:t``
+    gives its text, a tab one tab, a no-break hyphen a hyphen, a soft hyphen nothing, a line break ``_BREAK``, a
+    text box ``_BOX`` (not entered), a paragraph nested somewhere unusual ``_BREAK`` before its own atoms;
+    skipped parts (deleted text, field codes …) give nothing.  The one walk that both the reader
+    (:func:`_para_text`) and the annotator (:func:`run_chars`) count characters with."""
+    stack = [iter(root)]
+    while stack:
+        el = next(stack[-1], None)
+        if el is None:
+            stack.pop()
+            continue
+        tag = el.tag
+        if not isinstance(tag, str) or tag in _SKIP_IN_PARA:
+            continue
+        if tag == _T:
+            yield el, el.text or ""
+        elif tag in _ATOMS:
+            yield el, _ATOMS[tag]
+        else:
+            if tag == _P:
+                yield el, _BREAK
+            stack.append(iter(el))
+
+
 def _para_text(p, origins: list | None = None) -> tuple[list[str], list]:
     """The text of a paragraph split at line breaks, and the text boxes anchored in it.  With ``origins`` (a
     list), it receives one list per segment with, for every character, ``(w:r, k)``: the run it comes from and
@@ -278,83 +321,30 @@ def _para_text(p, origins: list | None = None) -> tuple[list[str], list]:
         origins.append([])
     used: dict = {}  # run -> characters of it so far
     boxes: list = []
-    stack = [iter(p)]
-
-    def add(el, text: str) -> None:
-        segments[-1].append(text)
-        if origins is not None:
-            r = el.getparent()
-            if r is None or r.tag != _RUN:
-                origins[-1].extend([None] * len(text))
-                return
-            k = used.get(r, 0)
-            origins[-1].extend((r, k + i) for i in range(len(text)))
-            used[r] = k + len(text)
-
-    def new_segment() -> None:
-        segments.append([])
-        if origins is not None:
-            origins.append([])
-
-    while stack:
-        el = next(stack[-1], None)
-        if el is None:
-            stack.pop()
-            continue
-        tag = el.tag
-        if not isinstance(tag, str) or tag in _SKIP_IN_PARA:
-            continue
-        local = tag.rsplit("}", 1)[-1]
-        ns = tag[1:].split("}", 1)[0] if tag.startswith("{") else ""
-        if ns == _W:
-            if local == "t":
-                add(el, el.text or "")
-                continue
-            if local in ("tab", "ptab"):
-                add(el, "\t")
-                continue
-            if local in ("br", "cr"):
-                new_segment()
-                continue
-            if local == "noBreakHyphen":
-                add(el, "-")
-                continue
-            if local == "softHyphen":
-                continue
-            if local == "txbxContent":
-                boxes.append(el)
-                continue
-            if local == "p":  # a paragraph nested somewhere unusual: its own line
-                new_segment()
-        stack.append(iter(el))
+    for el, what in _atoms(p):
+        if what is _BOX:
+            boxes.append(el)
+        elif what is _BREAK:
+            segments.append([])
+            if origins is not None:
+                origins.append([])
+        elif isinstance(what, str) and what:
+            segments[-1].append(what)
+            if origins is not None:
+                r = el.getparent()
+                if r is None or r.tag != _RUN:
+                    origins[-1].extend([None] * len(what))
+                    continue
+                k = used.get(r, 0)
+                origins[-1].extend((r, k + i) for i in range(len(what)))
+                used[r] = k + len(what)
     return ["".join(s) for s in segments], boxes
 
 
 def run_chars(r) -> list[tuple[Any, int]]:
     """The characters a run contributes to the text, as ``(child element, index in its text)``: what
-    :func:`_para_text` counts as the run's characters 0, 1, 2 …  (``w:t`` text, one per tab and no-break
-    hyphen; nothing from skipped parts or text boxes)."""
-    out: list[tuple[Any, int]] = []
-    stack = [iter(r)]
-    while stack:
-        el = next(stack[-1], None)
-        if el is None:
-            stack.pop()
-            continue
-        tag = el.tag
-        if not isinstance(tag, str) or tag in _SKIP_IN_PARA or tag == _TXBX:
-            continue
-        if tag == _T:
-            out.extend((el, i) for i in range(len(el.text or "")))
-        elif tag in _ONE_CHAR:
-            out.append((el, 0))
-        else:
-            stack.append(iter(el))
-    return out
-
-
-_T, _TXBX = _q("t"), _q("txbxContent")
-_ONE_CHAR = {_q("tab"), _q("ptab"), _q("noBreakHyphen")}
+    :func:`_para_text` counts as the run's characters 0, 1, 2 … (the same :func:`_atoms`)."""
+    return [(el, i) for el, what in _atoms(r) if isinstance(what, str) for i in range(len(what))]
 
 
 def _cell_text(tc) -> str:

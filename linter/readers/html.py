@@ -34,10 +34,15 @@ carry them.
 
 from __future__ import annotations
 
+import gc
 import html as _html
 import re
 from bisect import bisect_left, bisect_right
-from itertools import accumulate, islice
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache, partial
+from itertools import accumulate, compress, islice, repeat
+from operator import is_not
 
 from .. import budget
 from ..i18n import Msg
@@ -49,6 +54,15 @@ from . import MAX_CHARS, bad_input
 # vocabulary
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]++")
+
+
+def _cjk_count(text: str) -> int:
+    """How many Chinese characters ``text`` holds: the lengths of its runs of them summed (one string per run, not
+    one per character: a third of the time on a page of Chinese prose)."""
+    return sum(map(len, _CJK_RUN.findall(text)))
+
+
 _DROP = {
     "script",
     "style",
@@ -191,10 +205,11 @@ def read(path: str, data: bytes) -> Source:
         src = _decode(data)
         if len(src) > MAX_CHARS:
             raise ReadError(_too_long(len(src), "characters"))
-        if not src.strip():
+        if not src or src.isspace():  # what strip() would strip, without copying the page
             raise ReadError(Msg("read.no-text"))
-        text, runs = _Extractor.run(src)
-    if not text.strip():
+        with _collector_paused():
+            text, runs = _Extractor.run(src)
+    if not text or text.isspace():
         raise ReadError(Msg("read.html-no-text"))
     source = Source(path=path, text=text, kind="html", runs=runs)
     source.original = src  # the engine reads inline suppressions here (file lines, like the diagnostics)
@@ -202,6 +217,21 @@ def read(path: str, data: bytes) -> Source:
     if published:
         source.meta.update({"published": published, "published-origin": "page"})
     return source
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a page is read.  The reader makes thousands of small lists and tuples
+    that hold no cycles (reference counting frees them); the collector's passes over them, started every 700
+    allocations, cost 8 % of a read.  The collector is started again only when it ran before (another thread may be
+    reading a page too, or the caller may have paused it itself)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 # <meta name="PubDate" content="2020-01-31 09:00"> and the other names portals give the publication date
@@ -224,7 +254,10 @@ _PUBDATE_NAMES = {
 
 def _meta_published(src: str) -> str | None:
     """The publication date a page's <meta> gives (in its first 64 KB, where the head is), or None."""
-    for tag in _META_TAG.finditer(src, 0, min(len(src), 65536)):
+    head = min(len(src), 65536)
+    if src.find("<m", 0, head) < 0 and src.find("<M", 0, head) < 0:
+        return None  # no <meta> (re.I folds no other letter into "m"): the case-insensitive scan is not needed
+    for tag in _META_TAG.finditer(src, 0, head):
         attrs = {
             m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or "" for m in _META_ATTR.finditer(tag.group())
         }
@@ -242,6 +275,16 @@ def _too_long(n: int, unit: str) -> Msg:
 # decoding
 
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")  # control characters other than \t \n \v \f \r
+_CONTROL_BYTES = bytes(range(0x00, 0x09)) + bytes(range(0x0E, 0x20))
+
+
+def _controls(text: str) -> int:
+    """How many characters of ``_CONTROL`` ``text`` holds.  In UTF-8 they are the only characters written as these
+    bytes, so the count is what deleting those bytes takes away (in C: a regex scan cost a tenth of the read)."""
+    data = text.encode("utf-8", "surrogatepass")
+    return len(data) - len(data.translate(None, _CONTROL_BYTES))
+
+
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
@@ -284,7 +327,7 @@ def _decode(data: bytes) -> str:
         if text is None:
             text = decode(data)
         sample = text[:20000]
-        if "\x00" in sample or len(_CONTROL.findall(sample)) > len(sample) * 0.05:
+        if "\x00" in sample or _controls(sample) > len(sample) * 0.05:
             raise ReadError(Msg("read.binary-html"))
     assert text is not None
     return text[1:] if text.startswith("\ufeff") else text
@@ -363,7 +406,7 @@ def _find_js_report(src: str, doc: _Doc) -> tuple[str, list[int]] | None:
             if len(raw) < 200 or not _JS_HTML.search(raw):
                 continue
             text, where = _js_unescape(raw, m.start(g))
-            cjk = len(_CJK.findall(text))
+            cjk = _cjk_count(text)
             if cjk >= 100 and (best is None or cjk > best[0]):
                 best = (cjk, text, where, lo == 0 and hi == len(src))
     if best is None:
@@ -430,6 +473,19 @@ def _strip_atoms(atoms: list[tuple[str, int]]) -> list[tuple[str, int]]:
             break
         atoms.pop()
     return atoms
+
+
+def _strip_one(text: str, off: int) -> list[tuple[str, int]]:
+    """``_strip_atoms([(text, off)])`` for one atom."""
+    s = text.strip(_STRIP)
+    if not s:
+        return []
+    return [(s, off + (len(text) - len(text.lstrip(_STRIP))))]
+
+
+def _has_ascii_ws(text: str) -> bool:
+    """Whether ``text`` holds what ``_ASCII_WS`` matches (five substring tests cost less than a regex search)."""
+    return " " in text or "\n" in text or "\t" in text or "\r" in text or "\f" in text
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -551,15 +607,16 @@ def _flatten(markup: str) -> str:
 
 
 def _parse(markup: str):
+    """The tree of ``markup`` (None for an empty document) and the UTF-8 bytes libxml2 read."""
     from lxml import etree
 
     data = markup.replace("\x00", "\ufffd").encode("utf-8", "replace")  # one character for one: offsets stay
     for attempt in (0, 1):
-        parser = etree.HTMLParser(encoding="utf-8", huge_tree=True, no_network=True)
+        parser = etree.HTMLParser(encoding="utf-8", huge_tree=True, no_network=True, collect_ids=False)
         root = etree.fromstring(data, parser)
         deep = any("depth" in e.message for e in parser.error_log.filter_from_fatals())
         if not deep:
-            return root
+            return root, data
         if attempt == 0:
             data = _flatten(markup.replace("\x00", "\ufffd")).encode("utf-8", "replace")
     raise ReadError(Msg("read.html-deep", n=_LIBXML_DEPTH))
@@ -579,18 +636,14 @@ class _Doc:
         from lxml import etree
 
         self.markup = markup
-        root = _parse(markup)
+        root, data = _parse(markup)
         self.root = root
         tags = _StartTags(markup)
         self.line_starts = tags.starts
         t_names, t_offs, t_ends = tags.names, tags.offs, tags.ends
-        names: list[str | None] = ["[document]"]
-        texts: list[str | None] = [None]
-        parent = [-1]
+        # one record per node (name, text, parent, off, tag_end, element), made into the columns after the walk
+        recs: list[tuple] = [("[document]", None, -1, None, None, None)]
         end = [0]
-        off: list[int | None] = [None]
-        tag_end: list[int | None] = [None]
-        els: list = [None]
         self.scripts: list[int] = []  # where the body of each long <script> starts
         self.title: tuple[str | None, int | None] | None = None  # the first <title>: (its only text, offset)
         self.meta_title: tuple[str, int | None] | None = None  # <meta name=ArticleTitle content=…>
@@ -614,12 +667,9 @@ class _Doc:
         nt = len(t_names)
         starts = tags.starts
         links = self.links
-        names_add, texts_add, parent_add, end_add = names.append, texts.append, parent.append, end.append
-        off_add, tag_end_add, els_add = off.append, tag_end.append, els.append
-        steps = 0
+        rec_add, end_add = recs.append, end.append
         events = etree.iterwalk(root, events=("start", "end", "comment", "pi")) if root is not None else ()
-        for ev, node in events:
-            steps += 1
+        for steps, (ev, node) in enumerate(events, 1):
             if not steps & 511:
                 budget.check()
             if ev == "start":
@@ -658,14 +708,9 @@ class _Doc:
                 if dropped or name in _DROP_TREE or (name in _HEADER_FOOTER and not art_open):
                     dropped += 1
                     continue
-                i = len(names)
-                names_add(name)
-                texts_add(None)
-                parent_add(cur)
+                i = len(recs)
+                rec_add((name, None, cur, o, te, node))
                 end_add(i)
-                off_add(o)
-                tag_end_add(te)
-                els_add(node)
                 cur = i
                 if name in _STRUCT:
                     if name == "table":
@@ -694,22 +739,16 @@ class _Doc:
                 if s:
                     if a_open:
                         links.add(i + 1)
-                    names_add(None)
-                    texts_add(s)
-                    parent_add(i)
+                    rec_add((None, s, i, None, None, None))
                     end_add(i + 1)
-                    off_add(None)
-                    tag_end_add(None)
-                    els_add(None)
                 continue
             if ev == "end":
                 if dropped:
                     dropped -= 1  # the dropped element or one inside it
                 else:
                     i = cur
-                    end[i] = len(names) - 1
-                    cur = parent[i]
-                    name = names[i]
+                    end[i] = len(recs) - 1
+                    name, _, cur = recs[i][:3]
                     if name in _STRUCT:
                         if name == "table":
                             table_at.pop()
@@ -724,27 +763,29 @@ class _Doc:
             # the tail of an element, comment or processing instruction: text of the parent
             s = node.tail
             if s and not dropped:
-                pname = names[cur]
+                pname = recs[cur][0]
                 if pname == "rt" or pname == "rp":
                     continue
-                i = len(names)
+                i = len(recs)
                 if a_open:
                     links.add(i)
-                names_add(None)
-                texts_add(s)
-                parent_add(cur)
+                rec_add((None, s, cur, None, None, None))
                 end_add(i)
-                off_add(None)
-                tag_end_add(None)
-                els_add(None)
-        end[0] = len(names) - 1
+        end[0] = len(recs) - 1
+        columns = [list(column) for column in zip(*recs)]
+        names: list[str | None] = columns[0]
+        texts: list[str | None] = columns[1]
+        parent: list[int] = columns[2]
+        off: list[int | None] = columns[3]
+        tag_end: list[int | None] = columns[4]
+        els: list = columns[5]
         self.names, self.texts, self.parent, self.end = names, texts, parent, end
         self.off, self.tag_end, self.els = off, tag_end, els
         # text nodes that hold more than whitespace, and prefix sums of their stripped lengths
         self.ne = [i for i, t in enumerate(texts) if t is not None and not t.isspace()]
         self.ne_text = [texts[i].strip() for i in self.ne]  # type: ignore[union-attr]
         self.ne_cum = list(accumulate(map(len, self.ne_text), initial=0))
-        self.hidden_idx = _hidden_nodes(root, els)
+        self.hidden_idx = _hidden_nodes(root, els, data, markup)
         self._flag: dict[int, bool] = {}
         self._near: dict[str, list[int]] = {}
 
@@ -864,9 +905,9 @@ class _Doc:
             tag = el.tag
             if not isinstance(tag, str) or tag.lower() not in ("script", "style"):
                 if el.text:
-                    n += len(_CJK.findall(el.text))
+                    n += _cjk_count(el.text)
             if el is not top and el.tail:
-                n += len(_CJK.findall(el.tail))
+                n += _cjk_count(el.tail)
         return n
 
 
@@ -883,16 +924,20 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _HIDDEN_LOW = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")  # on lower-cased styles
 
 
-def _hidden_nodes(root, els: list) -> set[int]:
+def _hidden_nodes(root, els: list, data: bytes, markup: str) -> set[int]:
     """Indices (in ``els``) of the elements hidden by a ``hidden`` attribute or a style that says display: none or
     visibility: hidden.  All the styles of the page are searched at once, joined by NULs (no match can span one);
     the styled elements are fetched only when one of them is hidden.  (lxml answers these questions in C: asking
-    each element from Python cost more than all the rest of the walk.)"""
+    each element from Python cost more than all the rest of the walk.)  Each question is asked only when the page
+    can answer yes (:func:`_may_hide`): most pages never write the words."""
     if root is None:
         return set()
+    attr, style = _may_hide(data, markup)
+    if not attr and not style:
+        return set()
     xp = _xpaths()
-    found = set(xp["hidden"](root))
-    styles = xp["styles"](root)
+    found = set(xp["hidden"](root)) if attr else set()
+    styles = xp["styles"](root) if style else None
     if styles:
         hits = _hidden_styles(styles)
         if hits:
@@ -900,7 +945,56 @@ def _hidden_nodes(root, els: list) -> set[int]:
             found.update(styled[k] for k in hits)
     if not found:
         return set()
-    return {i for i, el in enumerate(els) if el is not None and el in found}
+    return set(compress(range(len(els)), map(found.__contains__, els)))
+
+
+# what re.I folds into a letter of "display"/"visibility" besides the ASCII letters (İ ı: i, ſ: s)
+_FOLDS = ("\u0130", "\u0131", "\u017f")
+# a numeric reference, or a named one that writes a folding letter (no named reference writes an ASCII letter of
+# these words), in one regex scan: bytes ``in`` is slow for a needle that starts with "&", which pages write often
+_LETTER_REFS = re.compile(rb"&(?:#|idot|imath|inodot)")
+# what comes before and after the attribute name "hidden" as libxml2 (HTML5's tokenizer) reads one in a tag
+_BEFORE_ATTR = b"\t\n\f\r /\"'"
+_AFTER_ATTR = b"\t\n\f\r />="
+
+
+def _attr_hidden(low: bytes) -> bool:
+    """Whether the lower-cased page writes "hidden" as an attribute name: after a blank, "/" or quote, before a
+    blank, "/", ">", "=" or the end.  Each occurrence is found with ``bytes.find`` and its neighbours looked at (a
+    regex that starts with a look-behind is tried at every byte: 3 ms on a 120 KB page)."""
+    i = low.find(b"hidden")
+    while i >= 0:
+        if i and low[i - 1] in _BEFORE_ATTR and (i + 6 == len(low) or low[i + 6] in _AFTER_ATTR):
+            return True
+        i = low.find(b"hidden", i + 1)
+    return False
+
+
+@lru_cache(maxsize=1)
+def _html5_tokenizer() -> bool:
+    """Whether libxml2 tokenizes tags as HTML5 does (2.14 and later); an older one ends an attribute name at any
+    character that cannot be in a name, so :func:`_attr_hidden` does not describe it (then every "hidden" counts)."""
+    from lxml import etree
+
+    return etree.LIBXML_VERSION >= (2, 14)
+
+
+def _may_hide(data: bytes, markup: str) -> tuple[bool, bool]:
+    """Whether an element of the page can have a ``hidden`` attribute, and a style that ``_HIDDEN_STYLE`` matches
+    (``data``: the UTF-8 bytes libxml2 read of ``markup``).  An attribute's name is written as it is (libxml2
+    lower-cases ASCII only) and, as HTML5 tokenizes a tag, starts after a blank, a "/" or a quote and ends at a blank,
+    "/", ">" or "=" (:func:`_attr_hidden`: ``type="hidden"`` and CSS's ``overflow:hidden`` are not one); the second
+    needs a ``style`` attribute and "display" or "visibility" written out, in characters or through numeric or
+    folding references."""
+    low = data.lower()  # ASCII case only, in C (str.lower costs ten times as much)
+    attr = b"hidden" in low and (_attr_hidden(low) or not _html5_tokenizer())
+    style = b"style" in low and (
+        b"display" in low
+        or b"visibility" in low
+        or _LETTER_REFS.search(low) is not None
+        or any(c in markup for c in _FOLDS)  # in the page's text: one character is found faster than a byte pair
+    )
+    return attr, style
 
 
 def _hidden_styles(styles: list[str]) -> list[int]:
@@ -935,9 +1029,11 @@ def _xpaths() -> dict:
     if not _XPATHS:
         from lxml import etree
 
-        _XPATHS["hidden"] = etree.XPath("//*[@hidden]")
-        _XPATHS["styles"] = etree.XPath("//@style", smart_strings=False)
-        _XPATHS["styled"] = etree.XPath("//*[@style]")
+        # from the root element down (every element of a parsed page is the root or below it): the same nodes as
+        # "//*[@hidden]", "//@style" and "//*[@style]", without the node set of every node that "//" builds first
+        _XPATHS["hidden"] = etree.XPath("descendant-or-self::*[@hidden]")
+        _XPATHS["styles"] = etree.XPath("descendant-or-self::*/@style", smart_strings=False)
+        _XPATHS["styled"] = etree.XPath("descendant-or-self::*[@style]")
     return _XPATHS
 
 
@@ -1056,9 +1152,10 @@ class _Extractor:
         texts, offs, tag_end = d.texts, d.off, d.tag_end
         # the elements whose start tag is known, and the text nodes with more than ASCII whitespace, in document
         # order: a text node is searched between the end of the last such tag before it and the next one's start
-        tagged = [i for i, o in enumerate(offs) if o is not None]
+        tagged = list(compress(range(len(offs)), map(is_not, offs, repeat(None))))
         ws = " \t\n\r\f"
-        nodes = [i for i, t in enumerate(texts) if t is not None and t.lstrip(ws)]
+        # (a text that does not start with ASCII whitespace is not copied to be tested)
+        nodes = [i for i, t in enumerate(texts) if t and (t[0] not in ws or t.lstrip(ws))]
         self.searchable = nodes
         n_tagged = len(tagged)
         cursor = 0
@@ -1067,7 +1164,7 @@ class _Extractor:
             if c % _CHECK_EVERY == 0:
                 budget.check()
             text: str = texts[i]
-            lead = len(text) - len(text.lstrip(ws))
+            lead = len(text) - len(text.lstrip(ws)) if text[0] in ws else 0
             k = bisect_right(tagged, i)
             last_tag_end = (tag_end[tagged[k - 1]] or 0) if k else 0
             lo = max(cursor, last_tag_end)
@@ -1106,7 +1203,7 @@ class _Extractor:
             end_guess = found + (len(text) - lead) * 2 + 16
             if (
                 "\n" in text
-                or "&" in markup[found : min(end_guess, hi)]
+                or markup.find("&", found, min(end_guess, hi)) >= 0
                 or not markup.startswith(text[lead:], found)  # a stray end tag inside: libxml2 joined the text
             ):
                 bps = self._walk(text, lead, found, hi)
@@ -1161,8 +1258,8 @@ class _Extractor:
         d = self.d
         lo, hi = root, d.end[root]
         links = d.links
-        findall = _CJK.findall
-        counts = [0 if t.isascii() or not lo <= i <= hi else len(findall(t)) for i, t in zip(d.ne, d.ne_text)]
+        count = _cjk_count
+        counts = [0 if t.isascii() or not lo <= i <= hi else count(t) for i, t in zip(d.ne, d.ne_text)]
         self._plain = list(accumulate((0 if i in links else c for i, c in zip(d.ne, counts)), initial=0))
         self._link = list(accumulate((c if i in links else 0 for i, c in zip(d.ne, counts)), initial=0))
 
@@ -1567,8 +1664,13 @@ class _Extractor:
                     break
                 a = d.parent[a]
             if a == td:
+                text = texts[t] or ""
+                bps = self.pos.get(t)
+                if bps is not None and len(bps) == 1 and not _has_ascii_ws(text):
+                    # one piece from where the node starts (what _text_atoms gives such a text), stripped
+                    return _strip_one(text, bps[0][1])
                 one = _Out()
-                self._text_atoms(t, texts[t] or "", True, one)
+                self._text_atoms(t, text, True, one)
                 return _strip_atoms(one.cur)
         hidden, text_atoms, pos = d.hidden, self._text_atoms, self.pos
         out = _Out()
@@ -1608,8 +1710,10 @@ class _Extractor:
         """The text (lines joined by "\n") and its runs: a run starts wherever an atom does not continue the
         markup where the previous one ended (every atom in a JS literal, whose offsets are not the file's)."""
         parts: list[str] = []
-        runs: list[Run] = []
-        add_run = runs.append
+        # the runs as three columns (text offset, line, col), made into Run tuples at the end, in C
+        r_at: list[int] = []
+        r_line: list[int] = []
+        r_col: list[int] = []
         n = 0
         every_atom = self.js
         starts, size, to_file = self.file_starts, self.file_len, self.to_file
@@ -1625,20 +1729,27 @@ class _Extractor:
             for text, off in atoms:
                 if prev_end != off or every_atom:
                     if starts is None:
-                        line_col = to_file(off)
+                        ln, col = to_file(off)
                     else:  # LineIndex.line_col, inline: the markup is the file
                         o = size if off > size else 0 if off < 0 else off
-                        i = bisect_right(starts, o)
-                        line_col = (i, o - starts[i - 1] + 1)
-                    if last_at == n:
-                        runs[-1] = Run(n, *line_col)  # an empty stretch: the run starts at the next atom
+                        ln = bisect_right(starts, o)
+                        col = o - starts[ln - 1] + 1
+                    if last_at == n:  # an empty stretch: the run starts at the next atom
+                        r_line[-1] = ln
+                        r_col[-1] = col
                     else:
-                        add_run(Run(n, *line_col))
+                        r_at.append(n)
+                        r_line.append(ln)
+                        r_col.append(col)
                         last_at = n
                 parts.append(text)
                 n += len(text)
                 prev_end = off + len(text)
+        runs = list(map(_new_run, zip(r_at, r_line, r_col)))
         return "".join(parts), runs
+
+
+_new_run = partial(tuple.__new__, Run)  # Run(start, line, col) from a tuple, without the Python-level __new__
 
 
 def _line_text(line) -> str:

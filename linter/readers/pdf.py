@@ -2,7 +2,8 @@
 
 PDFium (pypdfium2) parses the document and each page's content in C++; :mod:`._pdfium` copies the characters and
 drawn paths out in pdfminer's / pdfplumber's form, and pdfplumber's pure-Python geometry works on them as before.
-Tables drawn with ruling lines (``page.find_tables()``, lines strategy) with at least two columns become pipe rows;
+Tables drawn with ruling lines (pdfplumber's lines strategy, through :mod:`._tablefinder`, which gives the same
+tables with its quadratic searches made linear) with at least two columns become pipe rows;
 one-column "tables" are usually frames or underlined text and stay text.  Merged cells are found from the cell
 rectangles (a cell covering several column / row boundaries) and resolved like the HTML reader does (label text
 repeated down a rowspan, numbers only in the first row, empty cells after a colspan).  The text outside the tables
@@ -17,7 +18,7 @@ Bounds, whoever calls (any thread; no signals):
   deadline wins); ``budget.check()`` runs per page and inside the character and path loops.  When the reader's own
   limit runs out the file is an NB001 that says so (time limit / 超时); when the caller's budget runs out (or it
   was cancelled) the :class:`~nblint.budget.Timeout` propagates to the caller.  The one step that is not
-  interruptible, pdfplumber's table finder, gets at most ``MAX_TABLE_EDGES`` ruling edges spanning at most
+  interruptible, the table finder, gets at most ``MAX_TABLE_EDGES`` ruling edges spanning at most
   ``MAX_TABLE_GRID`` crossings per page: a page drawn more densely than any report table is read as text without
   ruled tables (logged at INFO on the ``nblint.pdf`` logger, not a diagnostic).
 * memory: PDFium inflates a content stream completely before anything can stop it, so a few MB of Flate data can

@@ -124,28 +124,32 @@ def atoms(text: str, start: int, end: int, cell_lines: bool = False, mid_cell: b
 
 
 def _pipe_atoms(text: str, s: int, e: int, out: list[Atom], skip_empty_first: bool = False) -> None:
-    line = text[s:e]
-    cells = line.split("|")
-    offs = []
-    o = s
-    for c in cells:
-        offs.append(o)
-        o += len(c) + 1
+    cells = text[s:e].split("|")
     # Markdown rows open and close with a pipe ("| a | b |"): nothing outside them is a cell.  Rows written by
     # the HTML/DOCX/PDF readers ("a |  | b") have no outer pipes, so an empty first or last cell is a real one.
     ls = text.rfind("\n", 0, s) + 1  # the slice may start inside the line: judge the whole line
-    markdown = text[ls:e].startswith("|")
+    markdown = text.startswith("|", ls, e)
     first = 1 if (markdown or skip_empty_first) and not cells[0].strip() else 0
     last = len(cells) - 1 if markdown and len(cells) > 1 and not cells[-1].strip() else len(cells)
     blanks, number_unit, _ = cell_spec()
-    for i in range(first, last):
-        raw = cells[i]
-        body = raw.strip()
-        if not body:  # most cells of a published table are empty or a number: no call for those
-            out.append(Atom(BLANK, "", offs[i], offs[i] + len(raw), True))
-            continue
-        cs = offs[i] + (len(raw) - len(raw.lstrip()))
-        _cell_atom(body, cs, cs + len(body), out, blanks, number_unit)
+    fullmatch = number_unit.fullmatch
+    add = out.append
+    o = s  # where cell i starts
+    for i, raw in enumerate(cells):
+        if first <= i < last:
+            body = raw.strip()
+            if not body:  # most cells of a published table are empty or a number
+                add(Atom(BLANK, "", o, o + len(raw), True))
+            else:  # what _cell_atom does, inline: a row has many cells
+                cs = o + (len(raw) - len(raw.lstrip()))
+                if m := fullmatch(body):
+                    num = m.group(1)
+                    add(Atom(NUM, num, cs, cs + len(num), True))
+                elif body in blanks:
+                    add(Atom(BLANK, body, cs, cs + len(body), True))
+                else:
+                    add(Atom(TEXT, body, cs, cs + len(body), True))
+        o += len(raw) + 1
 
 
 def cell_atom(body: str, cs: int, ce: int, cell_start: int, cell_end: int, out: list[Atom]) -> None:

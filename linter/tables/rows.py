@@ -89,7 +89,8 @@ def assign_numbers(table: Table, spec: TableSpec, found, R: str, region: Region)
                 break
             label_end = a.end
         runs = _runs(ats, len(r.columns))
-        last_text = max((a.start for a in ats if a.kind == TEXT), default=-1)  # where the last text atom starts
+        # where the last text atom starts (atoms come in text order: the last one of kind TEXT)
+        last_text = next((a.start for a in reversed(ats) if a.kind == TEXT), -1)
         inline = None
         floating = []
         after = ""
@@ -168,21 +169,22 @@ def assign_numbers(table: Table, spec: TableSpec, found, R: str, region: Region)
         table.rows.append(row)
 
 
-def _line_cells(R: str, pos: int) -> list[tuple[str, int, int, int, int]]:
+def _line_cells(R: str, pos: int, ls: int | None = None, le: int | None = None) -> list[tuple[str, int, int, int, int]]:
     """The cells of the pipe row holding ``pos``: (text, text start, text end, cell start, cell end), without
-    the empty outer cells of a Markdown row ("| a | b |")."""
-    ls = R.rfind("\n", 0, pos) + 1
-    le = R.find("\n", pos)
-    le = len(R) if le < 0 else le
-    line = R[ls:le]
-    out = []
+    the empty outer cells of a Markdown row ("| a | b |").  ``ls``, ``le``: the row's bounds, when known."""
+    if ls is None or le is None:
+        ls = R.rfind("\n", 0, pos) + 1
+        le = R.find("\n", pos)
+        le = len(R) if le < 0 else le
+    out: list[tuple[str, int, int, int, int]] = []
+    add = out.append
     o = ls
-    for c in line.split("|"):
+    for c in R[ls:le].split("|"):
         body = c.strip()
-        cs = o + len(c) - len(c.lstrip())
-        out.append((body, cs, cs + len(body), o, o + len(c)))
+        cs = o + len(c) - len(c.lstrip()) if body else o + len(c)
+        add((body, cs, cs + len(body), o, o + len(c)))
         o += len(c) + 1
-    if line.startswith("|"):
+    if R.startswith("|", ls, le):
         out = out[1:]
         if out and not out[-1][0]:
             out = out[:-1]
@@ -237,9 +239,12 @@ def _header_grids(R: str, spec: TableSpec, found) -> dict[int, list[tuple[int, i
 
 def _grid_cells(R: str, mstart: int, spans: list[tuple[int, int]]) -> list[Atom] | None:
     """The row's value for each column range; None when the row does not fit the header grid."""
-    if "|" not in R[R.rfind("\n", 0, mstart) + 1 : R.find("\n", mstart) if R.find("\n", mstart) >= 0 else len(R)]:
+    ls = R.rfind("\n", 0, mstart) + 1
+    le = R.find("\n", mstart)
+    le = len(R) if le < 0 else le
+    if R.find("|", ls, le) < 0:
         return None
-    cells = _line_cells(R, mstart)
+    cells = _line_cells(R, mstart, ls, le)
     label_idx = next((i for i, c in enumerate(cells) if c[3] <= mstart <= c[4]), None)
     if label_idx is None or spans[0][0] <= label_idx or len(cells) <= spans[-1][0]:
         return None

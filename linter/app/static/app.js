@@ -2,67 +2,11 @@
 // problem highlighted and the list of problems grouped by section; a click on either opens the explanation.
 "use strict";
 
-const UI = {
-  zh: {
-    title: "政府信息公开工作年度报告检查",
-    subtitle: "把年报文件拖到下面，或点击选择文件。文件只在本机检查，检查完即删除。",
-    lang: "语言",
-    drop: "拖入年报文件，或点击选择",
-    formats: "支持 DOCX、PDF、HTML、MD、TXT",
-    previous: "上一年度的年报（可选，用于跨年度检查：上年结转、现行有效件数、重复内容）：",
-    pickPrevious: "选择上一年度的年报",
-    check: "开始检查",
-    download: "下载标注版文件",
-    footer: "nblint · 本页面不连接互联网，上传的文件不会被保存",
-    checking: "正在检查「{name}」……",
-    noFile: "请先选择或拖入一份年报文件",
-    network: "无法连接 nblint 服务（{error}）；请确认 nblint serve 仍在运行",
-    badAnswer: "服务返回了无法识别的结果（HTTP {status}）",
-    found: "发现 {n} 个问题（{parts}）",
-    clean: "未发现问题",
-    error: "{n} 个错误", warning: "{n} 个警告", info: "{n} 个提示",
-    sev: { error: "错误", warning: "警告", info: "提示" },
-    year: "年度", agency: "机关", era: "格式", eraName: "{era} 年版",
-    line: "第{line}行", explain: "说明", basis: "依据", fix: "修改建议",
-    noText: "没有读出文字，见左侧的问题说明。",
-    page: "第 {page} 页",
-    preparing: "正在生成标注文件……",
-    saved: "已下载「{name}」",
-    problems: "问题列表", report: "年报正文",
-    tooLarge: "文件「{name}」有 {size} MB，超过 {max} MB 的上限（可用 nblint serve --max-size 调整）",
-  },
-  en: {
-    title: "Government information disclosure annual report check",
-    subtitle: "Drop a report file below, or click to choose one. It is checked on this computer and not kept.",
-    lang: "Language",
-    drop: "Drop a report here, or click to choose",
-    formats: "DOCX, PDF, HTML, MD or TXT",
-    previous: "Last year's report (optional, for the cross-year rules: carry-over, documents in force, repeated text):",
-    pickPrevious: "Choose last year's report",
-    check: "Check",
-    download: "Download the annotated file",
-    footer: "nblint · this page makes no Internet connection; uploaded files are not kept",
-    checking: "Checking '{name}'…",
-    noFile: "Choose or drop a report first",
-    network: "Cannot reach the nblint server ({error}); is nblint serve still running?",
-    badAnswer: "The server sent an answer the page cannot read (HTTP {status})",
-    found: "{n} problems ({parts})",
-    clean: "No problems found",
-    error: "{n} errors", warning: "{n} warnings", info: "{n} infos",
-    sev: { error: "error", warning: "warning", info: "info" },
-    year: "Year", agency: "Agency", era: "Format", eraName: "{era} format",
-    line: "line {line}", explain: "Explanation", basis: "Basis", fix: "Suggested fix",
-    noText: "No text could be read; see the problem on the left.",
-    page: "page {page}",
-    preparing: "Writing the annotated file…",
-    saved: "Downloaded '{name}'",
-    problems: "Problems", report: "Report text",
-    tooLarge: "'{name}' is {size} MB, more than the limit of {max} MB (nblint serve --max-size changes it)",
-  },
-};
+// the page's words in both languages, from nblint's message table (i18n ui.*), written into the page by the server
+const UI = JSON.parse(document.getElementById("words").textContent);
 const SEV_RANK = { error: 0, warning: 1, info: 2 };
 
-const state = { file: null, lang: "zh", view: null, marks: new Map(), selected: null, maxMb: null };
+const state = { file: null, lang: document.documentElement.lang.startsWith("en") ? "en" : "zh", view: null, marks: new Map(), selected: null, maxMb: null };
 
 function t(key, values) {
   let s = UI[state.lang][key];
@@ -86,9 +30,9 @@ function setStatus(msg, kind) {
 }
 
 function applyLanguage() {
-  document.documentElement.lang = state.lang === "zh" ? "zh-CN" : "en";
+  document.documentElement.lang = t("htmlLang");
   for (const e of document.querySelectorAll("[data-t]")) e.textContent = t(e.dataset.t);
-  document.title = state.lang === "zh" ? "nblint 年报检查" : "nblint report check";
+  document.title = t("docTitle");
   $("problems").setAttribute("aria-label", t("problems"));
   $("report").setAttribute("aria-label", t("report"));
 }
@@ -175,10 +119,10 @@ function renderSummary(v) {
   box.append(el("div", "file", v.file));
   const meta = [];
   const m = v.meta || {};
-  if (m.year) meta.push(t("year") + "：" + m.year);
-  if (m.agency) meta.push(t("agency") + "：" + m.agency);
-  if (m.era) meta.push(t("era") + "：" + t("eraName", { era: m.era }));
-  if (meta.length) box.append(el("div", "meta", meta.join("　")));
+  if (m.year) meta.push(t("year", { year: m.year }));
+  if (m.agency) meta.push(t("agency", { agency: m.agency }));
+  if (m.era) meta.push(t("era", { name: t("eraName", { era: m.era }) }));
+  if (meta.length) box.append(el("div", "meta", meta.join(t("metaSep"))));
   const n = { error: 0, warning: 0, info: 0 };
   for (const d of v.diagnostics) n[d.severity] = (n[d.severity] || 0) + 1;
   const total = v.diagnostics.length;
@@ -187,7 +131,7 @@ function renderSummary(v) {
     counts.append(el("span", "clean", t("clean")));
   } else {
     const parts = ["error", "warning", "info"].filter((k) => n[k]).map((k) => t(k, { n: n[k] }));
-    counts.textContent = t("found", { n: total, parts: parts.join(state.lang === "zh" ? "、" : ", ") });
+    counts.textContent = t("found", { n: total, parts: parts.join(t("listSep")) });
   }
   box.append(counts);
 }
@@ -275,20 +219,20 @@ function problemItem(d, v) {
   li.dataset.id = String(d.id);
   li.tabIndex = 0;
   const head = el("div", "head");
-  head.append(el("span", "sev " + d.severity, UI[state.lang].sev[d.severity] || d.severity));
+  head.append(el("span", "sev " + d.severity, UI[state.lang]["sev." + d.severity] || d.severity));
   head.append(el("span", "code", d.code));
   // the line of a Markdown or text file is one its author can find in an editor; that of a PDF, DOCX or HTML file
   // counts extracted text or markup, so those show only the page or paragraph (and the highlight)
   const lined = v.kind === "markdown" || v.kind === "text";
   const where = [d.place, lined ? t("line", { line: d.line }) : ""].filter(Boolean);
-  head.append(el("span", "place", where.join(state.lang === "zh" ? "，" : ", ")));
+  head.append(el("span", "place", where.join(t("placeSep"))));
   li.append(head);
   li.append(el("div", "msg", d.message));
   const ex = el("div", "explain");
   const rule = (v.rules || {})[d.code];
   if (d.fix) { ex.append(el("h3", null, t("fix"))); ex.append(el("p", "fix", d.fix)); }
   if (rule) {
-    ex.append(el("h3", null, t("explain") + "（" + d.code + " " + rule.name + "）"));
+    ex.append(el("h3", null, t("explain", { rule: d.code + " " + rule.name })));
     ex.append(el("p", "description", rule.description));
     ex.append(el("h3", null, t("basis")));
     ex.append(el("p", "basis", rule.basis));
