@@ -128,6 +128,21 @@ def test_python_api(reports):
     ]
 
 
+def test_exclude_in_the_configuration_is_honoured_as_in_check(reports, tmp_path, capsys):
+    """A supervisor's folder keeps drafts it must not score: ``exclude`` leaves them out of the audit as it does
+    out of ``nblint check``; a file named on the command line is audited all the same."""
+    (reports / ".nblint.yaml").write_text('exclude: ["sub/*", "*.pdf"]\n', encoding="utf-8")
+    reps = {Path(r["file"]).name for r in auditmod.audit_paths([reports], jobs=1)}
+    assert reps == {"a.md", "c.md"}
+    rc, out, _ = run_audit(capsys, reports, "--jobs", 1, "--csv", tmp_path / "x.csv")
+    assert rc in (0, 1) and set(read_csv(tmp_path / "x.csv")) == {"a.md", "c.md"}
+    main(["check", str(reports), "--output-format", "json"])
+    checked = {Path(r["path"]).name for r in json.loads(capsys.readouterr().out)["files"]}
+    assert checked == {"a.md", "c.md"}
+    named = {Path(r["file"]).name for r in auditmod.audit_paths([reports / "sub" / "b.md", reports], jobs=1)}
+    assert named == {"a.md", "b.md", "c.md"}
+
+
 def test_internal_error_becomes_a_row(reports, tmp_path, capsys, monkeypatch):
     from nblint.engine import Engine
 

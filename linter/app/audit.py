@@ -768,7 +768,7 @@ class Audit:
 
         from .cli import discover
 
-        self.files = files = discover(self.paths)
+        self.files = files = self._included(discover(self.paths))
         if not files:
             return
         pool = self._pool(len(files))
@@ -925,13 +925,24 @@ class Audit:
     def missing_years(self) -> list[dict]:
         return missing_years(self._agency_years)
 
-    def _severity(self, path: str, code: str) -> str | None:
-        """The severity of an audit-level rule for one file under its configuration (None: turned off)."""
+    def _ws(self):
+        """The workspace that resolves a file's configuration: the caller's, or one made when first needed."""
         from ..settings import Workspace
 
         if self._workspace is None:
             self._workspace = Workspace(self.settings)
-        eng, s = self._workspace.resolve(path)
+        return self._workspace
+
+    def _included(self, files: list[str]) -> list[str]:
+        """The files to audit: one that ``exclude`` in its configuration leaves out is not audited, as in ``nblint
+        check``, unless it was named itself (not found in a folder)."""
+        named = set(self.paths)
+        ws = self._ws()
+        return [f for f in files if f in named or not ws.excluded(f)]
+
+    def _severity(self, path: str, code: str) -> str | None:
+        """The severity of an audit-level rule for one file under its configuration (None: turned off)."""
+        eng, s = self._ws().resolve(path)
         rule = eng.by_code.get(code)
         if rule is None or not s.enabled(code, eng.opt_in):
             return None
