@@ -75,17 +75,15 @@ def align_rows(keyed: list[RowSpec], R: str, ns: NoSpace) -> dict[str, Hit]:
         hits = sorted(h for k in r.keys or () for h in ns.find_all(k, MAX_CANDIDATES))[:MAX_CANDIDATES]
         for m in (Hit(a, b, R[a:b]) for a, b in hits if not _in_sentence(R, b)):
             top = None
-            top_score, top_negend = 0.0, 0  # best[top]'s, kept at hand
-            floor = -m.start  # a chain ending at or before the hit's start: -end >= -start
             for k, (score, negend, row, _pm, _prev) in enumerate(best):
                 if (
                     row < i
-                    and negend >= floor
-                    and (top is None or score > top_score or (score == top_score and negend > top_negend))
+                    and -negend <= m.start
+                    and (top is None or score > best[top][0] or (score == best[top][0] and negend > best[top][1]))
                 ):
-                    top, top_score, top_negend = k, score, negend
+                    top = k
             if top is not None:
-                new.append((top_score + w, -m.end, i, m, top))
+                new.append((best[top][0] + w, -m.end, i, m, top))
         best.extend(new)
     # the best chain: highest score, then earliest end
     end = max(range(len(best)), key=lambda k: (best[k][0], best[k][1]))
