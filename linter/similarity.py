@@ -63,8 +63,7 @@ def patterns() -> list[tuple[str, str]]:
         ("copying.numbers", s["numbers"]),
         ("copying.places", s["places"]),
         ("copying.place", s["place"].pattern),
-        ("copying.masker", _masker().pattern),
-        *(("copying.masker-part", rx.pattern) for rx in _masker_parts()),
+        *(("copying.masker", rx.pattern) for rx in _masker()),
     ]
 
 
@@ -110,14 +109,9 @@ def own_names(agency: str | None) -> list[str]:
 
 
 @cache
-def _masker() -> re.Pattern:
-    """Numbers and white space (compiled once: the number classes are costly to compile)."""
-    return re.compile(f"(?P<n>{_spec()['numbers']})|(?P<s>\\s++)")
-
-
-@cache
-def _masker_parts() -> tuple[re.Pattern, re.Pattern]:
-    """The two parts of :func:`_masker`: numbers, white space."""
+def _masker() -> tuple[re.Pattern, re.Pattern]:
+    """Numbers and white space, each scanned on its own (faster than their alternation; they never overlap),
+    compiled once: the number classes are costly to compile."""
     return re.compile(_spec()["numbers"]), re.compile(r"\s++")
 
 
@@ -136,24 +130,13 @@ def _names(names: tuple[str, ...]) -> re.Pattern:
 _BY_SPAN = itemgetter(0, 1)  # (start, -end): of two matches that start together the longer first, else found first
 
 
-NumberSpaces = tuple[list[int], list[int], list[int], list[int]]  # number starts, ends, white space starts, ends
-
-
-def _matches(
-    text: str, names: tuple[str, ...], spans: NumberSpaces | None = None, shift: int = 0
-) -> list[tuple[int, int, str]]:
+def _matches(text: str, names: tuple[str, ...]) -> list[tuple[int, int, str]]:
     """What is masked in ``text``: (start, end, replacement), in order, not overlapping (of two matches that start
-    together the longer wins).  ``spans``: the numbers and white space of ``text`` found already
-    (:func:`number_spaces`, at offsets ``shift`` further on)."""
+    together the longer wins)."""
     found = [(a, -b, AGENCY) for m in _names(names).finditer(text) for a, b in (m.span(),)] if names else []
-    if spans is None:  # the masker's two parts scanned apart (faster than their alternation; they never overlap)
-        numbers, spaces = _masker_parts()
-        found += [(a, -b, NUMBER) for m in numbers.finditer(text) for a, b in (m.span(),)]
-        found += [(a, -b, "") for m in spaces.finditer(text) for a, b in (m.span(),)]
-    else:
-        ns, ne, ss, se = spans
-        found += [(a - shift, shift - b, NUMBER) for a, b in zip(ns, ne)]
-        found += [(a - shift, shift - b, "") for a, b in zip(ss, se)]
+    numbers, spaces = _masker()
+    found += [(a, -b, NUMBER) for m in numbers.finditer(text) for a, b in (m.span(),)]
+    found += [(a, -b, "") for m in spaces.finditer(text) for a, b in (m.span(),)]
     most = _spec()["place_chars"]
     for m in _place_ends().finditer(text):
         a = start = m.start()
@@ -206,14 +189,11 @@ def mask(
     out: list[str],
     anchors: list[int],
     pos: int,
-    spans: NumberSpaces | None = None,
-    shift: int = 0,
 ) -> int:
     """Append the masked ``text`` (found at report offset ``start``) to ``out`` and, to ``anchors``, the masked and
-    the report-text offset where each stretch (or mask) starts; returns the new masked length.  ``spans``, ``shift``:
-    see :func:`_matches`."""
+    the report-text offset where each stretch (or mask) starts; returns the new masked length."""
     last = 0
-    for a, b, rep in _matches(text, names, spans, shift):
+    for a, b, rep in _matches(text, names):
         if a > last:
             anchors += (pos, start + last)
             out.append(text[last:a])
@@ -257,78 +237,14 @@ def prose(report: Report) -> Prose:
     out: list[str] = []
     anchors: list[int] = []  # masked offset, report-text offset, …
     pos = 0
-    texts = [(a, report.text[a:b]) for a, b in paragraphs(report)]
-    # the numbers and white space of every paragraph found at once (the paragraphs joined by a character that is
-    # neither), each paragraph's taken from there in order
-    found = number_spaces(_SEPARATOR.join(t for _, t in texts)) if texts else None
-    ns = ss = 0  # the first number and white space of this paragraph in ``found``
-    shift = 0  # where this paragraph starts in the joined text
-    for a, text in texts:
+    for a, b in paragraphs(report):
         if out:
             anchors += (pos, a)
             out.append(BREAK)
             pos += 1
-        spans = None
-        if found is not None:
-            end = shift + len(text)
-            ne, se = bisect.bisect_left(found[0], end, ns), bisect.bisect_left(found[2], end, ss)
-            spans = (found[0][ns:ne], found[1][ns:ne], found[2][ss:se], found[3][ss:se])
-            ns, ss = ne, se
-        pos = mask(text, a, names, out, anchors, pos, spans, shift)
-        shift += len(text) + 1
+        pos = mask(report.text[a:b], a, names, out, anchors, pos)
     p = report.cache["prose"] = Prose("".join(out), array("q", anchors[0::2]), array("q", anchors[1::2]))
     return p
-
-
-_SEPARATOR = "\x00"  # between paragraphs in number_spaces: neither a digit, nor white space, nor a decimal point
-DEFAULT_NUMBERS = r"\d++(?:[.．]\d++)*+"  # the numbers of grammar/copying.yaml that number_spaces finds vectorised
-
-
-@cache
-def _bmp_classes() -> tuple[np.ndarray, np.ndarray]:
-    """Which characters of the Basic Multilingual Plane ``\\d`` and ``\\s`` match: found once by those regular
-    expressions themselves over every such character."""
-    import numpy as np
-
-    every = "".join(map(chr, range(0x10000)))
-    digit, space = np.zeros(0x10000, bool), np.zeros(0x10000, bool)
-    digit[[m.start() for m in re.finditer(r"\d", every)]] = True
-    space[[m.start() for m in re.finditer(r"\s", every)]] = True
-    return digit, space
-
-
-def number_spaces(text: str) -> NumberSpaces | None:
-    """The matches of the masker's numbers and white space in ``text`` (their starts and ends, in order), found for
-    all characters at once: a number is a run of digits, joined to the next run by one decimal point between them
-    (the default ``numbers`` pattern; any other is left to the regular expression: None), white space a run of
-    it.  The same spans as ``finditer`` of each pattern (tests/test_copying.py); None also for a text with a
-    character beyond the Basic Multilingual Plane or a lone surrogate (the regular expressions then)."""
-    import numpy as np
-
-    if _spec()["numbers"] != DEFAULT_NUMBERS:
-        return None
-    try:
-        cps = np.frombuffer(text.encode("utf-32-le"), np.uint32)
-    except UnicodeEncodeError:
-        return None
-    if not len(cps) or int(cps.max()) > 0xFFFF:
-        return None if len(cps) else ([], [], [], [])
-    digit, space = _bmp_classes()
-    d, s = digit[cps], space[cps]
-    edges = np.diff(np.concatenate(([0], d.view(np.int8), [0])))
-    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    if len(starts) > 1:  # a run joins the next when one decimal point stands between them
-        between = ends[:-1]
-        join = (starts[1:] == between + 1) & ((cps[between] == 0x2E) | (cps[between] == 0xFF0E))
-        starts = starts[np.concatenate(([True], ~join))]
-        ends = ends[np.concatenate((~join, [True]))]
-    edges = np.diff(np.concatenate(([0], s.view(np.int8), [0])))
-    return (
-        starts.tolist(),
-        ends.tolist(),
-        np.flatnonzero(edges == 1).tolist(),
-        np.flatnonzero(edges == -1).tolist(),
-    )
 
 
 # ------------------------------------------------------------------------------------------------------------

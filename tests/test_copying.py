@@ -181,12 +181,16 @@ def test_one_territory_and_no_copying_flag_are_not_compared(tmp_path):
     assert not [r for r in _audit("--no-copying", d, tmp_path / "c.jsonl") if r["code"] == "NB511"]
 
 
-def test_annotate_without_copying_rule_keeps_reports():
+def test_without_copying_rule_reports_are_kept():
     from nblint.app import copying
+    from nblint.paths import display
 
-    reps = [{"file": "a", "agency_raw": "x", "diagnostics": [], "counts": {}, "copying": None}]
-    out = list(copying.annotate(reps, rules=[]))
-    assert out == [{"file": "a", "agency_raw": "x", "diagnostics": [], "counts": {}}]
+    rep = {"file": "a", "agency_raw": "x", "diagnostics": [], "counts": {}}
+    fp = {"territory": None, "hashes": [1], "lengths": [9]}
+    rule = copying.copying_rule([])
+    assert rule is None and copying.findings(rule, [copying.entry(rep, fp)], None) == {}
+    out = copying.add_findings(rule, dict(rep), None, fp, None, display)
+    assert out == {"file": "a", "agency_raw": "x", "diagnostics": [], "counts": {}}
 
 
 # ---- real reports -----------------------------------------------------------------------------------------------
@@ -327,53 +331,3 @@ def test_lsh_bands_without_scipy_are_scipys(monkeypatch):
     for r, b in ((1, 1), (2, 28), (8, 8), (64, 1), (1, 64)):
         f = lambda s, r=r, b=b: 1 - (1 - s ** float(r)) ** float(b)  # noqa: E731
         assert copying._quad(f, 0.0, 0.3)[0] == pytest.approx(quad(f, 0.0, 0.3)[0], rel=1e-12, abs=1e-15)
-
-
-def test_numbers_and_white_space_found_at_once_are_the_regular_expressions_matches():
-    """number_spaces (every character classified at once) gives the spans finditer gives with the masker's numbers
-    and white space, on real reports and on digits of other scripts, decimal points, odd white space; a character
-    beyond the Basic Multilingual Plane (or a lone surrogate) is left to the regular expressions."""
-    import random
-    import re
-
-    numbers = re.compile(similarity._spec()["numbers"])
-    spaces = re.compile(r"\s++")
-
-    def expected(t):
-        n = [m.span() for m in numbers.finditer(t)]
-        s = [m.span() for m in spaces.finditer(t)]
-        return [a for a, _ in n], [b for _, b in n], [a for a, _ in s], [b for _, b in s]
-
-    texts = [
-        "",
-        "2024年",
-        "1.5万元，共3.2.1项。",
-        "１２．５件 ٣٤ ۱۲ 〇一二",
-        "a\u3000b\xa0c\u2028d\n\te",
-        "12..3 .5 5. ．６",
-    ]
-    corpus = SHARED / "corpus"
-    if corpus.is_dir():
-        texts += [p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*.txt"))]
-    rnd = random.Random(5)
-    alphabet = "0123456789.．。 \u3000\xa0\n１２٣年件" + "".join(chr(c) for c in range(0x660, 0x66A))
-    texts += ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 60))) for _ in range(2000)]
-    for t in texts:
-        assert similarity.number_spaces(t) == expected(t), t
-    assert similarity.number_spaces("𝟏𝟐 年") is None and similarity.number_spaces("\ud800 1") is None
-    # a report's masked prose is the same whichever way its numbers and white space are found
-    r = parse_text(_town("青山镇人民政府", "青山镇").replace("130余人次", "１３０ 余人次"))
-    fast = similarity.prose(r)
-    r.cache.clear()
-    slow_text = []
-    anchors: list[int] = []
-    pos = 0
-    for a, b in similarity.paragraphs(r):
-        if slow_text:
-            anchors += (pos, a)
-            slow_text.append(similarity.BREAK)
-            pos += 1
-        pos = similarity.mask(r.text[a:b], a, tuple(similarity.own_names(r.agency)), slow_text, anchors, pos)
-    assert (
-        fast.text == "".join(slow_text) and list(fast.starts) == anchors[0::2] and list(fast.targets) == anchors[1::2]
-    )
