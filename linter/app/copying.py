@@ -2,10 +2,10 @@
 
 In each worker (:func:`fingerprint`), a report just linted gives its prose as clauses anchored at punctuation, names
 and numbers masked (nblint.similarity.clauses): a 64-bit hash, a length and a line:column each — a few kilobytes a
-report, never its text.  In the parent (:func:`annotate`, around the audit's results):
+report, never its text.  In the parent (:class:`nblint.app.audit.Audit` with ``copying``):
 
-1. every report's result waits in a temporary file with its clauses' positions; the clause hashes and lengths stay
-   in memory (about 2 KB a report);
+1. every report's result waits in the audit's spill file with its clauses' positions; the clause hashes and
+   lengths stay in memory (about 2 KB a report);
 2. a clause found in the reports of many units (more than the rule's ``common-units`` share of all units, and in at
    least ``min-common-units``) is the format's or a superior's wording: it is dropped everywhere (document
    frequency, counted per unit so that one agency's ten years do not make its own text common);
@@ -25,10 +25,7 @@ and in which language, is that file's configuration, resolved in the worker.
 
 from __future__ import annotations
 
-import pickle
-import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -312,32 +309,3 @@ def add_findings(rule, rep: dict, fs: list[dict] | None, fp: dict | None, at, di
             rep["counts"][fp["severity"]] += 1
         rep["diagnostics"].sort(key=lambda d: (d["line"], d["col"], d["code"]))
     return rep
-
-
-def annotate(reports: Iterable[dict], audit=None, rules=None) -> Iterator[dict]:
-    """The audit's per-report dicts with NB511 diagnostics added (each report's ``copying`` fingerprint taken out);
-    every report waits in a temporary file until all are in, with its clauses' positions (only the clause hashes
-    and lengths stay in memory).  ``audit``: its ``canonical`` agency names, once the iteration is over, group an
-    agency's variant names.  (``nblint audit`` does this within its own pass: :class:`nblint.app.audit.Audit`
-    with ``copying``, its results spilled once.)"""
-    from ..paths import display
-
-    rule = copying_rule(rules)
-    entries: list[_Entry] = []
-    with tempfile.TemporaryFile(prefix="nblint-copying-") as spill:
-        count = 0
-        for rep in reports:
-            fp = rep.pop("copying", None)
-            at = None
-            if fp is not None and rule is not None:
-                at = (fp.pop("lines"), fp.pop("cols"))
-                entries.append(entry(rep, fp))
-            pickle.dump((rep, at), spill, pickle.HIGHEST_PROTOCOL)
-            count += 1
-        found = findings(rule, entries, getattr(audit, "canonical", None))
-        settings = {e.file: e.fp for e in entries if e.file in found}
-        del entries
-        spill.seek(0)
-        for _ in range(count):
-            rep, at = pickle.load(spill)
-            yield add_findings(rule, rep, found.get(rep["file"]), settings.get(rep["file"]), at, display)
