@@ -54,7 +54,7 @@ from . import MAX_CHARS, bad_input
 # vocabulary
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]++")
+_CJK_RUN = re.compile(_CJK.pattern + "++")
 
 
 def _cjk_count(text: str) -> int:

@@ -132,23 +132,15 @@ def _pipe_atoms(text: str, s: int, e: int, out: list[Atom], skip_empty_first: bo
     first = 1 if (markdown or skip_empty_first) and not cells[0].strip() else 0
     last = len(cells) - 1 if markdown and len(cells) > 1 and not cells[-1].strip() else len(cells)
     blanks, number_unit, _ = cell_spec()
-    fullmatch = number_unit.fullmatch
-    add = out.append
     o = s  # where cell i starts
     for i, raw in enumerate(cells):
         if first <= i < last:
             body = raw.strip()
-            if not body:  # most cells of a published table are empty or a number
-                add(Atom(BLANK, "", o, o + len(raw), True))
-            else:  # what _cell_atom does, inline: a row has many cells
+            if not body:  # most cells of a published table are empty or a number: no call for those
+                out.append(Atom(BLANK, "", o, o + len(raw), True))
+            else:
                 cs = o + (len(raw) - len(raw.lstrip()))
-                if m := fullmatch(body):
-                    num = m.group(1)
-                    add(Atom(NUM, num, cs, cs + len(num), True))
-                elif body in blanks:
-                    add(Atom(BLANK, body, cs, cs + len(body), True))
-                else:
-                    add(Atom(TEXT, body, cs, cs + len(body), True))
+                _cell_atom(body, cs, cs + len(body), out, blanks, number_unit)
         o += len(raw) + 1
 
 

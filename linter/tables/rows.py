@@ -169,13 +169,17 @@ def assign_numbers(table: Table, spec: TableSpec, found, R: str, region: Region)
         table.rows.append(row)
 
 
+def _line_bounds(R: str, pos: int) -> tuple[int, int]:
+    """Where the line holding ``pos`` starts and ends (without its line break)."""
+    le = R.find("\n", pos)
+    return R.rfind("\n", 0, pos) + 1, len(R) if le < 0 else le
+
+
 def _line_cells(R: str, pos: int, ls: int | None = None, le: int | None = None) -> list[tuple[str, int, int, int, int]]:
     """The cells of the pipe row holding ``pos``: (text, text start, text end, cell start, cell end), without
     the empty outer cells of a Markdown row ("| a | b |").  ``ls``, ``le``: the row's bounds, when known."""
     if ls is None or le is None:
-        ls = R.rfind("\n", 0, pos) + 1
-        le = R.find("\n", pos)
-        le = len(R) if le < 0 else le
+        ls, le = _line_bounds(R, pos)
     out: list[tuple[str, int, int, int, int]] = []
     add = out.append
     o = ls
@@ -239,9 +243,7 @@ def _header_grids(R: str, spec: TableSpec, found) -> dict[int, list[tuple[int, i
 
 def _grid_cells(R: str, mstart: int, spans: list[tuple[int, int]]) -> list[Atom] | None:
     """The row's value for each column range; None when the row does not fit the header grid."""
-    ls = R.rfind("\n", 0, mstart) + 1
-    le = R.find("\n", mstart)
-    le = len(R) if le < 0 else le
+    ls, le = _line_bounds(R, mstart)
     if R.find("|", ls, le) < 0:
         return None
     cells = _line_cells(R, mstart, ls, le)
