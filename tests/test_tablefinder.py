@@ -59,25 +59,10 @@ def assert_same(page, settings: dict | None = None) -> int:
     return len(theirs.cells)
 
 
-def _line(x0, top, x1, bottom, h=800.0) -> dict:
-    return {
-        "object_type": "line",
-        "x0": x0,
-        "x1": x1,
-        "top": top,
-        "bottom": bottom,
-        "doctop": top,
-        "y0": h - bottom,
-        "y1": h - top,
-        "width": x1 - x0,
-        "height": bottom - top,
-        "pts": [(x0, top), (x1, bottom)],
-    }
-
-
-def _rect(x0, top, x1, bottom, h=800.0) -> dict:
-    return {
-        "object_type": "rect",
+def _shape(kind: str, x0, top, x1, bottom, h=800.0) -> dict:
+    """A pdfplumber line or rectangle object from its corners (on a page ``h`` points high)."""
+    obj = {
+        "object_type": kind,
         "x0": x0,
         "x1": x1,
         "top": top,
@@ -88,6 +73,17 @@ def _rect(x0, top, x1, bottom, h=800.0) -> dict:
         "width": x1 - x0,
         "height": bottom - top,
     }
+    if kind == "line":
+        obj["pts"] = [(x0, top), (x1, bottom)]
+    return obj
+
+
+def _line(x0, top, x1, bottom) -> dict:
+    return _shape("line", x0, top, x1, bottom)
+
+
+def _rect(x0, top, x1, bottom) -> dict:
+    return _shape("rect", x0, top, x1, bottom)
 
 
 def random_page(rng: random.Random) -> FakePage:
@@ -156,7 +152,6 @@ def test_explicit_lines_and_zero_tolerances_as_pdfplumber():
     for _ in range(50):
         page = random_page(rng)
         extra = [_line(40.0, 600.0, 300.0, 600.0), _line(40.0, 20.0, 300.0, 20.0)]
-        extra[0]["object_type"] = extra[1]["object_type"] = "line"
         assert_same(page, {"explicit_horizontal_lines": extra})
         assert_same(page, {"snap_tolerance": 0, "join_tolerance": 0})
 
