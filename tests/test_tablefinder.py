@@ -51,7 +51,7 @@ def assert_same(page, settings: dict | None = None) -> int:
     edges = _tablefinder.merged_edges(_tablefinder.page_edges(page), tset)
     assert _geometry(edges) == _geometry(theirs.edges)
     x_tol, y_tol = tset.intersection_x_tolerance, tset.intersection_y_tolerance
-    inter = _tablefinder.intersections(edges, x_tol, y_tol)
+    inter = edges_to_intersections(edges, x_tol, y_tol)
     assert _bboxes(inter) == _bboxes(edges_to_intersections(theirs.edges, x_tol, y_tol))
     assert _tablefinder.cells(theirs.intersections) == intersections_to_cells(theirs.intersections)
     ours = _tablefinder.find_tables(page, _tablefinder.page_edges(page), settings)
