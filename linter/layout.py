@@ -36,6 +36,12 @@ class Patterns:
     def __init__(self):
         spec = data.load_yaml("grammar/lines.yaml")
         self.furniture = re.compile("|".join(f"(?:{p})" for p in spec["furniture"]))
+        # the same patterns in two groups: those anchored at the line's start, tried once there (in an alternation
+        # with the others they were tried at every character), and the rest
+        at_start = [p for p in spec["furniture"] if scan.at_beginning(re.compile(p))]
+        anywhere = [p for p in spec["furniture"] if p not in at_start]
+        self.furniture_start = re.compile("|".join(f"(?:{p})" for p in at_start)) if at_start else None
+        self.furniture_anywhere = re.compile("|".join(f"(?:{p})" for p in anywhere)) if anywhere else None
         self.h1 = re.compile(spec["heading1"])
         self.h2 = re.compile(spec["heading2"])
         self.h3 = re.compile(spec["heading3"])
@@ -76,6 +82,12 @@ class Patterns:
         self.title_end = re.compile(rf"{spec['heading-title-end']}|{spec['heading-item-start']}|\s|[。:,;]")
         self.title_not = re.compile(spec["title-not"])
         self.row_key = re.compile("|".join(re.escape(k) for k in sorted(row_keys, key=lambda k: (-len(k), k))))
+
+    def is_furniture(self, line: str) -> bool:
+        """Whether one of the ``furniture`` patterns is found in ``line`` (``furniture.search``)."""
+        if self.furniture_start is not None and self.furniture_start.match(line):
+            return True
+        return self.furniture_anywhere is not None and scan.search(self.furniture_anywhere, line) is not None
 
 
 @lru_cache(maxsize=1)
@@ -169,7 +181,7 @@ def _classify_line(text: str, s: int, e: int, P: Patterns) -> list[LineTok]:
             return _classify_line(text, s, s + cut, P) + _classify_line(text, s + cut, e, P)
         return [LineTok("TEXT", s, e)]
     # cheap character tests guard the regular expressions: most lines are prose and fail all of them
-    if len(stripped) <= 120 and scan.search(P.furniture, line):
+    if len(stripped) <= 120 and P.is_furniture(line):
         return [LineTok("FURN", s, e)]
     if "|" in line and P.pipe.search(line):
         return [LineTok("PIPE", s, e)]

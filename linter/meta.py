@@ -296,6 +296,9 @@ def recognisable(report: Report) -> bool:
     return bool(patterns().report_statement.search(report.text, 0, 600))
 
 
+TEXT_END_WINDOW = 200  # characters at the end of the content that grammar/lines.yaml ``text-end`` is tried on
+
+
 def find_cut_off(report: Report) -> tuple[int, int] | None:
     """Where the text was cut off (web excerpts, glued copies), the one judgement every rule uses: ``(tail, end)``
     when the text's content does not end the way a complete text does (grammar/lines.yaml ``text-end``), or ends
@@ -329,7 +332,9 @@ def find_cut_off(report: Report) -> tuple[int, int] | None:
         and content[-1].kind == "table"
         and (report.sections[-1].official if report.sections else None) in table_sections
     )
-    if not in_table and scan.search(M["text_end"], text, 0, end):
+    # how the content ends is read from its last characters (the pattern is anchored at the end; searching the
+    # whole text tried it after every full stop and digit)
+    if not in_table and M["text_end"].search(text, max(0, end - TEXT_END_WINDOW), end):
         return None
     slack = M["cut_off_slack"]
     # the earliest offset after which at most `slack` characters remain (white space before them not counted)

@@ -185,6 +185,21 @@ def _parse(rx: re.Pattern):
     return out
 
 
+def at_beginning(rx: re.Pattern) -> bool:
+    """Whether every match of ``rx`` starts at the beginning of the text: the pattern opens with ``^`` or ``\\A``
+    outside any alternation, without re.M (then ``rx.match`` finds what ``rx.search`` finds).  False when unknown."""
+    parsed = _parse(rx)
+    if parsed is None:
+        return False
+    tree, c = parsed
+    if (rx.flags | tree.state.flags) & re.MULTILINE:
+        return False
+    data = tree.data
+    while data and data[0][0] is c.SUBPATTERN:
+        data = data[0][1][-1]
+    return bool(data) and data[0][0] is c.AT and data[0][1] in (c.AT_BEGINNING, c.AT_BEGINNING_STRING)
+
+
 def starts(rx: re.Pattern) -> re.Pattern | None:
     """A character class of every character a match of ``rx`` can start with, or None when a scan would not help
     (the engine skips ahead by itself, the class would be too wide) or cannot be computed on this Python."""
@@ -369,5 +384,41 @@ def _occurrences(text: str, word: str, pos: int, endpos: int) -> Iterator[int]:
 
 def search(rx: re.Pattern, text: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
     """``rx.search(text, pos, endpos)``, the pattern tried only where a match can start: the first match of
-    :func:`finditer` (its candidates are made lazily, so the scan stops at the first match)."""
-    return next(finditer(rx, text, pos, endpos), None)
+    :func:`finditer`, found by the same candidates in a plain loop (the layout asks this of every short line, where
+    the generators of ``finditer`` cost more than the search)."""
+    endpos = len(text) if endpos is None else endpos
+    info = _info(rx)
+    if info is None:
+        return rx.search(text, pos, endpos)
+    need, plan = info
+    if need is not None and text.find(need, pos, endpos) < 0:
+        return None
+    if plan is None:
+        return rx.search(text, pos, endpos)
+    words, first, anchored = plan
+    match = rx.match
+    if words is not None:
+        best = None
+        find = text.find
+        for w in words:  # the earliest candidate that matches: each word's occurrences in turn, up to the best
+            i = find(w, pos, endpos)
+            while i >= 0 and (best is None or i < best.start()):
+                m = match(text, i, endpos)
+                if m is not None:
+                    best = m
+                    break
+                i = find(w, i + 1, endpos)
+        return best
+    if anchored and pos == 0:
+        m = match(text, 0, endpos)
+        if m is not None:
+            return m
+    if first is None:
+        return None
+    c = first.search(text, pos, endpos)
+    while c is not None:
+        m = match(text, c.start(), endpos)
+        if m is not None:
+            return m
+        c = first.search(text, c.start() + 1, endpos)
+    return None

@@ -116,3 +116,47 @@ def test_same_matches_on_the_corpus():
         text = read_path(str(path)).text
         for rx in SCANNED:
             assert _spans(scan.finditer(rx, text)) == _spans(rx.finditer(text)), (path.name, rx.pattern)
+            for pos in (0, len(text) // 3, len(text) - 40):  # the first match from a few places (search's own loop)
+                want, got = rx.search(text, max(0, pos)), scan.search(rx, text, max(0, pos))
+                assert (got and got.span()) == (want and want.span()), (path.name, rx.pattern)
+
+
+def test_at_beginning():
+    assert scan.at_beginning(re.compile(r"^\s*+第\d+页"))
+    assert scan.at_beginning(re.compile(r"(?:\A页)"))
+    assert not scan.at_beginning(re.compile(r"^a|b"))  # one alternative can match anywhere
+    assert not scan.at_beginning(re.compile(r"(?:^a|b)"))
+    assert not scan.at_beginning(re.compile(r"(?m)^a"))  # ^ at every line start
+    assert not scan.at_beginning(re.compile(r"a^"))
+
+
+FURNITURE_ALPHABET = sorted(
+    {ch for ch in layout.patterns().furniture.pattern if not ch.isascii()} | set("0123456789 -_/|:>.第页")
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(FURNITURE_ALPHABET), max_size=40).map("".join))
+def test_furniture_in_two_groups_is_the_same_search(line):
+    P = layout.patterns()
+    assert P.is_furniture(line) == bool(P.furniture.search(line))
+
+
+@pytest.mark.skipif(not (SHARED / "corpus").is_dir(), reason="../shared/corpus not present")
+def test_furniture_in_two_groups_on_the_corpus():
+    from nblint.normalize import normalize
+    from nblint.readers import read_path
+
+    P = layout.patterns()
+    n = 0
+    for sub in ("corpus", "seeds", "binaries"):
+        for path in sorted((SHARED / sub).iterdir()):
+            try:
+                text = normalize(read_path(str(path)).text).text
+            except Exception:  # unreadable on purpose (the broken PDF): nothing to compare
+                continue
+            for line in text.split("\n"):
+                got = P.is_furniture(line)
+                assert got == bool(P.furniture.search(line)), (path.name, line)
+                n += got
+    assert n > 50  # the corpus has page furniture to find
