@@ -324,26 +324,29 @@ def _demote_restarted(report: Report, toks: list[LineTok]) -> None:
             return
 
 
-# line tokens that the grammar takes in runs (paragraph: TEXT+, table: _trow+): a run is fed to Lark as one token
+# line tokens taken in runs (see runs()): a run is fed to Lark as one token
 _RUN_KIND = {"TEXT": "TEXT", "PIPE": "table", "NUMS": "table", "LNUMS": "table", "TLABEL": "table", "BLANK": "BLANK"}
 
 
 def runs(toks: list[LineTok]) -> tuple[list[str], list[tuple[LineTok, LineTok]]]:
-    """The token types Lark parses and the (first, last) line token of each: consecutive TEXT lines, consecutive
-    table lines (PIPE, NUMS, LNUMS, TLABEL) and consecutive BLANK lines are one token each.  The grammar groups such
-    runs whole anyway (paragraph: TEXT+ and table: _trow+ take the longest run, and a BLANK line makes no block),
-    so the tree is the same with a token per run as with a token per line, for a fraction of the parser's work."""
+    """The token types Lark parses and the (first, last) line token of each: consecutive TEXT lines and consecutive
+    table lines (PIPE, NUMS, LNUMS, TLABEL) are one token each (a paragraph, a table block: grammar/layout.lark);
+    BLANK lines end a run and are no token (they make no block).  A token per run, not per line: a fraction of the
+    parser's work."""
     types: list[str] = []
     spans: list[tuple[LineTok, LineTok]] = []
     last_kind = None
     for t in toks:
         kind = _RUN_KIND.get(t.type)
+        if kind == "BLANK":
+            last_kind = kind  # ends the run before it
+            continue
         if kind is not None and kind == last_kind:
             spans[-1] = (spans[-1][0], t)
             continue
+        last_kind = kind
         types.append(t.type)
         spans.append((t, t))
-        last_kind = kind
     return types, spans
 
 
