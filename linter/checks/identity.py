@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..model import Report
+from ..model import Cell, Report
 from ..ruleset import MapOf, shape_problems
 from ..tables import table_specs
 from . import Finding, fmt_num
@@ -100,13 +100,14 @@ def balance(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
     lang = ctx.settings.lang
     # a blank cell counts as 0 (NB207 reports it); the message says so, or "总计(0)" reads as a written zero
     blank_words = (rule.word("blank", lang), rule.word("with-blanks", lang))
+    cells, prev_cells = _cells(table), _cells(prev_table) if prev_table is not None else {}
     for ident in p["identities"]:
         names = p.get("names") or {}
         left = _terms(ident["left"], spec, names)
         right = _terms(ident["right"], spec, names)
         for line in lines:
-            ls = _side(left, line, fe, table, prev_table, blank_words)
-            rs = _side(right, line, fe, table, prev_table, blank_words)
+            ls = _side(left, line, fe, cells, prev_cells, blank_words)
+            rs = _side(right, line, fe, cells, prev_cells, blank_words)
             if ls is None or rs is None:
                 continue
             (lv, lparts, lcells), (rv, rparts, rcells) = ls, rs
@@ -137,30 +138,44 @@ def _all_blank(cells) -> bool:
     return bool(mine) and all(c.kind == "blank" for c in mine)
 
 
-def _side(terms, line, fe, table, prev_table, blank_words):
+def _cells(table) -> dict[str, tuple[str, dict[str | None, Cell]]]:
+    """Each row id's status and cells by column (the first row with the id, its first cell of each column: what
+    ``Table.row`` and ``Row.cell`` give), looked up by every term of every identity in every line."""
+    out: dict[str, tuple[str, dict[str | None, Cell]]] = {}
+    for r in table.rows:
+        if r.id is not None and r.id not in out:
+            by_col: dict[str | None, Cell] = {}
+            for c in r.cells:
+                by_col.setdefault(c.column, c)
+            out[r.id] = (r.status, by_col)
+    return out
+
+
+def _side(terms, line, fe, cells, prev_cells, blank_words):
     """One side of an identity in one line: (sum, its terms for the message, its cells); None when unverifiable.
-    The message's text is made only for a side that does not balance (:func:`_side_text`)."""
+    ``cells``, ``prev_cells``: :func:`_cells` of this year's and last year's table.  The message's text is made
+    only for a side that does not balance (:func:`_side_text`)."""
     total = 0
     parts = []
-    cells = []
+    out = []
     for sign, prev, ids, label in terms:
-        t = prev_table if prev else table
+        t = prev_cells if prev else cells
         sub = 0
         blanks = 0
         for ref in ids:
             rid, cid = (ref, line) if fe == "column" else (line, ref)
-            row = t.row(rid)
-            if row is None or row.status != "ok":
+            row = t.get(rid)
+            if row is None or row[0] != "ok":
                 return None
-            cell = row.cell(cid)
+            cell = row[1].get(cid)
             if cell is None or cell.kind == "invalid":
                 return None
             sub += cell.value if cell.kind == "number" else 0
             blanks += cell.kind == "blank"
-            cells.append(None if prev else cell)
+            out.append(None if prev else cell)
         total += sign * sub
         parts.append((sign, label, sub, blanks, len(ids)))
-    return total, parts, cells
+    return total, parts, out
 
 
 def _side_text(parts, total, blank_words) -> str:
