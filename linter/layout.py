@@ -132,6 +132,8 @@ def _line_tokens(text: str, pos: int, nl: int, P: Patterns, memo: Memo | None) -
     """The tokens of the line text[pos:nl]; with a ``memo``, those of an identical line classified before (a line
     is classified on its own text only), moved to ``pos``."""
     if memo is None:
+        if nl - pos < INLINE_SPLIT_MIN:  # too short to hold a heading inside it: one segment
+            return _classify_line(text, pos, nl, P)
         return [t for s, e, _ in _split_inline(text, pos, nl, P) for t in _classify_line(text, s, e, P)]
     line = text[pos:nl]
     hit = memo.line_tokens.get(line)
@@ -150,8 +152,11 @@ def classify(text: str, memo: Memo | None = None) -> list[LineTok]:
     pos = 0
     n = len(text)
     last_h1 = 0
+    lines = 0
     while pos <= n:
-        budget.check()
+        lines += 1
+        if not lines & 31:  # each line's patterns are linear in the line (at most classify-max-chars long)
+            budget.check()
         nl = text.find("\n", pos)
         if nl < 0:
             nl = n
