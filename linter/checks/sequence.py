@@ -63,10 +63,10 @@ def counts_up(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
         for b in blocks:
             if b.kind != "paragraph" or not (span[0] <= b.span[0] < span[1]):
                 continue
-            # the paragraph's text as joined() gives it, made only to ask whether a marker can be in it: most
-            # paragraphs hold none, and their map back to the report is not needed
+            # the paragraph's text as joined() gives it, made only to look for a marker: most paragraphs hold none,
+            # and their map back to the report is not needed (a marker found between restarts is found in the whole)
             text = report.text[b.span[0] : b.span[1]].replace("\n", "")
-            if not scan.possible(marker, text):
+            if scan.search(marker, text) is None:
                 continue  # no marker in this paragraph (most paragraphs): its restarts do not matter
             j = joined(report, *b.span)
             cuts = [0] + ([m.start() for m in restart.finditer(text)] if restart else []) + [len(text)]
