@@ -648,3 +648,17 @@ def test_readers_import_lazily():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_file_is_read_whole_whatever_size_it_claims(monkeypatch):
+    """The reader asks for the size the file claims and reads on while more comes (a growing file, a file that
+    claims 0 bytes); never more than MAX_BYTES + 1, so that a file over the limit is NB001."""
+    import nblint.readers as readers
+
+    for n in (0, 1, 100, 70_000, 300_000):
+        data = bytes(random.Random(n).randrange(256) for _ in range(n))
+        for claim in (0, n // 2, n, n + 7):
+            assert readers._read_bounded(io.BytesIO(data), claim) == data, (n, claim)
+    monkeypatch.setattr(readers, "MAX_BYTES", 1000)
+    assert len(readers._read_bounded(io.BytesIO(b"x" * 5000), 10)) == 1001
+    assert len(readers._read_bounded(io.BytesIO(b"x" * 5000), 10**9)) == 1001

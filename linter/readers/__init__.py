@@ -98,7 +98,7 @@ def read_path(path: str | Path) -> Source:
             raise ReadError(_too_large())
         with os.fdopen(fd, "rb") as f:
             fd = -1  # closed with f
-            data = f.read(MAX_BYTES + 1)
+            data = _read_bounded(f, st.st_size)
     except OSError as e:
         raise ReadError(Msg("read.read", why=e.strerror or e)) from None
     finally:
@@ -107,6 +107,25 @@ def read_path(path: str | Path) -> Source:
     if len(data) > MAX_BYTES:
         raise ReadError(_too_large())
     return read_bytes(str(path), data)
+
+
+def _read_bounded(f, size: int) -> bytes:
+    """The file's bytes, at most MAX_BYTES + 1 of them, asked for in pieces of the size the file claims (one read
+    of MAX_BYTES + 1 made the buffer of a 64 MB file for every small report) and read on while more come (a file
+    that grows, or claims no size)."""
+    want = min(size, MAX_BYTES) + 1
+    data = f.read(want)
+    if len(data) < want:
+        return data  # the end of the file
+    parts = [data]
+    got = len(data)
+    while got <= MAX_BYTES:
+        more = f.read(min(max(got, 65536), MAX_BYTES + 1 - got))
+        if not more:
+            break
+        parts.append(more)
+        got += len(more)
+    return b"".join(parts)
 
 
 def _too_large() -> Msg:
