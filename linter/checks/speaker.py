@@ -103,10 +103,13 @@ def foreign(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
     level = units[own]["level"]
     j = joined(report, 0, len(report.text))
     seen: dict[str, list] = {}
+    passed: set[str] = set()  # words judged the agency's own or of a higher level (most self-references)
     for m in scan.finditer(rx, j.text):
         word = m.group()
         if word in seen:
             seen[word][1] += 1
+            continue
+        if word in passed:
             continue
         # a word of several units (我区: an autonomous region's and a district's) is the lowest of them, so that a
         # county's 「我区」 is a district's word, not a region's (which the level test would pass over)
@@ -115,9 +118,9 @@ def foreign(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
             key=lambda k: units[k]["level"],
             default=int((m.lastgroup or "u0")[1:]),
         )
-        if mine.fullmatch(word):
-            continue  # a word of the agency's own unit too (我区 of an autonomous region)
-        if units[i]["level"] < level:
+        if mine.fullmatch(word) or units[i]["level"] < level:
+            # a word of the agency's own unit too (我区 of an autonomous region), or of a higher level
+            passed.add(word)
             continue
         seen[word] = [m, 1, units[i]["name"]]
     found = [(m, "default", {"word": w, "count": n, "other": name}) for w, (m, n, name) in seen.items()]
