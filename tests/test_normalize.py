@@ -124,11 +124,14 @@ def test_every_deletion_starts_with_a_delete_start_character():
     for p in spec["delete"]:
         for lo, hi in _first_chars(re._parser.parse(p)):
             for cp in range(lo, hi + 1):
-                # after a Chinese character every deletion may start (the space deletions need one before them)
-                hit = starts.search("年" + chr(cp))
+                # between Chinese characters every deletion may start (the space deletions need one before them and
+                # one after them)
+                hit = starts.search("年" + chr(cp) + "年")
                 assert hit and hit.start() == 1, f"{p!r} may start with {chr(cp)!r}, not in delete-starts"
-    # a space is a candidate only after what the space deletions look behind for; anything else, anywhere
-    assert [m.start() for m in starts.finditer("a b年 c1 d  e <!--")] == [4, 7, 13]
+    # a space is a candidate only between what the space deletions look behind and ahead for (at the end of its run
+    # of spaces); anything else, anywhere
+    assert [m.start() for m in starts.finditer("a b年 c1 d  e <!--")] == [13]
+    assert [m.start() for m in starts.finditer("年 中1 2年  3 |4 年(")] == [1, 4, 7, 13, 15]
 
 
 @settings(max_examples=300, deadline=None)
