@@ -100,7 +100,8 @@ def balance(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
     lang = ctx.settings.lang
     # a blank cell counts as 0 (NB207 reports it); the message says so, or "总计(0)" reads as a written zero
     blank_words = (rule.word("blank", lang), rule.word("with-blanks", lang))
-    cells, prev_cells = _cells(table), _cells(prev_table) if prev_table is not None else {}
+    cells = _cells(report, tid)
+    prev_cells = _cells(ctx.previous, tid) if prev_table is not None and ctx.previous is not None else {}
     for ident in p["identities"]:
         names = p.get("names") or {}
         left = _terms(ident["left"], spec, names)
@@ -138,16 +139,20 @@ def _all_blank(cells) -> bool:
     return bool(mine) and all(c.kind == "blank" for c in mine)
 
 
-def _cells(table) -> dict[str, tuple[str, dict[str | None, Cell]]]:
-    """Each row id's status and cells by column (the first row with the id, its first cell of each column: what
-    ``Table.row`` and ``Row.cell`` give), looked up by every term of every identity in every line."""
-    out: dict[str, tuple[str, dict[str | None, Cell]]] = {}
-    for r in table.rows:
-        if r.id is not None and r.id not in out:
-            by_col: dict[str | None, Cell] = {}
-            for c in r.cells:
-                by_col.setdefault(c.column, c)
-            out[r.id] = (r.status, by_col)
+def _cells(report: Report, tid: str) -> dict[str, tuple[str, dict[str | None, Cell]]]:
+    """Each row id of the report's table ``tid``: its status and cells by column (the first row with the id, its
+    first cell of each column: what ``Table.row`` and ``Row.cell`` give), looked up by every term of every identity
+    in every line; made once per report and table (NB301-NB306 share it)."""
+    key = ("identity-cells", tid)
+    out = report.cache.get(key)
+    if out is None:
+        out = report.cache[key] = {}
+        for r in report.tables[tid].rows:
+            if r.id is not None and r.id not in out:
+                by_col: dict[str | None, Cell] = {}
+                for c in r.cells:
+                    by_col.setdefault(c.column, c)
+                out[r.id] = (r.status, by_col)
     return out
 
 
