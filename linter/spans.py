@@ -154,12 +154,25 @@ class Joined:
 
     __slots__ = ("text", "map")
 
-    _LINE = re.compile(r"[^\n]+")
-
     def __init__(self, text: str, start: int = 0, end: int | None = None):
         end = len(text) if end is None else end
-        self.map = OffsetMap.from_pieces((m.span() for m in self._LINE.finditer(text, start, end)), origin=start)
-        self.text = text[start:end].replace("\n", "")
+        seg = text[start:end]
+        # the map of the lines' pieces (OffsetMap.from_pieces of each line's span), made from the lines' lengths:
+        # every non-empty line starts a run (a line break lies between it and the one before)
+        inner: list[int] = []
+        outer: list[int] = []
+        n = 0
+        pos = start
+        last = -1
+        for length in map(len, seg.split("\n")):
+            if length:
+                inner.append(n)
+                outer.append(pos)
+                n += length
+                last = pos + length
+            pos += length + 1
+        self.map = OffsetMap(inner, outer, n, last) if inner else OffsetMap([0], [start], 0, start)
+        self.text = seg.replace("\n", "")
 
     def span(self, match: re.Match, group: int | str = 0) -> tuple[int, int]:
         """The span in the original text of a match (or one of its groups) found in ``text``."""

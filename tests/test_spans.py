@@ -233,3 +233,15 @@ def test_span_to_outer_is_the_two_ends_mapped():
             e = rng.randrange(-1, m.length + 3)
             want = (m.to_outer(s), m.to_outer(s)) if e <= s else (m.to_outer(s), m.to_outer(e - 1) + 1)
             assert m.span_to_outer(s, e) == want, (pieces, s, e)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab\n年", max_size=40), st.data())
+def test_joined_map_is_the_map_of_its_lines(text, data):
+    """Joined builds its map from the lines' lengths: the map OffsetMap.from_pieces makes of each line's span."""
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    j = Joined(text, start, end)
+    want = OffsetMap.from_pieces((m.span() for m in re.compile(r"[^\n]+").finditer(text, start, end)), origin=start)
+    assert (j.map.inner, j.map.outer, j.map.length, j.map.end) == (want.inner, want.outer, want.length, want.end)
+    assert j.text == text[start:end].replace("\n", "")
