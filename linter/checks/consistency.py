@@ -246,7 +246,7 @@ def zero_when(rule: Rule, report: Report, ctx: Context) -> Iterator[Finding]:
         return
     text = j.text
     rx = re.compile("|".join(f"(?:{q})" for q in p["patterns"]))
-    m = rx.search(text)
+    m = scan.search(rx, text)  # tried only at the statements' first words (7 times faster on a portal page)
     if not m:
         return
     for ref in p["cells"]:
