@@ -1758,34 +1758,39 @@ class _Extractor:
         n = 0
         every_atom = self.js
         starts, size, to_file = self.file_starts, self.file_len, self.to_file
-        last_at = -1  # where the last run starts in the text
+        # the file line of the last run start and where it starts and ends: the next run starts on it more often
+        # than not (a cell after a cell), which needs no search
+        ln = 0
+        line_lo = line_hi = -1
+        add_part, add_at, add_line, add_col = parts.append, r_at.append, r_line.append, r_col.append
         for line, row in lines:
             atoms = [a for a in line if a[0]] if row else _strip_atoms(line)
             if not atoms:
                 continue
             if parts:
-                parts.append("\n")
+                add_part("\n")
                 n += 1
             prev_end = None
             for text, off in atoms:
+                # every atom holds text: two runs never start at one place
                 if prev_end != off or every_atom:
                     if starts is None:
-                        ln, col = to_file(off)
+                        a_line, col = to_file(off)
+                        add_line(a_line)
+                        add_col(col)
                     else:  # LineIndex.line_col, inline: the markup is the file
                         o = size if off > size else 0 if off < 0 else off
-                        ln = bisect_right(starts, o)
-                        col = o - starts[ln - 1] + 1
-                    if last_at == n:  # an empty stretch: the run starts at the next atom
-                        r_line[-1] = ln
-                        r_col[-1] = col
-                    else:
-                        r_at.append(n)
-                        r_line.append(ln)
-                        r_col.append(col)
-                        last_at = n
-                parts.append(text)
-                n += len(text)
-                prev_end = off + len(text)
+                        if not line_lo <= o < line_hi:
+                            ln = bisect_right(starts, o)
+                            line_lo = starts[ln - 1]
+                            line_hi = starts[ln] if ln < len(starts) else size + 1
+                        add_line(ln)
+                        add_col(o - line_lo + 1)
+                    add_at(n)
+                add_part(text)
+                k = len(text)
+                n += k
+                prev_end = off + k
         runs = list(map(_new_run, zip(r_at, r_line, r_col)))
         return "".join(parts), runs
 
