@@ -394,3 +394,28 @@ def test_the_collector_is_paused_only_while_a_page_is_read():
     finally:
         H._Extractor.run = real  # type: ignore[method-assign]
     assert seen == [False] and gc.isenabled()
+
+
+def test_chinese_counts_in_one_pass_are_the_counts_of_each_text():
+    """``_counts`` deletes the Chinese characters of all texts under the root joined by NULs in one regex pass; its
+    prefix sums are those of counting each text on its own (links apart), with a text outside the root counting
+    nothing, and a NUL inside a text (no parser gives one: U+FFFD stands for it) makes it count one text at a time."""
+    page = (
+        "<html><head><title>某某区2023年报</title></head><body><div id='nav'><a href='/'>首页导航</a></div>"
+        "<div class='content'><p>一、总体情况</p><p>本机关 2023 年𠀀共公开信息 12 条。</p><p><a>相关链接</a>！</p>"
+        "<table><tr><td>（一）予以公开</td><td>5</td></tr></table></div></body></html>"
+    )
+    doc = H._Doc(page)
+    for nul in (False, True):
+        if nul:
+            doc.ne_text = [t + "\0中" if k % 2 else t for k, t in enumerate(doc.ne_text)]
+        for root in (0, doc.body, doc.tables[0]):
+            ex = H._Extractor(page, None, doc)
+            ex._counts(root)
+            inside = [root <= i <= doc.end[root] for i in doc.ne]
+            each = [H._cjk_count(t) if ok else 0 for t, ok in zip(doc.ne_text, inside)]
+            plain = [0 if i in doc.links else c for i, c in zip(doc.ne, each)]
+            link = [c if i in doc.links else 0 for i, c in zip(doc.ne, each)]
+            assert ex._plain == [sum(plain[:k]) for k in range(len(plain) + 1)], (nul, root)
+            assert ex._link == [sum(link[:k]) for k in range(len(link) + 1)], (nul, root)
+            assert ex._link[-1] > 0 or root == doc.tables[0]

@@ -42,7 +42,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache, partial
 from itertools import accumulate, compress, islice, repeat
-from operator import is_not
+from operator import is_not, sub
 
 from .. import budget
 from ..i18n import Msg
@@ -567,6 +567,40 @@ class _StartTags:
         return -1
 
 
+def _match_tags(tags: _StartTags, items: list, kinds: list) -> list[int]:
+    """For each element of ``items`` (document order; ``kinds``: their tags), the index of its start tag in ``tags``
+    (-1: implied by libxml2, no tag).  Fast path: the next tag, of the same name; only <html>, <head>, <body> and
+    <p> are ever implied, so for these four the line must agree too; else ``_StartTags.match`` looks ahead."""
+    t_names, t_offs, t_ends, starts = tags.names, tags.offs, tags.ends, tags.starts
+    nt = len(t_names)
+    out: list[int] = []
+    add = out.append
+    j = 0
+    for x, name in enumerate(kinds):
+        if name.__class__ is not str:
+            continue
+        if j < nt and t_names[j] == name:
+            if name not in _IMPLIED:
+                add(j)
+                j += 1
+                continue
+            line = items[x].sourceline
+            if (
+                line is None
+                or line >= 65535
+                or bisect_right(starts, t_offs[j]) <= line <= bisect_right(starts, t_ends[j] - 1) + 1
+            ):
+                add(j)
+                j += 1
+                continue
+        else:
+            line = items[x].sourceline
+        tags.j = j
+        add(tags.match(name, line))
+        j = tags.j
+    return out
+
+
 def _flatten(markup: str) -> str:
     """Blank the start and end tags nested deeper than ``_FLAT_DEPTH`` (same length: offsets stay), so that libxml2
     reads the whole page.  Only for pages that libxml2 found too deep; the nesting is counted as written."""
@@ -633,14 +667,12 @@ class _Doc:
     O(answer), whatever the nesting."""
 
     def __init__(self, markup: str):
-        from lxml import etree
-
         self.markup = markup
         root, data = _parse(markup)
         self.root = root
         tags = _StartTags(markup)
         self.line_starts = tags.starts
-        t_names, t_offs, t_ends = tags.names, tags.offs, tags.ends
+        t_offs, t_ends = tags.offs, tags.ends
         # one record per node (name, text, parent, off, tag_end, element), made into the columns after the walk
         recs: list[tuple] = [("[document]", None, -1, None, None, None)]
         end = [0]
@@ -663,114 +695,117 @@ class _Doc:
         a_open = art_open = 0
         dropped = 0  # open elements inside (and including) a dropped one
         cur = 0  # the innermost open element kept
-        j = 0  # next start tag to match
-        nt = len(t_names)
-        starts = tags.starts
         links = self.links
         rec_add, end_add = recs.append, end.append
-        events = etree.iterwalk(root, events=("start", "end", "comment", "pi")) if root is not None else ()
-        for steps, (ev, node) in enumerate(events, 1):
-            if not steps & 511:
+        # every node of the tree in document order (elements, comments, processing instructions) and what the walk
+        # reads of each, fetched in bulk (lxml answers in C; an iterwalk's start and end events, one Python step
+        # each, cost more than the whole fetch)
+        items = list(root.iter()) if root is not None else []
+        kinds = [x.tag for x in items]  # a comment's or instruction's tag is a function, not a str
+        kids = [len(x) for x in items]  # children, comments and instructions included
+        heads = [x.text for x in items]
+        tails = [x.tail for x in items]
+        budget.check()
+        ks = _match_tags(tags, items, kinds)  # per element, the index of its start tag (-1: implied)
+        # the open elements with children still to come: [children left, item]
+        stack: list[list[int]] = []
+        push = stack.append
+        e = 0  # elements seen
+        for x in range(len(items)):
+            if not x & 511:
                 budget.check()
-            if ev == "start":
-                name = node.tag
-                # the start tag of this element in the markup (fast path: the next one, same name, same line)
-                if j < nt and t_names[j] == name:
-                    # only <html>, <head>, <body> and <p> are ever implied by libxml2: for the others the next tag
-                    # of the same name is theirs; for these four the line must agree too
-                    if name not in _IMPLIED:
-                        k = j
-                        j += 1
-                    else:
-                        line = node.sourceline
-                        if (
-                            line is None
-                            or line >= 65535
-                            or bisect_right(starts, t_offs[j]) <= line <= bisect_right(starts, t_ends[j] - 1) + 1
-                        ):
-                            k = j
-                            j += 1
-                        else:
-                            tags.j = j
-                            k = tags.match(name, line)
-                            j = tags.j
-                else:
-                    tags.j = j
-                    k = tags.match(name, node.sourceline)
-                    j = tags.j
+            name = kinds[x]
+            if name.__class__ is str:
+                k = ks[e]
+                e += 1
                 if k >= 0:
                     o: int | None = t_offs[k]
                     te: int | None = t_ends[k]
                 else:
                     o = te = None
                 if name in _NOTED:
-                    self._note(node, name, o, te)
+                    self._note(items[x], name, o, te)
                 if dropped or name in _DROP_TREE or (name in _HEADER_FOOTER and not art_open):
                     dropped += 1
-                    continue
-                i = len(recs)
-                rec_add((name, None, cur, o, te, node))
-                end_add(i)
-                cur = i
-                if name in _STRUCT:
-                    if name == "table":
-                        self.tables.append(i)
-                        self.table_or_p.append(i)
-                        rows_of[i] = []
-                        table_at.append(i)
-                    elif name == "tr":
-                        self.trs.append(i)
-                        rows_of.setdefault(table_at[-1], []).append(i)
-                        tr_at.append(i)
-                    elif name == "td" or name == "th":
-                        self.cells.append(i)
-                        cells_of.setdefault(tr_at[-1], []).append(i)
-                    elif name == "p":
-                        self.table_or_p.append(i)
-                    elif name == "a":
-                        a_open += 1
-                    elif name == "article" or name == "main":
-                        art_open += 1
-                    elif name == "body" and self.body < 0:
-                        self.body, self.body_el, self.body_implied = i, node, o is None
-                    elif name == "rt" or name == "rp":
-                        continue  # ruby annotations are not part of the text
-                s = node.text
-                if s:
-                    if a_open:
-                        links.add(i + 1)
-                    rec_add((None, s, i, None, None, None))
-                    end_add(i + 1)
-                continue
-            if ev == "end":
-                if dropped:
-                    dropped -= 1  # the dropped element or one inside it
                 else:
-                    i = cur
-                    end[i] = len(recs) - 1
-                    name, _, cur = recs[i][:3]
+                    i = len(recs)
+                    rec_add((name, None, cur, o, te, items[x]))
+                    end_add(i)
+                    cur = i
+                    ruby = False
                     if name in _STRUCT:
                         if name == "table":
-                            table_at.pop()
+                            self.tables.append(i)
+                            self.table_or_p.append(i)
+                            rows_of[i] = []
+                            table_at.append(i)
                         elif name == "tr":
-                            tr_at.pop()
+                            self.trs.append(i)
+                            rows_of.setdefault(table_at[-1], []).append(i)
+                            tr_at.append(i)
+                        elif name == "td" or name == "th":
+                            self.cells.append(i)
+                            cells_of.setdefault(tr_at[-1], []).append(i)
+                        elif name == "p":
+                            self.table_or_p.append(i)
                         elif name == "a":
-                            a_open -= 1
+                            a_open += 1
                         elif name == "article" or name == "main":
-                            art_open -= 1
-            elif node is root:
-                continue
-            # the tail of an element, comment or processing instruction: text of the parent
-            s = node.tail
-            if s and not dropped:
-                pname = recs[cur][0]
-                if pname == "rt" or pname == "rp":
+                            art_open += 1
+                        elif name == "body" and self.body < 0:
+                            self.body, self.body_el, self.body_implied = i, items[x], o is None
+                        elif name == "rt" or name == "rp":
+                            ruby = True  # ruby annotations are not part of the text
+                    s = heads[x]
+                    if s and not ruby:
+                        if a_open:
+                            links.add(i + 1)
+                        rec_add((None, s, i, None, None, None))
+                        end_add(i + 1)
+                if kids[x]:
+                    push([kids[x], x])
                     continue
-                i = len(recs)
-                if a_open:
-                    links.add(i)
-                rec_add((None, s, cur, None, None, None))
-                end_add(i)
+                is_element = True
+            else:
+                is_element = False  # a comment or processing instruction: only its tail
+            # item x has ended (a leaf, or an element whose last child has): its end, its tail, then the ends of the
+            # elements whose last child it was
+            while True:
+                if is_element:
+                    if dropped:
+                        dropped -= 1  # the dropped element or one inside it
+                    else:
+                        i = cur
+                        end[i] = len(recs) - 1
+                        name, _, cur = recs[i][:3]
+                        if name in _STRUCT:
+                            if name == "table":
+                                table_at.pop()
+                            elif name == "tr":
+                                tr_at.pop()
+                            elif name == "a":
+                                a_open -= 1
+                            elif name == "article" or name == "main":
+                                art_open -= 1
+                # the tail of an element, comment or processing instruction: text of the parent
+                s = tails[x]
+                if s and not dropped:
+                    pname = recs[cur][0]
+                    if pname != "rt" and pname != "rp":
+                        i = len(recs)
+                        if a_open:
+                            links.add(i)
+                        rec_add((None, s, cur, None, None, None))
+                        end_add(i)
+                if not stack:
+                    break
+                top = stack[-1]
+                top[0] -= 1
+                if top[0]:
+                    break
+                stack.pop()
+                x = top[1]
+                is_element = True
         end[0] = len(recs) - 1
         columns = [list(column) for column in zip(*recs)]
         names: list[str | None] = columns[0]
@@ -1256,10 +1291,16 @@ class _Extractor:
     def _counts(self, root: int) -> None:
         """Non-link Chinese characters under each element (and the link ones), as prefix sums over text nodes."""
         d = self.d
-        lo, hi = root, d.end[root]
-        links = d.links
-        count = _cjk_count
-        counts = [0 if t.isascii() or not lo <= i <= hi else count(t) for i, t in zip(d.ne, d.ne_text)]
+        ne, ne_text, links = d.ne, d.ne_text, d.links
+        # the texts under the root (a slice: ``ne`` is sorted) joined by NULs, which no text of the tree holds (the
+        # parser gets U+FFFD instead), and their Chinese characters deleted in one pass: each text's count is what
+        # its piece lost
+        k0, k1 = bisect_left(ne, root), bisect_right(ne, d.end[root])
+        inside = ne_text[k0:k1]
+        rest = _CJK_RUN.sub("", "\0".join(inside)).split("\0")
+        if len(rest) != len(inside):  # a NUL after all (libxml2 writes U+FFFD for &#0;): one text at a time
+            rest = [_CJK_RUN.sub("", t) for t in inside]
+        counts = [0] * k0 + list(map(sub, map(len, inside), map(len, rest))) + [0] * (len(ne) - k1)
         self._plain = list(accumulate((0 if i in links else c for i, c in zip(d.ne, counts)), initial=0))
         self._link = list(accumulate((c if i in links else 0 for i, c in zip(d.ne, counts)), initial=0))
 
@@ -1717,34 +1758,39 @@ class _Extractor:
         n = 0
         every_atom = self.js
         starts, size, to_file = self.file_starts, self.file_len, self.to_file
-        last_at = -1  # where the last run starts in the text
+        # the file line of the last run start and where it starts and ends: the next run starts on it more often
+        # than not (a cell after a cell), which needs no search
+        ln = 0
+        line_lo = line_hi = -1
+        add_part, add_at, add_line, add_col = parts.append, r_at.append, r_line.append, r_col.append
         for line, row in lines:
             atoms = [a for a in line if a[0]] if row else _strip_atoms(line)
             if not atoms:
                 continue
             if parts:
-                parts.append("\n")
+                add_part("\n")
                 n += 1
             prev_end = None
             for text, off in atoms:
+                # every atom holds text: two runs never start at one place
                 if prev_end != off or every_atom:
                     if starts is None:
-                        ln, col = to_file(off)
+                        a_line, col = to_file(off)
+                        add_line(a_line)
+                        add_col(col)
                     else:  # LineIndex.line_col, inline: the markup is the file
                         o = size if off > size else 0 if off < 0 else off
-                        ln = bisect_right(starts, o)
-                        col = o - starts[ln - 1] + 1
-                    if last_at == n:  # an empty stretch: the run starts at the next atom
-                        r_line[-1] = ln
-                        r_col[-1] = col
-                    else:
-                        r_at.append(n)
-                        r_line.append(ln)
-                        r_col.append(col)
-                        last_at = n
-                parts.append(text)
-                n += len(text)
-                prev_end = off + len(text)
+                        if not line_lo <= o < line_hi:
+                            ln = bisect_right(starts, o)
+                            line_lo = starts[ln - 1]
+                            line_hi = starts[ln] if ln < len(starts) else size + 1
+                        add_line(ln)
+                        add_col(o - line_lo + 1)
+                    add_at(n)
+                add_part(text)
+                k = len(text)
+                n += k
+                prev_end = off + k
         runs = list(map(_new_run, zip(r_at, r_line, r_col)))
         return "".join(parts), runs
 
