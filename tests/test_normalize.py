@@ -126,7 +126,9 @@ def test_every_deletion_starts_with_a_delete_start_character():
             for cp in range(lo, hi + 1):
                 # after a Chinese character, and before one (the space deletions) or a pinyin letter (an annotation)
                 hits = [starts.search("年" + chr(cp) + after) for after in ("年", "a")]
-                assert any(h and h.start() == 1 for h in hits), f"{p!r} may start with {chr(cp)!r}, not in delete-starts"
+                assert any(h and h.start() == 1 for h in hits), (
+                    f"{p!r} may start with {chr(cp)!r}, not in delete-starts"
+                )
     # a space is a candidate only between what the space deletions look behind and ahead for (at the end of its run
     # of spaces); anything else, anywhere
     assert [m.start() for m in starts.finditer("a b年 c1 d  e <!--")] == [13]
