@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import data
+from .i18n import t
 from .ruleset import Problem, located, path_name, read_positioned_yaml, shape_problems
 
 # a profile file's shape (nblint.ruleset.shape_problems: "?" marks an optional key; float accepts int)
@@ -91,7 +92,7 @@ def problems(doc) -> list[Problem]:
     for i, d in enumerate(doc["deductions"]):
         bad = [c for c in d["codes"] if not _CODE.fullmatch(c)]
         if bad:
-            out.append((("deductions", i, "codes"), f"not rule codes: {bad}"))
+            out.append((("deductions", i, "codes"), t("rulefile.not-codes", codes=bad)))
     return out + month_day_problems(doc.get("deadlines") or [], ("deadlines",))
 
 
@@ -128,7 +129,7 @@ def _profile(doc, where: str) -> Profile:
 def load_file(path: str | Path) -> Profile:
     """A profile file; ProfileError with every problem at its ``file:line:col``."""
     p = Path(path)
-    doc, problem = read_positioned_yaml(p, "scoring profile")
+    doc, problem = read_positioned_yaml(p, "profile")
     if problem is not None:
         raise ProfileError(problem)
     probs = problems(doc)
@@ -153,4 +154,4 @@ def get(name: str) -> Profile:
         return builtin()[name]
     if name.endswith((".yaml", ".yml")) or "/" in name:
         return load_file(name)
-    raise ProfileError(f"unknown profile {name!r} (shipped: {', '.join(sorted(builtin()))}; or a path to a YAML file)")
+    raise ProfileError(t("rulefile.unknown-profile", name=repr(name), shipped=", ".join(sorted(builtin()))))

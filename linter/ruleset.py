@@ -146,10 +146,12 @@ def _type_ok(value, typ) -> bool:
     return isinstance(value, typ)
 
 
-def _tname(typ) -> str:
+def _tname(typ, lang: str | None = None) -> str:
+    """A parameter type's name in ``lang`` (default: the interface language)."""
     if isinstance(typ, tuple):
-        return " or ".join(_tname(t) for t in typ)
-    return {str: "string", list: "list", dict: "mapping", bool: "boolean", int: "integer", float: "number"}[typ]
+        return t("rulefile.or", lang).join(_tname(x, lang) for x in typ)
+    name = {str: "string", list: "list", dict: "mapping", bool: "boolean", int: "integer", float: "number"}[typ]
+    return t(f"rulefile.type.{name}", lang)
 
 
 # ---- validating the inside of a rule file ----
@@ -171,11 +173,13 @@ class MapOf:
 
 def _sname(shape) -> str:
     if isinstance(shape, tuple):
-        return " or ".join(_sname(t) for t in shape)
+        return t("rulefile.or").join(_sname(x) for x in shape)
     if isinstance(shape, list):
-        return f"list of {_sname(shape[0])}s" if not isinstance(shape[0], (list, tuple)) else "list"
+        if isinstance(shape[0], (list, tuple)):
+            return t("rulefile.type.list")
+        return t("rulefile.list-of", item=_sname(shape[0]))
     if isinstance(shape, (dict, MapOf)):
-        return "mapping"
+        return t("rulefile.type.mapping")
     return _tname(shape)
 
 
@@ -187,32 +191,32 @@ def shape_problems(value, shape, path: tuple = ()) -> list[Problem]:
         for alt in shape:
             if _kind_ok(value, alt):
                 return shape_problems(value, alt, path)
-        return [(path, f"must be a {_sname(shape)}")]
+        return [(path, t("rulefile.must-be", what=_sname(shape)))]
     if isinstance(shape, list):
         if not isinstance(value, list):
-            return [(path, f"must be a {_sname(shape)}")]
+            return [(path, t("rulefile.must-be", what=_sname(shape)))]
         return [q for i, v in enumerate(value) for q in shape_problems(v, shape[0], (*path, i))]
     if isinstance(shape, MapOf):
         if not isinstance(value, dict):
-            return [(path, "must be a mapping")]
-        out = [((*path, k), "keys must be strings") for k in value if not isinstance(k, str)]
+            return [(path, t("rulefile.must-be", what=t("rulefile.type.mapping")))]
+        out = [((*path, k), t("rulefile.keys-strings")) for k in value if not isinstance(k, str)]
         return out + [q for k, v in value.items() for q in shape_problems(v, shape.value, (*path, k))]
     if isinstance(shape, dict):
         if not isinstance(value, dict):
-            return [(path, "must be a mapping")]
+            return [(path, t("rulefile.must-be", what=t("rulefile.type.mapping")))]
         out = []
         keys = {k.rstrip("?"): k for k in shape}
         for k in value:
             if k not in keys:
-                out.append(((*path, k), f"unknown key {k!r} (known: {', '.join(keys)})"))
+                out.append(((*path, k), t("rulefile.unknown-key-known", field=repr(k), known=", ".join(keys))))
         for name, k in keys.items():
             if name in value:
                 out += shape_problems(value[name], shape[k], (*path, name))
             elif not k.endswith("?"):
-                out.append((path, f"needs {name!r}"))
+                out.append((path, t("rulefile.needs", name=repr(name))))
         return out
     if not _type_ok(value, shape):
-        return [(path, f"must be a {_tname(shape)}")]
+        return [(path, t("rulefile.must-be", what=_tname(shape)))]
     return []
 
 
@@ -234,7 +238,7 @@ def scope_problems(scope, path: tuple) -> list[Problem]:
         out = []
         for era, value in scope.items():
             if era != "default" and era not in formats:
-                out.append(((*path, era), f"unknown era {era!r} in scope (known: {', '.join(formats)}, default)"))
+                out.append(((*path, era), t("rulefile.unknown-era-scope", era=repr(era), known=", ".join(formats))))
             else:
                 out += scope_problems(value, (*path, era)) if era == "default" else _one_scope(value, [era], path, era)
         return out
@@ -245,10 +249,10 @@ def _one_scope(value, eras: list[str], parent: tuple, key) -> list[Problem]:
     from .layout import load_formats
 
     if not isinstance(value, str):
-        return [((*parent, key), "scope must be a string")]
+        return [((*parent, key), t("rulefile.scope-string"))]
     ids = {s["id"] for e in eras for s in load_formats()[e]["sections"]}
     if value != "document" and value not in ids:
-        return [((*parent, key), f"unknown section {value!r} in scope (known: document, {', '.join(sorted(ids))})")]
+        return [((*parent, key), t("rulefile.unknown-section", value=repr(value), known=", ".join(sorted(ids))))]
     return []
 
 
@@ -257,7 +261,7 @@ def negative_problems(value, path: tuple = ()) -> list[Problem]:
     if isinstance(value, bool):
         return []
     if isinstance(value, (int, float)):
-        return [(path, "must not be negative")] if value < 0 else []
+        return [(path, t("rulefile.negative"))] if value < 0 else []
     if isinstance(value, list):
         return [q for i, v in enumerate(value) for q in negative_problems(v, (*path, i))]
     if isinstance(value, dict):
@@ -277,11 +281,11 @@ def regex_problem(pattern: str) -> str | None:
         re.compile(pattern)
         tree = _parser.parse(pattern)
     except (re.error, RecursionError, OverflowError) as e:
-        return f"bad regular expression {pattern!r}: {e}"
+        return t("rulefile.bad-regex", pattern=repr(pattern), error=e)
     universe = _universe(tree, C)
     why = _screen(tree, C, universe)
     if why:
-        return f"regular expression {pattern!r} can backtrack super-linearly ({why}); write it unambiguously or make the repeat possessive ('++', '*+') or atomic ('(?>…)')"
+        return t("rulefile.backtracks", pattern=repr(pattern), why=why)
     return None
 
 
@@ -411,7 +415,7 @@ def _screen(seq, C, U) -> str | None:
         unbounded = av[1] == C.MAXREPEAT
         for iop, iav in _walk_open(av[2], C):
             if _variable(iop, iav, C) and (unbounded or iav[1] == C.MAXREPEAT):
-                return "a repeat inside a repeat"
+                return t("rulefile.why.nested")
         if unbounded:
             why = _overlap(av[2], C, U)
             if why:
@@ -427,11 +431,11 @@ def _overlap(body, C, U) -> str | None:
         if op is C.BRANCH:
             firsts = [_first(alt, C, U) for alt in av[1]]
             if any(n for _, n in firsts):
-                return "a repeated choice with an empty alternative"
+                return t("rulefile.why.empty-alternative")
             for i in range(len(firsts)):
                 for j in range(i + 1, len(firsts)):
                     if firsts[i][0] & firsts[j][0]:
-                        return "a repeated choice whose alternatives can start alike"
+                        return t("rulefile.why.alike")
     return None
 
 
@@ -458,7 +462,7 @@ def load_rule_file(p: Path) -> tuple[Rule | None, list[str]]:
     try:
         return _load_rule_file(p)
     except Exception as e:  # the last net: a rule file the checks above did not foresee is still a rule error
-        return None, [f"{p}:1:1: cannot load rule file ({type(e).__name__}: {e})"]
+        return None, [f"{p}:1:1: " + t("rulefile.cannot-load", error=f"{type(e).__name__}: {e}")]
 
 
 def _vocabulary_problems(doc: dict) -> list[Problem]:
@@ -469,42 +473,45 @@ def _vocabulary_problems(doc: dict) -> list[Problem]:
         known = formats.era_ids() + ("any",)
         for i, e in enumerate(eras):
             if not isinstance(e, (str, int)) or isinstance(e, bool) or str(e) not in known:
-                out.append((("eras", i), f"unknown era {e!r} (known: {', '.join(known)})"))
+                out.append((("eras", i), t("rulefile.unknown-era", era=repr(e), known=", ".join(known))))
     ak = doc.get("agency-kinds")
     if isinstance(ak, list):
         kinds = formats.agency_kinds()
         for i, k in enumerate(ak):
             if not isinstance(k, str) or k not in kinds:
-                out.append((("agency-kinds", i), f"unknown agency kind {k!r} (known: {', '.join(kinds)})"))
+                out.append(
+                    (("agency-kinds", i), t("rulefile.unknown-agency-kind", kind=repr(k), known=", ".join(kinds)))
+                )
     for a, b in PAIRS:
         if (a in doc) != (b in doc):
-            out.append(((a if a in doc else b,), f"'{a}' and '{b}' go together (one text per language)"))
+            out.append(((a if a in doc else b,), t("rulefile.pair", a=a, b=b)))
     if doc.get("fixable") and "fix-title" not in doc:
-        out.append((("fixable",), "a fixable rule needs 'fix-title' and 'fix-title-en'"))
+        out.append((("fixable",), t("rulefile.fix-title")))
     return out
 
 
-def read_positioned_yaml(p: Path, what: str = "rule file", max_bytes: int = MAX_RULE_BYTES) -> tuple[Any, str | None]:
+def read_positioned_yaml(p: Path, what: str = "rule", max_bytes: int = MAX_RULE_BYTES) -> tuple[Any, str | None]:
     """A YAML mapping read with the positions of its keys and values (ruamel's round-trip nodes), refusing aliases
     and anchors (a file from a repository being linted is data, not trusted): ``(document, None)``, or ``(None,
     "file:line:col: problem")`` for a file that cannot be read, is too large, is not UTF-8 or YAML, or is not a
-    mapping.  ``what`` names the file in the problem (a rule file, a scoring profile)."""
+    mapping.  ``what`` names the file in the problem: ``rule`` (a rule file) or ``profile`` (a scoring profile)."""
     from ruamel.yaml import YAML
 
     where = str(p)
+    what = t(f"rulefile.what.{what}")
     try:
         with open(p, "rb") as fh:
             raw = fh.read(max_bytes + 1)
     except OSError as e:
-        return None, f"{where}:1:1: cannot read {what}: {e.strerror}"
+        return None, f"{where}:1:1: " + t("rulefile.cannot-read", what=what, reason=e.strerror)
     if len(raw) > max_bytes:
-        return None, f"{where}:1:1: {what} larger than {max_bytes // 1024} KB"
+        return None, f"{where}:1:1: " + t("rulefile.too-large", what=what, kb=max_bytes // 1024)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         ln = raw[: e.start].count(b"\n") + 1
         col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
-        return None, f"{where}:{ln}:{col}: {what} is not UTF-8"
+        return None, f"{where}:{ln}:{col}: " + t("rulefile.not-utf8", what=what)
     try:
         refused = data.refuse_references(text, where)
         if refused:
@@ -513,9 +520,9 @@ def read_positioned_yaml(p: Path, what: str = "rule file", max_bytes: int = MAX_
     except Exception as e:  # ruamel's YAMLError and whatever a malformed document makes it raise
         mark = getattr(e, "problem_mark", None)
         ln, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return None, f"{where}:{ln}:{col}: invalid YAML: {getattr(e, 'problem', None) or e}"
+        return None, f"{where}:{ln}:{col}: " + t("rulefile.invalid-yaml", problem=getattr(e, "problem", None) or e)
     if not isinstance(doc, dict):
-        return None, f"{where}:1:1: a {what} must be a mapping"
+        return None, f"{where}:1:1: " + t("rulefile.not-mapping", what=what)
     return doc, None
 
 
@@ -548,38 +555,39 @@ def _load_rule_file(p: Path) -> tuple[Rule | None, list[str]]:
     kind = doc.get("kind")
     params_schema: dict = {}
     if not isinstance(kind, str) or kind not in KINDS:
-        err("kind" if "kind" in doc else None, f"unknown check kind {kind!r} (known: {', '.join(KINDS)})")
+        err("kind" if "kind" in doc else None, t("rulefile.unknown-kind", kind=repr(kind), known=", ".join(KINDS)))
         kind = None
     else:
         params_schema = kind_module(kind).PARAMS
-    for schema, where_from in ((COMMON, ""), (params_schema, f" for kind '{kind}'")):
+    for_kind = t("rulefile.for-kind", kind=kind) if kind else ""
+    for schema, where_from in ((COMMON, ""), (params_schema, for_kind)):
         for key, (typ, required) in schema.items():
             if key not in doc:
                 if required:
-                    err(None, f"missing required key '{key}'{where_from}")
+                    err(None, t("rulefile.missing-key", field=key, for_kind=where_from))
             elif not _type_ok(doc[key], typ):
-                err(key, f"'{key}' must be a {_tname(typ)}")
+                err(key, t("rulefile.key-type", field=key, what=_tname(typ)))
     for key in doc:
         if key not in COMMON and key not in params_schema:
-            err(key, f"unknown key '{key}'" + (f" for kind '{kind}'" if kind else ""))
+            err(key, t("rulefile.unknown-key", field=key, for_kind=for_kind))
     code = doc.get("code")
     if isinstance(code, str) and not re.fullmatch(r"[A-Z]{2,4}\d{3}", code):
-        err("code", f"code {code!r} must look like NB123")
+        err("code", t("rulefile.code", code=repr(code)))
     name = doc.get("name")
     if isinstance(name, str) and not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name):
-        err("name", f"name {name!r} must be kebab-case")
+        err("name", t("rulefile.name", name=repr(name)))
     sev = doc.get("severity")
     if isinstance(sev, str) and sev not in SEVERITIES:
-        err("severity", f"severity must be one of {', '.join(SEVERITIES)}")
+        err("severity", t("rulefile.one-of", field="severity", choices=", ".join(SEVERITIES)))
     for path, msg in _vocabulary_problems(doc):
         err_at(path, msg)
     ex = doc.get("examples")
     if isinstance(ex, dict):
         for k in ex:
             if k not in ("pass", "fail"):
-                err("examples", f"examples may hold 'pass' and 'fail', not {k!r}")
+                err("examples", t("rulefile.examples-keys", field=repr(k)))
         if "fail" not in ex or "pass" not in ex:
-            err("examples", "examples need at least one 'fail' and one 'pass' case")
+            err("examples", t("rulefile.examples-need"))
     for key, shape in COMMON_SHAPES.items():
         if key in doc and _type_ok(doc[key], COMMON[key][0]):
             for path, msg in shape_problems(doc[key], shape, (key,)):
@@ -594,7 +602,7 @@ def _load_rule_file(p: Path) -> tuple[Rule | None, list[str]]:
         key = selector(mod)
         check = check_name(mod, params) or ""
         if check not in mod.CHECKS:
-            err(key, f"{key} must be one of {', '.join(mod.CHECKS)}")
+            err(key, t("rulefile.one-of", field=key, choices=", ".join(mod.CHECKS)))
         else:
             for path, msg in param_problems(mod, params):
                 err_at(path, msg)
@@ -669,7 +677,7 @@ def rule_files(extra_dirs: list[str] | tuple[str, ...] = ()) -> list[Path]:
     for d in extra_dirs:
         dp = Path(d)
         if not dp.is_dir():
-            raise RuleError([f"{d}:1:1: extend-rules directory does not exist"])
+            raise RuleError([f"{d}:1:1: " + t("rulefile.no-directory")])
         files.extend(sorted(dp.glob("*.yaml")))
     return files
 
@@ -685,7 +693,7 @@ def _load(files: list[Path]) -> list[Rule]:
             continue
         for ident in (rule.code, rule.name):
             if ident in seen:
-                problems.append(f"{f}:1:1: duplicate rule {ident!r} (already defined in {seen[ident]})")
+                problems.append(f"{f}:1:1: " + t("rulefile.duplicate", ident=repr(ident), where=seen[ident]))
         seen[rule.code] = str(f)
         seen[rule.name] = str(f)
         rules.append(rule)

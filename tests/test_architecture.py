@@ -115,7 +115,8 @@ def test_every_rule_names_a_check_of_its_kind():
         assert r.check in kind_module(r.kind).CHECKS, r.code
 
 
-def test_loader_rejects_an_unknown_check_at_its_key(tmp_path):
+def test_loader_rejects_an_unknown_check_at_its_key(tmp_path, monkeypatch):
+    monkeypatch.setenv("NBLINT_LANG", "en")  # the needles are the English texts
     from nblint.ruleset import RuleError, load_rules
 
     src = Path(__file__).resolve().parents[1] / "rules" / "NB204-label-mismatch.yaml"
@@ -144,7 +145,8 @@ def test_checks_reference_is_current():
     assert doc.read_text(encoding="utf-8") == checks_markdown(), "regenerate: python -m nblint.checks > docs/checks.md"
 
 
-def test_loader_wants_message_fragments_in_both_languages(tmp_path):
+def test_loader_wants_message_fragments_in_both_languages(tmp_path, monkeypatch):
+    monkeypatch.setenv("NBLINT_LANG", "en")  # the needles are the English texts
     from nblint.ruleset import load_rule_file
 
     src = Path(__file__).resolve().parents[1] / "rules" / "NB204-label-mismatch.yaml"

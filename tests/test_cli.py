@@ -155,7 +155,8 @@ def test_extend_rules_adds_a_provincial_rule(tmp_path, defective):
         ("eras: 2021\n", "'eras' must be a list"),
     ],
 )
-def test_invalid_rule_file_reported_with_position(tmp_path, defective, body, needle):
+def test_invalid_rule_file_reported_with_position(tmp_path, defective, body, needle, monkeypatch):
+    monkeypatch.setenv("NBLINT_LANG", "en")  # the needles are the English texts
     rules = tmp_path / "extra"
     rules.mkdir()
     good = (
@@ -172,7 +173,8 @@ def test_invalid_rule_file_reported_with_position(tmp_path, defective, body, nee
     assert f"XX001.yaml:{n}:1: " in line, err
 
 
-def test_unknown_kind_and_duplicate_code(tmp_path, defective):
+def test_unknown_kind_and_duplicate_code(tmp_path, defective, monkeypatch):
+    monkeypatch.setenv("NBLINT_LANG", "en")  # the needles are the English texts
     rules = tmp_path / "extra"
     rules.mkdir()
     base = (

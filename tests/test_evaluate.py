@@ -120,7 +120,8 @@ def test_agency_variants_merge_and_duplicates():
     }
 
 
-def test_profiles_are_sourced_data():
+def test_profiles_are_sourced_data(monkeypatch):
+    monkeypatch.setenv("NBLINT_LANG", "en")  # the needles are the English texts
     shipped = profiles.builtin()
     assert {"liucheng-2020", "suqian-dept", "yuhuan-2018"} <= set(shipped)
     for p in shipped.values():
@@ -274,7 +275,8 @@ def test_nb509_names_the_first_five_duplicates_and_how_many(tmp_path):
     assert rep["diagnostics"][0]["message"].endswith(" and 2 more")
 
 
-def test_a_malformed_profile_names_each_problem_at_its_line_and_column(tmp_path):
+def test_a_malformed_profile_names_each_problem_at_its_line_and_column(tmp_path, monkeypatch):
+    monkeypatch.setenv("NBLINT_LANG", "en")  # the needles are the English texts
     """A scoring profile is checked as rule files are (one shape checker, positions from the YAML): every problem
     at its file:line:col, not the first one without a place."""
     p = tmp_path / "local.yaml"

@@ -16,6 +16,13 @@ import pytest
 from nblint import data
 from nblint.ruleset import load_rule_file, load_rules, regex_problem
 
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch):
+    """The needles below are the English texts (--lang en); the Chinese ones are tested on their own at the end."""
+    monkeypatch.setenv("NBLINT_LANG", "en")
+
+
 BASE = """code: ZJ001
 name: zj-test
 severity: warning
@@ -224,3 +231,30 @@ def test_cli_exit_2_with_position(tmp_path, text):
     assert p.returncode == 2, p.stderr
     assert "Traceback" not in p.stderr
     assert "ZJ001.yaml:" in p.stderr and any(ch.isdigit() for ch in p.stderr.split("ZJ001.yaml:")[1][:3])
+
+
+@pytest.mark.parametrize(
+    "replace, extra, words",
+    [
+        ("patterns: [1]", "", "patterns[0]: 应为字符串"),
+        ("patterns: ['x']", "colour: red\n", "未知的键 'colour'（检查类型 'pattern'）"),
+        ("patterns: ['(a+)+$']", "", "可能超线性回溯（重复之内又有重复）"),
+        ("patterns: ['(']", "", "正则表达式 '(' 有误"),
+        ("patterns: ['x']", "scope: 八\n", "scope 中未知的章节 '八'"),
+    ],
+)
+def test_problems_are_in_chinese_by_default(tmp_path, monkeypatch, replace, extra, words):
+    """A provincial rule author reads the problems of a rule file in Chinese, like every other message of nblint."""
+    monkeypatch.delenv("NBLINT_LANG")
+    probs = problems(tmp_path, rule_text(replace, extra))
+    assert any(words in p for p in probs), probs
+
+
+def test_rule_file_words_exist_in_both_languages():
+    from nblint.i18n import STRINGS
+
+    keys = [k for k in STRINGS if k.startswith("rulefile.")]
+    assert len(keys) > 50
+    for k in keys:
+        zh, en = STRINGS[k]
+        assert zh and en and zh != en, k

@@ -132,7 +132,7 @@ def checks_markdown(rules: list[Rule] | None = None) -> str:
         key = selector(mod)
         out += ["", f"## {kind}", "", inspect.cleandoc(mod.__doc__ or "")]
         out += ["", "| parameter | type | required |", "|---|---|---|"]
-        out += [f"| `{k}` | {_tname(t)} | {'yes' if req else ''} |" for k, (t, req) in mod.PARAMS.items()]
+        out += [f"| `{k}` | {_tname(t, 'en')} | {'yes' if req else ''} |" for k, (t, req) in mod.PARAMS.items()]
         out += ["", f"Checks (named by `{key}:`):" if key else "One check (no key names it):", ""]
         for name, fn in mod.CHECKS.items():
             codes = ", ".join(used.get((kind, name), [])) or "—"

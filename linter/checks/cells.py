@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from .. import i18n
 from ..model import Cell, Report, Row
 from ..ruleset import shape_problems
 from ..tables import table_specs
@@ -31,11 +32,11 @@ def validate(params):
         return probs
     for i, ref in enumerate(params.get("cells") or []):
         if len(ref.split(":")) != 3 or not all(ref.split(":")):
-            probs.append((("cells", i), f"cell {ref!r} must be table:row:column"))
+            probs.append((("cells", i), i18n.t("rulefile.cell", ref=repr(ref))))
     if params["check"] == "zero" and not params.get("cells"):
-        probs.append(((), "check 'zero' needs 'cells' (table:row:column)"))
+        probs.append(((), i18n.t("rulefile.check-needs", check="zero", what=i18n.t("rulefile.cells-ref"))))
     if params["check"] == "unit" and not params.get("unit-pattern"):
-        probs.append(((), "check 'unit' needs 'unit-pattern'"))
+        probs.append(((), i18n.t("rulefile.check-needs", check="unit", what="'unit-pattern'")))
     return probs
 
 

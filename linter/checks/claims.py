@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import TYPE_CHECKING
 
-from .. import scan
+from .. import i18n, scan
 from ..model import Report
 from ..ruleset import shape_problems
 from . import Finding, fmt_num, scope_joined
@@ -57,18 +57,39 @@ def validate(params):
     check = params["check"]
     if check == "parts-sum":
         if not params.get("totals") or not params.get("part"):
-            probs.append(((), "check 'parts-sum' needs 'totals' and 'part'"))
+            probs.append(
+                (
+                    (),
+                    i18n.t(
+                        "rulefile.check-needs", check="parts-sum", what="'totals'" + i18n.t("rulefile.and") + "'part'"
+                    ),
+                )
+            )
         for i, t in enumerate(params.get("totals") or []):
             probs += _groups(t, ("n", "u"), ("totals", i))
         if params.get("part"):
             probs += _groups(params["part"], ("label", "n", "u"), ("part",))
     if check == "foreign-date":
         if not params.get("years") and not params.get("malformed"):
-            probs.append(((), "check 'foreign-date' needs 'years' or 'malformed'"))
+            probs.append(
+                (
+                    (),
+                    i18n.t(
+                        "rulefile.check-needs",
+                        check="foreign-date",
+                        what="'years'" + i18n.t("rulefile.or") + "'malformed'",
+                    ),
+                )
+            )
         for i, y in enumerate(params.get("years") or []):
             probs += _groups(y["pattern"], ("y",), ("years", i, "pattern"))
             if y["relation"] not in RELATIONS:
-                probs.append((("years", i, "relation"), f"relation must be one of {', '.join(RELATIONS)}"))
+                probs.append(
+                    (
+                        ("years", i, "relation"),
+                        i18n.t("rulefile.one-of", field="relation", choices=", ".join(RELATIONS)),
+                    )
+                )
     return probs
 
 

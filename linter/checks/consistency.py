@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from .. import scan
+from .. import i18n, scan
 from ..model import Report
 from ..ruleset import shape_problems
 from ..spans import Joined
@@ -48,39 +48,58 @@ def validate(params):
     if probs:
         return probs
     if params["check"] == "number-equals" and not params.get("claims"):
-        probs.append(((), "check 'number-equals' needs 'claims'"))
+        probs.append(((), i18n.t("rulefile.check-needs", check="number-equals", what="'claims'")))
     if params["check"] == "zero-when" and not (params.get("patterns") and params.get("cells")):
-        probs.append(((), "check 'zero-when' needs 'patterns' and 'cells'"))
+        probs.append(
+            (
+                (),
+                i18n.t(
+                    "rulefile.check-needs", check="zero-when", what="'patterns'" + i18n.t("rulefile.and") + "'cells'"
+                ),
+            )
+        )
     refs = [(("cells", i), r) for i, r in enumerate(params.get("cells") or [])]
     for i, c in enumerate(params.get("claims") or []):
         expect = c.get("expect", "equal")
         if expect not in EXPECTS:
-            probs.append((("claims", i, "expect"), f"expect must be one of {', '.join(EXPECTS)}"))
+            probs.append(
+                (("claims", i, "expect"), i18n.t("rulefile.one-of", field="expect", choices=", ".join(EXPECTS)))
+            )
             continue
         if expect == "text":
             if not c.get("at-most"):
-                probs.append((("claims", i), "a claim with expect: text needs 'at-most' (the group it may not exceed)"))
+                probs.append((("claims", i), i18n.t("rulefile.claim-at-most")))
             continue
         if "cells" not in c:
-            probs.append((("claims", i), "claim needs 'cells'"))
+            probs.append((("claims", i), i18n.t("rulefile.claim-cells")))
             continue
         cl = c["cells"]
         # one sum (a list of cells) or alternative sums (a list of lists)
         if any(isinstance(x, list) for x in cl):
             if not all(isinstance(x, list) for x in cl):
-                probs.append((("claims", i, "cells"), "cells must be a list of cells or a list of lists of cells"))
+                probs.append((("claims", i, "cells"), i18n.t("rulefile.claim-cells-shape")))
                 continue
             refs += [(("claims", i, "cells", j, k), r) for j, alt in enumerate(cl) for k, r in enumerate(alt)]
         else:
             refs += [(("claims", i, "cells", k), r) for k, r in enumerate(cl)]
         try:
             if expect == "equal" and "n" not in re.compile(c["pattern"]).groupindex:
-                probs.append((("claims", i, "pattern"), f"claim pattern {c['pattern']!r} has no group named n"))
+                probs.append(
+                    (
+                        ("claims", i, "pattern"),
+                        i18n.t(
+                            "rulefile.no-group",
+                            what=i18n.t("rulefile.what.claim-pattern"),
+                            pattern=repr(c["pattern"]),
+                            group="n",
+                        ),
+                    )
+                )
         except re.error:
             pass  # reported with the other regular expressions
     for path, r in refs:
         if len(r.split(":")) != 3 or not all(r.split(":")):
-            probs.append((path, f"cell {r!r} must be table:row:column"))
+            probs.append((path, i18n.t("rulefile.cell", ref=repr(r))))
     return probs
 
 

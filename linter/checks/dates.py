@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from .. import scan
+from .. import i18n, scan
 from ..model import Report
 from ..ruleset import shape_problems
 from . import Finding, scope_joined
@@ -30,7 +30,7 @@ def month_day_problems(deadlines: list[dict], path: tuple) -> list:
     for i, d in enumerate(deadlines):
         m = re.fullmatch(r"(\d{2})-(\d{2})", d["date"])
         if not m or not (1 <= int(m[1]) <= 12 and 1 <= int(m[2]) <= 31):
-            out.append(((*path, i, "date"), f"date {d['date']!r} must be MM-DD"))
+            out.append(((*path, i, "date"), i18n.t("rulefile.month-day", date=repr(d["date"]))))
     return out
 
 
@@ -41,14 +41,16 @@ def validate(params):
         return probs
     probs += month_day_problems(params.get("deadlines") or [], ("deadlines",))
     if params["check"] == "deadline" and not params.get("deadlines"):
-        probs.append(((), "check 'deadline' needs 'deadlines'"))
+        probs.append(((), i18n.t("rulefile.check-needs", check="deadline", what="'deadlines'")))
     if params["check"] == "stale-year":
         try:
             if "y" not in re.compile(params.get("pattern") or "").groupindex:
                 probs.append(
                     (
                         ("pattern",) if "pattern" in params else (),
-                        "check 'stale-year' needs a pattern with a group named y",
+                        i18n.t(
+                            "rulefile.check-needs", check="stale-year", what=i18n.t("rulefile.pattern-group", group="y")
+                        ),
                     )
                 )
         except re.error:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from .. import i18n
 from ..model import Cell, Report
 from ..ruleset import MapOf, shape_problems
 from ..tables import table_specs
@@ -41,7 +42,7 @@ def validate(params):
     }
     probs = [q for k, shape in shapes.items() if k in params for q in shape_problems(params[k], shape, (k,))]
     if params["for-each"] not in ("row", "column"):
-        probs.append((("for-each",), "for-each must be 'row' or 'column'"))
+        probs.append((("for-each",), i18n.t("rulefile.one-of", field="for-each", choices="row, column")))
     return probs
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import TYPE_CHECKING
 
-from .. import scan
+from .. import i18n, scan
 from ..model import Report
 from ..ruleset import shape_problems
 from . import Finding, era_value, joined, scope_joined, scope_span, where_missing
@@ -42,11 +42,11 @@ def validate(params):
     }
     probs = [q for k, shape in shapes.items() if k in params for q in shape_problems(params[k], shape, (k,))]
     if not params.get("patterns") and not params.get("topics"):
-        probs.append(((), "give 'patterns' or 'topics'"))
+        probs.append(((), i18n.t("rulefile.give-either", a="'patterns'", b="'topics'")))
     if params.get("max") is not None and params["max"] < 1:
-        probs.append((("max",), "must be at least 1"))
+        probs.append((("max",), i18n.t("rulefile.at-least", n=1)))
     if params.get("fallback") not in (None, "document"):
-        probs.append((("fallback",), "must be 'document'"))
+        probs.append((("fallback",), i18n.t("rulefile.must-equal", value="'document'")))
 
     return probs
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from .. import similarity
+from .. import i18n, similarity
 from ..model import Report
 from . import Finding
 
@@ -50,10 +50,10 @@ def validate(params):
     problems = []
     for key in _NEEDS.get(params.get("check"), ()):
         if key not in params:
-            problems.append(((key,), f"the check {params['check']!r} needs {key!r}"))
+            problems.append(((key,), i18n.t("rulefile.check-needs", check=params["check"], what=repr(key))))
     for key in ("threshold", "common-units"):
         if key in params and not 0 <= params[key] <= 1:
-            problems.append(((key,), f"{key} is a share between 0 and 1"))
+            problems.append(((key,), i18n.t("rulefile.share", field=key)))
     return problems
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import TYPE_CHECKING
 
-from .. import scan
+from .. import i18n, scan
 from ..model import Report
 from ..normalize import CN_NUM, cn_int
 from . import Finding, era_value, joined, scope_span
@@ -32,7 +32,7 @@ PARAMS = {
 def validate(params):
     try:
         if "n" not in re.compile(params["marker"]).groupindex:
-            return [(("marker",), "marker needs a group named n")]
+            return [(("marker",), i18n.t("rulefile.needs-group", field="marker", group="n"))]
     except re.error:
         pass  # reported with the other regular expressions
     return []

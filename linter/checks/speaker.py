@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import TYPE_CHECKING
 
-from .. import scan, similarity
+from .. import i18n, scan, similarity
 from ..model import Report
 from . import Finding, joined
 
@@ -36,13 +36,13 @@ def validate(params):
     problems = []
     for i, p in enumerate(params.get("names") or []):
         if not isinstance(p, str) or "(?P<name>" not in p:
-            problems.append((("names", i), "a names pattern is a string with a group (?P<name>…)"))
+            problems.append((("names", i), i18n.t("rulefile.names-pattern")))
     for i, u in enumerate(params["units"]):
         if not isinstance(u, dict) or set(u) != {"name", "ends", "self", "level"}:
-            problems.append((("units", i), "a unit is {name, ends, self, level}"))
+            problems.append((("units", i), i18n.t("rulefile.unit-keys", shape="{name, ends, self, level}")))
             continue
         if not isinstance(u["level"], int) or not all(isinstance(x, str) for x in u["ends"] + u["self"]):
-            problems.append((("units", i), "ends and self are lists of strings, level an integer"))
+            problems.append((("units", i), i18n.t("rulefile.unit-types")))
     return problems
 
 
