@@ -170,6 +170,32 @@ def test_report_copied_by_another_town_is_nb511_on_both(tmp_path):
     )  # the first shared clause (「2024年」 is too short)
 
 
+def test_a_copy_is_deducted_by_a_profile_that_counts_copying(tmp_path):
+    """泉州鲤城's 「与其他单位雷同扣5分」 (liucheng-2020: NB503, NB511, NB512): the score of a report copied from
+    another unit's has the deduction, as the report's NB511 says (the copying pass ran after the score was taken)."""
+    import csv
+
+    d = tmp_path / "reports"
+    d.mkdir()
+    _write(d / "qingshan.md", TOWN, "青山镇人民政府", "青山镇")
+    _write(d / "baishui.md", TOWN, "白水镇人民政府", "白水镇")  # the same report, names swapped
+    _write(d / "hongqiao.md", OTHER, "红桥镇人民政府", "红桥镇")
+    out = tmp_path / "a.csv"
+    p = subprocess.run(
+        [sys.executable, "-m", "nblint", "--lang", "en", "audit", "--jobs", "1", "-q"]
+        + ["--profile", "liucheng-2020", "--csv", str(out), str(d)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert p.returncode == 0, p.stderr
+    rows = {r["file"].rsplit("/", 1)[-1]: r for r in csv.DictReader(out.open(encoding="utf-8-sig"))}
+    copied, other = rows["qingshan.md"], rows["hongqiao.md"]
+    assert "NB511" in copied["top_codes"] and "NB511" not in other["top_codes"]
+    assert float(other["score"]) - float(copied["score"]) == 5  # the same report but for 雷同
+    assert "copied from last year or from another unit:-5" in copied["deductions"]
+
+
 def test_one_territory_and_no_copying_flag_are_not_compared(tmp_path):
     d = tmp_path / "reports"
     d.mkdir()

@@ -904,23 +904,32 @@ class Audit:
             rep, where = self._read(spill, at)
             if f in second:
                 rep = _merge(rep, second.pop(f))
-            rep = self._final(rep)
+            rep = self._final(rep, score=False)
             fp, fs = clauses.get(f), found.get(f)
             if fs:  # the lines and columns of the clauses, for the few reports with NB511
                 where = (unflat(where[0]), unflat(where[1]))
-            yield add_findings(rule, rep, fs, fp[1] if fp else None, where, display) if rule else rep
+            if rule:
+                rep = add_findings(rule, rep, fs, fp[1] if fp else None, where, display)
+            yield self._score(rep)  # NB511 counts in the score like every other finding
 
-    def _final(self, rep: dict) -> dict:
-        from .evaluate import mark_duplicate, score_report
+    def _score(self, rep: dict) -> dict:
+        from .evaluate import score_report
+
+        score_report(rep, self.profile, self.lang)
+        return rep
+
+    def _final(self, rep: dict, score: bool = True) -> dict:
+        """The report as the audit yields it: its agency's canonical name, NB509 for a report of an agency and year
+        that others have, and (``score``) the profile's score of its findings."""
+        from .evaluate import mark_duplicate
 
         key = agency_key(rep["agency_raw"])
         rep["agency"] = self.canonical.get(key, key) if key is not None else None
         others = self.duplicates.get(rep["file"])
         if others:
             mark_duplicate(rep, others, self.lang, self._severity(rep["file"], "NB509"))
-        score_report(rep, self.profile)
         self._agency_years.append((rep["agency"], rep["year"]))
-        return rep
+        return self._score(rep) if score else rep
 
     def missing_years(self) -> list[dict]:
         return missing_years(self._agency_years)

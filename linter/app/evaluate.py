@@ -115,13 +115,13 @@ def mark_duplicate(rep: dict, others: list[str] | None, lang: str = "zh", severi
     rep["duplicates"] = list(others)
 
 
-def score_report(rep: dict, profile) -> None:
-    """The report's score and deductions by the profile (``score``, ``deductions``: [label, points])."""
+def score_report(rep: dict, profile, lang: str = "zh") -> None:
+    """The report's score and deductions by the profile (``score``, ``deductions``: [label in ``lang``, points])."""
     if profile is None:
         return
     codes = {d["code"] for d in rep["diagnostics"]}
     rep["score"] = profile.score(codes)
-    rep["deductions"] = [[d.label, p] for d, p in profile.deducted(codes)]
+    rep["deductions"] = [[d.label_en if lang == "en" else d.label, p] for d, p in profile.deducted(codes)]
 
 
 def missing_row(agency: str, year: int, level: str, profile, lang: str = "zh") -> dict:
