@@ -297,3 +297,22 @@ def test_extend_select_opt_in_rule_and_fix(tmp_path):
     run("check", "--extend-select", "NB212", "--fix", p)
     assert "| （一）予以公开 |" in p.read_text(encoding="utf-8")
     assert run("check", "--extend-select", "NB212", p)[0] == 0
+
+
+@pytest.mark.parametrize("command", [["audit", "--jobs", "1", "-q"], ["check", "--output-format", "json"]])
+def test_the_language_may_come_before_any_command(tmp_path, command, capsys):
+    """``nblint --lang en audit …``: the sub-command is the first word that is not an option's value (its options
+    were not built when ``en`` was taken for the command)."""
+    from nblint.app.cli import _command_of, main
+
+    assert _command_of(["--lang", "en", "audit", "x"]) == "audit"
+    assert _command_of(["--lang=en", "audit"]) == "audit"
+    assert _command_of(["-h"]) is None
+    report = tmp_path / "r.md"
+    shutil.copy(EXAMPLES / "compliant-2024.md", report)
+    out = tmp_path / "a.csv"
+    extra = ["--csv", str(out)] if command[0] == "audit" else []
+    rc = main(["--lang", "en", *command, *extra, str(report)])
+    assert rc in (0, 1), capsys.readouterr().err
+    if command[0] == "audit":
+        assert out.read_text(encoding="utf-8-sig").startswith("file,agency,year")

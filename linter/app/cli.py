@@ -177,6 +177,20 @@ def _add_builtin_args(name: str, p: argparse.ArgumentParser) -> None:
         p.add_argument("--raw", action="store_true", help=t("help.extract.raw"))
 
 
+def _command_of(argv: list[str]) -> str | None:
+    """The sub-command a command line names: its first word that is neither an option nor the value of the one
+    top-level option that takes one (``nblint --lang en audit …``: audit, not en)."""
+    value = False
+    for a in argv:
+        if value:
+            value = False
+        elif a == "--lang":
+            value = True
+        elif not a.startswith("-"):
+            return a
+    return None
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser; for a known ``command`` only that sub-command is built (a cold ``nblint check`` pays for no
     other), for anything else (``--help``, a typo) all of them, so that the help and the error list every one."""
@@ -221,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     set_lang(lang_from_argv(argv))  # the interface language, before any text (the help texts) is made
     try:
         with argparse_words():
-            ap = build_parser(next((a for a in argv if not a.startswith("-")), None))
+            ap = build_parser(_command_of(argv))
             try:
                 args = ap.parse_args(argv)
             except SystemExit as e:
