@@ -8,6 +8,7 @@ cells); otherwise the row is recorded as ``unparseable``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -32,9 +33,16 @@ class Atom:
     pipe: bool = False  # a cell of a line written with pipes
 
 
+# a cell of a pipe row: its text, where the text starts and ends, where the cell starts and ends, its atom
+PipeCell = tuple[str, int, int, int, int, Atom]
+
+
 class Region:
     """The text a table is searched in (a section's body without page furniture) and its map to the canonical
-    text."""
+    text.  One region serves the format's choice and the assembly: its whitespace-free text (:attr:`ns`) and
+    the cells of its pipe rows (:meth:`pipe_cells`) are worked out once, on first use."""
+
+    __slots__ = ("report", "map", "text", "_ns", "_pipes", "_run")
 
     def __init__(self, report: Report, start: int, end: int, skip: list[tuple[int, int]]):
         self.report = report
@@ -48,6 +56,19 @@ class Region:
             pos = max(pos, e)
         self.map = OffsetMap.from_pieces(pieces, origin=start)
         self.text = "".join(report.text[a:b] for a, b in pieces)
+        self._ns = None
+        self._pipes: dict[int, tuple[int, bool, list[PipeCell], list[int]]] = {}
+        self._run = (0, 0, 0)  # the map's run last used by span(): inner start, inner end, outer - inner
+
+    @property
+    def ns(self):
+        """The region's text without whitespace (:class:`.anchors.NoSpace`), built once (and kept for the next
+        parse of the same region: a re-lint after an edit elsewhere)."""
+        if self._ns is None:
+            from .anchors import no_space
+
+            self._ns = no_space(self.text)
+        return self._ns
 
     def source_char_before(self, i: int) -> str | None:
         """The character just before region offset ``i`` in the original (reader) text."""
@@ -56,8 +77,48 @@ class Region:
         return text[src - 1] if src > 0 else None
 
     def span(self, s: int, e: int) -> tuple[int, int]:
-        """Canonical span of the region span ``[s, e)``."""
-        return self.map.span_to_outer(s, e)
+        """Canonical span of the region span ``[s, e)``.  A row's cells lie in one run of the map (the same
+        characters, shifted): the run of the last span is kept, and a span inside it is shifted without a search."""
+        lo, hi, d = self._run
+        if lo <= s < e <= hi:
+            return s + d, e + d
+        m = self.map
+        if 0 <= s < e <= m.length:
+            inner = m.inner
+            k = bisect_right(inner, s) - 1
+            hi = inner[k + 1] if k + 1 < len(inner) else m.length
+            if e <= hi:
+                lo = inner[k]
+                d = m.outer[k] - lo
+                self._run = (lo, hi, d)
+                return s + d, e + d
+        return m.span_to_outer(s, e)
+
+    def pipe_cells(self, ls: int, le: int) -> tuple[bool, list[PipeCell], list[int]]:
+        """The cells of the pipe row ``text[ls:le]`` (a whole line), split once for all who read them: whether
+        the row is written as Markdown (opens with a pipe), each cell as (text, text start, text end, cell
+        start, cell end, its atom), the outer empty cells of a Markdown row included, and where each cell
+        starts."""
+        hit = self._pipes.get(ls)
+        if hit is not None and hit[0] == le:
+            return hit[1], hit[2], hit[3]
+        text = self.text
+        blanks, number_unit, _ = cell_spec()
+        out: list[PipeCell] = []
+        o = ls
+        for raw in text[ls:le].split("|"):
+            body = raw.strip()
+            ce = o + len(raw)
+            if not body:  # most cells of a published table are empty or a number: no call for those
+                out.append((body, ce, ce, o, ce, Atom(BLANK, "", o, ce, True)))
+            else:
+                cs = o + (len(raw) - len(raw.lstrip()))
+                out.append((body, cs, cs + len(body), o, ce, _cell_atom(body, cs, cs + len(body), blanks, number_unit)))
+            o = ce + 1
+        markdown = text.startswith("|", ls, le)
+        starts = [c[3] for c in out]
+        self._pipes[ls] = (le, markdown, out, starts)
+        return markdown, out, starts
 
 
 @lru_cache(maxsize=1)
@@ -89,12 +150,13 @@ def cell_per_line(text: str) -> bool:
     return n >= 8 and n >= 0.6 * len(pipe_lines) and filled >= 0.5 * n and single >= 0.5 * len(pipe_lines)
 
 
-def atoms(text: str, start: int, end: int, cell_lines: bool = False, mid_cell: bool = False) -> list[Atom]:
-    """Numbers, blank cells, text chunks and line breaks of ``text[start:end]``.
+def atoms(region: Region, start: int, end: int, cell_lines: bool = False, mid_cell: bool = False) -> list[Atom]:
+    """Numbers, blank cells, text chunks and line breaks of ``region.text[start:end]``.
 
     On a line written with pipes the cells are the atoms: a cell is a number only if it holds nothing else
     (``数据1`` is text), and an empty cell between two pipes is a blank.  Elsewhere numbers and text are cut
     apart wherever they meet (``规章000`` → 规章 + 000), as web crawls run cells together."""
+    text = region.text
     out: list[Atom] = []
     pos = start
     while pos < end:
@@ -113,7 +175,7 @@ def atoms(text: str, start: int, end: int, cell_lines: bool = False, mid_cell: b
             pos = nl + 1
             continue
         if "|" in line:
-            _pipe_atoms(text, pos, stop, out, skip_empty_first=mid_cell and pos == start)
+            _pipe_atoms(region, pos, stop, out, skip_empty_first=mid_cell and pos == start)
         else:
             _plain_atoms(text, pos, stop, out)
         if nl < 0:
@@ -123,25 +185,38 @@ def atoms(text: str, start: int, end: int, cell_lines: bool = False, mid_cell: b
     return out
 
 
-def _pipe_atoms(text: str, s: int, e: int, out: list[Atom], skip_empty_first: bool = False) -> None:
-    cells = text[s:e].split("|")
+def _pipe_atoms(region: Region, s: int, e: int, out: list[Atom], skip_empty_first: bool = False) -> None:
+    """The cells of ``text[s:e]`` (a piece of one line) as atoms: the line's cells as :meth:`Region.pipe_cells`
+    split them, the piece's first and last cells cut at ``s`` and ``e`` where these fall inside a cell."""
+    text = region.text
     # Markdown rows open and close with a pipe ("| a | b |"): nothing outside them is a cell.  Rows written by
     # the HTML/DOCX/PDF readers ("a |  | b") have no outer pipes, so an empty first or last cell is a real one.
     ls = text.rfind("\n", 0, s) + 1  # the slice may start inside the line: judge the whole line
-    markdown = text.startswith("|", ls, e)
-    first = 1 if (markdown or skip_empty_first) and not cells[0].strip() else 0
-    last = len(cells) - 1 if markdown and len(cells) > 1 and not cells[-1].strip() else len(cells)
-    blanks, number_unit, _ = cell_spec()
-    o = s  # where cell i starts
-    for i, raw in enumerate(cells):
-        if first <= i < last:
+    le = text.find("\n", e)
+    markdown, cells, starts = region.pipe_cells(ls, len(text) if le < 0 else le)
+    j0 = bisect_right(starts, s) - 1
+    sel = cells[j0 : bisect_right(starts, e)]
+    ats = [c[5] for c in sel]
+    first_body, last_body = sel[0][0], sel[-1][0]
+    for i in {0, len(sel) - 1}:  # a first or last cell that the piece's bounds cut
+        _b, _cs, _ce, xs, xe, _a = sel[i]
+        if xs < s or xe > e:
+            xs, xe = max(xs, s), min(xe, e)
+            raw = text[xs:xe]
             body = raw.strip()
-            if not body:  # most cells of a published table are empty or a number: no call for those
-                out.append(Atom(BLANK, "", o, o + len(raw), True))
+            if not body:
+                ats[i] = Atom(BLANK, "", xs, xe, True)
             else:
-                cs = o + (len(raw) - len(raw.lstrip()))
-                _cell_atom(body, cs, cs + len(body), out, blanks, number_unit)
-        o += len(raw) + 1
+                blanks, number_unit, _ = cell_spec()
+                cs = xs + (len(raw) - len(raw.lstrip()))
+                ats[i] = _cell_atom(body, cs, cs + len(body), blanks, number_unit)
+            if i == 0:
+                first_body = body
+            if i == len(sel) - 1:
+                last_body = body
+    first = 1 if (markdown or skip_empty_first) and not first_body else 0
+    last = len(ats) - 1 if markdown and len(ats) > 1 and not last_body else len(ats)
+    out += ats[first:last]
 
 
 def cell_atom(body: str, cs: int, ce: int, cell_start: int, cell_end: int, out: list[Atom]) -> None:
@@ -150,18 +225,17 @@ def cell_atom(body: str, cs: int, ce: int, cell_start: int, cell_end: int, out: 
         out.append(Atom(BLANK, "", cell_start, cell_end, True))
     else:
         blanks, number_unit, _ = cell_spec()
-        _cell_atom(body, cs, ce, out, blanks, number_unit)
+        out.append(_cell_atom(body, cs, ce, blanks, number_unit))
 
 
-def _cell_atom(body: str, cs: int, ce: int, out: list[Atom], blanks: frozenset, number_unit: re.Pattern) -> None:
+def _cell_atom(body: str, cs: int, ce: int, blanks: frozenset, number_unit: re.Pattern) -> Atom:
     """A cell with text (``body``, at [cs, ce)): a number, a blank marker or text."""
     if m := number_unit.fullmatch(body):
         num = m.group(1)
-        out.append(Atom(NUM, num, cs, cs + len(num), True))
-    elif body in blanks:
-        out.append(Atom(BLANK, body, cs, ce, True))
-    else:
-        out.append(Atom(TEXT, body, cs, ce, True))
+        return Atom(NUM, num, cs, cs + len(num), True)
+    if body in blanks:
+        return Atom(BLANK, body, cs, ce, True)
+    return Atom(TEXT, body, cs, ce, True)
 
 
 def _plain_atoms(text: str, s: int, e: int, out: list[Atom]) -> None:
