@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from .. import budget, formats
 from ..model import Report, Table
-from ..normalize import normalize_label
 from .anchors import align_rows, extend_back, out_of_order, scattered
 from .cells import Atom, Region, atoms, fill_cells
 from .rows import assemble_unlabelled, assign_numbers
@@ -33,10 +32,9 @@ def assemble(report: Report, table_id: str, spec: TableSpec, region: Region, sec
             table.signals.append((name, region.span(*hit)))
     # header labels (captions, column labels): found anywhere in the region
     for part in spec.parts:
-        for lab in [part.caption] + [c["label"] for c in part.columns] + part.headers:
-            if not lab:
+        for lab, key in part.header_keys:
+            if lab in table.headers_found:  # a label repeated over columns ("结果维持"): found the first time
                 continue
-            key = core(normalize_label(lab))
             hit = ns.find(key[: max(2, min(len(key), 3))]) if key else None
             if hit:
                 table.headers_found.setdefault(lab, region.span(*hit))
@@ -96,9 +94,8 @@ def choose_format(report: Report, table_id: str, region: Region) -> str | None:
         spec = table_specs(fid).get(table_id)
         if spec is None:
             continue
-        score = sum(
-            1 for _, sig in spec.signals if (region.ns.find(sig) if isinstance(sig, str) else sig.search(region.text))
-        )
+        ns = region.ns.text
+        score = sum(1 for _, sig in spec.signals if (sig in ns if isinstance(sig, str) else sig.search(region.text)))
         if score > best[1]:
             best = (fid, score)
     return best[0]

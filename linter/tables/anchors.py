@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -67,33 +68,34 @@ def align_rows(keyed: list[RowSpec], R: str, ns: NoSpace) -> dict[str, Hit]:
     (a longest increasing chain).  A header cell that repeats a row word ("总计", "结转下年度") or a mention in
     prose then cannot take the place of the real row.  Data rows weigh more than group labels; among equal
     chains the earliest positions win."""
-    best: list[tuple[float, int, int, Hit | None, int]] = [(0.0, 0, -1, None, -1)]  # (score, -end, row, hit, prev)
-    # entries: chain ending at (row index, match); we keep them in a flat list and scan (sizes are small)
+    # A chain: (score, end, row index, its last hit, the chain it extends).  Only the chains that can still be
+    # chosen are kept (the frontier): ordered by end, each scoring more than every chain that ends before it; a
+    # chain that ends no earlier than a kept one and scores no more is never the best choice (when score and end
+    # are equal, the chain found first is).  The best chain ending before a hit is then the last one kept there.
+    front: list[tuple] = [(0.0, 0, -1, None, None)]  # the sentinel: the empty chain
+    ends = [0]
     for i, r in enumerate(keyed):
         w = 0.5 if r.group else 1.0
-        new = []
         hits = sorted(h for k in r.keys or () for h in ns.find_all(k, MAX_CANDIDATES))[:MAX_CANDIDATES]
-        for m in (Hit(a, b, R[a:b]) for a, b in hits if not _in_sentence(R, b)):
-            top = None
-            for k, (score, negend, row, _pm, _prev) in enumerate(best):
-                if (
-                    row < i
-                    and -negend <= m.start
-                    and (top is None or score > best[top][0] or (score == best[top][0] and negend > best[top][1]))
-                ):
-                    top = k
-            if top is not None:
-                new.append((best[top][0] + w, -m.end, i, m, top))
-        best.extend(new)
-    # the best chain: highest score, then earliest end
-    end = max(range(len(best)), key=lambda k: (best[k][0], best[k][1]))
+        new = []
+        for a, b in hits:
+            if not _in_sentence(R, b):
+                top = front[bisect_right(ends, a) - 1]
+                new.append((top[0] + w, b, i, Hit(a, b, R[a:b]), top))
+        for c in new:  # after the row's hits: a row's chains do not extend each other
+            score, end = c[0], c[1]
+            if front[bisect_right(ends, end) - 1][0] >= score:
+                continue
+            lo = hi = bisect_left(ends, end)
+            while hi < len(front) and front[hi][0] <= score:
+                hi += 1
+            front[lo:hi] = [c]
+            ends[lo:hi] = [end]
+    chain = front[-1]  # the highest score, ending earliest
     out: dict[str, Hit] = {}
-    k = end
-    while k > 0:
-        score, negend, row, hit, prev = best[k]
-        if hit is not None:  # only the sentinel (k == 0) has no hit
-            out[keyed[row].id] = hit
-        k = prev
+    while chain[3] is not None:  # only the sentinel has no hit
+        out[keyed[chain[2]].id] = chain[3]
+        chain = chain[4]
     return out
 
 

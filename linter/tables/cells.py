@@ -42,7 +42,7 @@ class Region:
     text.  One region serves the format's choice and the assembly: its whitespace-free text (:attr:`ns`) and
     the cells of its pipe rows (:meth:`pipe_cells`) are worked out once, on first use."""
 
-    __slots__ = ("report", "map", "text", "_ns", "_pipes", "_run")
+    __slots__ = ("report", "map", "text", "_ns", "_flat", "_pipes", "_run")
 
     def __init__(self, report: Report, start: int, end: int, skip: list[tuple[int, int]]):
         self.report = report
@@ -57,6 +57,7 @@ class Region:
         self.map = OffsetMap.from_pieces(pieces, origin=start)
         self.text = "".join(report.text[a:b] for a, b in pieces)
         self._ns = None
+        self._flat: bool | None = None
         self._pipes: dict[int, tuple[int, bool, list[PipeCell], list[int]]] = {}
         self._run = (0, 0, 0)  # the map's run last used by span(): inner start, inner end, outer - inner
 
@@ -69,6 +70,13 @@ class Region:
 
             self._ns = no_space(self.text)
         return self._ns
+
+    @property
+    def cell_lines(self) -> bool:
+        """The region's table is flattened to one cell per line (:func:`cell_per_line`), judged once."""
+        if self._flat is None:
+            self._flat = cell_per_line(self.text)
+        return self._flat
 
     def source_char_before(self, i: int) -> str | None:
         """The character just before region offset ``i`` in the original (reader) text."""
@@ -230,6 +238,8 @@ def cell_atom(body: str, cs: int, ce: int, cell_start: int, cell_end: int, out: 
 
 def _cell_atom(body: str, cs: int, ce: int, blanks: frozenset, number_unit: re.Pattern) -> Atom:
     """A cell with text (``body``, at [cs, ce)): a number, a blank marker or text."""
+    if body.isdecimal():  # what \d matches (Unicode category Nd): the whole cell is the number
+        return Atom(NUM, body, cs, ce, True)
     if m := number_unit.fullmatch(body):
         num = m.group(1)
         return Atom(NUM, num, cs, cs + len(num), True)
@@ -239,17 +249,17 @@ def _cell_atom(body: str, cs: int, ce: int, blanks: frozenset, number_unit: re.P
 
 
 def _plain_atoms(text: str, s: int, e: int, out: list[Atom]) -> None:
+    blanks = cell_spec()[0]
+    add = out.append
     for m in _ATOM.finditer(text, s, e):
-        kind = m.lastgroup
-        a, b = m.span()
         tok = m.group()
-        if kind == "num":
-            out.append(Atom(NUM, tok, a, b))
-        elif kind == "text":
-            if tok in cell_spec()[0] and _standalone(text, a, b):
-                out.append(Atom(BLANK, tok, a, b))
-            else:
-                out.append(Atom(TEXT, tok, a, b))
+        a, b = m.span()
+        if m.lastgroup == "num":
+            add(Atom(NUM, tok, a, b))
+        elif tok in blanks and _standalone(text, a, b):
+            add(Atom(BLANK, tok, a, b))
+        else:
+            add(Atom(TEXT, tok, a, b))
 
 
 def _standalone(text: str, s: int, e: int) -> bool:
@@ -311,12 +321,13 @@ def fill_cells(row: Row, cand: list[Atom], region: Region, columns: list[dict]) 
             return
         else:
             row.status = "wrong-count"
+    add = row.cells.append
+    span = region.span
     for i, a in enumerate(cells):
         col = columns[i]["id"] if i < expected else None
+        t = a.text
         if a.kind == BLANK:
-            row.cells.append(Cell(a.text, None, region.span(a.start, a.end), "blank", col))
+            add(Cell(t, None, span(a.start, a.end), "blank", col))
         else:
-            v = _value(a.text)
-            row.cells.append(
-                Cell(a.text, v, region.span(a.start, a.end), "number" if v is not None else "invalid", col)
-            )
+            v = int(t) if len(t) < 19 and t.isdecimal() else _value(t)  # most cells: a few plain digits
+            add(Cell(t, v, span(a.start, a.end), "number" if v is not None else "invalid", col))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import Row, Table
-from ..normalize import normalize_label
 from .anchors import prose_label
 from .cells import (
     BLANK,
@@ -16,7 +15,6 @@ from .cells import (
     PipeCell,
     Region,
     atoms,
-    cell_per_line,
     fill_cells,
 )
 from .spec import RowSpec, TableSpec, core
@@ -76,7 +74,7 @@ def assign_numbers(table: Table, spec: TableSpec, found, R: str, region: Region)
     that wraps over several lines) goes to the nearest label that has no numbers yet: the earlier one if it is
     still waiting, else the next one.  Numbers that no label wants form an extra row."""
     segs: list[_Seg] = []
-    flat = cell_per_line(R)
+    flat = region.cell_lines
     grids = {} if flat else _header_grids(region, spec, found)
     for k, (r, (_mstart, mend)) in enumerate(found):
         nxt = found[k + 1][1][0] if k + 1 < len(found) else len(R)
@@ -206,7 +204,7 @@ def _header_grids(region: Region, spec: TableSpec, found) -> dict[int, list[tupl
         window = R[lo:hi]
         if "|" not in window:
             continue
-        cores = [core(normalize_label(c["label"])) for c in part.columns]
+        cores = part.column_cores
         index: list[int | None] = [None] * len(cores)
         pos = lo
         for line in window.split("\n"):
@@ -258,13 +256,13 @@ def assemble_unlabelled(table: Table, r: RowSpec, spec: TableSpec, region: Regio
     first_header = None
     ns = region.ns
     for part in spec.parts:
-        for lab in part.headers + [c["label"] for c in part.columns]:
-            hit = ns.find(core(normalize_label(lab)))
+        for key in part.start_keys:
+            hit = ns.find(key)
             if hit and (first_header is None or hit[0] < first_header):
                 first_header = hit[0]
     if first_header is None:
         return
-    ats = [a for a in atoms(region, first_header, len(R), cell_per_line(R)) if a.kind != NL]
+    ats = [a for a in atoms(region, first_header, len(R), region.cell_lines) if a.kind != NL]
     runs: list[list[Atom]] = []
     cur: list[Atom] = []
     for a in ats:
