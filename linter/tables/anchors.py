@@ -6,6 +6,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 from ..spans import OffsetMap
 from .cells import cell_spec
@@ -22,8 +23,15 @@ class NoSpace:
     _WORDS = re.compile(r"\S+")
 
     def __init__(self, text: str):
-        self.map = OffsetMap.keeping(text, self._WORDS)
-        self.text = "".join(text.split())
+        words = text.split()  # the same runs as \S+ (str.split and \s agree on every code point)
+        self.text = "".join(words)
+        if not words:
+            self.map = OffsetMap([0], [0], 0, 0)
+            return
+        # one run per word: where it starts in the text and in the text without whitespace
+        outer = [m.start() for m in self._WORDS.finditer(text)]
+        inner = list(accumulate(map(len, words), initial=0))
+        self.map = OffsetMap(inner[:-1], outer, inner[-1], outer[-1] + len(words[-1]))
 
     def find_all(self, needle: str, limit: int = 1_000_000):
         """(start, end) in the original string of each occurrence of ``needle`` (which has no whitespace)."""

@@ -151,11 +151,13 @@ def cell_per_line(text: str) -> bool:
     if text.count("|") < 8:
         return False
     n = len(_CELL_LINE.findall(text))
+    if n < 8:  # most tables: rows of several cells (the other counts would not change the answer)
+        return False
     filled = len(_FILLED_CELL_LINE.findall(text))
     pipe_lines = [ln for ln in text.split("\n") if "|" in ln]
     single = sum(1 for ln in pipe_lines if ln.count("|") == 1)
     # lines that end in a pipe, most of them holding one cell (a bare "|" line alone is a separator)
-    return n >= 8 and n >= 0.6 * len(pipe_lines) and filled >= 0.5 * n and single >= 0.5 * len(pipe_lines)
+    return n >= 0.6 * len(pipe_lines) and filled >= 0.5 * n and single >= 0.5 * len(pipe_lines)
 
 
 def atoms(region: Region, start: int, end: int, cell_lines: bool = False, mid_cell: bool = False) -> list[Atom]:
@@ -171,8 +173,8 @@ def atoms(region: Region, start: int, end: int, cell_lines: bool = False, mid_ce
         budget.check()
         nl = text.find("\n", pos, end)
         stop = end if nl < 0 else nl
-        line = text[pos:stop]
-        if cell_lines and "|" in line and _CELL_LINE.match(line):
+        pipe = text.find("|", pos, stop) >= 0
+        if cell_lines and pipe and _CELL_LINE.match(line := text[pos:stop]):
             # one cell per line: the line break is not the end of a row; a bare pipe is an empty cell
             raw = line.split("|")[0]
             body = raw.strip()
@@ -182,7 +184,7 @@ def atoms(region: Region, start: int, end: int, cell_lines: bool = False, mid_ce
                 break
             pos = nl + 1
             continue
-        if "|" in line:
+        if pipe:
             _pipe_atoms(region, pos, stop, out, skip_empty_first=mid_cell and pos == start)
         else:
             _plain_atoms(text, pos, stop, out)
@@ -201,7 +203,13 @@ def _pipe_atoms(region: Region, s: int, e: int, out: list[Atom], skip_empty_firs
     # the HTML/DOCX/PDF readers ("a |  | b") have no outer pipes, so an empty first or last cell is a real one.
     ls = text.rfind("\n", 0, s) + 1  # the slice may start inside the line: judge the whole line
     le = text.find("\n", e)
-    markdown, cells, starts = region.pipe_cells(ls, len(text) if le < 0 else le)
+    le = len(text) if le < 0 else le
+    markdown, cells, starts = region.pipe_cells(ls, le)
+    if s == ls and e == le:  # the whole line (most pieces): no cell is cut
+        first = 1 if (markdown or skip_empty_first) and not cells[0][0] else 0
+        last = len(cells) - 1 if markdown and len(cells) > 1 and not cells[-1][0] else len(cells)
+        out += [c[5] for c in cells[first:last]]
+        return
     j0 = bisect_right(starts, s) - 1
     sel = cells[j0 : bisect_right(starts, e)]
     ats = [c[5] for c in sel]
