@@ -7,6 +7,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
+from operator import add
 
 from ..spans import OffsetMap
 from .cells import cell_spec
@@ -20,7 +21,7 @@ class NoSpace:
 
     __slots__ = ("text", "map")
 
-    _WORDS = re.compile(r"\S+")
+    _SPACES = re.compile(r"\s+")
 
     def __init__(self, text: str):
         words = text.split()  # the same runs as \S+ (str.split and \s agree on every code point)
@@ -28,10 +29,14 @@ class NoSpace:
         if not words:
             self.map = OffsetMap([0], [0], 0, 0)
             return
-        # one run per word: where it starts in the text and in the text without whitespace
-        outer = [m.start() for m in self._WORDS.finditer(text)]
-        inner = list(accumulate(map(len, words), initial=0))
-        self.map = OffsetMap(inner[:-1], outer, inner[-1], outer[-1] + len(words[-1]))
+        # one run per word: where it starts in the text without whitespace, and in the text (after the words and
+        # the whitespace runs before it: sums over lengths, without a Python step per word)
+        lengths = list(map(len, words))
+        gaps = list(map(len, self._SPACES.findall(text)))
+        lead = gaps.pop(0) if text[0].isspace() else 0
+        outer = list(accumulate(map(add, lengths[:-1], gaps), initial=lead))
+        inner = list(accumulate(lengths, initial=0))
+        self.map = OffsetMap(inner[:-1], outer, inner[-1], outer[-1] + lengths[-1])
 
     def find_all(self, needle: str, limit: int = 1_000_000):
         """(start, end) in the original string of each occurrence of ``needle`` (which has no whitespace)."""

@@ -33,8 +33,8 @@ class Atom:
     pipe: bool = False  # a cell of a line written with pipes
 
 
-# a cell of a pipe row: its text, where the text starts and ends, where the cell starts and ends, its atom
-PipeCell = tuple[str, int, int, int, int, Atom]
+# a cell of a pipe row: its text (stripped), where the cell starts and ends (between its pipes), its atom
+PipeCell = tuple[str, int, int, Atom]
 
 
 class Region:
@@ -104,27 +104,30 @@ class Region:
 
     def pipe_cells(self, ls: int, le: int) -> tuple[bool, list[PipeCell], list[int]]:
         """The cells of the pipe row ``text[ls:le]`` (a whole line), split once for all who read them: whether
-        the row is written as Markdown (opens with a pipe), each cell as (text, text start, text end, cell
-        start, cell end, its atom), the outer empty cells of a Markdown row included, and where each cell
-        starts."""
+        the row is written as Markdown (opens with a pipe), each cell as (text, cell start, cell end, its atom),
+        the outer empty cells of a Markdown row included, and where each cell starts."""
         hit = self._pipes.get(ls)
         if hit is not None and hit[0] == le:
             return hit[1], hit[2], hit[3]
         text = self.text
         blanks, number_unit, _ = cell_spec()
         out: list[PipeCell] = []
+        add = out.append
         o = ls
         for raw in text[ls:le].split("|"):
             body = raw.strip()
             ce = o + len(raw)
             if not body:  # most cells of a published table are empty or a number: no call for those
-                out.append((body, ce, ce, o, ce, Atom(BLANK, "", o, ce, True)))
+                add((body, o, ce, Atom(BLANK, "", o, ce, True)))
             else:
-                cs = o + (len(raw) - len(raw.lstrip()))
-                out.append((body, cs, cs + len(body), o, ce, _cell_atom(body, cs, cs + len(body), blanks, number_unit)))
+                cs = ce - len(raw.lstrip())
+                if body.isdecimal():
+                    add((body, o, ce, Atom(NUM, body, cs, cs + len(body), True)))
+                else:
+                    add((body, o, ce, _cell_atom(body, cs, cs + len(body), blanks, number_unit)))
             o = ce + 1
         markdown = text.startswith("|", ls, le)
-        starts = [c[3] for c in out]
+        starts = [c[1] for c in out]
         self._pipes[ls] = (le, markdown, out, starts)
         return markdown, out, starts
 
@@ -208,14 +211,14 @@ def _pipe_atoms(region: Region, s: int, e: int, out: list[Atom], skip_empty_firs
     if s == ls and e == le:  # the whole line (most pieces): no cell is cut
         first = 1 if (markdown or skip_empty_first) and not cells[0][0] else 0
         last = len(cells) - 1 if markdown and len(cells) > 1 and not cells[-1][0] else len(cells)
-        out += [c[5] for c in cells[first:last]]
+        out += [c[3] for c in cells[first:last]]
         return
     j0 = bisect_right(starts, s) - 1
     sel = cells[j0 : bisect_right(starts, e)]
-    ats = [c[5] for c in sel]
+    ats = [c[3] for c in sel]
     first_body, last_body = sel[0][0], sel[-1][0]
     for i in {0, len(sel) - 1}:  # a first or last cell that the piece's bounds cut
-        _b, _cs, _ce, xs, xe, _a = sel[i]
+        _b, xs, xe, _a = sel[i]
         if xs < s or xe > e:
             xs, xe = max(xs, s), min(xe, e)
             raw = text[xs:xe]
@@ -330,12 +333,17 @@ def fill_cells(row: Row, cand: list[Atom], region: Region, columns: list[dict]) 
         else:
             row.status = "wrong-count"
     add = row.cells.append
-    span = region.span
+    lo, hi, d = region._run  # Region.span's first test, inline: a row's cells lie in one run of the map
     for i, a in enumerate(cells):
         col = columns[i]["id"] if i < expected else None
-        t = a.text
+        t, s, e = a.text, a.start, a.end
+        if lo <= s < e <= hi:
+            span = (s + d, e + d)
+        else:
+            span = region.span(s, e)
+            lo, hi, d = region._run
         if a.kind == BLANK:
-            add(Cell(t, None, span(a.start, a.end), "blank", col))
+            add(Cell(t, None, span, "blank", col))
         else:
             v = int(t) if len(t) < 19 and t.isdecimal() else _value(t)  # most cells: a few plain digits
-            add(Cell(t, v, span(a.start, a.end), "number" if v is not None else "invalid", col))
+            add(Cell(t, v, span, "number" if v is not None else "invalid", col))

@@ -211,9 +211,11 @@ def _header_grids(region: Region, spec: TableSpec, found) -> dict[int, list[tupl
             if "|" in line:
                 ls, le = _line_bounds(R, pos)  # the whole line (the window may start or end inside one)
                 k = 0
-                for ci, (body, *_rest) in enumerate(_line_cells(region, ls, le)):
-                    cc = core(body)
-                    if not cc or k >= len(cores):
+                for ci, c in enumerate(_line_cells(region, ls, le)):
+                    if k >= len(cores):  # every column placed on this line
+                        break
+                    cc = core(c[0]) if c[0] else ""  # most cells are empty
+                    if not cc:
                         continue
                     for j in range(k, len(cores)):
                         want = cores[j]
@@ -238,7 +240,7 @@ def _grid_cells(region: Region, mstart: int, spans: list[tuple[int, int]]) -> li
     if R.find("|", ls, le) < 0:
         return None
     cells = _line_cells(region, ls, le)
-    label_idx = next((i for i, c in enumerate(cells) if c[3] <= mstart <= c[4]), None)
+    label_idx = next((i for i, c in enumerate(cells) if c[1] <= mstart <= c[2]), None)
     if label_idx is None or spans[0][0] <= label_idx or len(cells) <= spans[-1][0]:
         return None
     out: list[Atom] = []
@@ -246,7 +248,7 @@ def _grid_cells(region: Region, mstart: int, spans: list[tuple[int, int]]) -> li
         filled = [c for c in cells[a : b + 1] if c[0]]
         if len(filled) > 1:
             return None
-        out.append(filled[0][5] if filled else cells[a][5])  # the cell's atom
+        out.append(filled[0][3] if filled else cells[a][3])  # the cell's atom
     return out
 
 
