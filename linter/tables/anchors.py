@@ -48,8 +48,8 @@ class NoSpace:
         return out
 
     def find(self, needle: str):
-        hits = self.find_all(needle, 1)
-        return hits[0] if hits else None
+        i = self.text.find(needle)
+        return None if i < 0 else self.map.span_to_outer(i, i + len(needle))
 
 
 @lru_cache(maxsize=4)
@@ -81,20 +81,22 @@ def align_rows(keyed: list[RowSpec], R: str, ns: NoSpace) -> dict[str, Hit]:
     (a longest increasing chain).  A header cell that repeats a row word ("总计", "结转下年度") or a mention in
     prose then cannot take the place of the real row.  Data rows weigh more than group labels; among equal
     chains the earliest positions win."""
-    # A chain: (score, end, row index, its last hit, the chain it extends).  Only the chains that can still be
+    # A chain: (score, end, row index, start of its last hit, the chain it extends).  Only the chains that can still be
     # chosen are kept (the frontier): ordered by end, each scoring more than every chain that ends before it; a
     # chain that ends no earlier than a kept one and scores no more is never the best choice (when score and end
     # are equal, the chain found first is).  The best chain ending before a hit is then the last one kept there.
-    front: list[tuple] = [(0.0, 0, -1, None, None)]  # the sentinel: the empty chain
+    front: list[tuple] = [(0.0, 0, -1, -1, None)]  # the sentinel: the empty chain
     ends = [0]
     for i, r in enumerate(keyed):
+        hits = _hits(r, ns)
+        if not hits:  # most official rows of a short table text: nothing to chain
+            continue
         w = 0.5 if r.group else 1.0
-        hits = sorted(h for k in r.keys or () for h in ns.find_all(k, MAX_CANDIDATES))[:MAX_CANDIDATES]
         new = []
         for a, b in hits:
             if not _in_sentence(R, b):
                 top = front[bisect_right(ends, a) - 1]
-                new.append((top[0] + w, b, i, Hit(a, b, R[a:b]), top))
+                new.append((top[0] + w, b, i, a, top))
         for c in new:  # after the row's hits: a row's chains do not extend each other
             score, end = c[0], c[1]
             if front[bisect_right(ends, end) - 1][0] >= score:
@@ -106,10 +108,18 @@ def align_rows(keyed: list[RowSpec], R: str, ns: NoSpace) -> dict[str, Hit]:
             ends[lo:hi] = [end]
     chain = front[-1]  # the highest score, ending earliest
     out: dict[str, Hit] = {}
-    while chain[3] is not None:  # only the sentinel has no hit
-        out[keyed[chain[2]].id] = chain[3]
-        chain = chain[4]
+    while chain[4] is not None:  # only the sentinel extends no chain
+        _score, b, i, a, chain = chain
+        out[keyed[i].id] = Hit(a, b, R[a:b])
     return out
+
+
+def _hits(r: RowSpec, ns: NoSpace, limit: int | None = MAX_CANDIDATES) -> list[tuple[int, int]]:
+    """Occurrences of the row's keys in text order (the first MAX_CANDIDATES of each key; of all, ``limit``)."""
+    keys = [k for k in r.keys or () if k in ns.text]  # a plain containment test first: most keys are absent
+    if len(keys) == 1:
+        return ns.find_all(keys[0], MAX_CANDIDATES)
+    return sorted(h for k in keys for h in ns.find_all(k, MAX_CANDIDATES))[:limit]
 
 
 def out_of_order(keyed: list[RowSpec], chosen: dict[str, Hit], R: str, ns: NoSpace) -> None:
@@ -119,7 +129,7 @@ def out_of_order(keyed: list[RowSpec], chosen: dict[str, Hit], R: str, ns: NoSpa
     for r in keyed:
         if r.id in chosen or r.group:
             continue
-        for a, b in sorted(h for k in r.keys or () for h in ns.find_all(k, MAX_CANDIDATES)):
+        for a, b in _hits(r, ns, None):
             if any(a < e and s < b for s, e in taken) or _in_sentence(R, b) or not _table_line(R, a, b):
                 continue
             chosen[r.id] = Hit(a, b, R[a:b])
@@ -157,6 +167,7 @@ def prose_label(label: str, official: str) -> bool:
 
 
 _EQUIV = str.maketrans({"、": ".", ",": "."})
+_EQUIV_CHAR = {"、": ".", ",": "."}  # the same, for one character
 
 
 def extend_back(R: str, m: Hit, official: str, floor: int) -> tuple[int, int]:
@@ -175,7 +186,7 @@ def extend_back(R: str, m: Hit, official: str, floor: int) -> tuple[int, int]:
         if ch in " \t\n":
             i -= 1
             continue
-        if ch.translate(_EQUIV) != want[j - 1]:
+        if _EQUIV_CHAR.get(ch, ch) != want[j - 1]:
             break
         i -= 1
         j -= 1

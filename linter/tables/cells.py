@@ -58,7 +58,7 @@ class Region:
         self.text = "".join(report.text[a:b] for a, b in pieces)
         self._ns = None
         self._flat: bool | None = None
-        self._pipes: dict[int, tuple[int, bool, list[PipeCell], list[int]]] = {}
+        self._pipes: dict[int, tuple[int, bool, list[PipeCell], list[int], list[Atom]]] = {}
         self._run = (0, 0, 0)  # the map's run last used by span(): inner start, inner end, outer - inner
 
     @property
@@ -102,13 +102,13 @@ class Region:
                 return s + d, e + d
         return m.span_to_outer(s, e)
 
-    def pipe_cells(self, ls: int, le: int) -> tuple[bool, list[PipeCell], list[int]]:
+    def pipe_cells(self, ls: int, le: int) -> tuple[bool, list[PipeCell], list[int], list[Atom]]:
         """The cells of the pipe row ``text[ls:le]`` (a whole line), split once for all who read them: whether
         the row is written as Markdown (opens with a pipe), each cell as (text, cell start, cell end, its atom),
-        the outer empty cells of a Markdown row included, and where each cell starts."""
+        the outer empty cells of a Markdown row included, where each cell starts, and the cells' atoms."""
         hit = self._pipes.get(ls)
         if hit is not None and hit[0] == le:
-            return hit[1], hit[2], hit[3]
+            return hit[1:]
         text = self.text
         blanks, number_unit, _ = cell_spec()
         out: list[PipeCell] = []
@@ -128,8 +128,9 @@ class Region:
             o = ce + 1
         markdown = text.startswith("|", ls, le)
         starts = [c[1] for c in out]
-        self._pipes[ls] = (le, markdown, out, starts)
-        return markdown, out, starts
+        atoms = [c[3] for c in out]
+        self._pipes[ls] = (le, markdown, out, starts, atoms)
+        return markdown, out, starts, atoms
 
 
 @lru_cache(maxsize=1)
@@ -207,15 +208,16 @@ def _pipe_atoms(region: Region, s: int, e: int, out: list[Atom], skip_empty_firs
     ls = text.rfind("\n", 0, s) + 1  # the slice may start inside the line: judge the whole line
     le = text.find("\n", e)
     le = len(text) if le < 0 else le
-    markdown, cells, starts = region.pipe_cells(ls, le)
+    markdown, cells, starts, line_atoms = region.pipe_cells(ls, le)
     if s == ls and e == le:  # the whole line (most pieces): no cell is cut
         first = 1 if (markdown or skip_empty_first) and not cells[0][0] else 0
         last = len(cells) - 1 if markdown and len(cells) > 1 and not cells[-1][0] else len(cells)
-        out += [c[3] for c in cells[first:last]]
+        out += line_atoms[first:last]
         return
     j0 = bisect_right(starts, s) - 1
-    sel = cells[j0 : bisect_right(starts, e)]
-    ats = [c[3] for c in sel]
+    j1 = bisect_right(starts, e)
+    sel = cells[j0:j1]
+    ats = line_atoms[j0:j1]
     first_body, last_body = sel[0][0], sel[-1][0]
     for i in {0, len(sel) - 1}:  # a first or last cell that the piece's bounds cut
         _b, xs, xe, _a = sel[i]

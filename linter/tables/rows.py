@@ -176,7 +176,7 @@ def _line_bounds(R: str, pos: int) -> tuple[int, int]:
 def _line_cells(region: Region, ls: int, le: int) -> list[PipeCell]:
     """The cells of the pipe row ``region.text[ls:le]`` (a whole line) without the empty outer cells of a
     Markdown row ("| a | b |")."""
-    markdown, out, _ = region.pipe_cells(ls, le)
+    markdown, out, _starts, _atoms = region.pipe_cells(ls, le)
     if markdown:
         out = out[1:]
         if out and not out[-1][0]:
