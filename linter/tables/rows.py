@@ -98,8 +98,8 @@ def assign_numbers(table: Table, spec: TableSpec, found, R: str, region: Region)
                 if i + 1 < len(runs) and runs[i + 1][0]:
                     after = runs[i + 1][0][0].text
                 elif i + 1 == len(runs):
-                    tail = [a for a in ats if a.start >= run[-1].end and a.kind == TEXT]
-                    after = tail[0].text if tail else ""
+                    run_end = run[-1].end
+                    after = next((a.text for a in ats if a.start >= run_end and a.kind == TEXT), "")
             elif any(a.kind == NUM for a in run):
                 last = last_text < run[-1].end  # no text after this run (one pass, not one per run)
                 floating.append((before, run, last))
