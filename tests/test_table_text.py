@@ -94,3 +94,29 @@ def test_row_chain_takes_the_earliest_of_equal_chains():
     rows = [_row("group", "规章", group=True), _row("norms", "行政规范性文件")]
     chosen = align_rows(rows, text, NoSpace(text))
     assert chosen["group"].start == 0 and chosen["norms"].start == text.index("行政规范性文件")
+
+
+def test_plain_line_atoms():
+    # rows of a text report (corpus 001) run the label and the numbers together; a blank marker stands alone
+    assert _atoms(_region("行政事业性收费96171.6\n"), 0, 15) == [
+        (TEXT, "行政事业性收费", 0, 7),
+        (NUM, "96171.6", 7, 14),
+        (NL, "\n", 14, 15),
+    ]
+    assert _atoms(_region("规章1 0 11"), 0, 8) == [
+        (TEXT, "规章", 0, 2),
+        (NUM, "1", 2, 3),
+        (NUM, "0", 4, 5),
+        (NUM, "11", 6, 8),
+    ]
+    # a sign and thousands separators belong to the number; "1,23" is not one number; "/" alone is a blank cell
+    assert _atoms(_region("本年增/减 -3 1,234 1,23 / 0"), 0, 23) == [
+        (TEXT, "本年增/减", 0, 5),
+        (NUM, "-3", 6, 8),
+        (NUM, "1,234", 9, 14),
+        (NUM, "1", 15, 16),
+        (TEXT, ",", 16, 17),
+        (NUM, "23", 17, 19),
+        (BLANK, "/", 20, 21),
+        (NUM, "0", 22, 23),
+    ]

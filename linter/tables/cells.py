@@ -21,7 +21,9 @@ BLANK = "blank"
 TEXT = "text"
 NL = "nl"
 
-_ATOM = re.compile(r"(?P<num>-?\d+(?:,\d{3})*(?:\.\d+)?)|(?P<text>[^\s\d]+)")
+# a line without pipes, cut into white space, numbers and text: every character is in one of them, so the pieces
+# follow each other and their offsets are running sums of their lengths (no match object per piece)
+_ATOM = re.compile(r"(\s+)|(-?\d+(?:,\d{3})*(?:\.\d+)?)|([^\s\d]+)")
 
 
 @dataclass(slots=True)
@@ -264,15 +266,18 @@ def _cell_atom(body: str, cs: int, ce: int, blanks: frozenset, number_unit: re.P
 def _plain_atoms(text: str, s: int, e: int, out: list[Atom]) -> None:
     blanks = cell_spec()[0]
     add = out.append
-    for m in _ATOM.finditer(text, s, e):
-        tok = m.group()
-        a, b = m.span()
-        if m.lastgroup == "num":
-            add(Atom(NUM, tok, a, b))
-        elif tok in blanks and _standalone(text, a, b):
-            add(Atom(BLANK, tok, a, b))
+    a = s
+    for space, num, tok in _ATOM.findall(text, s, e):
+        if space:
+            a += len(space)
+        elif num:
+            b = a + len(num)
+            add(Atom(NUM, num, a, b))
+            a = b
         else:
-            add(Atom(TEXT, tok, a, b))
+            b = a + len(tok)
+            add(Atom(BLANK if tok in blanks and _standalone(text, a, b) else TEXT, tok, a, b))
+            a = b
 
 
 def _standalone(text: str, s: int, e: int) -> bool:
