@@ -245,6 +245,9 @@ def _grid_cells(region: Region, mstart: int, spans: list[tuple[int, int]]) -> li
         return None
     out: list[Atom] = []
     for a, b in spans:
+        if a == b:  # a column of one cell: its atom, filled or blank
+            out.append(cells[a][3])
+            continue
         filled = [c for c in cells[a : b + 1] if c[0]]
         if len(filled) > 1:
             return None
