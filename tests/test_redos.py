@@ -123,6 +123,19 @@ def normalize_patterns() -> list[tuple[str, re.Pattern]]:
     return [("normalize.delete", deletions), ("normalize.delete-starts", starts)]
 
 
+def table_patterns() -> list[tuple[str, re.Pattern]]:
+    """The table assembler's own patterns run over a whole table region: a line's numbers and text, the
+    one-cell-per-line rows, the white space the label finder drops."""
+    from nblint.tables import anchors, cells
+
+    return [
+        ("tables.atoms", cells._ATOM),
+        ("tables.cell-line", cells._CELL_LINE),
+        ("tables.filled-cell-line", cells._FILLED_CELL_LINE),
+        ("tables.no-space-gaps", anchors.NoSpace._SPACES),
+    ]
+
+
 ALL_PATTERNS = (
     grammar_patterns()
     + normalize_patterns()
@@ -131,6 +144,7 @@ ALL_PATTERNS = (
     + meta_patterns()
     + app_patterns()
     + similarity_patterns()
+    + table_patterns()
 )
 META = {n for n, _ in meta_patterns()}
 
@@ -147,6 +161,7 @@ def test_the_pattern_list_is_complete():
         "furniture[0]",
         "layout.known_title",
         "normalize.delete",
+        "tables.atoms",
     ):
         assert must in names
     assert sum(1 for n in names if n.startswith("NB")) >= 10  # the rules' regexes are in the list too

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 from .. import budget, formats
 from ..model import Report, Table
-from ..normalize import normalize_label
-from .anchors import align_rows, extend_back, no_space, out_of_order, scattered
+from .anchors import align_rows, extend_back, out_of_order, scattered
 from .cells import Atom, Region, atoms, fill_cells
 from .rows import assemble_unlabelled, assign_numbers
 from .spec import RowSpec, TableSpec, core, table_specs
@@ -23,21 +22,19 @@ from .spec import RowSpec, TableSpec, core, table_specs
 __all__ = ["build", "assemble", "choose_format", "core", "table_specs", "atoms", "fill_cells", "Atom", "Region"]
 
 
-def assemble(report: Report, table_id: str, spec: TableSpec, start: int, end: int, skip, section) -> Table | None:
-    region = Region(report, start, end, skip)
+def assemble(report: Report, table_id: str, spec: TableSpec, region: Region, section) -> Table | None:
     R = region.text
     table = Table(table_id, spec.format, region.span(0, 0), section)
-    ns = no_space(R)
+    ns = region.ns
     for name, sig in spec.signals:
         hit = ns.find(sig) if isinstance(sig, str) else (lambda m: m.span() if m else None)(sig.search(R))
         if hit:
             table.signals.append((name, region.span(*hit)))
     # header labels (captions, column labels): found anywhere in the region
     for part in spec.parts:
-        for lab in [part.caption] + [c["label"] for c in part.columns] + part.headers:
-            if not lab:
+        for lab, key in part.header_keys:
+            if lab in table.headers_found:  # a label repeated over columns ("结果维持"): found the first time
                 continue
-            key = core(normalize_label(lab))
             hit = ns.find(key[: max(2, min(len(key), 3))]) if key else None
             if hit:
                 table.headers_found.setdefault(lab, region.span(*hit))
@@ -89,21 +86,16 @@ def _skips(sec) -> list[tuple[int, int]]:
     return [b.span for b in sec.blocks if b.kind == "furniture"]
 
 
-def choose_format(report: Report, table_id: str, start: int, end: int, skip) -> str | None:
+def choose_format(report: Report, table_id: str, region: Region) -> str | None:
     """The format whose distinctive labels the table uses (ties go to the report's own era)."""
     candidates = formats.table_eras(report.era)
-    region = None
     best = (candidates[0], -1)
     for fid in candidates:
         spec = table_specs(fid).get(table_id)
         if spec is None:
             continue
-        if region is None:
-            text = Region(report, start, end, skip).text
-            region = (text, no_space(text))
-        score = sum(
-            1 for _, sig in spec.signals if (region[1].find(sig) if isinstance(sig, str) else sig.search(region[0]))
-        )
+        ns = region.ns.text
+        score = sum(1 for _, sig in spec.signals if (sig in ns if isinstance(sig, str) else sig.search(region.text)))
         if score > best[1]:
             best = (fid, score)
     return best[0]
@@ -129,8 +121,9 @@ def build(report: Report) -> None:
                 len(report.text),
                 [b.span for s in report.sections for b in s.blocks if b.kind == "furniture"],
             )
-        fid = choose_format(report, tid, start, end, skip)
+        region = Region(report, start, end, skip)  # one region for the format's choice and the assembly
+        fid = choose_format(report, tid, region)
         spec = table_specs(fid)[tid]
-        table = assemble(report, tid, spec, start, end, skip, sec)
+        table = assemble(report, tid, spec, region, sec)
         if table is not None:
             report.tables[tid] = table

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
+from operator import add
 
 from ..spans import OffsetMap
 from .cells import cell_spec
@@ -18,11 +21,22 @@ class NoSpace:
 
     __slots__ = ("text", "map")
 
-    _WORDS = re.compile(r"\S+")
+    _SPACES = re.compile(r"\s+")
 
     def __init__(self, text: str):
-        self.map = OffsetMap.keeping(text, self._WORDS)
-        self.text = "".join(text.split())
+        words = text.split()  # the same runs as \S+ (str.split and \s agree on every code point)
+        self.text = "".join(words)
+        if not words:
+            self.map = OffsetMap([0], [0], 0, 0)
+            return
+        # one run per word: where it starts in the text without whitespace, and in the text (after the words and
+        # the whitespace runs before it: sums over lengths, without a Python step per word)
+        lengths = list(map(len, words))
+        gaps = list(map(len, self._SPACES.findall(text)))
+        lead = gaps.pop(0) if text[0].isspace() else 0
+        outer = list(accumulate(map(add, lengths[:-1], gaps), initial=lead))
+        inner = list(accumulate(lengths, initial=0))
+        self.map = OffsetMap(inner[:-1], outer, inner[-1], outer[-1] + lengths[-1])
 
     def find_all(self, needle: str, limit: int = 1_000_000):
         """(start, end) in the original string of each occurrence of ``needle`` (which has no whitespace)."""
@@ -34,8 +48,8 @@ class NoSpace:
         return out
 
     def find(self, needle: str):
-        hits = self.find_all(needle, 1)
-        return hits[0] if hits else None
+        i = self.text.find(needle)
+        return None if i < 0 else self.map.span_to_outer(i, i + len(needle))
 
 
 @lru_cache(maxsize=4)
@@ -67,34 +81,45 @@ def align_rows(keyed: list[RowSpec], R: str, ns: NoSpace) -> dict[str, Hit]:
     (a longest increasing chain).  A header cell that repeats a row word ("总计", "结转下年度") or a mention in
     prose then cannot take the place of the real row.  Data rows weigh more than group labels; among equal
     chains the earliest positions win."""
-    best: list[tuple[float, int, int, Hit | None, int]] = [(0.0, 0, -1, None, -1)]  # (score, -end, row, hit, prev)
-    # entries: chain ending at (row index, match); we keep them in a flat list and scan (sizes are small)
+    # A chain: (score, end, row index, start of its last hit, the chain it extends).  Only the chains that can still be
+    # chosen are kept (the frontier): ordered by end, each scoring more than every chain that ends before it; a
+    # chain that ends no earlier than a kept one and scores no more is never the best choice (when score and end
+    # are equal, the chain found first is).  The best chain ending before a hit is then the last one kept there.
+    front: list[tuple] = [(0.0, 0, -1, -1, None)]  # the sentinel: the empty chain
+    ends = [0]
     for i, r in enumerate(keyed):
+        hits = _hits(r, ns)
+        if not hits:  # most official rows of a short table text: nothing to chain
+            continue
         w = 0.5 if r.group else 1.0
         new = []
-        hits = sorted(h for k in r.keys or () for h in ns.find_all(k, MAX_CANDIDATES))[:MAX_CANDIDATES]
-        for m in (Hit(a, b, R[a:b]) for a, b in hits if not _in_sentence(R, b)):
-            top = None
-            for k, (score, negend, row, _pm, _prev) in enumerate(best):
-                if (
-                    row < i
-                    and -negend <= m.start
-                    and (top is None or score > best[top][0] or (score == best[top][0] and negend > best[top][1]))
-                ):
-                    top = k
-            if top is not None:
-                new.append((best[top][0] + w, -m.end, i, m, top))
-        best.extend(new)
-    # the best chain: highest score, then earliest end
-    end = max(range(len(best)), key=lambda k: (best[k][0], best[k][1]))
+        for a, b in hits:
+            if not _in_sentence(R, b):
+                top = front[bisect_right(ends, a) - 1]
+                new.append((top[0] + w, b, i, a, top))
+        for c in new:  # after the row's hits: a row's chains do not extend each other
+            score, end = c[0], c[1]
+            if front[bisect_right(ends, end) - 1][0] >= score:
+                continue
+            lo = hi = bisect_left(ends, end)
+            while hi < len(front) and front[hi][0] <= score:
+                hi += 1
+            front[lo:hi] = [c]
+            ends[lo:hi] = [end]
+    chain = front[-1]  # the highest score, ending earliest
     out: dict[str, Hit] = {}
-    k = end
-    while k > 0:
-        score, negend, row, hit, prev = best[k]
-        if hit is not None:  # only the sentinel (k == 0) has no hit
-            out[keyed[row].id] = hit
-        k = prev
+    while chain[4] is not None:  # only the sentinel extends no chain
+        _score, b, i, a, chain = chain
+        out[keyed[i].id] = Hit(a, b, R[a:b])
     return out
+
+
+def _hits(r: RowSpec, ns: NoSpace, limit: int | None = MAX_CANDIDATES) -> list[tuple[int, int]]:
+    """Occurrences of the row's keys in text order (the first MAX_CANDIDATES of each key; of all, ``limit``)."""
+    keys = [k for k in r.keys or () if k in ns.text]  # a plain containment test first: most keys are absent
+    if len(keys) == 1:
+        return ns.find_all(keys[0], MAX_CANDIDATES)
+    return sorted(h for k in keys for h in ns.find_all(k, MAX_CANDIDATES))[:limit]
 
 
 def out_of_order(keyed: list[RowSpec], chosen: dict[str, Hit], R: str, ns: NoSpace) -> None:
@@ -104,7 +129,7 @@ def out_of_order(keyed: list[RowSpec], chosen: dict[str, Hit], R: str, ns: NoSpa
     for r in keyed:
         if r.id in chosen or r.group:
             continue
-        for a, b in sorted(h for k in r.keys or () for h in ns.find_all(k, MAX_CANDIDATES)):
+        for a, b in _hits(r, ns, None):
             if any(a < e and s < b for s, e in taken) or _in_sentence(R, b) or not _table_line(R, a, b):
                 continue
             chosen[r.id] = Hit(a, b, R[a:b])
@@ -142,6 +167,7 @@ def prose_label(label: str, official: str) -> bool:
 
 
 _EQUIV = str.maketrans({"、": ".", ",": "."})
+_EQUIV_CHAR = {"、": ".", ",": "."}  # the same, for one character
 
 
 def extend_back(R: str, m: Hit, official: str, floor: int) -> tuple[int, int]:
@@ -160,7 +186,7 @@ def extend_back(R: str, m: Hit, official: str, floor: int) -> tuple[int, int]:
         if ch in " \t\n":
             i -= 1
             continue
-        if ch.translate(_EQUIV) != want[j - 1]:
+        if _EQUIV_CHAR.get(ch, ch) != want[j - 1]:
             break
         i -= 1
         j -= 1

@@ -8,6 +8,7 @@ cells); otherwise the row is recorded as ``unparseable``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,7 +21,9 @@ BLANK = "blank"
 TEXT = "text"
 NL = "nl"
 
-_ATOM = re.compile(r"(?P<num>-?\d+(?:,\d{3})*(?:\.\d+)?)|(?P<text>[^\s\d]+)")
+# a line without pipes, cut into white space, numbers and text: every character is in one of them, so the pieces
+# follow each other and their offsets are running sums of their lengths (no match object per piece)
+_ATOM = re.compile(r"(\s+)|(-?\d+(?:,\d{3})*(?:\.\d+)?)|([^\s\d]+)")
 
 
 @dataclass(slots=True)
@@ -32,9 +35,16 @@ class Atom:
     pipe: bool = False  # a cell of a line written with pipes
 
 
+# a cell of a pipe row: its text (stripped), where the cell starts and ends (between its pipes), its atom
+PipeCell = tuple[str, int, int, Atom]
+
+
 class Region:
     """The text a table is searched in (a section's body without page furniture) and its map to the canonical
-    text."""
+    text.  One region serves the format's choice and the assembly: its whitespace-free text (:attr:`ns`) and
+    the cells of its pipe rows (:meth:`pipe_cells`) are worked out once, on first use."""
+
+    __slots__ = ("report", "map", "text", "_ns", "_flat", "_pipes", "_run")
 
     def __init__(self, report: Report, start: int, end: int, skip: list[tuple[int, int]]):
         self.report = report
@@ -48,6 +58,27 @@ class Region:
             pos = max(pos, e)
         self.map = OffsetMap.from_pieces(pieces, origin=start)
         self.text = "".join(report.text[a:b] for a, b in pieces)
+        self._ns = None
+        self._flat: bool | None = None
+        self._pipes: dict[int, tuple[int, bool, list[PipeCell], list[int], list[Atom]]] = {}
+        self._run = (0, 0, 0)  # the map's run last used by span(): inner start, inner end, outer - inner
+
+    @property
+    def ns(self):
+        """The region's text without whitespace (:class:`.anchors.NoSpace`), built once (and kept for the next
+        parse of the same region: a re-lint after an edit elsewhere)."""
+        if self._ns is None:
+            from .anchors import no_space
+
+            self._ns = no_space(self.text)
+        return self._ns
+
+    @property
+    def cell_lines(self) -> bool:
+        """The region's table is flattened to one cell per line (:func:`cell_per_line`), judged once."""
+        if self._flat is None:
+            self._flat = cell_per_line(self.text)
+        return self._flat
 
     def source_char_before(self, i: int) -> str | None:
         """The character just before region offset ``i`` in the original (reader) text."""
@@ -56,8 +87,52 @@ class Region:
         return text[src - 1] if src > 0 else None
 
     def span(self, s: int, e: int) -> tuple[int, int]:
-        """Canonical span of the region span ``[s, e)``."""
-        return self.map.span_to_outer(s, e)
+        """Canonical span of the region span ``[s, e)``.  A row's cells lie in one run of the map (the same
+        characters, shifted): the run of the last span is kept, and a span inside it is shifted without a search."""
+        lo, hi, d = self._run
+        if lo <= s < e <= hi:
+            return s + d, e + d
+        m = self.map
+        if 0 <= s < e <= m.length:
+            inner = m.inner
+            k = bisect_right(inner, s) - 1
+            hi = inner[k + 1] if k + 1 < len(inner) else m.length
+            if e <= hi:
+                lo = inner[k]
+                d = m.outer[k] - lo
+                self._run = (lo, hi, d)
+                return s + d, e + d
+        return m.span_to_outer(s, e)
+
+    def pipe_cells(self, ls: int, le: int) -> tuple[bool, list[PipeCell], list[int], list[Atom]]:
+        """The cells of the pipe row ``text[ls:le]`` (a whole line), split once for all who read them: whether
+        the row is written as Markdown (opens with a pipe), each cell as (text, cell start, cell end, its atom),
+        the outer empty cells of a Markdown row included, where each cell starts, and the cells' atoms."""
+        hit = self._pipes.get(ls)
+        if hit is not None and hit[0] == le:
+            return hit[1:]
+        text = self.text
+        blanks, number_unit, _ = cell_spec()
+        out: list[PipeCell] = []
+        add = out.append
+        o = ls
+        for raw in text[ls:le].split("|"):
+            body = raw.strip()
+            ce = o + len(raw)
+            if not body:  # most cells of a published table are empty or a number: no call for those
+                add((body, o, ce, Atom(BLANK, "", o, ce, True)))
+            else:
+                cs = ce - len(raw.lstrip())
+                if body.isdecimal():
+                    add((body, o, ce, Atom(NUM, body, cs, cs + len(body), True)))
+                else:
+                    add((body, o, ce, _cell_atom(body, cs, cs + len(body), blanks, number_unit)))
+            o = ce + 1
+        markdown = text.startswith("|", ls, le)
+        starts = [c[1] for c in out]
+        atoms = [c[3] for c in out]
+        self._pipes[ls] = (le, markdown, out, starts, atoms)
+        return markdown, out, starts, atoms
 
 
 @lru_cache(maxsize=1)
@@ -82,27 +157,33 @@ def cell_per_line(text: str) -> bool:
     if text.count("|") < 8:
         return False
     n = len(_CELL_LINE.findall(text))
+    if n < 8:  # most tables: rows of several cells (the other counts would not change the answer)
+        return False
     filled = len(_FILLED_CELL_LINE.findall(text))
     pipe_lines = [ln for ln in text.split("\n") if "|" in ln]
     single = sum(1 for ln in pipe_lines if ln.count("|") == 1)
     # lines that end in a pipe, most of them holding one cell (a bare "|" line alone is a separator)
-    return n >= 8 and n >= 0.6 * len(pipe_lines) and filled >= 0.5 * n and single >= 0.5 * len(pipe_lines)
+    return n >= 0.6 * len(pipe_lines) and filled >= 0.5 * n and single >= 0.5 * len(pipe_lines)
 
 
-def atoms(text: str, start: int, end: int, cell_lines: bool = False, mid_cell: bool = False) -> list[Atom]:
-    """Numbers, blank cells, text chunks and line breaks of ``text[start:end]``.
+def atoms(region: Region, start: int, end: int, cell_lines: bool = False, mid_cell: bool = False) -> list[Atom]:
+    """Numbers, blank cells, text chunks and line breaks of ``region.text[start:end]``.
 
     On a line written with pipes the cells are the atoms: a cell is a number only if it holds nothing else
     (``数据1`` is text), and an empty cell between two pipes is a blank.  Elsewhere numbers and text are cut
     apart wherever they meet (``规章000`` → 规章 + 000), as web crawls run cells together."""
+    text = region.text
     out: list[Atom] = []
     pos = start
+    lines = 0
     while pos < end:
-        budget.check()
+        if not lines & 31:  # the time budget, every 32 lines (a check per line cost more than most lines)
+            budget.check()
+        lines += 1
         nl = text.find("\n", pos, end)
         stop = end if nl < 0 else nl
-        line = text[pos:stop]
-        if cell_lines and "|" in line and _CELL_LINE.match(line):
+        pipe = text.find("|", pos, stop) >= 0
+        if cell_lines and pipe and _CELL_LINE.match(line := text[pos:stop]):
             # one cell per line: the line break is not the end of a row; a bare pipe is an empty cell
             raw = line.split("|")[0]
             body = raw.strip()
@@ -112,8 +193,8 @@ def atoms(text: str, start: int, end: int, cell_lines: bool = False, mid_cell: b
                 break
             pos = nl + 1
             continue
-        if "|" in line:
-            _pipe_atoms(text, pos, stop, out, skip_empty_first=mid_cell and pos == start)
+        if pipe:
+            _pipe_atoms(region, pos, stop, out, skip_empty_first=mid_cell and pos == start)
         else:
             _plain_atoms(text, pos, stop, out)
         if nl < 0:
@@ -123,25 +204,45 @@ def atoms(text: str, start: int, end: int, cell_lines: bool = False, mid_cell: b
     return out
 
 
-def _pipe_atoms(text: str, s: int, e: int, out: list[Atom], skip_empty_first: bool = False) -> None:
-    cells = text[s:e].split("|")
+def _pipe_atoms(region: Region, s: int, e: int, out: list[Atom], skip_empty_first: bool = False) -> None:
+    """The cells of ``text[s:e]`` (a piece of one line) as atoms: the line's cells as :meth:`Region.pipe_cells`
+    split them, the piece's first and last cells cut at ``s`` and ``e`` where these fall inside a cell."""
+    text = region.text
     # Markdown rows open and close with a pipe ("| a | b |"): nothing outside them is a cell.  Rows written by
     # the HTML/DOCX/PDF readers ("a |  | b") have no outer pipes, so an empty first or last cell is a real one.
     ls = text.rfind("\n", 0, s) + 1  # the slice may start inside the line: judge the whole line
-    markdown = text.startswith("|", ls, e)
-    first = 1 if (markdown or skip_empty_first) and not cells[0].strip() else 0
-    last = len(cells) - 1 if markdown and len(cells) > 1 and not cells[-1].strip() else len(cells)
-    blanks, number_unit, _ = cell_spec()
-    o = s  # where cell i starts
-    for i, raw in enumerate(cells):
-        if first <= i < last:
+    le = text.find("\n", e)
+    le = len(text) if le < 0 else le
+    markdown, cells, starts, line_atoms = region.pipe_cells(ls, le)
+    if s == ls and e == le:  # the whole line (most pieces): no cell is cut
+        first = 1 if (markdown or skip_empty_first) and not cells[0][0] else 0
+        last = len(cells) - 1 if markdown and len(cells) > 1 and not cells[-1][0] else len(cells)
+        out += line_atoms[first:last]
+        return
+    j0 = bisect_right(starts, s) - 1
+    j1 = bisect_right(starts, e)
+    sel = cells[j0:j1]
+    ats = line_atoms[j0:j1]
+    first_body, last_body = sel[0][0], sel[-1][0]
+    for i in {0, len(sel) - 1}:  # a first or last cell that the piece's bounds cut
+        _b, xs, xe, _a = sel[i]
+        if xs < s or xe > e:
+            xs, xe = max(xs, s), min(xe, e)
+            raw = text[xs:xe]
             body = raw.strip()
-            if not body:  # most cells of a published table are empty or a number: no call for those
-                out.append(Atom(BLANK, "", o, o + len(raw), True))
+            if not body:
+                ats[i] = Atom(BLANK, "", xs, xe, True)
             else:
-                cs = o + (len(raw) - len(raw.lstrip()))
-                _cell_atom(body, cs, cs + len(body), out, blanks, number_unit)
-        o += len(raw) + 1
+                blanks, number_unit, _ = cell_spec()
+                cs = xs + (len(raw) - len(raw.lstrip()))
+                ats[i] = _cell_atom(body, cs, cs + len(body), blanks, number_unit)
+            if i == 0:
+                first_body = body
+            if i == len(sel) - 1:
+                last_body = body
+    first = 1 if (markdown or skip_empty_first) and not first_body else 0
+    last = len(ats) - 1 if markdown and len(ats) > 1 and not last_body else len(ats)
+    out += ats[first:last]
 
 
 def cell_atom(body: str, cs: int, ce: int, cell_start: int, cell_end: int, out: list[Atom]) -> None:
@@ -150,32 +251,36 @@ def cell_atom(body: str, cs: int, ce: int, cell_start: int, cell_end: int, out: 
         out.append(Atom(BLANK, "", cell_start, cell_end, True))
     else:
         blanks, number_unit, _ = cell_spec()
-        _cell_atom(body, cs, ce, out, blanks, number_unit)
+        out.append(_cell_atom(body, cs, ce, blanks, number_unit))
 
 
-def _cell_atom(body: str, cs: int, ce: int, out: list[Atom], blanks: frozenset, number_unit: re.Pattern) -> None:
+def _cell_atom(body: str, cs: int, ce: int, blanks: frozenset, number_unit: re.Pattern) -> Atom:
     """A cell with text (``body``, at [cs, ce)): a number, a blank marker or text."""
+    if body.isdecimal():  # what \d matches (Unicode category Nd): the whole cell is the number
+        return Atom(NUM, body, cs, ce, True)
     if m := number_unit.fullmatch(body):
         num = m.group(1)
-        out.append(Atom(NUM, num, cs, cs + len(num), True))
-    elif body in blanks:
-        out.append(Atom(BLANK, body, cs, ce, True))
-    else:
-        out.append(Atom(TEXT, body, cs, ce, True))
+        return Atom(NUM, num, cs, cs + len(num), True)
+    if body in blanks:
+        return Atom(BLANK, body, cs, ce, True)
+    return Atom(TEXT, body, cs, ce, True)
 
 
 def _plain_atoms(text: str, s: int, e: int, out: list[Atom]) -> None:
-    for m in _ATOM.finditer(text, s, e):
-        kind = m.lastgroup
-        a, b = m.span()
-        tok = m.group()
-        if kind == "num":
-            out.append(Atom(NUM, tok, a, b))
-        elif kind == "text":
-            if tok in cell_spec()[0] and _standalone(text, a, b):
-                out.append(Atom(BLANK, tok, a, b))
-            else:
-                out.append(Atom(TEXT, tok, a, b))
+    blanks = cell_spec()[0]
+    add = out.append
+    a = s
+    for space, num, tok in _ATOM.findall(text, s, e):
+        if space:
+            a += len(space)
+        elif num:
+            b = a + len(num)
+            add(Atom(NUM, num, a, b))
+            a = b
+        else:
+            b = a + len(tok)
+            add(Atom(BLANK if tok in blanks and _standalone(text, a, b) else TEXT, tok, a, b))
+            a = b
 
 
 def _standalone(text: str, s: int, e: int) -> bool:
@@ -237,12 +342,18 @@ def fill_cells(row: Row, cand: list[Atom], region: Region, columns: list[dict]) 
             return
         else:
             row.status = "wrong-count"
+    add = row.cells.append
+    lo, hi, d = region._run  # Region.span's first test, inline: a row's cells lie in one run of the map
     for i, a in enumerate(cells):
         col = columns[i]["id"] if i < expected else None
-        if a.kind == BLANK:
-            row.cells.append(Cell(a.text, None, region.span(a.start, a.end), "blank", col))
+        t, s, e = a.text, a.start, a.end
+        if lo <= s < e <= hi:
+            span = (s + d, e + d)
         else:
-            v = _value(a.text)
-            row.cells.append(
-                Cell(a.text, v, region.span(a.start, a.end), "number" if v is not None else "invalid", col)
-            )
+            span = region.span(s, e)
+            lo, hi, d = region._run
+        if a.kind == BLANK:
+            add(Cell(t, None, span, "blank", col))
+        else:
+            v = int(t) if len(t) < 19 and t.isdecimal() else _value(t)  # most cells: a few plain digits
+            add(Cell(t, v, span, "number" if v is not None else "invalid", col))

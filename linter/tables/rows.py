@@ -5,18 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import Row, Table
-from ..normalize import normalize_label
-from .anchors import no_space, prose_label
+from .anchors import prose_label
 from .cells import (
     BLANK,
     NL,
     NUM,
     TEXT,
     Atom,
+    PipeCell,
     Region,
     atoms,
-    cell_atom,
-    cell_per_line,
     fill_cells,
 )
 from .spec import RowSpec, TableSpec, core
@@ -76,11 +74,11 @@ def assign_numbers(table: Table, spec: TableSpec, found, R: str, region: Region)
     that wraps over several lines) goes to the nearest label that has no numbers yet: the earlier one if it is
     still waiting, else the next one.  Numbers that no label wants form an extra row."""
     segs: list[_Seg] = []
-    flat = cell_per_line(R)
-    grids = {} if flat else _header_grids(R, spec, found)
+    flat = region.cell_lines
+    grids = {} if flat else _header_grids(region, spec, found)
     for k, (r, (_mstart, mend)) in enumerate(found):
         nxt = found[k + 1][1][0] if k + 1 < len(found) else len(R)
-        ats = atoms(R, mend, nxt, flat, mid_cell=True)  # starts inside the label's cell
+        ats = atoms(region, mend, nxt, flat, mid_cell=True)  # starts inside the label's cell
         label_end = mend
         wrapped = False  # the label's text stops at a line break (PDF wrapping: the rest comes later)
         for a in ats:
@@ -100,8 +98,8 @@ def assign_numbers(table: Table, spec: TableSpec, found, R: str, region: Region)
                 if i + 1 < len(runs) and runs[i + 1][0]:
                     after = runs[i + 1][0][0].text
                 elif i + 1 == len(runs):
-                    tail = [a for a in ats if a.start >= run[-1].end and a.kind == TEXT]
-                    after = tail[0].text if tail else ""
+                    run_end = run[-1].end
+                    after = next((a.text for a in ats if a.start >= run_end and a.kind == TEXT), "")
             elif any(a.kind == NUM for a in run):
                 last = last_text < run[-1].end  # no text after this run (one pass, not one per run)
                 floating.append((before, run, last))
@@ -144,7 +142,7 @@ def assign_numbers(table: Table, spec: TableSpec, found, R: str, region: Region)
         )
         cand = cells.get(k, [])
         if grids.get(r.part) and not r.group:
-            aligned = _grid_cells(R, mstart, grids[r.part])
+            aligned = _grid_cells(region, mstart, grids[r.part])
             if aligned is not None:
                 cand = aligned
         if r.group:
@@ -175,31 +173,23 @@ def _line_bounds(R: str, pos: int) -> tuple[int, int]:
     return R.rfind("\n", 0, pos) + 1, len(R) if le < 0 else le
 
 
-def _line_cells(R: str, pos: int, ls: int | None = None, le: int | None = None) -> list[tuple[str, int, int, int, int]]:
-    """The cells of the pipe row holding ``pos``: (text, text start, text end, cell start, cell end), without
-    the empty outer cells of a Markdown row ("| a | b |").  ``ls``, ``le``: the row's bounds, when known."""
-    if ls is None or le is None:
-        ls, le = _line_bounds(R, pos)
-    out: list[tuple[str, int, int, int, int]] = []
-    add = out.append
-    o = ls
-    for c in R[ls:le].split("|"):
-        body = c.strip()
-        cs = o + len(c) - len(c.lstrip()) if body else o + len(c)
-        add((body, cs, cs + len(body), o, o + len(c)))
-        o += len(c) + 1
-    if R.startswith("|", ls, le):
+def _line_cells(region: Region, ls: int, le: int) -> list[PipeCell]:
+    """The cells of the pipe row ``region.text[ls:le]`` (a whole line) without the empty outer cells of a
+    Markdown row ("| a | b |")."""
+    markdown, out, _starts, _atoms = region.pipe_cells(ls, le)
+    if markdown:
         out = out[1:]
         if out and not out[-1][0]:
             out = out[:-1]
     return out
 
 
-def _header_grids(R: str, spec: TableSpec, found) -> dict[int, list[tuple[int, int]]]:
+def _header_grids(region: Region, spec: TableSpec, found) -> dict[int, list[tuple[int, int]]]:
     """For each part of a table written as pipe rows, the cell range of each official column, read from the
     header row(s) above its first row: published tables merge cells (a label spanning three columns, a header
     spanning two), and the readers write a merged cell as the cell followed by empty ones.  Values are then
     taken by column, not by counting."""
+    R = region.text
     grids: dict[int, list[tuple[int, int]]] = {}
     first_row: dict[int, int] = {}
     last_row: dict[int, int] = {}
@@ -214,16 +204,18 @@ def _header_grids(R: str, spec: TableSpec, found) -> dict[int, list[tuple[int, i
         window = R[lo:hi]
         if "|" not in window:
             continue
-        cores = [core(normalize_label(c["label"])) for c in part.columns]
+        cores = part.column_cores
         index: list[int | None] = [None] * len(cores)
         pos = lo
         for line in window.split("\n"):
             if "|" in line:
-                cells = _line_cells(R, pos + (len(line) - len(line.lstrip())) if line.strip() else pos)
+                ls, le = _line_bounds(R, pos)  # the whole line (the window may start or end inside one)
                 k = 0
-                for ci, (body, *_rest) in enumerate(cells):
-                    cc = core(body)
-                    if not cc or k >= len(cores):
+                for ci, c in enumerate(_line_cells(region, ls, le)):
+                    if k >= len(cores):  # every column placed on this line
+                        break
+                    cc = core(c[0]) if c[0] else ""  # most cells are empty
+                    if not cc:
                         continue
                     for j in range(k, len(cores)):
                         want = cores[j]
@@ -241,22 +233,25 @@ def _header_grids(R: str, spec: TableSpec, found) -> dict[int, list[tuple[int, i
     return grids
 
 
-def _grid_cells(R: str, mstart: int, spans: list[tuple[int, int]]) -> list[Atom] | None:
+def _grid_cells(region: Region, mstart: int, spans: list[tuple[int, int]]) -> list[Atom] | None:
     """The row's value for each column range; None when the row does not fit the header grid."""
+    R = region.text
     ls, le = _line_bounds(R, mstart)
     if R.find("|", ls, le) < 0:
         return None
-    cells = _line_cells(R, mstart, ls, le)
-    label_idx = next((i for i, c in enumerate(cells) if c[3] <= mstart <= c[4]), None)
+    cells = _line_cells(region, ls, le)
+    label_idx = next((i for i, c in enumerate(cells) if c[1] <= mstart <= c[2]), None)
     if label_idx is None or spans[0][0] <= label_idx or len(cells) <= spans[-1][0]:
         return None
     out: list[Atom] = []
     for a, b in spans:
+        if a == b:  # a column of one cell: its atom, filled or blank
+            out.append(cells[a][3])
+            continue
         filled = [c for c in cells[a : b + 1] if c[0]]
         if len(filled) > 1:
             return None
-        body, cs, ce, xs, xe = filled[0] if filled else cells[a]
-        cell_atom(body, cs, ce, xs, xe, out)
+        out.append(filled[0][3] if filled else cells[a][3])  # the cell's atom
     return out
 
 
@@ -264,15 +259,15 @@ def assemble_unlabelled(table: Table, r: RowSpec, spec: TableSpec, region: Regio
     """A row without a label of its own (table 四's single data row): the first run of numbers after the header."""
     R = region.text
     first_header = None
-    ns = no_space(R)
+    ns = region.ns
     for part in spec.parts:
-        for lab in part.headers + [c["label"] for c in part.columns]:
-            hit = ns.find(core(normalize_label(lab)))
+        for key in part.start_keys:
+            hit = ns.find(key)
             if hit and (first_header is None or hit[0] < first_header):
                 first_header = hit[0]
     if first_header is None:
         return
-    ats = [a for a in atoms(R, first_header, len(R), cell_per_line(R)) if a.kind != NL]
+    ats = [a for a in atoms(region, first_header, len(R), region.cell_lines) if a.kind != NL]
     runs: list[list[Atom]] = []
     cur: list[Atom] = []
     for a in ats:

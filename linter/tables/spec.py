@@ -4,7 +4,7 @@ comparison (``core``) that ignores numbering, notes and punctuation."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from ..formats import load_formats
@@ -55,6 +55,19 @@ class PartSpec:
     caption: str | None
     columns: list[dict]
     headers: list[str]
+    # worked out once from the labels above (normalising a label is the whole normaliser's work):
+    # (label, its core) of the caption, the column labels and the headers, in this order, those without text left out
+    header_keys: list[tuple[str, str]] = field(default_factory=list)
+    column_cores: list[str] = field(default_factory=list)  # the core of each column label
+    # the cores of the headers and column labels: the first found is where table 四's unlabelled row may start
+    start_keys: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        labels = [self.caption] + [c["label"] for c in self.columns] + self.headers
+        self.header_keys = [(lab, core(normalize_label(lab))) for lab in labels if lab]
+        self.column_cores = [core(normalize_label(c["label"])) for c in self.columns]
+        keys = [core(normalize_label(lab)) for lab in self.headers + [c["label"] for c in self.columns]]
+        self.start_keys = list(dict.fromkeys(keys))  # once each (the same column label recurs under each header)
 
 
 @dataclass
