@@ -35,9 +35,10 @@ class Patterns:
 
     def __init__(self):
         spec = data.load_yaml("grammar/lines.yaml")
+        # what a line is tested against (is_furniture answers as its search does), and the same patterns in two
+        # groups: those anchored at the line's start, tried once there (in one alternation with the others they were
+        # tried at every character), and the rest
         self.furniture = re.compile("|".join(f"(?:{p})" for p in spec["furniture"]))
-        # the same patterns in two groups: those anchored at the line's start, tried once there (in an alternation
-        # with the others they were tried at every character), and the rest
         at_start = [p for p in spec["furniture"] if scan.at_beginning(re.compile(p))]
         anywhere = [p for p in spec["furniture"] if p not in at_start]
         self.furniture_start = re.compile("|".join(f"(?:{p})" for p in at_start)) if at_start else None
