@@ -737,11 +737,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ui.basis": ("依据", "Basis"),
     "ui.fix": ("修改建议", "Suggested fix"),
     "ui.noText": ("没有读出文字，见左侧的问题说明。", "No text could be read; see the problem on the left."),
-    # rule files, check kinds' parameters and scoring profiles (written by maintainers and evaluators)
-    "rulefile.type.string": ("字符串", "string"),
-    "rulefile.type.list": ("列表", "list"),
-    "rulefile.type.mapping": ("映射（键: 值）", "mapping"),
-    "rulefile.type.boolean": ("布尔值", "boolean"),
+    # rule files, check kinds' parameters and scoring profiles (written by maintainers and evaluators); the names of
+    # the types they share with the configuration are config.type.*, YAML errors config.yaml
     "rulefile.type.integer": ("整数", "integer"),
     "rulefile.type.number": ("数", "number"),
     "rulefile.or": ("或", " or "),
@@ -789,7 +786,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rulefile.cannot-read": ("无法读取{what}：{reason}", "cannot read {what}: {reason}"),
     "rulefile.too-large": ("{what}超过 {kb} KB", "{what} larger than {kb} KB"),
     "rulefile.not-utf8": ("{what}不是 UTF-8 编码", "{what} is not UTF-8"),
-    "rulefile.invalid-yaml": ("YAML 格式有误：{problem}", "invalid YAML: {problem}"),
     "rulefile.not-mapping": ("{what}应为映射（键: 值）", "a {what} must be a mapping"),
     "rulefile.unknown-kind": ("未知的检查类型 {kind}（可用：{known}）", "unknown check kind {kind} (known: {known})"),
     "rulefile.for-kind": ("（检查类型 '{kind}'）", " for kind '{kind}'"),

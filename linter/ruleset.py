@@ -150,8 +150,15 @@ def _tname(typ, lang: str | None = None) -> str:
     """A parameter type's name in ``lang`` (default: the interface language)."""
     if isinstance(typ, tuple):
         return t("rulefile.or", lang).join(_tname(x, lang) for x in typ)
-    name = {str: "string", list: "list", dict: "mapping", bool: "boolean", int: "integer", float: "number"}[typ]
-    return t(f"rulefile.type.{name}", lang)
+    key = {
+        str: "config.type.string",
+        list: "config.type.list",
+        dict: "config.type.mapping",
+        bool: "config.type.boolean",
+        int: "rulefile.type.integer",
+        float: "rulefile.type.number",
+    }[typ]
+    return t(key, lang)
 
 
 # ---- validating the inside of a rule file ----
@@ -176,10 +183,10 @@ def _sname(shape) -> str:
         return t("rulefile.or").join(_sname(x) for x in shape)
     if isinstance(shape, list):
         if isinstance(shape[0], (list, tuple)):
-            return t("rulefile.type.list")
+            return t("config.type.list")
         return t("rulefile.list-of", item=_sname(shape[0]))
     if isinstance(shape, (dict, MapOf)):
-        return t("rulefile.type.mapping")
+        return t("config.type.mapping")
     return _tname(shape)
 
 
@@ -198,12 +205,12 @@ def shape_problems(value, shape, path: tuple = ()) -> list[Problem]:
         return [q for i, v in enumerate(value) for q in shape_problems(v, shape[0], (*path, i))]
     if isinstance(shape, MapOf):
         if not isinstance(value, dict):
-            return [(path, t("rulefile.must-be", what=t("rulefile.type.mapping")))]
+            return [(path, t("rulefile.must-be", what=t("config.type.mapping")))]
         out = [((*path, k), t("rulefile.keys-strings")) for k in value if not isinstance(k, str)]
         return out + [q for k, v in value.items() for q in shape_problems(v, shape.value, (*path, k))]
     if isinstance(shape, dict):
         if not isinstance(value, dict):
-            return [(path, t("rulefile.must-be", what=t("rulefile.type.mapping")))]
+            return [(path, t("rulefile.must-be", what=t("config.type.mapping")))]
         out = []
         keys = {k.rstrip("?"): k for k in shape}
         for k in value:
@@ -520,7 +527,7 @@ def read_positioned_yaml(p: Path, what: str = "rule", max_bytes: int = MAX_RULE_
     except Exception as e:  # ruamel's YAMLError and whatever a malformed document makes it raise
         mark = getattr(e, "problem_mark", None)
         ln, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return None, f"{where}:{ln}:{col}: " + t("rulefile.invalid-yaml", problem=getattr(e, "problem", None) or e)
+        return None, f"{where}:{ln}:{col}: " + t("config.yaml", what=getattr(e, "problem", None) or e)
     if not isinstance(doc, dict):
         return None, f"{where}:1:1: " + t("rulefile.not-mapping", what=what)
     return doc, None
