@@ -27,16 +27,13 @@ class NoSpace:
         words = text.split()  # the same runs as \S+ (str.split and \s agree on every code point)
         self.text = "".join(words)
         if not words:
-            self.map = OffsetMap([0], [0], 0, 0)
+            self.map = OffsetMap.of_runs([], [])
             return
-        # one run per word: where it starts in the text without whitespace, and in the text (after the words and
-        # the whitespace runs before it: sums over lengths, without a Python step per word)
+        # one run per word, starting after the words and the whitespace runs before it (sums over lengths)
         lengths = list(map(len, words))
         gaps = list(map(len, self._SPACES.findall(text)))
         lead = gaps.pop(0) if text[0].isspace() else 0
-        outer = list(accumulate(map(add, lengths[:-1], gaps), initial=lead))
-        inner = list(accumulate(lengths, initial=0))
-        self.map = OffsetMap(inner[:-1], outer, inner[-1], outer[-1] + lengths[-1])
+        self.map = OffsetMap.of_runs(list(accumulate(map(add, lengths[:-1], gaps), initial=lead)), lengths)
 
     def find_all(self, needle: str, limit: int = 1_000_000):
         """(start, end) in the original string of each occurrence of ``needle`` (which has no whitespace)."""
