@@ -23,6 +23,7 @@ from .normalize import normalize_label
 @lru_cache(maxsize=1)
 def _meta():
     spec = data.load_yaml("grammar/meta.yaml")
+    lines = data.load_yaml("grammar/lines.yaml")
     date = spec["date"]
     lead = spec["period-lead"]
     gap = int(spec["period-gap"])
@@ -46,7 +47,8 @@ def _meta():
         "agency_name": re.compile(spec["agency-name"]),
         "agency_not": re.compile(spec["agency-not"]),
         "cut_off_slack": int(spec["cut-off-slack"]),
-        "text_end": re.compile(data.load_yaml("grammar/lines.yaml")["text-end"]),
+        "text_end": re.compile(lines["text-end"]),
+        "text_end_window": int(lines["text-end-window"]),
         "trailer": re.compile(spec["text-trailer"]),
     }
 
@@ -296,9 +298,6 @@ def recognisable(report: Report) -> bool:
     return bool(patterns().report_statement.search(report.text, 0, 600))
 
 
-TEXT_END_WINDOW = 200  # characters at the end of the content that grammar/lines.yaml ``text-end`` is tried on
-
-
 def find_cut_off(report: Report) -> tuple[int, int] | None:
     """Where the text was cut off (web excerpts, glued copies), the one judgement every rule uses: ``(tail, end)``
     when the text's content does not end the way a complete text does (grammar/lines.yaml ``text-end``), or ends
@@ -334,7 +333,7 @@ def find_cut_off(report: Report) -> tuple[int, int] | None:
     )
     # how the content ends is read from its last characters (the pattern is anchored at the end; searching the
     # whole text tried it after every full stop and digit)
-    if not in_table and M["text_end"].search(text, max(0, end - TEXT_END_WINDOW), end):
+    if not in_table and M["text_end"].search(text, max(0, end - M["text_end_window"]), end):
         return None
     slack = M["cut_off_slack"]
     # the earliest offset after which at most `slack` characters remain (white space before them not counted)

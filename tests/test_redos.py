@@ -60,7 +60,7 @@ WHOLE_TEXT = {
 }
 
 # keys of grammar/lines.yaml that are not regular expressions
-NOT_REGEX = {"heading-max-chars", "classify-max-chars", "blank-cells"}
+NOT_REGEX = {"heading-max-chars", "classify-max-chars", "blank-cells", "text-end-window"}
 
 
 def grammar_patterns() -> list[tuple[str, str]]:
