@@ -201,9 +201,9 @@ def _header_grids(region: Region, spec: TableSpec, found) -> dict[int, list[tupl
             continue
         lo = max([last_row[q] for q in last_row if q < pi], default=0)
         hi = first_row[pi]
-        window = R[lo:hi]
-        if "|" not in window:
+        if R.find("|", lo, hi) < 0:  # no pipe row above the part's first row (not a slice of the whole text)
             continue
+        window = R[lo:hi]
         cores = part.column_cores
         index: list[int | None] = [None] * len(cores)
         pos = lo
@@ -258,15 +258,12 @@ def _grid_cells(region: Region, mstart: int, spans: list[tuple[int, int]]) -> li
 def assemble_unlabelled(table: Table, r: RowSpec, spec: TableSpec, region: Region) -> None:
     """A row without a label of its own (table 四's single data row): the first run of numbers after the header."""
     R = region.text
-    first_header = None
     ns = region.ns
-    for part in spec.parts:
-        for key in part.start_keys:
-            hit = ns.find(key)
-            if hit and (first_header is None or hit[0] < first_header):
-                first_header = hit[0]
-    if first_header is None:
+    # the first header found; the map back to the region keeps the order, so only the earliest hit is mapped
+    hits = [i for part in spec.parts for key in part.start_keys if (i := ns.text.find(key)) >= 0]
+    if not hits:
         return
+    first_header = ns.map.to_outer(min(hits))
     ats = [a for a in atoms(region, first_header, len(R), region.cell_lines) if a.kind != NL]
     runs: list[list[Atom]] = []
     cur: list[Atom] = []
