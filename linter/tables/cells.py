@@ -329,8 +329,8 @@ def fill_cells(row: Row, cand: list[Atom], region: Region, columns: list[dict]) 
     while len(cells) - lead > expected and cells[lead].kind == BLANK:
         lead += 1
     del cells[:lead]
-    nums = [a for a in cells if a.kind == NUM]
-    if len(cells) != expected:
+    if len(cells) != expected:  # only a row with too many or too few cells is looked at more closely
+        nums = [a for a in cells if a.kind == NUM]
         digits = sum(len(a.text) for a in nums)
         all_int = all(a.text.isdigit() for a in nums)
         if nums and all_int and len(cells) == len(nums) and digits == expected:

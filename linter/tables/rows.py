@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from ..model import Row, Table
@@ -31,10 +32,12 @@ class _Seg:
     wrapped: bool = False  # the label text ends at a line break
 
 
-def _runs(ats: list[Atom], expected: int) -> list[tuple[list[Atom], list[Atom], bool]]:
+def _runs(ats: list[Atom], expected: int) -> tuple[list[tuple[list[Atom], list[Atom], bool]], int]:
     """Split atoms into (text before, run of numbers, run starts on the label's line) triples.  A run is
-    interrupted by text and by line breaks; runs split only by a line break are joined back while they fit."""
+    interrupted by text and by line breaks; runs split only by a line break are joined back while they fit.
+    Also where the last text atom starts (-1 if none), found in the same pass."""
     out: list[tuple[list[Atom], list[Atom], bool]] = []
+    last_text = -1
     text: list[Atom] = []
     run: list[Atom] = []
     first_line = True
@@ -63,9 +66,10 @@ def _runs(ats: list[Atom], expected: int) -> list[tuple[list[Atom], list[Atom], 
                 text, run = [], []
             joinable = False
             text.append(a)
+            last_text = a.start
     if run:
         out.append((text, run, run_first_line))
-    return out
+    return out, last_text
 
 
 def assign_numbers(table: Table, spec: TableSpec, found, R: str, region: Region) -> None:
@@ -86,9 +90,7 @@ def assign_numbers(table: Table, spec: TableSpec, found, R: str, region: Region)
                 wrapped = a.kind == NL
                 break
             label_end = a.end
-        runs = _runs(ats, len(r.columns))
-        # where the last text atom starts (atoms come in text order: the last one of kind TEXT)
-        last_text = next((a.start for a in reversed(ats) if a.kind == TEXT), -1)
+        runs, last_text = _runs(ats, len(r.columns))  # last_text: where the last text atom starts
         inline = None
         floating = []
         after = ""
@@ -173,15 +175,20 @@ def _line_bounds(R: str, pos: int) -> tuple[int, int]:
     return R.rfind("\n", 0, pos) + 1, len(R) if le < 0 else le
 
 
+def _row_range(markdown: bool, cells: list[PipeCell]) -> tuple[int, int]:
+    """Where a pipe row's cells start and end in the list of its line's cells: without the empty outer cells of a
+    Markdown row ("| a | b |")."""
+    if not markdown:
+        return 0, len(cells)
+    return 1, len(cells) - 1 if not cells[-1][0] else len(cells)  # a Markdown row has two cells at least
+
+
 def _line_cells(region: Region, ls: int, le: int) -> list[PipeCell]:
     """The cells of the pipe row ``region.text[ls:le]`` (a whole line) without the empty outer cells of a
-    Markdown row ("| a | b |")."""
+    Markdown row."""
     markdown, out, _starts, _atoms = region.pipe_cells(ls, le)
-    if markdown:
-        out = out[1:]
-        if out and not out[-1][0]:
-            out = out[:-1]
-    return out
+    first, end = _row_range(markdown, out)
+    return out[first:end]
 
 
 def _header_grids(region: Region, spec: TableSpec, found) -> dict[int, list[tuple[int, int]]]:
@@ -239,16 +246,19 @@ def _grid_cells(region: Region, mstart: int, spans: list[tuple[int, int]]) -> li
     ls, le = _line_bounds(R, mstart)
     if R.find("|", ls, le) < 0:
         return None
-    cells = _line_cells(region, ls, le)
-    label_idx = next((i for i, c in enumerate(cells) if c[1] <= mstart <= c[2]), None)
-    if label_idx is None or spans[0][0] <= label_idx or len(cells) <= spans[-1][0]:
+    markdown, cells, starts, _atoms = region.pipe_cells(ls, le)
+    first, end = _row_range(markdown, cells)  # the row's cells are cells[first:end]; spans count from first
+    # the label's cell: each cell reaches from its start to the next one's pipe, so the last that starts before it
+    label = bisect_right(starts, mstart) - 1
+    if not first <= label < end or spans[0][0] <= label - first or end - first <= spans[-1][0]:
         return None
     out: list[Atom] = []
     for a, b in spans:
-        if a == b:  # a column of one cell: its atom, filled or blank
+        a += first
+        if a == b + first:  # a column of one cell: its atom, filled or blank
             out.append(cells[a][3])
             continue
-        filled = [c for c in cells[a : b + 1] if c[0]]
+        filled = [c for c in cells[a : min(b + first + 1, end)] if c[0]]
         if len(filled) > 1:
             return None
         out.append(filled[0][3] if filled else cells[a][3])  # the cell's atom
