@@ -95,7 +95,8 @@ def assign_numbers(table: Table, spec: TableSpec, found, R: str, region: Region)
         floating = []
         after = ""
         for i, (before, run, first_line) in enumerate(runs):
-            if i == 0 and first_line and all(b.end <= label_end for b in before):
+            # atoms come in text order: the text before the run ends within the label when its last atom does
+            if i == 0 and first_line and (not before or before[-1].end <= label_end):
                 inline = run
                 if i + 1 < len(runs) and runs[i + 1][0]:
                     after = runs[i + 1][0][0].text
