@@ -63,6 +63,32 @@ def test_pipe_row_atoms_whole_lines_and_pieces():
     assert _atoms(region, 0, 21) == row and _atoms(region, 22, 50) == md
 
 
+def test_pipe_row_pieces_that_cut_a_cell():
+    # a label cell with a note after the label, a number with its unit, a negative number, a blank marker
+    text = "1.属于国家秘密(注) | 2件 | -3 | / | 14\n"
+    region = _region(text)
+    whole = [
+        (TEXT, "1.属于国家秘密(注)", 0, 11),
+        (NUM, "2", 14, 15),
+        (NUM, "-3", 19, 21),
+        (BLANK, "/", 24, 25),
+        (NUM, "14", 28, 30),
+    ]
+    assert _atoms(region, 0, 30) == whole
+    # after the label, inside its cell: the note left in the cell is text
+    assert _atoms(region, 8, 30, mid_cell=True) == [(TEXT, "(注)", 8, 11)] + whole[1:]
+    # bounds that take off only the spaces around a cell's text keep the cell as it is
+    assert _atoms(region, 13, 30) == whole[1:]
+    assert _atoms(region, 0, 16) == whole[:2]
+    # bounds inside a cell's text read the part inside: a number without its unit, a label's first characters
+    assert _atoms(region, 0, 15) == whole[:2]
+    assert _atoms(region, 4, 16) == [(TEXT, "国家秘密(注)", 4, 11), whole[1]]
+    assert _atoms(region, 20, 30) == [(NUM, "3", 20, 21)] + whole[3:]
+    # a cut that leaves only spaces is a blank cell from the cut to the cell's end
+    assert _atoms(region, 11, 30) == [(BLANK, "", 11, 12)] + whole[1:]
+    assert _atoms(region, 11, 30, mid_cell=True) == whole[1:]
+
+
 def _row(rid: str, key: str, group: bool = False) -> RowSpec:
     return RowSpec(rid, key, key, (key,), group, 0, [], [])
 

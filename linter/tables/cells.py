@@ -111,26 +111,27 @@ class Region:
         hit = self._pipes.get(ls)
         if hit is not None and hit[0] == le:
             return hit[1:]
-        text = self.text
         blanks, number_unit, _ = cell_spec()
         out: list[PipeCell] = []
-        add = out.append
+        starts: list[int] = []
+        atoms: list[Atom] = []
         o = ls
-        for raw in text[ls:le].split("|"):
+        for raw in self.text[ls:le].split("|"):
             body = raw.strip()
             ce = o + len(raw)
             if not body:  # most cells of a published table are empty or a number: no call for those
-                add((body, o, ce, Atom(BLANK, "", o, ce, True)))
+                atom = Atom(BLANK, "", o, ce, True)
             else:
                 cs = ce - len(raw.lstrip())
                 if body.isdecimal():
-                    add((body, o, ce, Atom(NUM, body, cs, cs + len(body), True)))
+                    atom = Atom(NUM, body, cs, cs + len(body), True)
                 else:
-                    add((body, o, ce, _cell_atom(body, cs, cs + len(body), blanks, number_unit)))
+                    atom = _cell_atom(body, cs, cs + len(body), blanks, number_unit)
+            out.append((body, o, ce, atom))
+            starts.append(o)
+            atoms.append(atom)
             o = ce + 1
-        markdown = text.startswith("|", ls, le)
-        starts = [c[1] for c in out]
-        atoms = [c[3] for c in out]
+        markdown = self.text.startswith("|", ls, le)
         self._pipes[ls] = (le, markdown, out, starts, atoms)
         return markdown, out, starts, atoms
 
@@ -221,28 +222,34 @@ def _pipe_atoms(region: Region, s: int, e: int, out: list[Atom], skip_empty_firs
         return
     j0 = bisect_right(starts, s) - 1
     j1 = bisect_right(starts, e)
-    sel = cells[j0:j1]
     ats = line_atoms[j0:j1]
-    first_body, last_body = sel[0][0], sel[-1][0]
-    for i in {0, len(sel) - 1}:  # a first or last cell that the piece's bounds cut
-        _b, xs, xe, _a = sel[i]
-        if xs < s or xe > e:
-            xs, xe = max(xs, s), min(xe, e)
-            raw = text[xs:xe]
-            body = raw.strip()
-            if not body:
-                ats[i] = Atom(BLANK, "", xs, xe, True)
-            else:
-                blanks, number_unit, _ = cell_spec()
-                cs = xs + (len(raw) - len(raw.lstrip()))
-                ats[i] = _cell_atom(body, cs, cs + len(body), blanks, number_unit)
-            if i == 0:
-                first_body = body
-            if i == len(sel) - 1:
-                last_body = body
+    first_body, ats[0] = _cut_cell(text, cells[j0], s, e)
+    if j1 - 1 > j0:
+        last_body, ats[-1] = _cut_cell(text, cells[j1 - 1], s, e)
+    else:
+        last_body = first_body
     first = 1 if (markdown or skip_empty_first) and not first_body else 0
     last = len(ats) - 1 if markdown and len(ats) > 1 and not last_body else len(ats)
     out += ats[first:last]
+
+
+def _cut_cell(text: str, cell: PipeCell, s: int, e: int) -> tuple[str, Atom]:
+    """The text and atom of the part of the pipe cell ``cell`` inside ``[s, e)``.  A cut that leaves the cell's
+    text whole (it only takes off spaces around it) keeps the cell's atom; only a cut into the text reads it
+    again."""
+    body, xs, xe, atom = cell
+    if s <= xs and xe <= e:  # not cut
+        return body, atom
+    xs, xe = max(xs, s), min(xe, e)
+    if body and xs <= atom.start and atom.start + len(body) <= xe:
+        return body, atom
+    raw = text[xs:xe]
+    body = raw.strip()
+    if not body:
+        return body, Atom(BLANK, "", xs, xe, True)
+    blanks, number_unit, _ = cell_spec()
+    cs = xs + (len(raw) - len(raw.lstrip()))
+    return body, _cell_atom(body, cs, cs + len(body), blanks, number_unit)
 
 
 def cell_atom(body: str, cs: int, ce: int, cell_start: int, cell_end: int, out: list[Atom]) -> None:
@@ -258,7 +265,8 @@ def _cell_atom(body: str, cs: int, ce: int, blanks: frozenset, number_unit: re.P
     """A cell with text (``body``, at [cs, ce)): a number, a blank marker or text."""
     if body.isdecimal():  # what \d matches (Unicode category Nd): the whole cell is the number
         return Atom(NUM, body, cs, ce, True)
-    if m := number_unit.fullmatch(body):
+    # a number with a unit starts with its digits or minus sign: a label cell is not tried against the pattern
+    if (body[0] == "-" or body[0].isdecimal()) and (m := number_unit.fullmatch(body)):
         num = m.group(1)
         return Atom(NUM, num, cs, cs + len(num), True)
     if body in blanks:
@@ -321,8 +329,8 @@ def fill_cells(row: Row, cand: list[Atom], region: Region, columns: list[dict]) 
     while len(cells) - lead > expected and cells[lead].kind == BLANK:
         lead += 1
     del cells[:lead]
-    nums = [a for a in cells if a.kind == NUM]
-    if len(cells) != expected:
+    if len(cells) != expected:  # only a row with too many or too few cells is looked at more closely
+        nums = [a for a in cells if a.kind == NUM]
         digits = sum(len(a.text) for a in nums)
         all_int = all(a.text.isdigit() for a in nums)
         if nums and all_int and len(cells) == len(nums) and digits == expected:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from ..model import Row, Table
@@ -31,10 +32,12 @@ class _Seg:
     wrapped: bool = False  # the label text ends at a line break
 
 
-def _runs(ats: list[Atom], expected: int) -> list[tuple[list[Atom], list[Atom], bool]]:
+def _runs(ats: list[Atom], expected: int) -> tuple[list[tuple[list[Atom], list[Atom], bool]], int]:
     """Split atoms into (text before, run of numbers, run starts on the label's line) triples.  A run is
-    interrupted by text and by line breaks; runs split only by a line break are joined back while they fit."""
+    interrupted by text and by line breaks; runs split only by a line break are joined back while they fit.
+    Also where the last text atom starts (-1 if none), found in the same pass."""
     out: list[tuple[list[Atom], list[Atom], bool]] = []
+    last_text = -1
     text: list[Atom] = []
     run: list[Atom] = []
     first_line = True
@@ -63,9 +66,10 @@ def _runs(ats: list[Atom], expected: int) -> list[tuple[list[Atom], list[Atom], 
                 text, run = [], []
             joinable = False
             text.append(a)
+            last_text = a.start
     if run:
         out.append((text, run, run_first_line))
-    return out
+    return out, last_text
 
 
 def assign_numbers(table: Table, spec: TableSpec, found, R: str, region: Region) -> None:
@@ -86,14 +90,13 @@ def assign_numbers(table: Table, spec: TableSpec, found, R: str, region: Region)
                 wrapped = a.kind == NL
                 break
             label_end = a.end
-        runs = _runs(ats, len(r.columns))
-        # where the last text atom starts (atoms come in text order: the last one of kind TEXT)
-        last_text = next((a.start for a in reversed(ats) if a.kind == TEXT), -1)
+        runs, last_text = _runs(ats, len(r.columns))  # last_text: where the last text atom starts
         inline = None
         floating = []
         after = ""
         for i, (before, run, first_line) in enumerate(runs):
-            if i == 0 and first_line and all(b.end <= label_end for b in before):
+            # atoms come in text order: the text before the run ends within the label when its last atom does
+            if i == 0 and first_line and (not before or before[-1].end <= label_end):
                 inline = run
                 if i + 1 < len(runs) and runs[i + 1][0]:
                     after = runs[i + 1][0][0].text
@@ -173,15 +176,20 @@ def _line_bounds(R: str, pos: int) -> tuple[int, int]:
     return R.rfind("\n", 0, pos) + 1, len(R) if le < 0 else le
 
 
+def _row_range(markdown: bool, cells: list[PipeCell]) -> tuple[int, int]:
+    """Where a pipe row's cells start and end in the list of its line's cells: without the empty outer cells of a
+    Markdown row ("| a | b |")."""
+    if not markdown:
+        return 0, len(cells)
+    return 1, len(cells) - 1 if not cells[-1][0] else len(cells)  # a Markdown row has two cells at least
+
+
 def _line_cells(region: Region, ls: int, le: int) -> list[PipeCell]:
     """The cells of the pipe row ``region.text[ls:le]`` (a whole line) without the empty outer cells of a
-    Markdown row ("| a | b |")."""
+    Markdown row."""
     markdown, out, _starts, _atoms = region.pipe_cells(ls, le)
-    if markdown:
-        out = out[1:]
-        if out and not out[-1][0]:
-            out = out[:-1]
-    return out
+    first, end = _row_range(markdown, out)
+    return out[first:end]
 
 
 def _header_grids(region: Region, spec: TableSpec, found) -> dict[int, list[tuple[int, int]]]:
@@ -201,9 +209,9 @@ def _header_grids(region: Region, spec: TableSpec, found) -> dict[int, list[tupl
             continue
         lo = max([last_row[q] for q in last_row if q < pi], default=0)
         hi = first_row[pi]
-        window = R[lo:hi]
-        if "|" not in window:
+        if R.find("|", lo, hi) < 0:  # no pipe row above the part's first row (not a slice of the whole text)
             continue
+        window = R[lo:hi]
         cores = part.column_cores
         index: list[int | None] = [None] * len(cores)
         pos = lo
@@ -239,16 +247,19 @@ def _grid_cells(region: Region, mstart: int, spans: list[tuple[int, int]]) -> li
     ls, le = _line_bounds(R, mstart)
     if R.find("|", ls, le) < 0:
         return None
-    cells = _line_cells(region, ls, le)
-    label_idx = next((i for i, c in enumerate(cells) if c[1] <= mstart <= c[2]), None)
-    if label_idx is None or spans[0][0] <= label_idx or len(cells) <= spans[-1][0]:
+    markdown, cells, starts, _atoms = region.pipe_cells(ls, le)
+    first, end = _row_range(markdown, cells)  # the row's cells are cells[first:end]; spans count from first
+    # the label's cell: each cell reaches from its start to the next one's pipe, so the last that starts before it
+    label = bisect_right(starts, mstart) - 1
+    if not first <= label < end or spans[0][0] <= label - first or end - first <= spans[-1][0]:
         return None
     out: list[Atom] = []
     for a, b in spans:
-        if a == b:  # a column of one cell: its atom, filled or blank
+        a += first
+        if a == b + first:  # a column of one cell: its atom, filled or blank
             out.append(cells[a][3])
             continue
-        filled = [c for c in cells[a : b + 1] if c[0]]
+        filled = [c for c in cells[a : min(b + first + 1, end)] if c[0]]
         if len(filled) > 1:
             return None
         out.append(filled[0][3] if filled else cells[a][3])  # the cell's atom
@@ -258,15 +269,12 @@ def _grid_cells(region: Region, mstart: int, spans: list[tuple[int, int]]) -> li
 def assemble_unlabelled(table: Table, r: RowSpec, spec: TableSpec, region: Region) -> None:
     """A row without a label of its own (table 四's single data row): the first run of numbers after the header."""
     R = region.text
-    first_header = None
     ns = region.ns
-    for part in spec.parts:
-        for key in part.start_keys:
-            hit = ns.find(key)
-            if hit and (first_header is None or hit[0] < first_header):
-                first_header = hit[0]
-    if first_header is None:
+    # the first header found; the map back to the region keeps the order, so only the earliest hit is mapped
+    hits = [i for part in spec.parts for key in part.start_keys if (i := ns.text.find(key)) >= 0]
+    if not hits:
         return
+    first_header = ns.map.to_outer(min(hits))
     ats = [a for a in atoms(region, first_header, len(R), region.cell_lines) if a.kind != NL]
     runs: list[list[Atom]] = []
     cur: list[Atom] = []
