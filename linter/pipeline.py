@@ -10,8 +10,8 @@ from .source import Source
 
 class Memo:
     """What one parse leaves for the next parse of an edited copy of the same document (the language server
-    re-parses after every keystroke): the normalisation of each line, the classified tokens of each line and the
-    layout trees of the last token sequences.  Each is keyed by the text (or token types) it was computed from, so
+    re-parses after every keystroke): the normalisation of each line, the classified tokens of each line, the
+    layout trees of the last token sequences and the whitespace-free texts of the last table regions.  Each is keyed by the text (or token types) it was computed from, so
     a hit gives exactly what computing would; each is bounded (cleared when it outgrows ``max_entries``)."""
 
     def __init__(self, max_entries: int = 200_000):
@@ -20,6 +20,7 @@ class Memo:
         self.t2s_lines: dict[str, str] = {}
         self.line_tokens: dict[str, list] = {}
         self.trees: dict[tuple[str, ...], object] = {}
+        self.no_space: dict[str, object] = {}  # region text -> tables.anchors.NoSpace
 
     def trim(self) -> None:
         for cache in (self.norm_lines, self.t2s_lines, self.line_tokens):
@@ -27,6 +28,8 @@ class Memo:
                 cache.clear()
         while len(self.trees) > 4:
             del self.trees[next(iter(self.trees))]
+        while len(self.no_space) > 8:  # three tables a parse: the last parses' regions
+            del self.no_space[next(iter(self.no_space))]
 
 
 def parse_source(source: Source, memo: Memo | None = None) -> Report:
@@ -34,7 +37,7 @@ def parse_source(source: Source, memo: Memo | None = None) -> Report:
     report = Report(path=source.path, text=norm.text, source=source, norm=norm)
     layout.build(report, memo)
     meta.find(report)
-    tables.build(report)
+    tables.build(report, memo)
     meta.follow_layout(report)
     if memo is not None:
         memo.trim()

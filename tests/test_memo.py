@@ -80,3 +80,32 @@ def test_document_linter_keeps_one_memo_per_open_document():
     assert first == again and "file:///tmp/a.md" in dl.memos
     dl.forget("file:///tmp/a.md")
     assert "file:///tmp/a.md" not in dl.memos and "file:///tmp/a.md" not in dl.docs
+
+
+def test_table_regions_are_kept_in_the_memo_only(monkeypatch):
+    """A region's whitespace-free text comes from the memo when the region is unchanged (an edit in another
+    section), and from nowhere else: a parse without a memo builds its own (no cache keyed by a report's text
+    makes a second lint of the same file free)."""
+    from nblint.tables import anchors
+
+    made: list[str] = []
+
+    class Counting(anchors.NoSpace):
+        def __init__(self, text: str):
+            made.append(text)
+            super().__init__(text)
+
+    monkeypatch.setattr(anchors, "NoSpace", Counting)
+    text = next(t for t in _texts() if "本年新收政府信息公开申请数量" in t)
+    parse_text(text)
+    once = list(made)
+    parse_text(text)
+    assert once and made == once + once
+    memo = Memo()
+    made.clear()
+    parse_text(text, memo=memo)
+    assert made == once
+    made.clear()
+    head = text.index("\n") + 1
+    parse_text(text[:head] + "字" + text[head:], memo=memo)  # an edit in the title line, outside the tables
+    assert made == []

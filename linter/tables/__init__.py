@@ -12,12 +12,17 @@ the row is recorded as ``unparseable`` and no rule guesses its values.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .. import budget, formats
 from ..model import Report, Table
 from .anchors import align_rows, extend_back, out_of_order, scattered
 from .cells import Atom, Region, atoms, fill_cells
 from .rows import assemble_unlabelled, assign_numbers
 from .spec import RowSpec, TableSpec, core, table_specs
+
+if TYPE_CHECKING:
+    from ..pipeline import Memo
 
 __all__ = ["build", "assemble", "choose_format", "core", "table_specs", "atoms", "fill_cells", "Atom", "Region"]
 
@@ -101,8 +106,9 @@ def choose_format(report: Report, table_id: str, region: Region) -> str | None:
     return best[0]
 
 
-def build(report: Report) -> None:
-    """Find and assemble tables 二, 三, 四 (report.tables).  Reports of an era without fixed tables have none."""
+def build(report: Report, memo: Memo | None = None) -> None:
+    """Find and assemble tables 二, 三, 四 (report.tables).  Reports of an era without fixed tables have none.
+    With a ``memo``, a region's whitespace-free text is taken from the parse before when the region is unchanged."""
     if report.era is not None and not formats.has_tables(report.era):
         return
     ids = list(table_specs(formats.table_era(report.era)).keys())
@@ -121,7 +127,8 @@ def build(report: Report) -> None:
                 len(report.text),
                 [b.span for s in report.sections for b in s.blocks if b.kind == "furniture"],
             )
-        region = Region(report, start, end, skip)  # one region for the format's choice and the assembly
+        # one region for the format's choice and the assembly
+        region = Region(report, start, end, skip, memo.no_space if memo is not None else None)
         fid = choose_format(report, tid, region)
         spec = table_specs(fid)[tid]
         table = assemble(report, tid, spec, region, sec)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import accumulate
 from operator import add
 
@@ -47,13 +46,6 @@ class NoSpace:
     def find(self, needle: str):
         i = self.text.find(needle)
         return None if i < 0 else self.map.span_to_outer(i, i + len(needle))
-
-
-@lru_cache(maxsize=4)
-def no_space(text: str) -> NoSpace:
-    """The :class:`NoSpace` of ``text``, shared by the stages that search one table region after another (the
-    format's choice, the rows, the unlabelled row): built once, not three times."""
-    return NoSpace(text)
 
 
 @dataclass

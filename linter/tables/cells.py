@@ -44,10 +44,13 @@ class Region:
     text.  One region serves the format's choice and the assembly: its whitespace-free text (:attr:`ns`) and
     the cells of its pipe rows (:meth:`pipe_cells`) are worked out once, on first use."""
 
-    __slots__ = ("report", "map", "text", "_ns", "_flat", "_pipes", "_run")
+    __slots__ = ("report", "map", "text", "_ns", "_kept", "_flat", "_pipes", "_run")
 
-    def __init__(self, report: Report, start: int, end: int, skip: list[tuple[int, int]]):
+    def __init__(self, report: Report, start: int, end: int, skip: list[tuple[int, int]], kept: dict | None = None):
+        """``kept``: whitespace-free texts of an earlier parse of the same document by region text
+        (:attr:`nblint.pipeline.Memo.no_space`), looked up and added to."""
         self.report = report
+        self._kept = kept
         pieces = []
         pos = start
         for s, e in sorted(skip) + [(end, end)]:
@@ -65,12 +68,18 @@ class Region:
 
     @property
     def ns(self):
-        """The region's text without whitespace (:class:`.anchors.NoSpace`), built once (and kept for the next
-        parse of the same region: a re-lint after an edit elsewhere)."""
+        """The region's text without whitespace (:class:`.anchors.NoSpace`), built once; with ``kept``, taken from
+        the parse before when the region's text is the same (a re-lint after an edit elsewhere in the document)."""
         if self._ns is None:
-            from .anchors import no_space
+            kept = self._kept
+            ns = kept.get(self.text) if kept is not None else None
+            if ns is None:
+                from .anchors import NoSpace
 
-            self._ns = no_space(self.text)
+                ns = NoSpace(self.text)
+                if kept is not None:
+                    kept[self.text] = ns
+            self._ns = ns
         return self._ns
 
     @property
