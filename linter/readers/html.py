@@ -1196,12 +1196,14 @@ class _Extractor:
         # order: a text node is searched between the end of the last such tag before it and the next one's start
         tagged = list(compress(range(len(offs)), map(is_not, offs, repeat(None))))
         ws = " \t\n\r\f"
-        # (a text that does not start with ASCII whitespace is not copied to be tested)
-        nodes = [i for i, t in enumerate(texts) if t and (t[0] not in ws or t.lstrip(ws))]
+        # (texts is None for an element and a non-empty string for a text node; strip returns a text that it
+        # leaves as it is without copying it, and the tests run in C)
+        nodes = list(compress(compress(range(len(texts)), texts), map(str.strip, compress(texts, texts), repeat(ws))))
         self.searchable = nodes
         n_tagged = len(tagged)
         cursor = 0
         probe_at = _PROBE.match
+        pos, walk, size = self.pos, self._walk, len(markup)
         for c, i in enumerate(nodes):
             if c % _CHECK_EVERY == 0:
                 budget.check()
@@ -1209,50 +1211,52 @@ class _Extractor:
             lead = len(text) - len(text.lstrip(ws)) if text[0] in ws else 0
             k = bisect_right(tagged, i)
             last_tag_end = (tag_end[tagged[k - 1]] or 0) if k else 0
-            lo = max(cursor, last_tag_end)
-            hi: int = offs[tagged[k]] if k < n_tagged else len(markup)
+            lo = cursor if cursor > last_tag_end else last_tag_end
+            hi: int = offs[tagged[k]] if k < n_tagged else size
             if hi < lo:
-                hi = len(markup)
+                hi = size
             # ps: the first character that can be searched for literally; probe: up to 6 such characters from there
             m = probe_at(text, lead)
             ps = m.end(1)
-            probe = m.group(2)
+            probe = m[2]
             found = markup.find(probe, lo, hi) if probe else -1
             if found < 0 and len(probe) > 1:
                 # a stray end tag or a character reference inside the first characters: start from the first one
                 # and let the walk below step over them
                 found = markup.find(probe[0], lo, hi)
                 if found >= 0 and ps == lead:
-                    bps = self._walk(text, lead, found, hi)
+                    bps = walk(text, lead, found, hi)
                     cursor = bps[-1][1]
-                    self.pos[i] = bps
+                    pos[i] = bps
                     continue
             if found < 0 and probe:
-                self.pos[i] = [(0, lo)]
+                pos[i] = [(0, lo)]
                 continue
             if ps > lead or not probe:
                 # leading entities (&nbsp;): walk from where the node's raw text begins, after the last '>'
                 stop = found if found >= 0 else hi
-                r0 = max(lo, markup.rfind(">", lo, stop) + 1)
-                bps = self._walk(text, 0, r0, hi)
+                r0 = markup.rfind(">", lo, stop) + 1
+                if r0 < lo:
+                    r0 = lo
+                bps = walk(text, 0, r0, hi)
                 if probe and bps[-1][0] < ps:
                     bps.append((ps, found))
-                    bps += self._walk(text, ps, found, hi)[1:]
+                    bps += walk(text, ps, found, hi)[1:]
                 cursor = bps[-1][1]
-                self.pos[i] = bps
+                pos[i] = bps
                 continue
             bps = [(lead, found)]
             end_guess = found + (len(text) - lead) * 2 + 16
             if (
                 "\n" in text
-                or markup.find("&", found, min(end_guess, hi)) >= 0
+                or markup.find("&", found, end_guess if end_guess < hi else hi) >= 0
                 or not markup.startswith(text[lead:], found)  # a stray end tag inside: libxml2 joined the text
             ):
-                bps = self._walk(text, lead, found, hi)
+                bps = walk(text, lead, found, hi)
                 cursor = bps[-1][1]
             else:
                 cursor = found + len(probe)
-            self.pos[i] = bps
+            pos[i] = bps
 
     def _walk(self, text: str, i: int, r: int, hi: int) -> list[tuple[int, int]]:
         """Breakpoints mapping characters of ``text`` (from index i) to markup offsets (from r)."""
