@@ -475,14 +475,6 @@ def _strip_atoms(atoms: list[tuple[str, int]]) -> list[tuple[str, int]]:
     return atoms
 
 
-def _strip_one(text: str, off: int) -> list[tuple[str, int]]:
-    """``_strip_atoms([(text, off)])`` for one atom."""
-    s = text.strip(_STRIP)
-    if not s:
-        return []
-    return [(s, off + (len(text) - len(text.lstrip(_STRIP))))]
-
-
 def _has_ascii_ws(text: str) -> bool:
     """Whether ``text`` holds what ``_ASCII_WS`` matches (five substring tests cost less than a regex search)."""
     return " " in text or "\n" in text or "\t" in text or "\r" in text or "\f" in text
@@ -784,7 +776,8 @@ class _Doc:
                     else:
                         i = cur
                         end[i] = len(recs) - 1
-                        name, _, cur = recs[i][:3]
+                        rec = recs[i]
+                        name, cur = rec[0], rec[2]
                         if name in _STRUCT:
                             if name == "table":
                                 table_at.pop()
@@ -1712,7 +1705,8 @@ class _Extractor:
         if k + 1 == len(nodes) or nodes[k + 1] > end[td]:
             t = nodes[k]
             text = texts[t] or ""
-            if not text.strip(_STRIP):
+            stripped = text.strip(_STRIP)
+            if not stripped:
                 # blanks only (a cell of &nbsp;, as word processors write empty cells): every atom the cell could
                 # give is stripped away, whether the node is dropped or not
                 return []
@@ -1725,7 +1719,8 @@ class _Extractor:
                 bps = self.pos.get(t)
                 if bps is not None and len(bps) == 1 and not _has_ascii_ws(text):
                     # one piece from where the node starts (what _text_atoms gives such a text), stripped
-                    return _strip_one(text, bps[0][1])
+                    lead = len(text) - len(text.lstrip(_STRIP)) if text[0] in _STRIP else 0
+                    return [(stripped, bps[0][1] + lead)]
                 one = _Out()
                 self._text_atoms(t, text, True, one)
                 return _strip_atoms(one.cur)
@@ -1780,7 +1775,8 @@ class _Extractor:
         line_lo = line_hi = -1
         add_part, add_at, add_line, add_col = parts.append, r_at.append, r_line.append, r_col.append
         for line, row in lines:
-            atoms = [a for a in line if a[0]] if row else _strip_atoms(line)
+            # a table row's atoms all hold text already: the cells' own (_cell_atoms strips them) and the separators
+            atoms = line if row else _strip_atoms(line)
             if not atoms:
                 continue
             if parts:
