@@ -42,7 +42,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache, partial
 from itertools import accumulate, compress, islice, repeat
-from operator import is_not, sub
+from operator import attrgetter, is_not, itemgetter, sub
 
 from .. import budget
 from ..i18n import Msg
@@ -475,14 +475,6 @@ def _strip_atoms(atoms: list[tuple[str, int]]) -> list[tuple[str, int]]:
     return atoms
 
 
-def _strip_one(text: str, off: int) -> list[tuple[str, int]]:
-    """``_strip_atoms([(text, off)])`` for one atom."""
-    s = text.strip(_STRIP)
-    if not s:
-        return []
-    return [(s, off + (len(text) - len(text.lstrip(_STRIP))))]
-
-
 def _has_ascii_ws(text: str) -> bool:
     """Whether ``text`` holds what ``_ASCII_WS`` matches (five substring tests cost less than a regex search)."""
     return " " in text or "\n" in text or "\t" in text or "\r" in text or "\f" in text
@@ -514,6 +506,8 @@ _FLAT_DEPTH = 1000
 _LOOKAHEAD = 64  # start tags libxml2 may drop between two elements it keeps (a second <body>, a stray <html>)
 _DROP_TREE = _DROP - {"title"}  # a <title> in the body is text (capture tools do that); the one in <head> goes with it
 _CHECK_EVERY = 512  # nodes between two budget checks
+_Match = re.Match
+_LASTINDEX = attrgetter("lastindex")
 
 
 class _StartTags:
@@ -536,10 +530,15 @@ class _StartTags:
             chunk = list(islice(tokens, _CHECK_EVERY * 8))
             if not chunk:
                 break
-            tags = [(m, m.lastindex) for m in chunk if m.lastindex]
-            offs += [m.start() for m, _ in tags]
-            ends += [m.end(g) for m, g in tags]
-            names += [m.group(g - 1).lower() for m, g in tags]
+            # the start tags among the tokens and, per tag, the group that ends it (the one before names it); read
+            # with ``map`` over the match objects' own methods, in C: a comprehension's Python step per tag cost as
+            # much as the regex scan itself
+            last = list(map(_LASTINDEX, chunk))
+            tags = list(compress(chunk, last))
+            ends_at = list(filter(None, last))
+            offs += map(_Match.start, tags)
+            ends += map(_Match.end, tags, ends_at)
+            names += map(str.lower, map(_Match.group, tags, map(sub, ends_at, repeat(1))))
 
     def line(self, off: int) -> int:
         return bisect_right(self.starts, off)
@@ -777,7 +776,8 @@ class _Doc:
                     else:
                         i = cur
                         end[i] = len(recs) - 1
-                        name, _, cur = recs[i][:3]
+                        rec = recs[i]
+                        name, cur = rec[0], rec[2]
                         if name in _STRUCT:
                             if name == "table":
                                 table_at.pop()
@@ -1189,12 +1189,14 @@ class _Extractor:
         # order: a text node is searched between the end of the last such tag before it and the next one's start
         tagged = list(compress(range(len(offs)), map(is_not, offs, repeat(None))))
         ws = " \t\n\r\f"
-        # (a text that does not start with ASCII whitespace is not copied to be tested)
-        nodes = [i for i, t in enumerate(texts) if t and (t[0] not in ws or t.lstrip(ws))]
+        # (texts is None for an element and a non-empty string for a text node; strip returns a text that it
+        # leaves as it is without copying it, and the tests run in C)
+        nodes = list(compress(compress(range(len(texts)), texts), map(str.strip, compress(texts, texts), repeat(ws))))
         self.searchable = nodes
         n_tagged = len(tagged)
         cursor = 0
         probe_at = _PROBE.match
+        pos, walk, size = self.pos, self._walk, len(markup)
         for c, i in enumerate(nodes):
             if c % _CHECK_EVERY == 0:
                 budget.check()
@@ -1202,50 +1204,52 @@ class _Extractor:
             lead = len(text) - len(text.lstrip(ws)) if text[0] in ws else 0
             k = bisect_right(tagged, i)
             last_tag_end = (tag_end[tagged[k - 1]] or 0) if k else 0
-            lo = max(cursor, last_tag_end)
-            hi: int = offs[tagged[k]] if k < n_tagged else len(markup)
+            lo = cursor if cursor > last_tag_end else last_tag_end
+            hi: int = offs[tagged[k]] if k < n_tagged else size
             if hi < lo:
-                hi = len(markup)
+                hi = size
             # ps: the first character that can be searched for literally; probe: up to 6 such characters from there
             m = probe_at(text, lead)
             ps = m.end(1)
-            probe = m.group(2)
+            probe = m[2]
             found = markup.find(probe, lo, hi) if probe else -1
             if found < 0 and len(probe) > 1:
                 # a stray end tag or a character reference inside the first characters: start from the first one
                 # and let the walk below step over them
                 found = markup.find(probe[0], lo, hi)
                 if found >= 0 and ps == lead:
-                    bps = self._walk(text, lead, found, hi)
+                    bps = walk(text, lead, found, hi)
                     cursor = bps[-1][1]
-                    self.pos[i] = bps
+                    pos[i] = bps
                     continue
             if found < 0 and probe:
-                self.pos[i] = [(0, lo)]
+                pos[i] = [(0, lo)]
                 continue
             if ps > lead or not probe:
                 # leading entities (&nbsp;): walk from where the node's raw text begins, after the last '>'
                 stop = found if found >= 0 else hi
-                r0 = max(lo, markup.rfind(">", lo, stop) + 1)
-                bps = self._walk(text, 0, r0, hi)
+                r0 = markup.rfind(">", lo, stop) + 1
+                if r0 < lo:
+                    r0 = lo
+                bps = walk(text, 0, r0, hi)
                 if probe and bps[-1][0] < ps:
                     bps.append((ps, found))
-                    bps += self._walk(text, ps, found, hi)[1:]
+                    bps += walk(text, ps, found, hi)[1:]
                 cursor = bps[-1][1]
-                self.pos[i] = bps
+                pos[i] = bps
                 continue
             bps = [(lead, found)]
             end_guess = found + (len(text) - lead) * 2 + 16
             if (
                 "\n" in text
-                or markup.find("&", found, min(end_guess, hi)) >= 0
+                or markup.find("&", found, end_guess if end_guess < hi else hi) >= 0
                 or not markup.startswith(text[lead:], found)  # a stray end tag inside: libxml2 joined the text
             ):
-                bps = self._walk(text, lead, found, hi)
+                bps = walk(text, lead, found, hi)
                 cursor = bps[-1][1]
             else:
                 cursor = found + len(probe)
-            self.pos[i] = bps
+            pos[i] = bps
 
     def _walk(self, text: str, i: int, r: int, hi: int) -> list[tuple[int, int]]:
         """Breakpoints mapping characters of ``text`` (from index i) to markup offsets (from r)."""
@@ -1671,17 +1675,18 @@ class _Extractor:
                     )
                 )
             row = grid.add_row(cells)
-            if not any(c[0] for c in row) and (
+            if not any(map(_FIRST, row)) and (
                 d.attr(tr, "height").strip() == "0" or re.search(r"height\s*:\s*0", d.attr(tr, "style"))
             ):
                 continue  # Word's invisible sizing row
+            # the cells joined by " | ": the bar where the cell before it is, the space where the next one is
             atoms: list[tuple[str, int]] = []
+            add, extend = atoms.append, atoms.extend
             for k, (cell_atoms, td_off) in enumerate(row):
-                td_off = td_off or 0
                 if k:
-                    atoms.append((" |", row[k - 1][1] or 0))
-                    atoms.append((" ", td_off))
-                atoms.extend(cell_atoms)
+                    add((" |", row[k - 1][1] or 0))
+                    add((" ", td_off or 0))
+                extend(cell_atoms)
             if atoms:
                 out.line(atoms, row=True)
 
@@ -1699,17 +1704,23 @@ class _Extractor:
             return []  # whitespace and elements only
         if k + 1 == len(nodes) or nodes[k + 1] > end[td]:
             t = nodes[k]
+            text = texts[t] or ""
+            stripped = text.strip(_STRIP)
+            if not stripped:
+                # blanks only (a cell of &nbsp;, as word processors write empty cells): every atom the cell could
+                # give is stripped away, whether the node is dropped or not
+                return []
             a = d.parent[t]
             for _ in range(_NEAR_STEPS):  # a longer way up: the full scan below
                 if a == td or names[a] in _DROP or a in d.hidden_idx or names[a] == "td" or names[a] == "th":
                     break
                 a = d.parent[a]
             if a == td:
-                text = texts[t] or ""
                 bps = self.pos.get(t)
                 if bps is not None and len(bps) == 1 and not _has_ascii_ws(text):
                     # one piece from where the node starts (what _text_atoms gives such a text), stripped
-                    return _strip_one(text, bps[0][1])
+                    lead = len(text) - len(text.lstrip(_STRIP)) if text[0] in _STRIP else 0
+                    return [(stripped, bps[0][1] + lead)]
                 one = _Out()
                 self._text_atoms(t, text, True, one)
                 return _strip_atoms(one.cur)
@@ -1764,7 +1775,8 @@ class _Extractor:
         line_lo = line_hi = -1
         add_part, add_at, add_line, add_col = parts.append, r_at.append, r_line.append, r_col.append
         for line, row in lines:
-            atoms = [a for a in line if a[0]] if row else _strip_atoms(line)
+            # a table row's atoms all hold text already: the cells' own (_cell_atoms strips them) and the separators
+            atoms = line if row else _strip_atoms(line)
             if not atoms:
                 continue
             if parts:
@@ -1796,6 +1808,7 @@ class _Extractor:
 
 
 _new_run = partial(tuple.__new__, Run)  # Run(start, line, col) from a tuple, without the Python-level __new__
+_FIRST = itemgetter(0)
 
 
 def _line_text(line) -> str:
@@ -1811,10 +1824,14 @@ _DIGITS = re.compile(r"\d+")
 
 def _span_value(v: str, limit: int) -> int:
     """A colspan/rowspan attribute's value: its leading digits, 1 to ``limit``; 1 without digits."""
-    m = _DIGITS.match(v.strip())
-    if not m:
-        return 1
-    return max(1, min(int(m.group()), limit))
+    if v.isdecimal():  # the usual "2": digits only (what ``\d`` matches), read without the regex
+        n = int(v)
+    else:
+        m = _DIGITS.match(v.strip())
+        if not m:
+            return 1
+        n = int(m.group())
+    return 1 if n < 1 else limit if n > limit else n
 
 
 def _is_text(atoms) -> bool:
@@ -1840,38 +1857,38 @@ class SpanGrid:
     def add_row(self, cells):
         if not self.pending and len(cells) <= self.width and all(c[2] == 1 and c[3] == 1 for c in cells):
             return [(content, anchor) for content, anchor, _, _ in cells]  # no span: the cells as they are
+        width, empty = self.width, self.empty
         row: list[tuple] = []
+        add = row.append
         col = 0
         above = self.pending  # spans from earlier rows that cover this one
         fresh: dict[int, list] = {}
-
-        def fill():
-            nonlocal col
-            while col in above:
-                row.append((above[col][1], above[col][2]))
-                col += 1
-
         for content, anchor, colspan, rowspan in cells:
-            fill()
-            if col >= self.width:
+            while col in above:  # the columns that spans from above fill before this cell
+                entry = above[col]
+                add((entry[1], entry[2]))
+                col += 1
+            if col >= width:
                 break
-            colspan = min(colspan, self.width - col)
-            row.append((content, anchor))
+            if colspan > width - col:
+                colspan = width - col
+            add((content, anchor))
             for _ in range(colspan - 1):
-                row.append((self.empty(), anchor))
+                add((empty(), anchor))
             if rowspan > 1:
-                later = content if self.is_text(content) else self.empty()
+                later = content if self.is_text(content) else empty()
                 for k in range(colspan):
-                    fresh[col + k] = [rowspan - 1, later if k == 0 else self.empty(), anchor]
+                    fresh[col + k] = [rowspan - 1, later if k == 0 else empty(), anchor]
             col += colspan
         # spans from above at the end of the row (after missing cells, too)
         last = max(above) if above else -1
         while col <= last:
-            if col in above:
-                fill()
+            entry = above.get(col)
+            if entry is not None:
+                add((entry[1], entry[2]))
             else:
-                row.append((self.empty(), row[-1][1] if row else None))
-                col += 1
+                add((empty(), row[-1][1] if row else None))
+            col += 1
         self.pending = {}
         for c, entry in above.items():
             if entry[0] > 1:
