@@ -29,6 +29,17 @@ def test_no_space_map_is_the_map_of_the_words(text):
     assert (ns.map.inner, ns.map.outer, ns.map.length, ns.map.end) == (ref.inner, ref.outer, ref.length, ref.end)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["规章", "a", "1", "|", " ", "\n", "  ", "\n\n"]), max_size=30).map("".join))
+def test_no_space_map_of_spaces_and_line_breaks(text):
+    # white space of spaces and line breaks only: the map is made from the pieces between them, no regular
+    # expression; it must be the map of the words all the same
+    ns = NoSpace(text)
+    ref = OffsetMap.keeping(text, re.compile(r"\S+"))
+    assert ns.text == "".join(m.group() for m in re.finditer(r"\S+", text))
+    assert (ns.map.inner, ns.map.outer, ns.map.length, ns.map.end) == (ref.inner, ref.outer, ref.length, ref.end)
+
+
 def _region(text: str) -> Region:
     return Region(SimpleNamespace(text=text), 0, len(text), [])  # type: ignore[arg-type]
 
