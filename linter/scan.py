@@ -21,6 +21,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from itertools import chain
+from typing import Literal
 
 # a start class of more code points than this is not worth a scan (most characters of a text would be in it)
 MAX_START_CHARS = 512
@@ -333,22 +334,30 @@ def _info(rx: re.Pattern) -> tuple[str | None, Plan | None] | None:
     return info
 
 
+def _plan_here(rx: re.Pattern, text: str, pos: int, endpos: int) -> Plan | None | Literal[False]:
+    """How to look for ``rx`` in ``text[pos:endpos]``: False when it cannot match there (the word every match
+    contains is absent), None when the engine's own scan is the way (a pattern met for the first time, or one whose
+    start no scan helps), else its plan."""
+    info = _info(rx)
+    if info is None:
+        return None
+    need, plan = info
+    if need is not None and text.find(need, pos, endpos) < 0:
+        return False
+    return plan
+
+
 def possible(rx: re.Pattern, text: str, pos: int = 0, endpos: int | None = None) -> bool:
     """False when ``rx`` cannot match in ``text[pos:endpos]`` (the word it requires is not there)."""
-    info = _info(rx)
-    need = None if info is None else info[0]
-    return need is None or text.find(need, pos, len(text) if endpos is None else endpos) >= 0
+    return _plan_here(rx, text, pos, len(text) if endpos is None else endpos) is not False
 
 
 def finditer(rx: re.Pattern, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match]:
     """The matches of ``rx.finditer(text, pos, endpos)``, the pattern tried only where a match can start (and not
     at all where the word every match contains is absent)."""
     endpos = len(text) if endpos is None else endpos
-    info = _info(rx)
-    if info is None:
-        return rx.finditer(text, pos, endpos)
-    need, plan = info
-    if need is not None and text.find(need, pos, endpos) < 0:
+    plan = _plan_here(rx, text, pos, endpos)
+    if plan is False:
         return iter(())
     if plan is None:
         return rx.finditer(text, pos, endpos)
@@ -387,11 +396,8 @@ def search(rx: re.Pattern, text: str, pos: int = 0, endpos: int | None = None) -
     :func:`finditer`, found by the same candidates in a plain loop (the layout asks this of every short line, where
     the generators of ``finditer`` cost more than the search)."""
     endpos = len(text) if endpos is None else endpos
-    info = _info(rx)
-    if info is None:
-        return rx.search(text, pos, endpos)
-    need, plan = info
-    if need is not None and text.find(need, pos, endpos) < 0:
+    plan = _plan_here(rx, text, pos, endpos)
+    if plan is False:
         return None
     if plan is None:
         return rx.search(text, pos, endpos)
