@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
-from itertools import accumulate, compress
+from itertools import accumulate, compress, repeat
+from operator import add
 from typing import NamedTuple
 
 
@@ -73,6 +74,15 @@ class OffsetMap:
             return cls([0], [origin], 0, origin)
         inner = list(accumulate(lengths, initial=0))
         return cls(inner[:-1], list(starts), inner[-1], starts[-1] + lengths[-1])
+
+    @classmethod
+    def without(cls, text: str, sep: str, origin: int = 0) -> OffsetMap:
+        """The map of ``text`` (which starts at ``origin`` of the outer text) with every ``sep``, one character, taken
+        out: each piece between separators is a run of its own (:meth:`of_runs`), starting after the pieces and the
+        separators before it."""
+        lengths = list(map(len, text.split(sep)))
+        starts = compress(accumulate(map(add, lengths, repeat(1)), initial=origin), lengths)
+        return cls.of_runs(list(starts), [n for n in lengths if n], origin)
 
     @classmethod
     def deleting(cls, spans: Iterable[tuple[int, int]], outer_length: int) -> OffsetMap:
@@ -168,11 +178,7 @@ class Joined:
     def __init__(self, text: str, start: int = 0, end: int | None = None):
         end = len(text) if end is None else end
         seg = text[start:end]
-        # the lines' pieces (OffsetMap.from_pieces of each line's span): every non-empty line is a run of its own
-        lengths = list(map(len, seg.split("\n")))
-        starts = accumulate((n + 1 for n in lengths[:-1]), initial=start)
-        kept = list(compress(starts, lengths))
-        self.map = OffsetMap.of_runs(kept, [n for n in lengths if n], start)
+        self.map = OffsetMap.without(seg, "\n", start)  # every non-empty line is a run of its own
         self.text = seg.replace("\n", "")
 
     def span(self, match: re.Match, group: int | str = 0) -> tuple[int, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from itertools import accumulate, compress, repeat
+from itertools import accumulate
 from operator import add
 
 from ..spans import OffsetMap
@@ -28,19 +28,16 @@ class NoSpace:
         if not words:
             self.map = OffsetMap.of_runs([], [])
             return
+        if len(text) - len(self.text) == text.count(" ") + text.count("\n"):
+            # white space of spaces and line breaks only (most tables): the words are the pieces between single
+            # separators; no regular expression over the text
+            self.map = OffsetMap.without(text.replace("\n", " "), " ")
+            return
         # one run per word, starting after the words and the whitespace runs before it (sums over lengths)
         lengths = list(map(len, words))
-        if len(text) - len(self.text) == text.count(" ") + text.count("\n"):
-            # white space of spaces and line breaks only (most tables): the words are the non-empty pieces
-            # between single separators, each starting after the pieces and separators before it; no regular
-            # expression over the text
-            pieces = list(map(len, text.replace("\n", " ").split(" ")))
-            starts = list(compress(accumulate(map(add, pieces, repeat(1)), initial=0), pieces))
-        else:
-            gaps = list(map(len, self._SPACES.findall(text)))
-            lead = gaps.pop(0) if text[0].isspace() else 0
-            starts = list(accumulate(map(add, lengths[:-1], gaps), initial=lead))
-        self.map = OffsetMap.of_runs(starts, lengths)
+        gaps = list(map(len, self._SPACES.findall(text)))
+        lead = gaps.pop(0) if text[0].isspace() else 0
+        self.map = OffsetMap.of_runs(list(accumulate(map(add, lengths[:-1], gaps), initial=lead)), lengths)
 
     def find_all(self, needle: str, limit: int = 1_000_000):
         """(start, end) in the original string of each occurrence of ``needle`` (which has no whitespace)."""
