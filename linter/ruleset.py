@@ -190,6 +190,14 @@ def _sname(shape) -> str:
     return _tname(shape)
 
 
+def check_needs(check: str, *keys: str, either: bool = False, what: str | None = None) -> str:
+    """The problem of a check whose rule file lacks what it needs: the parameters ``keys`` (all of them, or
+    ``either`` one), or ``what``, said in words."""
+    if what is None:
+        what = t("rulefile.or" if either else "rulefile.and").join(f"'{k}'" for k in keys)
+    return t("rulefile.check-needs", check=check, what=what)
+
+
 def shape_problems(value, shape, path: tuple = ()) -> list[Problem]:
     """Where ``value`` does not have ``shape``: a type (str, int, float, bool; int excludes bool, float accepts
     int), ``[shape]`` (a list of such items), ``{"key": shape, "key?": shape}`` (a mapping with exactly these keys,

@@ -258,3 +258,22 @@ def test_rule_file_words_exist_in_both_languages():
     for k in keys:
         zh, en = STRINGS[k]
         assert zh and en and zh != en, k
+
+
+@pytest.mark.parametrize(
+    "lang, texts",
+    [
+        ("zh", ["检查 'parts-sum' 需要 'totals'和'part'", "检查 'foreign-date' 需要 'years'或'malformed'"]),
+        ("en", ["check 'parts-sum' needs 'totals' and 'part'", "check 'foreign-date' needs 'years' or 'malformed'"]),
+    ],
+)
+def test_a_check_names_what_it_needs_in_the_interface_language(lang, texts):
+    from nblint import i18n
+    from nblint.checks import claims
+
+    i18n.set_lang(lang)
+    try:
+        found = [msg for check in ("parts-sum", "foreign-date") for _, msg in claims.validate({"check": check})]
+    finally:
+        i18n.set_lang(None)
+    assert found == texts

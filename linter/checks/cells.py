@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from .. import i18n
 from ..model import Cell, Report, Row
-from ..ruleset import shape_problems
+from ..ruleset import check_needs, shape_problems
 from ..tables import table_specs
 from . import Finding, fmt_num
 
@@ -34,9 +34,9 @@ def validate(params):
         if len(ref.split(":")) != 3 or not all(ref.split(":")):
             probs.append((("cells", i), i18n.t("rulefile.cell", ref=repr(ref))))
     if params["check"] == "zero" and not params.get("cells"):
-        probs.append(((), i18n.t("rulefile.check-needs", check="zero", what=i18n.t("rulefile.cells-ref"))))
+        probs.append(((), check_needs("zero", what=i18n.t("rulefile.cells-ref"))))
     if params["check"] == "unit" and not params.get("unit-pattern"):
-        probs.append(((), i18n.t("rulefile.check-needs", check="unit", what="'unit-pattern'")))
+        probs.append(((), check_needs("unit", "unit-pattern")))
     return probs
 
 

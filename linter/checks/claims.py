@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from .. import i18n, scan
 from ..model import Report
-from ..ruleset import shape_problems
+from ..ruleset import check_needs, shape_problems
 from . import Finding, fmt_num, scope_joined
 
 if TYPE_CHECKING:
@@ -57,30 +57,14 @@ def validate(params):
     check = params["check"]
     if check == "parts-sum":
         if not params.get("totals") or not params.get("part"):
-            probs.append(
-                (
-                    (),
-                    i18n.t(
-                        "rulefile.check-needs", check="parts-sum", what="'totals'" + i18n.t("rulefile.and") + "'part'"
-                    ),
-                )
-            )
+            probs.append(((), check_needs("parts-sum", "totals", "part")))
         for i, t in enumerate(params.get("totals") or []):
             probs += _groups(t, ("n", "u"), ("totals", i))
         if params.get("part"):
             probs += _groups(params["part"], ("label", "n", "u"), ("part",))
     if check == "foreign-date":
         if not params.get("years") and not params.get("malformed"):
-            probs.append(
-                (
-                    (),
-                    i18n.t(
-                        "rulefile.check-needs",
-                        check="foreign-date",
-                        what="'years'" + i18n.t("rulefile.or") + "'malformed'",
-                    ),
-                )
-            )
+            probs.append(((), check_needs("foreign-date", "years", "malformed", either=True)))
         for i, y in enumerate(params.get("years") or []):
             probs += _groups(y["pattern"], ("y",), ("years", i, "pattern"))
             if y["relation"] not in RELATIONS:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from .. import i18n, scan
 from ..model import Report
-from ..ruleset import shape_problems
+from ..ruleset import check_needs, shape_problems
 from ..spans import Joined
 from . import Finding, fmt_num, scope_joined
 
@@ -48,16 +48,9 @@ def validate(params):
     if probs:
         return probs
     if params["check"] == "number-equals" and not params.get("claims"):
-        probs.append(((), i18n.t("rulefile.check-needs", check="number-equals", what="'claims'")))
+        probs.append(((), check_needs("number-equals", "claims")))
     if params["check"] == "zero-when" and not (params.get("patterns") and params.get("cells")):
-        probs.append(
-            (
-                (),
-                i18n.t(
-                    "rulefile.check-needs", check="zero-when", what="'patterns'" + i18n.t("rulefile.and") + "'cells'"
-                ),
-            )
-        )
+        probs.append(((), check_needs("zero-when", "patterns", "cells")))
     refs = [(("cells", i), r) for i, r in enumerate(params.get("cells") or [])]
     for i, c in enumerate(params.get("claims") or []):
         expect = c.get("expect", "equal")

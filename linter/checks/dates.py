@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from .. import i18n, scan
 from ..model import Report
-from ..ruleset import shape_problems
+from ..ruleset import check_needs, shape_problems
 from . import Finding, scope_joined
 
 PARAMS = {
@@ -41,16 +41,14 @@ def validate(params):
         return probs
     probs += month_day_problems(params.get("deadlines") or [], ("deadlines",))
     if params["check"] == "deadline" and not params.get("deadlines"):
-        probs.append(((), i18n.t("rulefile.check-needs", check="deadline", what="'deadlines'")))
+        probs.append(((), check_needs("deadline", "deadlines")))
     if params["check"] == "stale-year":
         try:
             if "y" not in re.compile(params.get("pattern") or "").groupindex:
                 probs.append(
                     (
                         ("pattern",) if "pattern" in params else (),
-                        i18n.t(
-                            "rulefile.check-needs", check="stale-year", what=i18n.t("rulefile.pattern-group", group="y")
-                        ),
+                        check_needs("stale-year", what=i18n.t("rulefile.pattern-group", group="y")),
                     )
                 )
         except re.error:

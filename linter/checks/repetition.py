@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from .. import i18n, similarity
 from ..model import Report
+from ..ruleset import check_needs
 from . import Finding
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ def validate(params):
     problems = []
     for key in _NEEDS.get(params.get("check"), ()):
         if key not in params:
-            problems.append(((key,), i18n.t("rulefile.check-needs", check=params["check"], what=repr(key))))
+            problems.append(((key,), check_needs(params["check"], key)))
     for key in ("threshold", "common-units"):
         if key in params and not 0 <= params[key] <= 1:
             problems.append(((key,), i18n.t("rulefile.share", field=key)))

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from .. import formats, i18n
 from ..model import Report, Row, Table
-from ..ruleset import shape_problems
+from ..ruleset import check_needs, shape_problems
 from ..tables import core, table_specs
 from ..tables.spec import RowSpec, TableSpec
 from . import Finding, grouped
@@ -30,7 +30,7 @@ def validate(params):
     shapes = {"tables": [str], "exclude-tags": [str], "header-tables": [str]}
     probs = [q for k, shape in shapes.items() if k in params for q in shape_problems(params[k], shape, (k,))]
     if params["check"] == "group-complete" and not params.get("group"):
-        probs.append(((), i18n.t("rulefile.check-needs", check="group-complete", what=i18n.t("rulefile.group-tag"))))
+        probs.append(((), check_needs("group-complete", what=i18n.t("rulefile.group-tag"))))
     return probs
 
 
