@@ -23,7 +23,7 @@ import hashlib
 import re
 from array import array
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
@@ -408,8 +408,11 @@ def repeated(report: Report, previous: Report, min_run: int = 0) -> Repeated:
 _CLAUSE_END = re.compile(r"[。；;！!？?，,：:\n]")
 
 
+_DIGEST = partial(hashlib.blake2b, digest_size=8)  # of a clause's UTF-8 bytes; read as a little-endian signed int
+
+
 def clause_hash(text: str) -> int:
-    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
+    return int.from_bytes(_DIGEST(text.encode("utf-8")).digest(), "little", signed=True)
 
 
 @cache
@@ -440,7 +443,7 @@ def clause_arrays(report: Report) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     min_len = _spec()["min_clause"]
     p = prose(report)
     template = _template_digests()
-    blake = hashlib.blake2b
+    digest = _DIGEST
     digests: list[bytes] = []
     lengths: list[int] = []
     starts: list[int] = []
@@ -448,7 +451,7 @@ def clause_arrays(report: Report) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     for c in _CLAUSE_END.split(p.text + "\n"):
         n = len(c)
         if n >= min_len:
-            d = blake(c.encode("utf-8"), digest_size=8).digest()
+            d = digest(c.encode("utf-8")).digest()
             if d not in template:
                 digests.append(d)
                 lengths.append(n)

@@ -124,8 +124,6 @@ def _quad(f, a: float, b: float, *args, **kwargs) -> tuple[float, float]:
     """``scipy.integrate.quad`` for what datasketch integrates (the false positive and negative probabilities of an
     LSH with b bands of r rows, ``1 - (1 - s**r)**b`` and its complement: polynomials of degree r·b, at most
     NUM_PERM): Gauss-Legendre quadrature with GAUSS_NODES nodes, exact for them up to rounding."""
-    import numpy as np
-
     x, w = _legendre()
     half, mid = (b - a) / 2, (a + b) / 2
     s = half * x + mid
@@ -138,8 +136,6 @@ def _quad(f, a: float, b: float, *args, **kwargs) -> tuple[float, float]:
 
 @cache
 def _legendre():
-    import numpy as np
-
     return np.polynomial.legendre.leggauss(GAUSS_NODES)
 
 
