@@ -51,6 +51,10 @@ class Deduction:
     codes: frozenset[str]
     points: float
 
+    def label_in(self, lang: str) -> str:
+        """The deduction's label in ``lang`` ("zh" or "en")."""
+        return self.label_en if lang == "en" else self.label
+
 
 @dataclass(frozen=True)
 class Profile:

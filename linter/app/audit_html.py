@@ -278,7 +278,7 @@ def _profile_section(profile, lang: str, T: dict) -> str:
         return f'<p class="note">{escape(T["profile_none"])}</p>'
     name = profile.name if lang == "zh" else profile.name_en
     ded = "".join(
-        f"<li>{escape(d.label if lang == 'zh' else d.label_en)}{colon}−{d.points:g}{lp}{escape(' '.join(sorted(d.codes)))}{rp}"
+        f"<li>{escape(d.label_in(lang))}{colon}−{d.points:g}{lp}{escape(' '.join(sorted(d.codes)))}{rp}"
         f"{'<span class=note> ' + escape(d.basis) + '</span>' if d.basis else ''}</li>"
         for d in profile.deductions
     )

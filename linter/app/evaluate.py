@@ -121,7 +121,7 @@ def score_report(rep: dict, profile, lang: str = "zh") -> None:
         return
     codes = {d["code"] for d in rep["diagnostics"]}
     rep["score"] = profile.score(codes)
-    rep["deductions"] = [[d.label_en if lang == "en" else d.label, p] for d, p in profile.deducted(codes)]
+    rep["deductions"] = [[d.label_in(lang), p] for d, p in profile.deducted(codes)]
 
 
 def missing_row(agency: str, year: int, level: str, profile, lang: str = "zh") -> dict:
