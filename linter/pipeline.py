@@ -11,8 +11,9 @@ from .source import Source
 class Memo:
     """What one parse leaves for the next parse of an edited copy of the same document (the language server
     re-parses after every keystroke): the normalisation of each line, the classified tokens of each line, the
-    layout trees of the last token sequences and the whitespace-free texts of the last table regions.  Each is keyed by the text (or token types) it was computed from, so
-    a hit gives exactly what computing would; each is bounded (cleared when it outgrows ``max_entries``)."""
+    layout trees of the last token sequences and the whitespace-free texts of the last table regions.  Each is
+    keyed by the text (or token types) it was computed from, so a hit gives exactly what computing would; each is
+    bounded (cleared when it outgrows ``max_entries``, or only the last few kept)."""
 
     def __init__(self, max_entries: int = 200_000):
         self.max_entries = max_entries

@@ -63,11 +63,14 @@ class PartSpec:
     start_keys: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        labels = [self.caption] + [c["label"] for c in self.columns] + self.headers
-        self.header_keys = [(lab, core(normalize_label(lab))) for lab in labels if lab]
-        self.column_cores = [core(normalize_label(c["label"])) for c in self.columns]
-        keys = [core(normalize_label(lab)) for lab in self.headers + [c["label"] for c in self.columns]]
-        self.start_keys = list(dict.fromkeys(keys))  # once each (the same column label recurs under each header)
+        def key(label: str) -> str:
+            return core(normalize_label(label))
+
+        column_labels = [c["label"] for c in self.columns]
+        self.header_keys = [(lab, key(lab)) for lab in [self.caption, *column_labels, *self.headers] if lab]
+        self.column_cores = [key(lab) for lab in column_labels]
+        # once each (the same column label recurs under each header)
+        self.start_keys = list(dict.fromkeys(key(lab) for lab in self.headers + column_labels))
 
 
 @dataclass
