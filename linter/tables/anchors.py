@@ -160,8 +160,8 @@ def prose_label(label: str, official: str) -> bool:
     return "。" in label or len(label) > len(official) + 30
 
 
-_EQUIV = str.maketrans({"、": ".", ",": "."})
-_EQUIV_CHAR = {"、": ".", ",": "."}  # the same, for one character
+_EQUIV_CHAR = {"、": ".", ",": "."}  # numbering punctuation written either way ("2、" for "2.")
+_EQUIV = str.maketrans(_EQUIV_CHAR)  # the same, for a string
 
 
 def extend_back(R: str, m: Hit, official: str, floor: int) -> tuple[int, int]:
